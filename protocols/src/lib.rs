@@ -1,0 +1,10 @@
+//! Protocol engines for the distributed-protocols playground.
+//!
+//! Pure Rust, no web dependencies: [`sim`] is the deterministic simulator, each
+//! protocol is a module implementing [`sim::Protocol`], and [`scenario`] reads and
+//! runs the versioned scenario files shared by the UI's export and the `sim` CLI.
+
+pub mod reference;
+pub mod scenario;
+pub mod sim;
+pub mod two_phase_commit;

@@ -1,0 +1,222 @@
+//! The deterministic simulator every lab runs on.
+//!
+//! A protocol is a pure state machine (the [`Protocol`] trait): it never reads a
+//! clock or draws a random number. The [`World`] owns virtual time (integer
+//! ticks), the network, timers, crashes and the one seeded PRNG, and applies
+//! exactly one event per [`World::step`]. [`history::History`] adds checkpoints,
+//! `seek` and forks. Same config + seed + inputs = same run, on every platform.
+
+pub mod history;
+pub mod rng;
+pub mod swarm;
+pub mod trace;
+mod world;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::fmt::Debug;
+
+pub use world::{Event, InFlight, Input, LossReason, NetConfig, Sent, Slot, StepRecord, World};
+
+/// A node's index in the cluster (0-based; the UI names it).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct NodeId(pub u32);
+
+impl NodeId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Virtual time: one tick is one simulated millisecond.
+#[derive(
+    Copy, Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct Tick(pub u64);
+
+/// A message's identity for the whole run: it is what a fault input names.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct MsgId(pub u64);
+
+/// A configuration the simulator refuses, with the field and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub enum ConfigError {
+    /// `field` must lie in `min..=max` but was `got`.
+    OutOfRange {
+        field: &'static str,
+        min: u64,
+        max: u64,
+        got: u64,
+    },
+    /// `field` names a node that does not exist.
+    NoSuchNode { field: &'static str, node: u32 },
+    /// `low` must not exceed `high`.
+    Inverted {
+        low: &'static str,
+        high: &'static str,
+    },
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigError::OutOfRange {
+                field,
+                min,
+                max,
+                got,
+            } => write!(f, "{field} must be between {min} and {max}, not {got}"),
+            ConfigError::NoSuchNode { field, node } => {
+                write!(f, "{field} names node {node}, which does not exist")
+            }
+            ConfigError::Inverted { low, high } => write!(f, "{low} must not exceed {high}"),
+        }
+    }
+}
+
+/// Checks that `got` lies in `min..=max` for the named field.
+pub fn check_range(field: &'static str, got: u64, min: u64, max: u64) -> Result<(), ConfigError> {
+    if (min..=max).contains(&got) {
+        Ok(())
+    } else {
+        Err(ConfigError::OutOfRange {
+            field,
+            min,
+            max,
+            got,
+        })
+    }
+}
+
+/// A broken invariant: which one, at which step, and the protocol's structured account of it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(bound = "")]
+pub struct Violation<P: Protocol> {
+    /// Index into [`Protocol::invariants`].
+    pub invariant: usize,
+    pub step: u64,
+    pub detail: P::Note,
+}
+
+/// One effect a handler asks the simulator to carry out.
+#[derive(Clone, Debug)]
+pub enum Effect<P: Protocol> {
+    Send {
+        to: NodeId,
+        msg: P::Msg,
+    },
+    /// Arm (or re-arm) a timer; the simulator draws its length in `min..=max` ticks.
+    SetTimer {
+        timer: P::Timer,
+        min: u64,
+        max: u64,
+    },
+    CancelTimer {
+        timer: P::Timer,
+    },
+    /// What [`Protocol::durable`] returns now is written to disk and survives a crash.
+    Persist,
+    Note(P::Note),
+}
+
+/// The output buffer a handler pushes its effects into.
+pub struct Out<P: Protocol> {
+    pub effects: Vec<Effect<P>>,
+}
+
+impl<P: Protocol> Default for Out<P> {
+    fn default() -> Self {
+        Out {
+            effects: Vec::new(),
+        }
+    }
+}
+
+impl<P: Protocol> Out<P> {
+    pub fn send(&mut self, to: NodeId, msg: P::Msg) {
+        self.effects.push(Effect::Send { to, msg });
+    }
+    pub fn set_timer(&mut self, timer: P::Timer, ticks: std::ops::RangeInclusive<u64>) {
+        let (min, max) = ticks.into_inner();
+        self.effects.push(Effect::SetTimer { timer, min, max });
+    }
+    pub fn cancel_timer(&mut self, timer: P::Timer) {
+        self.effects.push(Effect::CancelTimer { timer });
+    }
+    pub fn persist(&mut self) {
+        self.effects.push(Effect::Persist);
+    }
+    pub fn note(&mut self, note: P::Note) {
+        self.effects.push(Effect::Note(note));
+    }
+}
+
+/// A protocol as a pure state machine: inputs in, effects out (sans-IO).
+pub trait Protocol: Sized + Clone + std::fmt::Debug + PartialEq + Send + Sync + 'static {
+    /// The name used in scenario files and on the command line.
+    const NAME: &'static str;
+    type Config: Clone + Debug + PartialEq + Default + Serialize + DeserializeOwned + Send + Sync;
+    /// One node's whole state, durable and volatile.
+    type Node: Clone + Debug + Serialize + Send + Sync;
+    /// What survives a crash: the last image written by [`Effect::Persist`].
+    type Durable: Clone + Debug + PartialEq + Serialize + Send + Sync;
+    type Msg: Clone + Debug + PartialEq + Serialize + Send + Sync;
+    type Timer: Clone + Debug + Ord + Serialize + Send + Sync;
+    type Request: Clone + Debug + PartialEq + Serialize + DeserializeOwned + Send + Sync;
+    /// A structured event (the UI's text catalog makes it a sentence).
+    type Note: Clone + Debug + PartialEq + Serialize + Send + Sync;
+    /// The checkers' own memory of the past (e.g. every decision ever announced).
+    type Ghost: Clone + Debug + Default + Send + Sync;
+
+    fn validate(cfg: &Self::Config) -> Result<(), ConfigError>;
+    fn node_count(cfg: &Self::Config) -> usize;
+    fn init(cfg: &Self::Config, id: NodeId, out: &mut Out<Self>) -> Self::Node;
+    fn durable(node: &Self::Node) -> Self::Durable;
+    fn on_message(
+        cfg: &Self::Config,
+        id: NodeId,
+        node: &mut Self::Node,
+        from: NodeId,
+        msg: Self::Msg,
+        out: &mut Out<Self>,
+    );
+    fn on_timer(
+        cfg: &Self::Config,
+        id: NodeId,
+        node: &mut Self::Node,
+        timer: Self::Timer,
+        out: &mut Out<Self>,
+    );
+    fn on_request(
+        cfg: &Self::Config,
+        id: NodeId,
+        node: &mut Self::Node,
+        req: Self::Request,
+        out: &mut Out<Self>,
+    );
+    /// Rebuilds a node from its disk after a crash: volatile state starts afresh.
+    fn on_restart(
+        cfg: &Self::Config,
+        id: NodeId,
+        disk: &Self::Durable,
+        out: &mut Out<Self>,
+    ) -> Self::Node;
+    /// Stable identifiers of the invariants, in the order [`Violation::invariant`] indexes.
+    fn invariants() -> &'static [&'static str];
+    /// Checks every invariant after a step. Checkers observe; they never change a node.
+    fn check(
+        cfg: &Self::Config,
+        ghost: &mut Self::Ghost,
+        nodes: &[Slot<Self>],
+        notes: &[(NodeId, Self::Note)],
+        found: &mut Vec<(usize, Self::Note)>,
+    );
+    /// A request the random fault plan may send (`pick(n)` draws a number below `n`).
+    fn random_request(
+        cfg: &Self::Config,
+        pick: &mut dyn FnMut(u64) -> u64,
+    ) -> Option<(NodeId, Self::Request)>;
+}

@@ -1,0 +1,589 @@
+//! The world: nodes, network, timers, faults and one event queue.
+
+use super::rng::Rng;
+use super::{check_range, ConfigError, Effect, MsgId, NodeId, Out, Protocol, Tick, Violation};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Network settings shared by every protocol.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetConfig {
+    pub latency_ticks_min: u64,
+    pub latency_ticks_max: u64,
+    /// Random loss on every link, in per-mille (0 = none, 1000 = all).
+    pub loss_per_mille: u16,
+}
+
+impl Default for NetConfig {
+    fn default() -> Self {
+        NetConfig {
+            latency_ticks_min: 10,
+            latency_ticks_max: 30,
+            loss_per_mille: 0,
+        }
+    }
+}
+
+impl NetConfig {
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        check_range(
+            "network.latency_ticks_min",
+            self.latency_ticks_min,
+            1,
+            10_000,
+        )?;
+        check_range(
+            "network.latency_ticks_max",
+            self.latency_ticks_max,
+            1,
+            10_000,
+        )?;
+        check_range(
+            "network.loss_per_mille",
+            self.loss_per_mille as u64,
+            0,
+            1000,
+        )?;
+        if self.latency_ticks_min > self.latency_ticks_max {
+            return Err(ConfigError::Inverted {
+                low: "network.latency_ticks_min",
+                high: "network.latency_ticks_max",
+            });
+        }
+        Ok(())
+    }
+}
+
+/// An input from outside the protocol: a user's click, a fault plan, a client.
+/// Each one is applied as one step of its own.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(
+    tag = "kind",
+    rename_all = "snake_case",
+    bound = "",
+    deny_unknown_fields
+)]
+pub enum Input<P: Protocol> {
+    Crash {
+        node: NodeId,
+    },
+    Restart {
+        node: NodeId,
+    },
+    /// Nodes in different groups cannot reach each other; unlisted nodes form one more group.
+    Partition {
+        groups: Vec<Vec<NodeId>>,
+    },
+    /// Cut the one-way link `from -> to`.
+    Cut {
+        from: NodeId,
+        to: NodeId,
+    },
+    /// Remove every partition and cut.
+    Heal,
+    Drop {
+        msg: MsgId,
+    },
+    Duplicate {
+        msg: MsgId,
+    },
+    Delay {
+        msg: MsgId,
+        ticks: u64,
+    },
+    LinkLoss {
+        from: NodeId,
+        to: NodeId,
+        per_mille: u16,
+    },
+    Request {
+        node: NodeId,
+        request: P::Request,
+    },
+}
+
+impl<P: Protocol> Input<P> {
+    /// Checks the node ids and numbers an input names (message ids are checked when applied).
+    pub fn validate(&self, nodes: usize) -> Result<(), ConfigError> {
+        let check = |field, n: NodeId| {
+            if n.index() < nodes {
+                Ok(())
+            } else {
+                Err(ConfigError::NoSuchNode { field, node: n.0 })
+            }
+        };
+        match self {
+            Input::Crash { node } | Input::Restart { node } | Input::Request { node, .. } => {
+                check("node", *node)
+            }
+            Input::Partition { groups } => groups
+                .iter()
+                .flatten()
+                .try_for_each(|n| check("groups", *n)),
+            Input::Cut { from, to } => check("from", *from).and(check("to", *to)),
+            Input::LinkLoss {
+                from,
+                to,
+                per_mille,
+            } => {
+                check("from", *from)?;
+                check("to", *to)?;
+                check_range("per_mille", *per_mille as u64, 0, 1000)
+            }
+            Input::Delay { ticks, .. } => check_range("ticks", *ticks, 1, 1_000_000),
+            Input::Heal | Input::Drop { .. } | Input::Duplicate { .. } => Ok(()),
+        }
+    }
+}
+
+/// Why a message never arrived.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LossReason {
+    DestinationDown,
+    Partitioned,
+    RandomLoss,
+}
+
+/// What one step did.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case", bound = "")]
+pub enum Event<P: Protocol> {
+    Delivered {
+        msg: MsgId,
+        from: NodeId,
+        to: NodeId,
+        body: P::Msg,
+    },
+    Lost {
+        msg: MsgId,
+        from: NodeId,
+        to: NodeId,
+        body: P::Msg,
+        reason: LossReason,
+    },
+    TimerFired {
+        node: NodeId,
+        timer: P::Timer,
+    },
+    /// An input was applied; `applied` is false when it changed nothing
+    /// (crashing a node that is down, dropping a message already delivered).
+    Input {
+        input: Input<P>,
+        applied: bool,
+    },
+}
+
+/// A message that a step put on the wire.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(bound = "")]
+pub struct Sent<P: Protocol> {
+    pub msg: MsgId,
+    pub from: NodeId,
+    pub to: NodeId,
+    pub body: P::Msg,
+    pub deliver_at: Tick,
+}
+
+/// Everything one step did, as data: the UI animates it and its text catalog narrates it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(bound = "")]
+pub struct StepRecord<P: Protocol> {
+    pub step: u64,
+    pub time: Tick,
+    pub event: Event<P>,
+    pub sent: Vec<Sent<P>>,
+    pub timers_set: Vec<(NodeId, P::Timer, Tick)>,
+    pub persisted: Vec<NodeId>,
+    pub notes: Vec<(NodeId, P::Note)>,
+    pub violations: Vec<Violation<P>>,
+}
+
+/// A message in flight.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(bound = "")]
+pub struct InFlight<P: Protocol> {
+    pub from: NodeId,
+    pub to: NodeId,
+    pub body: P::Msg,
+    pub sent_at: Tick,
+    pub deliver_at: Tick,
+    seq: u64,
+}
+
+/// One node's slot: its live state (none while crashed) and its disk.
+#[derive(Clone, Debug)]
+pub struct Slot<P: Protocol> {
+    pub state: Option<P::Node>,
+    pub disk: P::Durable,
+    pub timers: BTreeMap<P::Timer, Tick>,
+    timer_seq: BTreeMap<P::Timer, u64>,
+}
+
+impl<P: Protocol> Slot<P> {
+    pub fn is_up(&self) -> bool {
+        self.state.is_some()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Due<T> {
+    Deliver(MsgId),
+    Timer(NodeId, T),
+}
+
+/// The whole simulated world. Cloning it is a checkpoint.
+#[derive(Clone, Debug)]
+pub struct World<P: Protocol> {
+    pub cfg: P::Config,
+    pub net: NetConfig,
+    /// Steps applied so far (the next step has this number).
+    pub step: u64,
+    pub time: Tick,
+    nodes: Vec<Slot<P>>,
+    queue: BTreeMap<(Tick, u64), Due<P::Timer>>,
+    seq: u64,
+    in_flight: BTreeMap<MsgId, InFlight<P>>,
+    next_msg: u64,
+    blocked: BTreeSet<(NodeId, NodeId)>,
+    link_loss: BTreeMap<(NodeId, NodeId), u16>,
+    rng: Rng,
+    ghost: P::Ghost,
+    /// The step at which each invariant first broke, by index.
+    pub first_violation: Vec<Option<u64>>,
+}
+
+impl<P: Protocol> World<P> {
+    pub fn new(cfg: P::Config, net: NetConfig, seed: u64) -> Result<Self, ConfigError> {
+        net.validate()?;
+        P::validate(&cfg)?;
+        let n = P::node_count(&cfg);
+        let mut world = World {
+            net,
+            step: 0,
+            time: Tick(0),
+            nodes: Vec::with_capacity(n),
+            queue: BTreeMap::new(),
+            seq: 0,
+            in_flight: BTreeMap::new(),
+            next_msg: 0,
+            blocked: BTreeSet::new(),
+            link_loss: BTreeMap::new(),
+            rng: Rng::new(seed),
+            ghost: P::Ghost::default(),
+            first_violation: vec![None; P::invariants().len()],
+            cfg,
+        };
+        let mut starts = Vec::new();
+        for i in 0..n {
+            let id = NodeId(i as u32);
+            let mut out = Out::default();
+            let state = P::init(&world.cfg, id, &mut out);
+            world.nodes.push(Slot {
+                disk: P::durable(&state),
+                state: Some(state),
+                timers: BTreeMap::new(),
+                timer_seq: BTreeMap::new(),
+            });
+            starts.push((id, out));
+        }
+        // Effects of `init` (first timers, first messages) belong to no step.
+        let mut scratch = Scratch::default();
+        for (id, out) in starts {
+            world.apply_effects(id, out, &mut scratch);
+        }
+        Ok(world)
+    }
+
+    pub fn nodes(&self) -> &[Slot<P>] {
+        &self.nodes
+    }
+    pub fn in_flight(&self) -> &BTreeMap<MsgId, InFlight<P>> {
+        &self.in_flight
+    }
+    pub fn is_blocked(&self, from: NodeId, to: NodeId) -> bool {
+        self.blocked.contains(&(from, to))
+    }
+    pub fn link_loss(&self, from: NodeId, to: NodeId) -> u16 {
+        self.link_loss
+            .get(&(from, to))
+            .copied()
+            .unwrap_or(self.net.loss_per_mille)
+    }
+    /// The time of the next queued event, if any.
+    pub fn next_due(&self) -> Option<Tick> {
+        self.queue.keys().next().map(|(t, _)| *t)
+    }
+
+    /// Applies one step: `input` if given, otherwise the next queued event.
+    /// Returns `None` when nothing is left to happen.
+    pub fn step(&mut self, input: Option<Input<P>>) -> Option<StepRecord<P>> {
+        let mut scratch = Scratch::default();
+        let event = match input {
+            Some(input) => {
+                let applied = self.apply_input(&input, &mut scratch);
+                Event::Input { input, applied }
+            }
+            None => {
+                let ((time, _), due) = self.queue.pop_first()?;
+                self.time = time;
+                self.fire(due, &mut scratch)
+            }
+        };
+        let step = self.step;
+        self.step += 1;
+        let violations = self.check(&scratch.notes, step);
+        Some(StepRecord {
+            step,
+            time: self.time,
+            event,
+            sent: scratch.sent,
+            timers_set: scratch.timers_set,
+            persisted: scratch.persisted,
+            notes: scratch.notes,
+            violations,
+        })
+    }
+
+    fn fire(&mut self, due: Due<P::Timer>, scratch: &mut Scratch<P>) -> Event<P> {
+        match due {
+            Due::Timer(node, timer) => {
+                let slot = &mut self.nodes[node.index()];
+                slot.timers.remove(&timer);
+                slot.timer_seq.remove(&timer);
+                let mut out = Out::default();
+                let state = slot
+                    .state
+                    .as_mut()
+                    .expect("timers of a crashed node are cancelled");
+                P::on_timer(&self.cfg, node, state, timer.clone(), &mut out);
+                self.apply_effects(node, out, scratch);
+                Event::TimerFired { node, timer }
+            }
+            Due::Deliver(id) => {
+                let m = self
+                    .in_flight
+                    .remove(&id)
+                    .expect("queued message is in flight");
+                let reason = if self.blocked.contains(&(m.from, m.to)) {
+                    Some(LossReason::Partitioned)
+                } else if !self.nodes[m.to.index()].is_up() {
+                    Some(LossReason::DestinationDown)
+                } else {
+                    let loss = self.link_loss(m.from, m.to) as u64;
+                    (loss > 0 && self.rng.below(1000) < loss).then_some(LossReason::RandomLoss)
+                };
+                if let Some(reason) = reason {
+                    return Event::Lost {
+                        msg: id,
+                        from: m.from,
+                        to: m.to,
+                        body: m.body,
+                        reason,
+                    };
+                }
+                let mut out = Out::default();
+                let state = self.nodes[m.to.index()].state.as_mut().expect("checked up");
+                P::on_message(&self.cfg, m.to, state, m.from, m.body.clone(), &mut out);
+                self.apply_effects(m.to, out, scratch);
+                Event::Delivered {
+                    msg: id,
+                    from: m.from,
+                    to: m.to,
+                    body: m.body,
+                }
+            }
+        }
+    }
+
+    fn apply_input(&mut self, input: &Input<P>, scratch: &mut Scratch<P>) -> bool {
+        match input {
+            Input::Crash { node } => {
+                let slot = &mut self.nodes[node.index()];
+                if slot.state.take().is_none() {
+                    return false;
+                }
+                for (timer, seq) in std::mem::take(&mut slot.timer_seq) {
+                    let at = slot.timers[&timer];
+                    self.queue.remove(&(at, seq));
+                }
+                slot.timers.clear();
+                true
+            }
+            Input::Restart { node } => {
+                if self.nodes[node.index()].is_up() {
+                    return false;
+                }
+                let mut out = Out::default();
+                let state =
+                    P::on_restart(&self.cfg, *node, &self.nodes[node.index()].disk, &mut out);
+                self.nodes[node.index()].state = Some(state);
+                self.apply_effects(*node, out, scratch);
+                true
+            }
+            Input::Request { node, request } => {
+                let Some(state) = self.nodes[node.index()].state.as_mut() else {
+                    return false;
+                };
+                let mut out = Out::default();
+                P::on_request(&self.cfg, *node, state, request.clone(), &mut out);
+                self.apply_effects(*node, out, scratch);
+                true
+            }
+            Input::Partition { groups } => {
+                let n = self.nodes.len() as u32;
+                let group_of = |id: NodeId| groups.iter().position(|g| g.contains(&id));
+                for a in (0..n).map(NodeId) {
+                    for b in (0..n).map(NodeId) {
+                        if group_of(a) != group_of(b) {
+                            self.blocked.insert((a, b));
+                        }
+                    }
+                }
+                true
+            }
+            Input::Cut { from, to } => self.blocked.insert((*from, *to)),
+            Input::Heal => {
+                let had = !self.blocked.is_empty();
+                self.blocked.clear();
+                had
+            }
+            Input::LinkLoss {
+                from,
+                to,
+                per_mille,
+            } => {
+                self.link_loss.insert((*from, *to), *per_mille);
+                true
+            }
+            Input::Drop { msg } => match self.in_flight.remove(msg) {
+                Some(m) => {
+                    self.queue.remove(&(m.deliver_at, m.seq));
+                    true
+                }
+                None => false,
+            },
+            Input::Duplicate { msg } => match self.in_flight.get(msg).cloned() {
+                Some(m) => {
+                    self.send(m.from, m.to, m.body, scratch);
+                    true
+                }
+                None => false,
+            },
+            Input::Delay { msg, ticks } => match self.in_flight.get_mut(msg) {
+                Some(m) => {
+                    let due = self.queue.remove(&(m.deliver_at, m.seq)).expect("queued");
+                    m.deliver_at = Tick(m.deliver_at.0 + ticks);
+                    m.seq = self.seq;
+                    self.seq += 1;
+                    self.queue.insert((m.deliver_at, m.seq), due);
+                    true
+                }
+                None => false,
+            },
+        }
+    }
+
+    fn apply_effects(&mut self, node: NodeId, out: Out<P>, scratch: &mut Scratch<P>) {
+        for effect in out.effects {
+            match effect {
+                Effect::Send { to, msg } => self.send(node, to, msg, scratch),
+                Effect::SetTimer { timer, min, max } => {
+                    let at = Tick(self.time.0 + self.rng.range(min, max));
+                    let slot = &mut self.nodes[node.index()];
+                    if let Some(old) = slot.timer_seq.remove(&timer) {
+                        self.queue.remove(&(slot.timers[&timer], old));
+                    }
+                    slot.timers.insert(timer.clone(), at);
+                    slot.timer_seq.insert(timer.clone(), self.seq);
+                    self.queue
+                        .insert((at, self.seq), Due::Timer(node, timer.clone()));
+                    self.seq += 1;
+                    scratch.timers_set.push((node, timer, at));
+                }
+                Effect::CancelTimer { timer } => {
+                    let slot = &mut self.nodes[node.index()];
+                    if let Some(seq) = slot.timer_seq.remove(&timer) {
+                        let at = slot
+                            .timers
+                            .remove(&timer)
+                            .expect("armed timer has a deadline");
+                        self.queue.remove(&(at, seq));
+                    }
+                }
+                Effect::Persist => {
+                    let slot = &mut self.nodes[node.index()];
+                    slot.disk = P::durable(slot.state.as_ref().expect("a live node persists"));
+                    if !scratch.persisted.contains(&node) {
+                        scratch.persisted.push(node);
+                    }
+                }
+                Effect::Note(note) => scratch.notes.push((node, note)),
+            }
+        }
+    }
+
+    fn send(&mut self, from: NodeId, to: NodeId, body: P::Msg, scratch: &mut Scratch<P>) {
+        let latency = self
+            .rng
+            .range(self.net.latency_ticks_min, self.net.latency_ticks_max);
+        let id = MsgId(self.next_msg);
+        self.next_msg += 1;
+        let deliver_at = Tick(self.time.0 + latency);
+        self.queue.insert((deliver_at, self.seq), Due::Deliver(id));
+        let m = InFlight::<P> {
+            from,
+            to,
+            body,
+            sent_at: self.time,
+            deliver_at,
+            seq: self.seq,
+        };
+        self.seq += 1;
+        scratch.sent.push(Sent {
+            msg: id,
+            from,
+            to,
+            body: m.body.clone(),
+            deliver_at,
+        });
+        self.in_flight.insert(id, m);
+    }
+
+    fn check(&mut self, notes: &[(NodeId, P::Note)], step: u64) -> Vec<Violation<P>> {
+        let mut found = Vec::new();
+        P::check(&self.cfg, &mut self.ghost, &self.nodes, notes, &mut found);
+        found
+            .into_iter()
+            .map(|(invariant, detail)| {
+                let first = &mut self.first_violation[invariant];
+                first.get_or_insert(step);
+                Violation {
+                    invariant,
+                    step,
+                    detail,
+                }
+            })
+            .collect()
+    }
+}
+
+/// What a step collects while it applies effects.
+struct Scratch<P: Protocol> {
+    sent: Vec<Sent<P>>,
+    timers_set: Vec<(NodeId, P::Timer, Tick)>,
+    persisted: Vec<NodeId>,
+    notes: Vec<(NodeId, P::Note)>,
+}
+
+impl<P: Protocol> Default for Scratch<P> {
+    fn default() -> Self {
+        Scratch {
+            sent: Vec::new(),
+            timers_set: Vec::new(),
+            persisted: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+}

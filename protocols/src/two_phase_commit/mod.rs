@@ -1,0 +1,174 @@
+//! Two-phase commit with presumed abort.
+//!
+//! Atomic commitment: every participant of a transaction commits it, or every one
+//! aborts it. Gray's two-phase commit (Gray & Lamport, "Consensus on Transaction
+//! Commit", 2006, §4) with the presumed-abort optimisation (Mohan, Lindsay &
+//! Obermarck, 1986):
+//! - Phase 1: the coordinator sends PREPARE; each participant force-writes PREPARED
+//!   and votes yes, or writes ABORT and votes no.
+//! - Phase 2: on all yes, the coordinator force-writes COMMIT *before* sending COMMIT;
+//!   participants force-write COMMIT and ACK; after every ACK the coordinator writes
+//!   END and forgets. On any no or a vote timeout it sends ABORT, logging nothing:
+//!   a transaction the coordinator has no record of is presumed aborted, so aborts
+//!   need no acknowledgements.
+//! - A participant that has not voted may abort alone. One that voted yes is blocked
+//!   until it learns the decision: it asks the coordinator and its peers
+//!   (cooperative termination), and only a peer that knows, or has not voted, can help.
+//!
+//! Invariants ([`invariants`]): atomicity (AC1), a decision is never reversed (AC2),
+//! a participant that voted no never commits (AC3).
+//!
+//! Nodes: 0 is the coordinator, 1..=participants the participants, then the client.
+
+pub mod invariants;
+pub mod msg;
+pub mod node;
+
+#[cfg(test)]
+mod tests;
+
+use crate::sim::{check_range, ConfigError, NodeId, Out, Protocol, Slot};
+use serde::{Deserialize, Serialize};
+
+pub use msg::{Msg, Note, Record, Request, Timer, Txn};
+pub use node::{CoordPhase, Disk, Node, PartState, Role};
+
+/// The cluster and its timing, as the user configured it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// 2..=7 participants.
+    pub participants: u32,
+    /// How many transactions the client submits on its own (more can be requested).
+    pub transactions: u32,
+    pub txn_gap_ticks: u64,
+    /// How long the work phase lasts before the coordinator sends PREPARE.
+    pub work_ticks_min: u64,
+    pub work_ticks_max: u64,
+    pub vote_timeout_ticks: u64,
+    /// How long a participant that has not voted waits for PREPARE before aborting alone.
+    pub prepare_timeout_ticks: u64,
+    /// How long an uncertain participant waits before asking for the decision.
+    pub decision_timeout_ticks: u64,
+    pub resend_ticks: u64,
+    /// Bug switch: the coordinator sends its decision before logging it.
+    pub bug_decision_before_log: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            participants: 3,
+            transactions: 3,
+            txn_gap_ticks: 400,
+            work_ticks_min: 20,
+            work_ticks_max: 40,
+            vote_timeout_ticks: 250,
+            prepare_timeout_ticks: 400,
+            decision_timeout_ticks: 200,
+            resend_ticks: 150,
+            bug_decision_before_log: false,
+        }
+    }
+}
+
+/// The protocol marker type.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TwoPhaseCommit;
+
+impl TwoPhaseCommit {
+    pub fn coordinator() -> NodeId {
+        node::coordinator()
+    }
+    pub fn client(cfg: &Config) -> NodeId {
+        node::client(cfg)
+    }
+}
+
+impl Protocol for TwoPhaseCommit {
+    const NAME: &'static str = "two-phase-commit";
+    type Config = Config;
+    type Node = Node;
+    type Durable = Disk;
+    type Msg = Msg;
+    type Timer = Timer;
+    type Request = Request;
+    type Note = Note;
+    type Ghost = invariants::Ghost;
+
+    fn validate(cfg: &Config) -> Result<(), ConfigError> {
+        check_range("participants", cfg.participants as u64, 2, 7)?;
+        check_range("transactions", cfg.transactions as u64, 0, 100_000)?;
+        check_range("txn_gap_ticks", cfg.txn_gap_ticks, 1, 100_000)?;
+        check_range("work_ticks_min", cfg.work_ticks_min, 1, 100_000)?;
+        check_range("work_ticks_max", cfg.work_ticks_max, 1, 100_000)?;
+        if cfg.work_ticks_min > cfg.work_ticks_max {
+            return Err(ConfigError::Inverted {
+                low: "work_ticks_min",
+                high: "work_ticks_max",
+            });
+        }
+        check_range("vote_timeout_ticks", cfg.vote_timeout_ticks, 1, 100_000)?;
+        check_range(
+            "prepare_timeout_ticks",
+            cfg.prepare_timeout_ticks,
+            1,
+            100_000,
+        )?;
+        check_range(
+            "decision_timeout_ticks",
+            cfg.decision_timeout_ticks,
+            1,
+            100_000,
+        )?;
+        check_range("resend_ticks", cfg.resend_ticks, 1, 100_000)
+    }
+    fn node_count(cfg: &Config) -> usize {
+        cfg.participants as usize + 2
+    }
+    fn init(cfg: &Config, id: NodeId, out: &mut Out<Self>) -> Node {
+        node::init(cfg, id, out)
+    }
+    fn durable(node: &Node) -> Disk {
+        node.log.clone()
+    }
+    fn on_message(
+        cfg: &Config,
+        _id: NodeId,
+        node: &mut Node,
+        from: NodeId,
+        msg: Msg,
+        out: &mut Out<Self>,
+    ) {
+        node::on_message(cfg, node, from, msg, out)
+    }
+    fn on_timer(cfg: &Config, id: NodeId, node: &mut Node, timer: Timer, out: &mut Out<Self>) {
+        node::on_timer(cfg, id, node, timer, out)
+    }
+    fn on_request(_cfg: &Config, _id: NodeId, node: &mut Node, req: Request, out: &mut Out<Self>) {
+        node::on_request(node, req, out)
+    }
+    fn on_restart(cfg: &Config, id: NodeId, disk: &Disk, out: &mut Out<Self>) -> Node {
+        node::restart(cfg, id, disk, out)
+    }
+    fn invariants() -> &'static [&'static str] {
+        invariants::INVARIANTS
+    }
+    fn check(
+        _cfg: &Config,
+        ghost: &mut invariants::Ghost,
+        nodes: &[Slot<Self>],
+        notes: &[(NodeId, Note)],
+        found: &mut Vec<(usize, Note)>,
+    ) {
+        invariants::check(ghost, nodes, notes, found)
+    }
+    fn random_request(cfg: &Config, pick: &mut dyn FnMut(u64) -> u64) -> Option<(NodeId, Request)> {
+        if pick(10) < 7 {
+            Some((node::client(cfg), Request::Submit))
+        } else {
+            let p = NodeId(1 + pick(cfg.participants as u64) as u32);
+            Some((p, Request::SetVote { yes: pick(3) > 0 }))
+        }
+    }
+}

@@ -1,0 +1,211 @@
+//! Messages, timers, requests, write-ahead log records and notes of two-phase commit.
+
+use crate::sim::NodeId;
+use serde::{Deserialize, Serialize};
+
+/// A transaction id, assigned by the client.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Txn(pub u32);
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Msg {
+    /// Client → coordinator: run this transaction.
+    Begin {
+        txn: Txn,
+    },
+    /// Coordinator → participant: the transaction's work (the execution phase, before 2PC).
+    Work {
+        txn: Txn,
+    },
+    /// Phase 1: the coordinator asks each participant to prepare and vote.
+    Prepare {
+        txn: Txn,
+    },
+    /// Phase 1 reply. A yes vote promises to commit if told to, even after a crash.
+    Vote {
+        txn: Txn,
+        yes: bool,
+    },
+    /// Phase 2: the decision.
+    Commit {
+        txn: Txn,
+    },
+    Abort {
+        txn: Txn,
+    },
+    /// Participant → coordinator: the commit is durable here; the coordinator may forget.
+    Ack {
+        txn: Txn,
+    },
+    /// An uncertain participant asks the coordinator and its peers (cooperative termination).
+    DecisionRequest {
+        txn: Txn,
+    },
+    /// A peer's answer: it voted yes too and does not know the outcome either.
+    Uncertain {
+        txn: Txn,
+    },
+    /// Coordinator → client.
+    Outcome {
+        txn: Txn,
+        committed: bool,
+    },
+}
+
+impl Msg {
+    pub fn txn(&self) -> Txn {
+        match *self {
+            Msg::Begin { txn }
+            | Msg::Work { txn }
+            | Msg::Prepare { txn }
+            | Msg::Vote { txn, .. }
+            | Msg::Commit { txn }
+            | Msg::Abort { txn }
+            | Msg::Ack { txn }
+            | Msg::DecisionRequest { txn }
+            | Msg::Uncertain { txn }
+            | Msg::Outcome { txn, .. } => txn,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(tag = "timer", content = "txn", rename_all = "snake_case")]
+pub enum Timer {
+    /// Client: submit the next automatic transaction.
+    NextTxn,
+    /// Coordinator: the work phase is over; send PREPARE.
+    SendPrepare(Txn),
+    /// Coordinator: give up waiting for votes and abort.
+    VoteTimeout(Txn),
+    /// Coordinator: resend COMMIT to participants that have not acknowledged.
+    Resend(Txn),
+    /// Coordinator, bug switch only: the decision reaches the disk late.
+    FlushLog(Txn),
+    /// Participant: waiting for PREPARE; it has not voted, so it may abort alone.
+    AwaitPrepare(Txn),
+    /// Participant: voted yes and still uncertain; ask the coordinator for the decision.
+    AwaitDecision(Txn),
+    /// Participant: the coordinator stayed silent; ask it and every peer (cooperative termination).
+    AskPeers(Txn),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "request", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Request {
+    /// At the client: submit a new transaction now.
+    Submit,
+    /// At a participant: vote yes (or no) on every PREPARE from now on.
+    SetVote { yes: bool },
+}
+
+/// A write-ahead log record.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "record", content = "txn", rename_all = "snake_case")]
+pub enum Record {
+    /// Client: the transaction was submitted (so its id is never reused).
+    Begin(Txn),
+    /// Participant: prepared and voting yes (forced before the vote is sent).
+    Prepared(Txn),
+    /// The commit decision (coordinator: forced before COMMIT is sent).
+    Commit(Txn),
+    Abort(Txn),
+    /// Coordinator: every participant acknowledged; the transaction is forgotten.
+    End(Txn),
+}
+
+/// Why the coordinator aborted.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AbortReason {
+    VotedNo,
+    VoteTimeout,
+}
+
+/// Structured events for the event log and the invariant checkers.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "note", rename_all = "snake_case")]
+pub enum Note {
+    Submitted {
+        txn: Txn,
+    },
+    WorkStarted {
+        txn: Txn,
+    },
+    PrepareSent {
+        txn: Txn,
+    },
+    Voted {
+        txn: Txn,
+        yes: bool,
+    },
+    VotePolicy {
+        yes: bool,
+    },
+    /// The coordinator decided; `logged` is false only under the bug switch.
+    DecidedCommit {
+        txn: Txn,
+        logged: bool,
+    },
+    DecidedAbort {
+        txn: Txn,
+        reason: AbortReason,
+    },
+    /// A participant applied an outcome (wrote its record).
+    Applied {
+        txn: Txn,
+        commit: bool,
+    },
+    /// A participant that had not voted aborted on its own.
+    UnilateralAbort {
+        txn: Txn,
+    },
+    /// A participant that voted yes is uncertain and asks the coordinator (and its peers).
+    Blocked {
+        txn: Txn,
+        peers_too: bool,
+    },
+    /// The coordinator has no record of the transaction: presumed abort.
+    PresumedAbort {
+        txn: Txn,
+    },
+    /// The coordinator is still collecting votes and cannot answer yet.
+    StillDeciding {
+        txn: Txn,
+    },
+    Forgotten {
+        txn: Txn,
+    },
+    LogFlushed {
+        txn: Txn,
+    },
+    Recovered {
+        in_doubt: Vec<Txn>,
+        committing: Vec<Txn>,
+    },
+    ClientLearned {
+        txn: Txn,
+        committed: bool,
+    },
+    /// A message that no longer matters here (duplicate, late, or for the wrong role).
+    Ignored {
+        txn: Txn,
+    },
+    // Violation details.
+    AtomicityBroken {
+        txn: Txn,
+        committed_at: NodeId,
+        aborted_at: NodeId,
+    },
+    NoVoterCommitted {
+        txn: Txn,
+        node: NodeId,
+    },
+    DecisionReversed {
+        txn: Txn,
+        node: NodeId,
+        was_commit: bool,
+    },
+}

@@ -1,0 +1,492 @@
+//! Unit tests: one handler call, assertions on its effects. Each names the rule it checks.
+
+use super::msg::{Msg, Note, Record, Request, Timer, Txn};
+use super::node::{CoordPhase, CoordTxn, PartState, Role};
+use super::*;
+use crate::sim::Effect;
+use std::collections::{BTreeMap, BTreeSet};
+
+type P = TwoPhaseCommit;
+const T: Txn = Txn(1);
+const COORD: NodeId = NodeId(0);
+const P1: NodeId = NodeId(1);
+
+fn cfg() -> Config {
+    Config::default()
+}
+
+fn fresh(id: NodeId) -> Node {
+    P::init(&cfg(), id, &mut Out::default())
+}
+
+fn sends(out: &Out<P>) -> Vec<(NodeId, Msg)> {
+    out.effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Send { to, msg } => Some((*to, msg.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn notes(out: &Out<P>) -> Vec<Note> {
+    out.effects
+        .iter()
+        .filter_map(|e| {
+            if let Effect::Note(n) = e {
+                Some(n.clone())
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+fn position(out: &Out<P>, pred: impl Fn(&Effect<P>) -> bool) -> Option<usize> {
+    out.effects.iter().position(pred)
+}
+
+fn coordinator_collecting(votes: &[(u32, bool)]) -> Node {
+    let mut n = fresh(COORD);
+    let t = CoordTxn {
+        phase: CoordPhase::Collecting,
+        votes: votes.iter().map(|(p, v)| (NodeId(*p), *v)).collect(),
+        acks: BTreeSet::new(),
+    };
+    n.role = Role::Coordinator {
+        txns: BTreeMap::from([(T, t)]),
+    };
+    n
+}
+
+fn participant_in(state: PartState) -> Node {
+    let mut n = fresh(P1);
+    n.role = Role::Participant {
+        txns: BTreeMap::from([(T, state)]),
+    };
+    n
+}
+
+/// Gray & Lamport §4: the coordinator sends PREPARE to every participant after the work phase.
+#[test]
+fn coordinator_sends_prepare_to_every_participant() {
+    let mut n = fresh(COORD);
+    let mut out = Out::default();
+    P::on_message(
+        &cfg(),
+        COORD,
+        &mut n,
+        NodeId(4),
+        Msg::Begin { txn: T },
+        &mut out,
+    );
+    let mut out = Out::default();
+    P::on_timer(&cfg(), COORD, &mut n, Timer::SendPrepare(T), &mut out);
+    let to: Vec<NodeId> = sends(&out)
+        .into_iter()
+        .filter(|(_, m)| *m == Msg::Prepare { txn: T })
+        .map(|(to, _)| to)
+        .collect();
+    assert_eq!(to, vec![NodeId(1), NodeId(2), NodeId(3)]);
+}
+
+/// §4: a participant force-writes PREPARED before it sends its yes vote.
+#[test]
+fn participant_logs_prepared_durably_before_voting_yes() {
+    let mut n = participant_in(PartState::Working);
+    let mut out = Out::default();
+    P::on_message(&cfg(), P1, &mut n, COORD, Msg::Prepare { txn: T }, &mut out);
+    assert_eq!(n.log.wal, vec![Record::Prepared(T)]);
+    let persist = position(&out, |e| matches!(e, Effect::Persist)).expect("persists");
+    let vote = position(&out, |e| {
+        matches!(
+            e,
+            Effect::Send {
+                msg: Msg::Vote { yes: true, .. },
+                ..
+            }
+        )
+    })
+    .expect("votes");
+    assert!(
+        persist < vote,
+        "PREPARED must be on disk before the vote leaves"
+    );
+}
+
+/// §4: a participant told to refuse votes no and aborts at once.
+#[test]
+fn participant_with_no_policy_votes_no_and_aborts() {
+    let mut n = participant_in(PartState::Working);
+    P::on_request(
+        &cfg(),
+        P1,
+        &mut n,
+        Request::SetVote { yes: false },
+        &mut Out::default(),
+    );
+    let mut out = Out::default();
+    P::on_message(&cfg(), P1, &mut n, COORD, Msg::Prepare { txn: T }, &mut out);
+    assert_eq!(sends(&out), vec![(COORD, Msg::Vote { txn: T, yes: false })]);
+    assert!(n.log.wal.contains(&Record::Abort(T)));
+}
+
+/// §4: the coordinator commits only when every participant voted yes, and
+/// force-writes COMMIT before any COMMIT message leaves.
+#[test]
+fn coordinator_logs_commit_before_sending_it_when_all_vote_yes() {
+    let mut n = coordinator_collecting(&[(1, true), (2, true)]);
+    let mut out = Out::default();
+    P::on_message(
+        &cfg(),
+        COORD,
+        &mut n,
+        NodeId(3),
+        Msg::Vote { txn: T, yes: true },
+        &mut out,
+    );
+    assert_eq!(n.log.wal, vec![Record::Commit(T)]);
+    let persist = position(&out, |e| matches!(e, Effect::Persist)).expect("forced write");
+    let first_commit = position(&out, |e| {
+        matches!(
+            e,
+            Effect::Send {
+                msg: Msg::Commit { .. },
+                ..
+            }
+        )
+    })
+    .expect("sends");
+    assert!(persist < first_commit);
+    assert_eq!(
+        sends(&out)
+            .iter()
+            .filter(|(_, m)| *m == Msg::Commit { txn: T })
+            .count(),
+        3
+    );
+}
+
+/// Bug switch: with it on, the decision leaves before it is on disk.
+#[test]
+fn bug_switch_sends_commit_before_the_log_is_forced() {
+    let cfg = Config {
+        bug_decision_before_log: true,
+        ..cfg()
+    };
+    let mut n = coordinator_collecting(&[(1, true), (2, true)]);
+    let mut out = Out::default();
+    P::on_message(
+        &cfg,
+        COORD,
+        &mut n,
+        NodeId(3),
+        Msg::Vote { txn: T, yes: true },
+        &mut out,
+    );
+    assert!(position(&out, |e| matches!(e, Effect::Persist)).is_none());
+    assert!(out.effects.iter().any(|e| matches!(
+        e,
+        Effect::SetTimer {
+            timer: Timer::FlushLog(_),
+            ..
+        }
+    )));
+}
+
+/// §4: a single no vote aborts the transaction.
+#[test]
+fn one_no_vote_aborts() {
+    let mut n = coordinator_collecting(&[(1, true)]);
+    let mut out = Out::default();
+    P::on_message(
+        &cfg(),
+        COORD,
+        &mut n,
+        NodeId(2),
+        Msg::Vote { txn: T, yes: false },
+        &mut out,
+    );
+    assert_eq!(
+        sends(&out)
+            .iter()
+            .filter(|(_, m)| *m == Msg::Abort { txn: T })
+            .count(),
+        3
+    );
+    assert!(notes(&out).contains(&Note::DecidedAbort {
+        txn: T,
+        reason: msg::AbortReason::VotedNo
+    }));
+}
+
+/// Presumed abort: aborts are not logged by the coordinator, and it forgets them at once.
+#[test]
+fn presumed_abort_logs_nothing_for_an_abort() {
+    let mut n = coordinator_collecting(&[]);
+    let mut out = Out::default();
+    P::on_timer(&cfg(), COORD, &mut n, Timer::VoteTimeout(T), &mut out);
+    assert!(n.log.wal.is_empty());
+    assert!(!out.effects.iter().any(|e| matches!(e, Effect::Persist)));
+    assert_eq!(
+        n.role,
+        Role::Coordinator {
+            txns: BTreeMap::new()
+        }
+    );
+}
+
+/// Presumed abort: asked about a transaction it has no record of, the coordinator answers ABORT.
+#[test]
+fn coordinator_without_a_record_answers_abort() {
+    let mut n = fresh(COORD);
+    let mut out = Out::default();
+    P::on_message(
+        &cfg(),
+        COORD,
+        &mut n,
+        P1,
+        Msg::DecisionRequest { txn: T },
+        &mut out,
+    );
+    assert_eq!(sends(&out), vec![(P1, Msg::Abort { txn: T })]);
+}
+
+/// A participant that has not voted may abort on its own.
+#[test]
+fn participant_that_has_not_voted_aborts_alone_on_timeout() {
+    let mut n = participant_in(PartState::Working);
+    let mut out = Out::default();
+    P::on_timer(&cfg(), P1, &mut n, Timer::AwaitPrepare(T), &mut out);
+    assert!(notes(&out).contains(&Note::UnilateralAbort { txn: T }));
+    assert_eq!(n.log.outcome(T), Some(false));
+}
+
+/// A participant that voted yes cannot decide alone: on timeout it only asks.
+#[test]
+fn uncertain_participant_asks_and_stays_uncertain() {
+    let mut n = participant_in(PartState::Uncertain);
+    let mut out = Out::default();
+    P::on_timer(&cfg(), P1, &mut n, Timer::AwaitDecision(T), &mut out);
+    let asked: Vec<NodeId> = sends(&out).into_iter().map(|(to, _)| to).collect();
+    assert_eq!(asked, vec![COORD], "asks the coordinator first");
+    let mut out = Out::default();
+    P::on_timer(&cfg(), P1, &mut n, Timer::AskPeers(T), &mut out);
+    assert_eq!(
+        n.role,
+        Role::Participant {
+            txns: BTreeMap::from([(T, PartState::Uncertain)])
+        }
+    );
+    let asked: Vec<NodeId> = sends(&out).into_iter().map(|(to, _)| to).collect();
+    assert_eq!(
+        asked,
+        vec![COORD, NodeId(2), NodeId(3)],
+        "then the coordinator and every peer but itself"
+    );
+    assert_eq!(n.log.outcome(T), None);
+}
+
+/// Cooperative termination: an uncertain peer can only say it is uncertain too.
+#[test]
+fn uncertain_peer_cannot_help() {
+    let mut n = participant_in(PartState::Uncertain);
+    let mut out = Out::default();
+    P::on_message(
+        &cfg(),
+        P1,
+        &mut n,
+        NodeId(2),
+        Msg::DecisionRequest { txn: T },
+        &mut out,
+    );
+    assert_eq!(sends(&out), vec![(NodeId(2), Msg::Uncertain { txn: T })]);
+}
+
+/// Cooperative termination: a peer that has not voted aborts, which settles the outcome.
+#[test]
+fn peer_that_has_not_voted_aborts_and_says_so() {
+    let mut n = participant_in(PartState::Working);
+    let mut out = Out::default();
+    P::on_message(
+        &cfg(),
+        P1,
+        &mut n,
+        NodeId(2),
+        Msg::DecisionRequest { txn: T },
+        &mut out,
+    );
+    assert_eq!(sends(&out), vec![(NodeId(2), Msg::Abort { txn: T })]);
+    // Its later vote is no, so the coordinator cannot commit.
+    let mut out = Out::default();
+    P::on_message(&cfg(), P1, &mut n, COORD, Msg::Prepare { txn: T }, &mut out);
+    assert_eq!(sends(&out), vec![(COORD, Msg::Vote { txn: T, yes: false })]);
+}
+
+/// Participants force-write COMMIT, then acknowledge.
+#[test]
+fn participant_commits_durably_then_acks() {
+    let mut n = participant_in(PartState::Uncertain);
+    let mut out = Out::default();
+    P::on_message(&cfg(), P1, &mut n, COORD, Msg::Commit { txn: T }, &mut out);
+    let persist = position(&out, |e| matches!(e, Effect::Persist)).expect("forced");
+    let ack = position(&out, |e| {
+        matches!(
+            e,
+            Effect::Send {
+                msg: Msg::Ack { .. },
+                ..
+            }
+        )
+    })
+    .expect("acks");
+    assert!(persist < ack);
+}
+
+/// The coordinator forgets a committed transaction only after every ACK, writing END.
+#[test]
+fn coordinator_forgets_after_all_acks() {
+    let mut n = coordinator_collecting(&[(1, true), (2, true)]);
+    P::on_message(
+        &cfg(),
+        COORD,
+        &mut n,
+        NodeId(3),
+        Msg::Vote { txn: T, yes: true },
+        &mut Out::default(),
+    );
+    for p in 1..=2 {
+        P::on_message(
+            &cfg(),
+            COORD,
+            &mut n,
+            NodeId(p),
+            Msg::Ack { txn: T },
+            &mut Out::default(),
+        );
+    }
+    assert!(!n.log.wal.contains(&Record::End(T)));
+    let mut out = Out::default();
+    P::on_message(
+        &cfg(),
+        COORD,
+        &mut n,
+        NodeId(3),
+        Msg::Ack { txn: T },
+        &mut out,
+    );
+    assert!(n.log.wal.contains(&Record::End(T)));
+    assert!(notes(&out).contains(&Note::Forgotten { txn: T }));
+}
+
+/// Recovery: a participant that crashed after voting yes is still in doubt and asks.
+#[test]
+fn restarted_participant_with_prepared_record_is_in_doubt() {
+    let disk = Disk {
+        wal: vec![Record::Prepared(T)],
+        votes_no: false,
+    };
+    let mut out = Out::default();
+    let n = P::on_restart(&cfg(), P1, &disk, &mut out);
+    assert_eq!(
+        n.role,
+        Role::Participant {
+            txns: BTreeMap::from([(T, PartState::Uncertain)])
+        }
+    );
+    assert!(out.effects.iter().any(|e| matches!(
+        e,
+        Effect::SetTimer {
+            timer: Timer::AwaitDecision(_),
+            ..
+        }
+    )));
+}
+
+/// Recovery: a coordinator with COMMIT but no END resends COMMIT; with no record it remembers nothing.
+#[test]
+fn restarted_coordinator_finishes_logged_commits_only() {
+    let disk = Disk {
+        wal: vec![
+            Record::Commit(T),
+            Record::Commit(Txn(2)),
+            Record::End(Txn(2)),
+        ],
+        votes_no: false,
+    };
+    let mut out = Out::default();
+    let n = P::on_restart(&cfg(), COORD, &disk, &mut out);
+    let Role::Coordinator { txns } = &n.role else {
+        panic!("coordinator")
+    };
+    assert_eq!(txns.keys().copied().collect::<Vec<_>>(), vec![T]);
+    assert_eq!(
+        sends(&out)
+            .iter()
+            .filter(|(_, m)| *m == Msg::Commit { txn: T })
+            .count(),
+        3
+    );
+}
+
+/// The checkers flag a commit next to an abort (AC1) exactly once.
+#[test]
+fn checker_flags_atomicity_once() {
+    let mut ghost = invariants::Ghost::default();
+    let mut found = Vec::new();
+    let notes = [
+        (
+            P1,
+            Note::Applied {
+                txn: T,
+                commit: true,
+            },
+        ),
+        (
+            NodeId(2),
+            Note::Applied {
+                txn: T,
+                commit: false,
+            },
+        ),
+    ];
+    invariants::check(&mut ghost, &[], &notes, &mut found);
+    invariants::check(
+        &mut ghost,
+        &[],
+        &[(
+            NodeId(3),
+            Note::Applied {
+                txn: T,
+                commit: false,
+            },
+        )],
+        &mut found,
+    );
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].0, invariants::ATOMICITY);
+}
+
+#[test]
+fn configuration_outside_its_ranges_is_refused() {
+    let bad = Config {
+        participants: 9,
+        ..cfg()
+    };
+    assert!(matches!(
+        P::validate(&bad),
+        Err(ConfigError::OutOfRange {
+            field: "participants",
+            ..
+        })
+    ));
+    let inverted = Config {
+        work_ticks_min: 50,
+        work_ticks_max: 10,
+        ..cfg()
+    };
+    assert!(matches!(
+        P::validate(&inverted),
+        Err(ConfigError::Inverted { .. })
+    ));
+}
