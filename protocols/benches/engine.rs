@@ -1,1 +1,66 @@
-fn main() {}
+//! Engine benchmark: prints events per second for a long two-phase commit run, raw and
+//! through the history (with checkpoints), and the cost of a `seek`. A program, not a test.
+//!
+//!     cargo bench -p protocols --bench engine
+
+use protocols::sim::history::{History, RunSpec};
+use protocols::sim::{NetConfig, World};
+use protocols::two_phase_commit::{Config, TwoPhaseCommit};
+use std::time::Instant;
+
+const STEPS: u64 = 1_000_000;
+
+fn config() -> Config {
+    Config {
+        participants: 5,
+        transactions: 100_000,
+        txn_gap_ticks: 30,
+        ..Config::default()
+    }
+}
+
+fn main() {
+    let start = Instant::now();
+    let mut world = World::<TwoPhaseCommit>::new(config(), NetConfig::default(), 1).expect("valid");
+    let mut events = 0u64;
+    while events < STEPS && world.step(None).is_some() {
+        events += 1;
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "2pc world.step:   {events} events in {secs:.2} s = {:.0} events/s",
+        events as f64 / secs
+    );
+
+    let spec = RunSpec::<TwoPhaseCommit> {
+        cfg: config(),
+        net: NetConfig::default(),
+        seed: 1,
+        inputs: Vec::new(),
+    };
+    let mut h = History::new(spec).expect("valid");
+    let start = Instant::now();
+    h.run_to(STEPS);
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "2pc history:      {} events in {secs:.2} s = {:.0} events/s ({} checkpoints kept)",
+        h.len(),
+        h.len() as f64 / secs,
+        h.checkpoint_count()
+    );
+
+    let targets = [STEPS / 2, 17, STEPS - 3, STEPS / 3, 999, STEPS / 7 * 5];
+    let start = Instant::now();
+    for t in targets {
+        h.seek(t);
+    }
+    let ms = start.elapsed().as_secs_f64() * 1000.0 / targets.len() as f64;
+    println!("seek (random):    {ms:.2} ms per seek over a {STEPS}-step run");
+    let start = Instant::now();
+    for _ in 0..1000 {
+        let back = h.cursor() - 1;
+        h.seek(back);
+    }
+    let us = start.elapsed().as_secs_f64() * 1e6 / 1000.0;
+    println!("step back:        {us:.1} µs per step back");
+}

@@ -16,7 +16,9 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::fmt::Debug;
 
-pub use world::{Event, InFlight, Input, LossReason, NetConfig, Sent, Slot, StepRecord, World};
+pub use world::{
+    Event, InFlight, Input, LossReason, NetConfig, Sent, Slot, StepRecord, TimerSpan, World,
+};
 
 /// A node's index in the cluster (0-based; the UI names it).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -212,12 +212,20 @@ pub struct InFlight<P: Protocol> {
     seq: u64,
 }
 
+/// An armed timer's span in virtual time.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TimerSpan {
+    pub set_at: Tick,
+    pub due: Tick,
+}
+
 /// One node's slot: its live state (none while crashed) and its disk.
 #[derive(Clone, Debug)]
 pub struct Slot<P: Protocol> {
     pub state: Option<P::Node>,
     pub disk: P::Durable,
-    pub timers: BTreeMap<P::Timer, Tick>,
+    /// Armed timers: when each was set and when it fires (the UI draws them draining).
+    pub timers: BTreeMap<P::Timer, TimerSpan>,
     timer_seq: BTreeMap<P::Timer, u64>,
 }
 
@@ -405,7 +413,7 @@ impl<P: Protocol> World<P> {
                     return false;
                 }
                 for (timer, seq) in std::mem::take(&mut slot.timer_seq) {
-                    let at = slot.timers[&timer];
+                    let at = slot.timers[&timer].due;
                     self.queue.remove(&(at, seq));
                 }
                 slot.timers.clear();
@@ -493,9 +501,15 @@ impl<P: Protocol> World<P> {
                     let at = Tick(self.time.0 + self.rng.range(min, max));
                     let slot = &mut self.nodes[node.index()];
                     if let Some(old) = slot.timer_seq.remove(&timer) {
-                        self.queue.remove(&(slot.timers[&timer], old));
+                        self.queue.remove(&(slot.timers[&timer].due, old));
                     }
-                    slot.timers.insert(timer.clone(), at);
+                    slot.timers.insert(
+                        timer.clone(),
+                        TimerSpan {
+                            set_at: self.time,
+                            due: at,
+                        },
+                    );
                     slot.timer_seq.insert(timer.clone(), self.seq);
                     self.queue
                         .insert((at, self.seq), Due::Timer(node, timer.clone()));
@@ -509,7 +523,7 @@ impl<P: Protocol> World<P> {
                             .timers
                             .remove(&timer)
                             .expect("armed timer has a deadline");
-                        self.queue.remove(&(at, seq));
+                        self.queue.remove(&(at.due, seq));
                     }
                 }
                 Effect::Persist => {

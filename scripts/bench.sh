@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Prints the project's figures: engine throughput (events/s, from the `engine` bench of the
+# protocols crate) and the size of the site as a browser downloads it (gzip -9 of dist/).
+# Builds dist/ with trunk first if it is missing. Figures only: nothing here passes or fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# wasm-opt comes from tools/ (npm binaryen), ahead of any other on PATH.
+export PATH="$PWD/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+printf '==> engine: cargo bench -p protocols --bench engine\n'
+cargo bench -p protocols --bench engine
+
+if [[ ! -f dist/index.html ]]; then
+    printf '\n==> dist/ missing: trunk build --release --offline\n'
+    trunk build --release --offline
+fi
+
+gz_bytes() { gzip -9 -c "$1" | wc -c; }
+kb() { awk -v b="$1" 'BEGIN {printf "%.1f KB", b / 1024}'; }
+
+total=0 wasm=0 js=0 raw=0
+while IFS= read -r -d '' f; do
+    g=$(gz_bytes "$f")
+    total=$((total + g))
+    raw=$((raw + $(wc -c <"$f")))
+    case "$f" in
+        *.wasm) wasm=$((wasm + g)) ;;
+        *.js) js=$((js + g)) ;;
+    esac
+done < <(find dist -type f -print0 | sort -z)
+
+printf '\n==> bundle size (gzip -9, each file of dist/)\n'
+printf '  wasm   %s\n' "$(kb $wasm)"
+printf '  js     %s\n' "$(kb $js)"
+printf '  total  %s  (%s uncompressed, %d files)\n' "$(kb $total)" "$(kb $raw)" "$(find dist -type f | wc -l)"

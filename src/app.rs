@@ -1,0 +1,181 @@
+//! The shell: header with one tab per lab, the lab's panels, keyboard shortcuts, and
+//! the URL as the source of the lab and run.
+
+use crate::components::{
+    canvas::ClusterCanvas, event_log::EventLog, help::HelpOverlay, inspector::InspectorPanel,
+    invariants::InvariantMonitor, network::NetworkPanel, notice::NoticeBar,
+    settings::SettingsPanel, share::ShareBar, transport::TransportBar,
+};
+use crate::controller::{Controller, Notice, Selection};
+use crate::i18n::{fill, Catalog, Lang, LangContext};
+use crate::labs::{LabId, LabSim};
+use crate::url_state;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// The run a URL hash asks for, or the defaults and a message saying what was wrong.
+pub fn run_from_hash(hash: &str, cat: &Catalog) -> (Box<dyn LabSim>, Option<Notice>) {
+    let error = |text: String| Some(Notice { text, error: true });
+    let state = match url_state::parse_hash(hash) {
+        Ok(s) => s,
+        Err(problem) => {
+            return (
+                LabId::TwoPhaseCommit.fresh(1),
+                error(fill(cat.errors.bad_url, &[("problem", &problem)])),
+            )
+        }
+    };
+    let lab = match state.lab.as_deref() {
+        None => LabId::TwoPhaseCommit,
+        Some(slug) => match LabId::from_slug(slug) {
+            Some(lab) => lab,
+            None => {
+                return (
+                    LabId::TwoPhaseCommit.fresh(1),
+                    error(fill(cat.errors.unknown_lab, &[("lab", slug)])),
+                )
+            }
+        },
+    };
+    let Some(run) = state.run else {
+        return (lab.fresh(1), None);
+    };
+    match lab.load(&run) {
+        Ok(mut sim) => {
+            sim.seek(state.at.unwrap_or(sim.len()));
+            (sim, None)
+        }
+        Err(problem) => (
+            lab.fresh(1),
+            error(fill(cat.errors.bad_url, &[("problem", &problem)])),
+        ),
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let lang = RwSignal::new(Lang::En);
+    provide_context(LangContext(lang));
+    let cat = move || lang.get().catalog();
+    let (sim, notice) = run_from_hash(&url_state::read(), cat());
+    let ctl = Controller::new(sim, lang, true);
+    ctl.notice.set(notice);
+    provide_context(ctl);
+
+    let key_handle = window_event_listener(leptos::ev::keydown, move |ev| on_key(ctl, ev));
+    let hash_handle = window_event_listener(leptos::ev::hashchange, move |_| {
+        let hash = url_state::read();
+        let wants = url_state::parse_hash(&hash)
+            .ok()
+            .and_then(|s| s.lab)
+            .and_then(|l| LabId::from_slug(&l));
+        let has_run = hash.contains("run=");
+        if has_run || wants.is_some_and(|l| l != ctl.lab()) || wants.is_none() {
+            let (sim, notice) = run_from_hash(&hash, cat());
+            ctl.replace(sim);
+            ctl.notice.set(notice);
+        }
+    });
+    on_cleanup(move || {
+        key_handle.remove();
+        hash_handle.remove();
+    });
+    let current = Memo::new(move |_| ctl.read(|s| s.lab()));
+
+    view! {
+        <div class="app">
+            <header class="topbar">
+                <div class="brand">
+                    <h1>{move || cat().app_title}</h1>
+                    <p class="tagline">{move || cat().app_tagline}</p>
+                </div>
+                <nav aria-label=move || cat().labs_nav class="tabs">
+                    {LabId::ALL
+                        .into_iter()
+                        .map(|lab| view! {
+                            <a
+                                href=format!("#/{}", lab.slug())
+                                class="tab"
+                                aria-current=move || (current.get() == lab).then_some("page")
+                            >
+                                {move || lab.title(cat())}
+                            </a>
+                        })
+                        .collect_view()}
+                </nav>
+                <button class="btn help-button" aria-label=move || cat().help.open on:click=move |_| ctl.help_open.update(|o| *o = !*o)>
+                    "?"
+                </button>
+            </header>
+            <NoticeBar />
+            <main class="lab">
+                <div class="stage">
+                    <p class="intro">{move || intro(current.get(), cat())}</p>
+                    <ClusterCanvas />
+                    <TransportBar />
+                    <ShareBar />
+                    <EventLog />
+                </div>
+                <aside class="side">
+                    <InspectorPanel />
+                    <InvariantMonitor />
+                    <NetworkPanel />
+                    <SettingsPanel />
+                </aside>
+            </main>
+            <HelpOverlay />
+        </div>
+    }
+}
+
+fn intro(lab: LabId, cat: &Catalog) -> &'static str {
+    match lab {
+        LabId::TwoPhaseCommit => cat.tpc.intro,
+    }
+}
+
+/// Space plays and pauses, arrows step, `?` toggles help, Escape closes and deselects.
+fn on_key(ctl: Controller, ev: web_sys::KeyboardEvent) {
+    if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+        return;
+    }
+    let target = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+    let tag = target
+        .as_ref()
+        .map(|t| t.tag_name().to_ascii_lowercase())
+        .unwrap_or_default();
+    let kind = target
+        .as_ref()
+        .and_then(|t| t.get_attribute("type"))
+        .unwrap_or_default();
+    let typing = tag == "textarea"
+        || tag == "select"
+        || (tag == "input" && kind != "range" && kind != "checkbox");
+    if typing {
+        return;
+    }
+    match ev.key().as_str() {
+        " " => {
+            ev.prevent_default();
+            ctl.toggle_play();
+        }
+        "ArrowRight" if kind != "range" => {
+            ev.prevent_default();
+            ctl.pause();
+            ctl.step_forward();
+        }
+        "ArrowLeft" if kind != "range" => {
+            ev.prevent_default();
+            ctl.pause();
+            ctl.step_back();
+        }
+        "?" => ctl.help_open.update(|o| *o = !*o),
+        "Escape" => {
+            ctl.help_open.set(false);
+            ctl.selection.set(Selection::None);
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,209 @@
+//! The cluster canvas: nodes, links, timers and messages moving in virtual time.
+
+use super::{catalog, use_scene};
+use crate::controller::{use_controller, Selection};
+use crate::i18n::fill;
+use crate::labs::{MsgView, NodeView};
+use crate::view_model::layout::{self, message_point, progress, timer_arc, Point, NODE_R};
+use leptos::prelude::*;
+
+#[component]
+pub fn ClusterCanvas() -> impl IntoView {
+    let ctl = use_controller();
+    let cat = catalog();
+    let scene = use_scene();
+    let node_count = Memo::new(move |_| scene.with(|s| s.nodes.len()));
+    let points =
+        Memo::new(move |_| scene.with(|s| s.nodes.iter().map(|n| n.at).collect::<Vec<Point>>()));
+    let names = Memo::new(move |_| {
+        scene.with(|s| s.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>())
+    });
+
+    // Links from every node to the first node (the hub), then every cut link drawn red.
+    let links = move || {
+        let pts = points.get();
+        let hub = pts.first().copied();
+        pts.iter()
+            .skip(1)
+            .filter_map(|p| hub.map(|h| (h, *p)))
+            .map(|(a, b)| view! { <line class="link" x1=a.x y1=a.y x2=b.x y2=b.y /> })
+            .collect_view()
+    };
+    let cuts = move || {
+        let pts = points.get();
+        scene
+            .get()
+            .cut
+            .iter()
+            .map(|&(a, b)| {
+                let (p, q) = (message_point(pts[a], pts[b], 0.0), message_point(pts[a], pts[b], 1.0));
+                view! { <line class="link-cut" x1=p.x y1=p.y x2=q.x y2=q.y marker-end="url(#cut-arrow)" /> }
+            })
+            .collect_view()
+    };
+    let lost = move || {
+        scene.get().lost.map(|l| {
+            let pts = points.get();
+            let at = message_point(pts[l.from], pts[l.to], 0.85);
+            let aria = fill(cat().sim.lost_aria, &[("label", &l.label)]);
+            view! {
+                <g class="msg-lost" transform=format!("translate({:.1},{:.1})", at.x, at.y) aria-label=aria role="img">
+                    <text class="msg-lost-x" text-anchor="middle" y="5">"✕"</text>
+                    <text class="msg-label" text-anchor="middle" y="-12">{l.label}</text>
+                </g>
+            }
+        })
+    };
+
+    view! {
+        <figure class="canvas" aria-label=move || cat().panels.cluster>
+            <svg
+                viewBox=format!("0 0 {} {}", layout::WIDTH, layout::HEIGHT)
+                class="cluster"
+                on:click=move |_| ctl.selection.set(Selection::None)
+            >
+                <defs>
+                    <marker id="cut-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
+                        <path d="M 0 0 L 10 5 L 0 10 z" class="cut-arrow" />
+                    </marker>
+                </defs>
+                <g class="links">{links}</g>
+                <g class="cuts">{cuts}</g>
+                <For each=move || 0..node_count.get() key=|i| *i let:i>
+                    <NodeGlyph index=i />
+                </For>
+                <For
+                    each=move || scene.get().messages
+                    key=|m| m.id
+                    children=move |m: MsgView| {
+                        let pts = points.get_untracked();
+                        let names = names.get_untracked();
+                        let (from, to) = (pts[m.from], pts[m.to]);
+                        let (from_name, to_name) = (names[m.from].clone(), names[m.to].clone());
+                        view! { <MessageDot msg=m from to from_name to_name /> }
+                    }
+                />
+                {lost}
+            </svg>
+            <figcaption class="legend">{move || cat().panels.legend}</figcaption>
+        </figure>
+    }
+}
+
+#[component]
+fn NodeGlyph(index: usize) -> impl IntoView {
+    let ctl = use_controller();
+    let scene = use_scene();
+    let node = Memo::new(move |_| scene.with(|s| s.nodes.get(index).cloned()));
+    let get = move || node.get().expect("node index in range");
+    let selected = move || ctl.selection.get() == Selection::Node(index);
+    let flash = move || scene.with(|s| s.delivered_to == Some(index));
+    let select = move |ev: leptos::ev::MouseEvent| {
+        ev.stop_propagation();
+        ctl.selection.set(Selection::Node(index));
+    };
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Enter" {
+            ctl.selection.set(Selection::Node(index));
+        }
+    };
+    let timer_path = move || {
+        let n = get();
+        let now = ctl.display_time.get();
+        n.timer
+            .filter(|_| n.up)
+            .map(|(set, due)| {
+                let left = if due > set {
+                    ((due as f64 - now) / (due - set) as f64).clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
+                timer_arc(n.at, NODE_R + 7.0, left)
+            })
+            .unwrap_or_default()
+    };
+    let label = move || accessible_name(&get());
+    view! {
+        <g
+            class=move || {
+                let n = get();
+                format!("node {} {}", n.tone, if n.up { "up" } else { "down" })
+            }
+            class:selected=selected
+            class:flash=flash
+            role="button"
+            tabindex="0"
+            aria-label=label
+            aria-pressed=move || selected().to_string()
+            data-state=move || if get().up { "up" } else { "down" }
+            on:click=select
+            on:keydown=on_key
+        >
+            <title>{label}</title>
+            <path class="timer-arc" d=timer_path />
+            <circle class="node-body" cx=move || get().at.x cy=move || get().at.y r=NODE_R />
+            <text class="node-name" x=move || get().at.x y=move || get().at.y - 4.0 text-anchor="middle">
+                {move || get().name}
+            </text>
+            <text class="node-status" x=move || get().at.x y=move || get().at.y + NODE_R + 22.0 text-anchor="middle">
+                {move || get().status}
+            </text>
+            <text class="node-badge" x=move || get().at.x y=move || get().at.y + 16.0 text-anchor="middle">
+                {move || if get().up { get().badges.join(" · ") } else { "✕".to_string() }}
+            </text>
+        </g>
+    }
+}
+
+#[component]
+fn MessageDot(
+    msg: MsgView,
+    from: Point,
+    to: Point,
+    from_name: String,
+    to_name: String,
+) -> impl IntoView {
+    let ctl = use_controller();
+    let cat = catalog();
+    let id = msg.id;
+    let pos = move || {
+        let f = progress(msg.sent_at, msg.deliver_at, ctl.display_time.get());
+        let p = message_point(from, to, f);
+        format!("translate({:.1},{:.1})", p.x, p.y)
+    };
+    let label = msg.label.clone();
+    let aria = move || {
+        fill(
+            cat().sim.message_aria,
+            &[("label", &label), ("from", &from_name), ("to", &to_name)],
+        )
+    };
+    let selected = move || ctl.selection.get() == Selection::Message(id);
+    view! {
+        <g
+            class=format!("msg {}", msg.tone)
+            class:selected=selected
+            transform=pos
+            role="button"
+            tabindex="0"
+            aria-label=aria
+            on:click=move |ev| {
+                ev.stop_propagation();
+                ctl.selection.set(Selection::Message(id));
+            }
+            on:keydown=move |ev| {
+                if ev.key() == "Enter" {
+                    ctl.selection.set(Selection::Message(id));
+                }
+            }
+        >
+            <circle class="msg-dot" r="8" />
+            <text class="msg-label" y="-13" text-anchor="middle">{msg.label.clone()}</text>
+        </g>
+    }
+}
+
+/// A node's accessible name: its name first (tests and screen readers rely on it), then its state.
+pub fn accessible_name(n: &NodeView) -> String {
+    format!("{} — {}", n.name, n.status)
+}

@@ -1,0 +1,38 @@
+//! The keyboard help overlay (`?`).
+
+use super::catalog;
+use crate::controller::use_controller;
+use leptos::prelude::*;
+
+#[component]
+pub fn HelpOverlay() -> impl IntoView {
+    let ctl = use_controller();
+    let cat = catalog();
+    view! {
+        <Show when=move || ctl.help_open.get()>
+            <div class="overlay" on:click=move |_| ctl.help_open.set(false)>
+                <div
+                    class="dialog"
+                    role="dialog"
+                    aria-modal="true"
+                    aria-label=move || cat().help.title
+                    on:click=|ev| ev.stop_propagation()
+                >
+                    <h2>{move || cat().help.title}</h2>
+                    <table class="keys">
+                        <tbody>
+                            {move || cat()
+                                .help
+                                .keys
+                                .iter()
+                                .map(|(k, what)| view! { <tr><td><kbd>{*k}</kbd></td><td>{*what}</td></tr> })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                    <p class="muted">{move || cat().help.about}</p>
+                    <button class="btn" on:click=move |_| ctl.help_open.set(false)>{move || cat().panels.close}</button>
+                </div>
+            </div>
+        </Show>
+    }
+}

@@ -1,0 +1,146 @@
+//! The inspector: the selected node's durable and volatile state and its actions, or
+//! the selected message's fields and faults.
+
+use super::catalog;
+use crate::controller::{use_controller, Selection};
+use crate::labs::{Row, UiInput};
+use leptos::prelude::*;
+
+#[component]
+pub fn InspectorPanel() -> impl IntoView {
+    let ctl = use_controller();
+    let cat = catalog();
+    let body = move || match ctl.selection.get() {
+        Selection::None => view! { <p class="muted">{cat().panels.inspector_empty}</p> }.into_any(),
+        Selection::Node(i) => view! { <NodeInspector index=i /> }.into_any(),
+        Selection::Message(id) => view! { <MessageInspector id=id /> }.into_any(),
+    };
+    view! {
+        <section class="panel inspector" aria-label=move || cat().panels.inspector>
+            <h2>{move || cat().panels.inspector}</h2>
+            {body}
+        </section>
+    }
+}
+
+fn rows(rows: Vec<Row>) -> impl IntoView {
+    view! {
+        <dl class="rows">
+            {rows
+                .into_iter()
+                .map(|r| view! { <dt>{r.label}</dt><dd class:warn=r.warn>{r.value}</dd> })
+                .collect_view()}
+        </dl>
+    }
+}
+
+/// Shown above actions taken at a past step.
+fn fork_hint() -> impl IntoView {
+    let ctl = use_controller();
+    let cat = catalog();
+    let past = Memo::new(move |_| ctl.read(|s| s.cursor() < s.len()));
+    view! {
+        <Show when=move || past.get()>
+            <p class="hint fork">{move || cat().faults.past_fork}</p>
+        </Show>
+    }
+}
+
+#[component]
+fn NodeInspector(index: usize) -> impl IntoView {
+    let ctl = use_controller();
+    let cat = catalog();
+    let info = Memo::new(move |_| ctl.read(|s| s.inspect_node(index, cat())));
+    let actions = Memo::new(move |_| ctl.read(|s| s.actions(index, cat())));
+    let up = move || info.get().is_some_and(|i| i.up);
+    move || {
+        let Some(i) = info.get() else {
+            return view! { <p></p> }.into_any();
+        };
+        view! {
+            <div class="node-inspector">
+                <h3>{i.name.clone()} <span class="status">{i.status.clone()}</span></h3>
+                <div class="actions" role="group" aria-label=cat().faults.node_actions>
+                    {fork_hint()}
+                    <Show
+                        when=up
+                        fallback=move || view! {
+                            <button class="btn btn-ok" on:click=move |_| ctl.inject(UiInput::Restart(index))>
+                                {cat().faults.restart}
+                            </button>
+                        }
+                    >
+                        <button class="btn btn-danger" on:click=move |_| ctl.inject(UiInput::Crash(index))>
+                            {cat().faults.crash}
+                        </button>
+                    </Show>
+                    {move || actions
+                        .get()
+                        .into_iter()
+                        .map(|a| view! {
+                            <button class="btn" on:click=move |_| ctl.inject(UiInput::Action(index, a.id))>{a.label}</button>
+                        })
+                        .collect_view()}
+                </div>
+                {i.notes.iter().map(|n| view! { <p class="hint">{n.clone()}</p> }).collect_view()}
+                <h4>{cat().panels.durable}</h4>
+                <p class="muted small">{cat().panels.durable_hint}</p>
+                {rows(i.durable.clone())}
+                <h4>{cat().panels.volatile}</h4>
+                {match i.volatile.clone() {
+                    Some(v) => rows(v).into_any(),
+                    None => view! { <p class="warn">{cat().panels.volatile_lost}</p> }.into_any(),
+                }}
+                <h4>{cat().panels.timers}</h4>
+                {if i.timers.is_empty() {
+                    view! { <p class="muted">{cat().panels.no_timers}</p> }.into_any()
+                } else {
+                    rows(i.timers.clone()).into_any()
+                }}
+            </div>
+        }
+        .into_any()
+    }
+}
+
+#[component]
+fn MessageInspector(id: u64) -> impl IntoView {
+    let ctl = use_controller();
+    let cat = catalog();
+    let info = Memo::new(move |_| ctl.read(|s| s.inspect_message(id, cat())));
+    let delay = RwSignal::new(100u64);
+    move || {
+        match info.get() {
+        None => view! { <p class="muted">{cat().panels.inspector_empty}</p> }.into_any(),
+        Some((label, fields)) => view! {
+            <div class="msg-inspector">
+                <h3>{cat().panels.message} " " {label} " " <span class="muted">{format!("#{id}")}</span></h3>
+                {rows(fields)}
+                <div class="actions" role="group" aria-label=cat().faults.message_actions>
+                    {fork_hint()}
+                    <button class="btn btn-danger" on:click=move |_| ctl.inject(UiInput::Drop(id))>{cat().faults.drop}</button>
+                    <button class="btn" on:click=move |_| ctl.inject(UiInput::Duplicate(id))>{cat().faults.duplicate}</button>
+                    <button class="btn" on:click=move |_| ctl.inject(UiInput::Delay(id, delay.get_untracked()))>
+                        {cat().faults.delay}
+                    </button>
+                    <label class="inline">
+                        <input
+                            type="number"
+                            min="1"
+                            max="100000"
+                            prop:value=move || delay.get().to_string()
+                            on:change=move |ev| {
+                                if let Ok(v) = event_target_value(&ev).parse::<u64>() {
+                                    delay.set(v.clamp(1, 100_000));
+                                }
+                            }
+                        />
+                        " " {cat().faults.delay_by}
+                    </label>
+                </div>
+            </div>
+        }
+        .into_any(),
+    }
+    }
+}

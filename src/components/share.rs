@@ -1,0 +1,88 @@
+//! Share link, export and import of runs (the scenario format of `docs/scenario-format.md`).
+
+use super::catalog;
+use crate::controller::{use_controller, Notice};
+use crate::i18n::fill;
+use crate::labs::LabId;
+use crate::url_state::{self, percent_encode};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[component]
+pub fn ShareBar() -> impl IntoView {
+    let ctl = use_controller();
+    let cat = catalog();
+    let import_open = RwSignal::new(false);
+    let pasted = RwSignal::new(String::new());
+    let export = Memo::new(move |_| ctl.read(|s| (s.lab(), s.seed(), s.export(), s.cursor())));
+    let share = move |_| {
+        let (lab, _, json, at) = export.get_untracked();
+        url_state::write(lab, &json, at);
+        let href = web_sys::window()
+            .and_then(|w| w.location().href().ok())
+            .unwrap_or_default();
+        if let Some(w) = web_sys::window() {
+            let _ = w.navigator().clipboard().write_text(&href);
+        }
+        let text = format!("{} {}", cat().panels.share_copied, href);
+        ctl.notice.set(Some(Notice { text, error: false }));
+    };
+    let load = move |text: String| {
+        let lab = protocols::scenario::protocol_of(&text)
+            .map_err(|e| e.to_string())
+            .and_then(|p| {
+                LabId::from_slug(&p)
+                    .ok_or_else(|| format!("the {p} lab is not part of this build yet"))
+            })
+            .and_then(|lab| lab.load(&text));
+        match lab {
+            Ok(sim) => {
+                ctl.replace(sim);
+                import_open.set(false);
+                ctl.notice.set(None);
+            }
+            Err(problem) => {
+                let text = fill(cat().errors.bad_import, &[("problem", &problem)]);
+                ctl.notice.set(Some(Notice { text, error: true }));
+            }
+        }
+    };
+    let on_file = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = ev
+            .target()
+            .expect("input event has a target")
+            .unchecked_into();
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        wasm_bindgen_futures::spawn_local(async move {
+            let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
+            load(text.ok().and_then(|v| v.as_string()).unwrap_or_default());
+        });
+    };
+    view! {
+        <div class="share-bar">
+            <button class="btn" on:click=share>{move || cat().panels.share}</button>
+            <a
+                class="btn"
+                download=move || { let (lab, seed, _, _) = export.get(); format!("{}-seed-{seed}.json", lab.slug()) }
+                href=move || format!("data:application/json;charset=utf-8,{}", percent_encode(&export.get().2))
+            >
+                {move || cat().panels.export}
+            </a>
+            <button class="btn" aria-expanded=move || import_open.get().to_string() on:click=move |_| import_open.update(|o| *o = !*o)>
+                {move || cat().panels.import}
+            </button>
+            <Show when=move || import_open.get()>
+                <div class="import">
+                    <label>
+                        {move || cat().panels.import_hint}
+                        <textarea rows="6" prop:value=move || pasted.get() on:input=move |ev| pasted.set(event_target_value(&ev)) />
+                    </label>
+                    <input type="file" accept=".json,application/json" aria-label=move || cat().panels.import on:change=on_file />
+                    <button class="btn btn-primary" on:click=move |_| load(pasted.get_untracked())>{move || cat().panels.import_apply}</button>
+                </div>
+            </Show>
+        </div>
+    }
+}

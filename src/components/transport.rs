@@ -1,0 +1,93 @@
+//! Play/pause, stepping, speed, the timeline, reset and new seed.
+
+use super::catalog;
+use crate::controller::use_controller;
+use crate::i18n::fill;
+use crate::view_model::scale::{format_speed, slider_from_speed, speed_from_slider, SPEED_STEPS};
+use leptos::prelude::*;
+
+#[component]
+pub fn TransportBar() -> impl IntoView {
+    let ctl = use_controller();
+    let cat = catalog();
+    let info = Memo::new(move |_| ctl.read(|s| (s.cursor(), s.len(), s.time(), s.seed())));
+    let step = move || info.get().0;
+    let playing = ctl.playing;
+    view! {
+        <section class="transport" role="toolbar" aria-label=move || cat().transport.region>
+            <div class="transport-buttons">
+                <button
+                    class="btn"
+                    aria-label=move || cat().transport.step_back
+                    disabled=move || step() == 0
+                    on:click=move |_| ctl.step_back()
+                >
+                    <span aria-hidden="true">"◀ "</span>
+                    <span aria-hidden="true">{move || cat().transport.step_back}</span>
+                </button>
+                <button
+                    class="btn btn-primary play"
+                    aria-label=move || if playing.get() { cat().transport.pause } else { cat().transport.play }
+                    on:click=move |_| ctl.toggle_play()
+                >
+                    <span aria-hidden="true">{move || if playing.get() { "❚❚ " } else { "▶ " }}</span>
+                    <span aria-hidden="true">
+                        {move || if playing.get() { cat().transport.pause } else { cat().transport.play }}
+                    </span>
+                </button>
+                <button
+                    class="btn"
+                    aria-label=move || cat().transport.step_forward
+                    on:click=move |_| {
+                        ctl.pause();
+                        ctl.step_forward();
+                    }
+                >
+                    <span aria-hidden="true">{move || cat().transport.step_forward}</span>
+                    <span aria-hidden="true">" ▶"</span>
+                </button>
+                <button class="btn" on:click=move |_| ctl.reset()>{move || cat().transport.reset}</button>
+                <button class="btn" on:click=move |_| ctl.new_seed()>{move || cat().transport.new_seed}</button>
+            </div>
+            <label class="timeline">
+                <span class="visually-hidden">{move || cat().transport.timeline}</span>
+                <input
+                    type="range"
+                    min="0"
+                    max=move || info.get().1.to_string()
+                    prop:value=move || step().to_string()
+                    aria-label=move || cat().transport.timeline
+                    aria-valuetext=move || format!("{} {} / {}", cat().transport.step, step(), info.get().1)
+                    on:input=move |ev| {
+                        if let Ok(n) = event_target_value(&ev).parse::<u64>() {
+                            ctl.pause();
+                            ctl.seek(n);
+                        }
+                    }
+                />
+            </label>
+            <div class="readout">
+                <span>{move || cat().transport.step} " " <b data-testid="step">{step}</b> " / " {move || info.get().1}</span>
+                <span>{move || cat().transport.time} " t=" <b data-testid="time">{move || info.get().2}</b></span>
+                <span>{move || cat().transport.seed} " " <b data-testid="seed">{move || info.get().3}</b></span>
+            </div>
+            <label class="speed">
+                <span aria-hidden="true">{move || cat().transport.speed}</span>
+                <input
+                    type="range"
+                    min="0"
+                    max=SPEED_STEPS.to_string()
+                    prop:value=move || slider_from_speed(ctl.speed.get()).to_string()
+                    aria-label=move || cat().transport.speed
+                    aria-valuetext=move || fill(cat().transport.speed_value, &[("speed", &format_speed(ctl.speed.get()))])
+                    on:input=move |ev| {
+                        if let Ok(pos) = event_target_value(&ev).parse::<u32>() {
+                            ctl.speed.set(speed_from_slider(pos));
+                        }
+                    }
+                />
+                <output>{move || fill(cat().transport.speed_value, &[("speed", &format_speed(ctl.speed.get()))])}</output>
+            </label>
+        </section>
+    }
+}

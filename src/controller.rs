@@ -1,0 +1,241 @@
+//! The controller: owns the running lab and its history, and is the only thing that
+//! changes them. Components read a revision signal and derive their views from it.
+
+use crate::i18n::{Catalog, Lang};
+use crate::labs::{LabId, LabSim, UiInput};
+use crate::url_state;
+use crate::view_model::scale::{self, MAX_STEPS_PER_FRAME};
+use leptos::prelude::*;
+
+/// What the user has selected on the canvas.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Selection {
+    None,
+    Node(usize),
+    Message(u64),
+}
+
+/// A message shown above the lab: a problem with input, or a hint.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    pub text: String,
+    pub error: bool,
+}
+
+#[derive(Copy, Clone)]
+pub struct Controller {
+    sim: StoredValue<Box<dyn LabSim>>,
+    /// Bumped after every change to the run: every view derives from it.
+    pub rev: RwSignal<u64>,
+    pub playing: RwSignal<bool>,
+    /// Speed factor (1.0 = [`scale::TICKS_PER_SECOND`] ticks per second).
+    pub speed: RwSignal<f64>,
+    /// The virtual time drawn: between steps while playing, so messages glide.
+    pub display_time: RwSignal<f64>,
+    pub selection: RwSignal<Selection>,
+    pub notice: RwSignal<Option<Notice>>,
+    pub help_open: RwSignal<bool>,
+    pub lang: RwSignal<Lang>,
+    last_frame: StoredValue<Option<f64>>,
+    /// Whether the URL should be kept in step with the run (off in component tests).
+    sync_url: bool,
+}
+
+impl Controller {
+    pub fn new(sim: Box<dyn LabSim>, lang: RwSignal<Lang>, sync_url: bool) -> Self {
+        let time = sim.time() as f64;
+        Controller {
+            sim: StoredValue::new(sim),
+            rev: RwSignal::new(0),
+            playing: RwSignal::new(false),
+            speed: RwSignal::new(1.0),
+            display_time: RwSignal::new(time),
+            selection: RwSignal::new(Selection::None),
+            notice: RwSignal::new(None),
+            help_open: RwSignal::new(false),
+            lang,
+            last_frame: StoredValue::new(None),
+            sync_url,
+        }
+    }
+
+    fn cat(&self) -> &'static Catalog {
+        self.lang.get_untracked().catalog()
+    }
+
+    /// Reads the lab (not reactive by itself: pair it with `rev.get()` in a memo).
+    pub fn with<R>(&self, f: impl FnOnce(&dyn LabSim) -> R) -> R {
+        self.sim.with_value(|s| f(s.as_ref()))
+    }
+
+    /// Reads the lab reactively.
+    pub fn read<R>(&self, f: impl FnOnce(&dyn LabSim) -> R) -> R {
+        self.rev.track();
+        self.with(f)
+    }
+
+    fn changed(&self, sync_url: bool) {
+        self.rev.update(|r| *r += 1);
+        if sync_url && self.sync_url {
+            let (lab, json, at) = self.with(|s| (s.lab(), s.export(), s.cursor()));
+            url_state::write(lab, &json, at);
+        }
+    }
+
+    fn snap_time(&self) {
+        let t = self.with(|s| s.time()) as f64;
+        self.display_time.set(t);
+    }
+
+    pub fn step_forward(&self) -> bool {
+        let moved = self
+            .sim
+            .try_update_value(|s| s.step_forward())
+            .unwrap_or(false);
+        self.snap_time();
+        self.changed(!self.playing.get_untracked());
+        moved
+    }
+
+    pub fn step_back(&self) {
+        let at = self.with(|s| s.cursor());
+        if at > 0 {
+            self.seek(at - 1);
+        }
+    }
+
+    pub fn seek(&self, step: u64) {
+        self.sim.update_value(|s| s.seek(step));
+        self.snap_time();
+        self.changed(!self.playing.get_untracked());
+    }
+
+    /// Applies a user action at the current step; at a past step this forks the run.
+    pub fn inject(&self, input: UiInput) {
+        let result = self
+            .sim
+            .try_update_value(|s| s.inject(input))
+            .unwrap_or(Ok(()));
+        if let Err(problem) = result {
+            self.notice.set(Some(Notice {
+                text: problem,
+                error: true,
+            }));
+        }
+        let t = self.with(|s| s.time()) as f64;
+        self.display_time.update(|d| *d = d.max(t));
+        self.changed(true);
+    }
+
+    /// Replaces the whole run (reset, new seed, new settings, import, lab switch).
+    pub fn replace(&self, sim: Box<dyn LabSim>) {
+        self.pause();
+        self.sim.set_value(sim);
+        self.selection.set(Selection::None);
+        self.snap_time();
+        self.changed(true);
+    }
+
+    pub fn lab(&self) -> LabId {
+        self.with(|s| s.lab())
+    }
+
+    /// Same configuration and seed, from step 0, with no inputs.
+    pub fn reset(&self) {
+        let seed = self.with(|s| s.seed());
+        let fresh = self.with(|s| s.reseeded(seed));
+        self.replace(fresh);
+    }
+
+    pub fn new_seed(&self) {
+        let seed = (js_sys::Math::random() * 1_000_000.0) as u64 + 1;
+        let fresh = self.with(|s| s.reseeded(seed));
+        self.replace(fresh);
+    }
+
+    pub fn play(&self) {
+        if self.playing.get_untracked() {
+            return;
+        }
+        if self.with(|s| s.is_finished()) {
+            self.notice.set(Some(Notice {
+                text: self.cat().transport.finished.into(),
+                error: false,
+            }));
+        }
+        self.playing.set(true);
+        self.last_frame.set_value(None);
+        schedule_frame(*self);
+    }
+
+    pub fn pause(&self) {
+        if self.playing.get_untracked() {
+            self.playing.set(false);
+            self.changed(true);
+        }
+    }
+
+    pub fn toggle_play(&self) {
+        if self.playing.get_untracked() {
+            self.pause()
+        } else {
+            self.play()
+        }
+    }
+
+    /// One animation frame: advance virtual time, apply the steps now due (a bounded
+    /// number, so a frame never stalls the page), stop when nothing is left to happen.
+    pub fn frame(&self, now_ms: f64) {
+        let last = self.last_frame.get_value().unwrap_or(now_ms);
+        self.last_frame.set_value(Some(now_ms));
+        let target = self.display_time.get_untracked()
+            + scale::ticks_for(now_ms - last, self.speed.get_untracked());
+        let mut steps = 0;
+        let mut moved = false;
+        self.sim.update_value(|s| {
+            while steps < MAX_STEPS_PER_FRAME {
+                match s.next_due() {
+                    Some(due) if (due as f64) <= target => {
+                        s.step_forward();
+                        moved = true;
+                        steps += 1;
+                    }
+                    _ => break,
+                }
+            }
+        });
+        let finished = self.with(|s| s.is_finished());
+        let time = self.with(|s| s.time()) as f64;
+        // If the step budget ran out, time waits for the simulation to catch up.
+        self.display_time.set(if steps == MAX_STEPS_PER_FRAME {
+            time
+        } else {
+            target.max(time)
+        });
+        if moved {
+            self.changed(false);
+        }
+        if finished {
+            self.display_time.set(time);
+            self.pause();
+        }
+    }
+}
+
+fn schedule_frame(ctl: Controller) {
+    request_animation_frame(move || {
+        if !ctl.playing.get_untracked() {
+            return;
+        }
+        let now = window().performance().map(|p| p.now()).unwrap_or(0.0);
+        ctl.frame(now);
+        if ctl.playing.get_untracked() {
+            schedule_frame(ctl);
+        }
+    });
+}
+
+/// The controller of the page, from context.
+pub fn use_controller() -> Controller {
+    expect_context::<Controller>()
+}

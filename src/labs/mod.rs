@@ -1,0 +1,227 @@
+//! Labs: how each protocol is drawn and narrated.
+//!
+//! A lab implements [`LabProtocol`] for its engine: node names, state labels, message
+//! labels, sentences, inspector rows and actions, all from the text catalog. The
+//! generic [`Sim`] turns any such protocol into a [`LabSim`], the one object-safe
+//! interface the controller and components use, so components never see an engine type.
+
+pub mod sim;
+pub mod two_phase_commit;
+
+use crate::i18n::Catalog;
+use crate::view_model::layout::Point;
+
+pub use sim::{LabProtocol, Sim};
+
+/// The labs this build has, by URL slug (the protocol's scenario name).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum LabId {
+    TwoPhaseCommit,
+}
+
+impl LabId {
+    pub const ALL: [LabId; 1] = [LabId::TwoPhaseCommit];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            LabId::TwoPhaseCommit => "two-phase-commit",
+        }
+    }
+    pub fn from_slug(s: &str) -> Option<LabId> {
+        LabId::ALL.into_iter().find(|l| l.slug() == s)
+    }
+    pub fn title(self, cat: &Catalog) -> &'static str {
+        match self {
+            LabId::TwoPhaseCommit => cat.lab_two_phase_commit,
+        }
+    }
+    /// A fresh run of this lab with its defaults and `seed`.
+    pub fn fresh(self, seed: u64) -> Box<dyn LabSim> {
+        match self {
+            LabId::TwoPhaseCommit => Box::new(
+                Sim::<protocols::two_phase_commit::TwoPhaseCommit>::fresh(seed),
+            ),
+        }
+    }
+    /// A run loaded from scenario JSON (a share link or an imported file).
+    pub fn load(self, json: &str) -> Result<Box<dyn LabSim>, String> {
+        match self {
+            LabId::TwoPhaseCommit => Ok(Box::new(Sim::<
+                protocols::two_phase_commit::TwoPhaseCommit,
+            >::load(json)?)),
+        }
+    }
+}
+
+/// What a node looks like now.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeView {
+    pub id: usize,
+    pub name: String,
+    /// One short line: role state ("collecting votes for T1") or "crashed".
+    pub status: String,
+    /// CSS tone class for the state colour (always paired with `status` text).
+    pub tone: &'static str,
+    pub up: bool,
+    pub at: Point,
+    /// Small labels under the node ("votes No").
+    pub badges: Vec<String>,
+    /// The armed timer closest to firing: (set_at, due).
+    pub timer: Option<(u64, u64)>,
+}
+
+/// A message in flight.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MsgView {
+    pub id: u64,
+    pub from: usize,
+    pub to: usize,
+    pub label: String,
+    pub tone: &'static str,
+    pub sent_at: u64,
+    pub deliver_at: u64,
+}
+
+/// A message the last step lost: drawn fading out where it vanished.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LostView {
+    pub from: usize,
+    pub to: usize,
+    pub label: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct InvariantView {
+    pub name: &'static str,
+    pub help: &'static str,
+    pub first_violation: Option<u64>,
+}
+
+/// Everything the canvas and panels draw for the current step.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scene {
+    pub step: u64,
+    pub len: u64,
+    pub time: u64,
+    pub seed: u64,
+    pub finished: bool,
+    pub nodes: Vec<NodeView>,
+    pub messages: Vec<MsgView>,
+    pub lost: Option<LostView>,
+    /// The message the last step delivered, to flash its destination.
+    pub delivered_to: Option<usize>,
+    pub invariants: Vec<InvariantView>,
+    /// One-way links that are cut, `(from, to)`.
+    pub cut: Vec<(usize, usize)>,
+}
+
+/// One event-log line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogLine {
+    pub step: u64,
+    pub time: u64,
+    pub text: String,
+    /// "input", "lost", "violation" or "" for styling (the text says it too).
+    pub kind: &'static str,
+}
+
+/// A labelled value in the inspector.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    pub label: String,
+    pub value: String,
+    /// Marks a value worth attention (an unflushed record, a blocked transaction).
+    pub warn: bool,
+}
+
+impl Row {
+    pub fn new(label: impl Into<String>, value: impl Into<String>) -> Row {
+        Row {
+            label: label.into(),
+            value: value.into(),
+            warn: false,
+        }
+    }
+    pub fn warn(mut self, warn: bool) -> Row {
+        self.warn = warn;
+        self
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Inspector {
+    pub name: String,
+    pub status: String,
+    pub up: bool,
+    pub durable: Vec<Row>,
+    /// None while the node is down (its memory is gone).
+    pub volatile: Option<Vec<Row>>,
+    pub timers: Vec<Row>,
+    pub notes: Vec<String>,
+}
+
+/// A lab-specific action on a node ("Submit transaction", "Vote No").
+#[derive(Clone, Debug, PartialEq)]
+pub struct Action {
+    pub id: &'static str,
+    pub label: &'static str,
+}
+
+/// A configuration field the settings panel edits.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SettingKind {
+    Number { min: u64, max: u64, value: u64 },
+    Toggle { on: bool, help: &'static str },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Setting {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub kind: SettingKind,
+}
+
+/// A user action the simulator applies as an input.
+#[derive(Clone, Debug, PartialEq)]
+pub enum UiInput {
+    Crash(usize),
+    Restart(usize),
+    Drop(u64),
+    Duplicate(u64),
+    Delay(u64, u64),
+    /// The nodes of one side; the rest form the other.
+    Partition(Vec<usize>),
+    Cut(usize, usize),
+    Heal,
+    Action(usize, &'static str),
+}
+
+/// A running lab, whatever its protocol. The controller owns one.
+pub trait LabSim: Send + Sync {
+    fn lab(&self) -> LabId;
+    fn cursor(&self) -> u64;
+    fn len(&self) -> u64;
+    fn time(&self) -> u64;
+    fn seed(&self) -> u64;
+    /// When the next event is due, if anything is left to happen.
+    fn next_due(&self) -> Option<u64>;
+    fn is_finished(&self) -> bool;
+    fn step_forward(&mut self) -> bool;
+    fn seek(&mut self, step: u64);
+    fn inject(&mut self, input: UiInput) -> Result<(), String>;
+    fn scene(&self, cat: &Catalog) -> Scene;
+    /// Log lines for recorded steps in `from..to`.
+    fn log_lines(&self, from: u64, to: u64, cat: &Catalog) -> Vec<LogLine>;
+    fn inspect_node(&self, node: usize, cat: &Catalog) -> Option<Inspector>;
+    /// The selected message's label and fields, if it is in flight.
+    fn inspect_message(&self, id: u64, cat: &Catalog) -> Option<(String, Vec<Row>)>;
+    fn actions(&self, node: usize, cat: &Catalog) -> Vec<Action>;
+    fn node_names(&self, cat: &Catalog) -> Vec<String>;
+    fn settings(&self, cat: &Catalog) -> Vec<Setting>;
+    /// A fresh run with one setting changed (same seed), or why it is impossible.
+    fn with_setting(&self, key: &str, value: u64) -> Result<Box<dyn LabSim>, String>;
+    /// A fresh run with the same configuration and another seed.
+    fn reseeded(&self, seed: u64) -> Box<dyn LabSim>;
+    /// The run as scenario JSON (config, seed, inputs): share links and export.
+    fn export(&self) -> String;
+}

@@ -1,0 +1,524 @@
+//! The generic lab: any engine plus its drawing rules becomes a [`LabSim`].
+
+use super::*;
+use crate::i18n::fill;
+use protocols::scenario::Scenario;
+use protocols::sim::history::{History, RunSpec};
+use protocols::sim::{
+    Event, Input, LossReason, MsgId, NetConfig, NodeId, Protocol, Slot, StepRecord,
+};
+
+/// How a protocol is drawn, narrated and acted on. All text comes from the catalog.
+pub trait LabProtocol: Protocol {
+    const LAB: LabId;
+    fn layout(cfg: &Self::Config) -> Vec<Point>;
+    fn node_name(cfg: &Self::Config, id: usize, cat: &Catalog) -> String;
+    /// Status line, tone class and badges of a live node (`node` is the slot's state).
+    fn node_status(
+        cfg: &Self::Config,
+        id: usize,
+        node: &Self::Node,
+        slot: &Slot<Self>,
+        cat: &Catalog,
+    ) -> (String, &'static str, Vec<String>);
+    fn msg_label(msg: &Self::Msg, cat: &Catalog) -> String;
+    fn msg_tone(msg: &Self::Msg) -> &'static str;
+    fn msg_fields(msg: &Self::Msg, cat: &Catalog) -> Vec<Row>;
+    fn timer_label(timer: &Self::Timer, cat: &Catalog) -> String;
+    fn request_text(req: &Self::Request, cat: &Catalog) -> String;
+    fn note_text(cfg: &Self::Config, node: usize, note: &Self::Note, cat: &Catalog) -> String;
+    /// Name and one-line explanation of invariant `index`.
+    fn invariant_text(index: usize, cat: &Catalog) -> (&'static str, &'static str);
+    fn durable_rows(cfg: &Self::Config, id: usize, slot: &Slot<Self>, cat: &Catalog) -> Vec<Row>;
+    fn volatile_rows(cfg: &Self::Config, id: usize, node: &Self::Node, cat: &Catalog) -> Vec<Row>;
+    fn inspector_notes(
+        cfg: &Self::Config,
+        id: usize,
+        slot: &Slot<Self>,
+        cat: &Catalog,
+    ) -> Vec<String>;
+    fn actions(cfg: &Self::Config, id: usize, node: &Self::Node, cat: &Catalog) -> Vec<Action>;
+    fn action_request(cfg: &Self::Config, id: usize, action: &str) -> Option<Self::Request>;
+    fn settings(cfg: &Self::Config, cat: &Catalog) -> Vec<Setting>;
+    /// Sets one field; false if the key is not this lab's.
+    fn set(cfg: &mut Self::Config, key: &str, value: u64) -> bool;
+}
+
+/// A running lab over engine `P`.
+pub struct Sim<P: LabProtocol> {
+    history: History<P>,
+}
+
+impl<P: LabProtocol> Sim<P> {
+    pub fn fresh(seed: u64) -> Self {
+        let spec = RunSpec {
+            cfg: P::Config::default(),
+            net: NetConfig::default(),
+            seed,
+            inputs: Vec::new(),
+        };
+        Sim {
+            history: History::new(spec).expect("the default configuration is valid"),
+        }
+    }
+
+    pub fn load(json: &str) -> Result<Self, String> {
+        let sc = Scenario::<P>::parse(json).map_err(|e| e.to_string())?;
+        let history = sc.run().map_err(|e| e.to_string())?;
+        Ok(Sim { history })
+    }
+
+    fn from_spec(spec: RunSpec<P>) -> Result<Self, String> {
+        History::new(spec)
+            .map(|history| Sim { history })
+            .map_err(|e| e.to_string())
+    }
+
+    fn cfg(&self) -> &P::Config {
+        &self.history.spec().cfg
+    }
+
+    fn name(&self, id: NodeId, cat: &Catalog) -> String {
+        P::node_name(self.cfg(), id.index(), cat)
+    }
+
+    /// One sentence (or a few) for one recorded step.
+    fn sentence(&self, r: &StepRecord<P>, cat: &Catalog) -> (String, &'static str) {
+        let s = &cat.sim;
+        let n = |id: NodeId| self.name(id, cat);
+        let (mut text, kind) = match &r.event {
+            Event::Delivered { from, to, body, .. } => (
+                fill(
+                    s.delivered,
+                    &[
+                        ("to", &n(*to)),
+                        ("msg", &P::msg_label(body, cat)),
+                        ("from", &n(*from)),
+                    ],
+                ),
+                "",
+            ),
+            Event::Lost {
+                from,
+                to,
+                body,
+                reason,
+                ..
+            } => {
+                let tpl = match reason {
+                    LossReason::Partitioned => s.lost_partition,
+                    LossReason::DestinationDown => s.lost_down,
+                    LossReason::RandomLoss => s.lost_random,
+                };
+                (
+                    fill(
+                        tpl,
+                        &[
+                            ("msg", &P::msg_label(body, cat)),
+                            ("from", &n(*from)),
+                            ("to", &n(*to)),
+                        ],
+                    ),
+                    "lost",
+                )
+            }
+            Event::TimerFired { node, timer } => (
+                fill(
+                    s.timer_fired,
+                    &[("node", &n(*node)), ("timer", &P::timer_label(timer, cat))],
+                ),
+                "",
+            ),
+            Event::Input { input, applied } => {
+                let mut t = self.input_text(input, cat);
+                if !applied {
+                    t.push(' ');
+                    t.push_str(&fill(s.in_no_effect, &[("why", "—")]));
+                }
+                (t, "input")
+            }
+        };
+        for (node, note) in &r.notes {
+            text.push(' ');
+            text.push_str(&P::note_text(self.cfg(), node.index(), note, cat));
+        }
+        let mut kind = kind;
+        for v in &r.violations {
+            let (name, _) = P::invariant_text(v.invariant, cat);
+            let detail = P::note_text(self.cfg(), 0, &v.detail, cat);
+            text.push(' ');
+            text.push_str(&fill(s.violation, &[("name", name), ("detail", &detail)]));
+            kind = "violation";
+        }
+        (text, kind)
+    }
+
+    fn input_text(&self, input: &Input<P>, cat: &Catalog) -> String {
+        let s = &cat.sim;
+        let n = |id: &NodeId| self.name(*id, cat);
+        match input {
+            Input::Crash { node } => fill(s.in_crash, &[("node", &n(node))]),
+            Input::Restart { node } => fill(s.in_restart, &[("node", &n(node))]),
+            Input::Partition { groups } => {
+                let side: Vec<String> = groups.iter().flatten().map(n).collect();
+                let rest: Vec<String> = (0..P::node_count(self.cfg()) as u32)
+                    .map(NodeId)
+                    .filter(|id| !groups.iter().flatten().any(|g| g == id))
+                    .map(|id| n(&id))
+                    .collect();
+                fill(
+                    s.in_partition,
+                    &[(
+                        "groups",
+                        &format!("{{{}}} | {{{}}}", side.join(", "), rest.join(", ")),
+                    )],
+                )
+            }
+            Input::Cut { from, to } => fill(s.in_cut, &[("from", &n(from)), ("to", &n(to))]),
+            Input::Heal => s.in_heal.to_string(),
+            Input::Drop { msg } => fill(s.in_drop, &[("id", &msg.0.to_string())]),
+            Input::Duplicate { msg } => fill(s.in_duplicate, &[("id", &msg.0.to_string())]),
+            Input::Delay { msg, ticks } => fill(
+                s.in_delay,
+                &[("id", &msg.0.to_string()), ("ticks", &ticks.to_string())],
+            ),
+            Input::LinkLoss {
+                from,
+                to,
+                per_mille,
+            } => fill(
+                s.in_link_loss,
+                &[
+                    ("from", &n(from)),
+                    ("to", &n(to)),
+                    ("per_mille", &per_mille.to_string()),
+                ],
+            ),
+            Input::Request { node, request } => fill(
+                s.in_request,
+                &[
+                    ("node", &n(node)),
+                    ("request", &P::request_text(request, cat)),
+                ],
+            ),
+        }
+    }
+
+    fn to_input(&self, input: UiInput) -> Result<Input<P>, String> {
+        let id = |n: usize| NodeId(n as u32);
+        Ok(match input {
+            UiInput::Crash(n) => Input::Crash { node: id(n) },
+            UiInput::Restart(n) => Input::Restart { node: id(n) },
+            UiInput::Drop(m) => Input::Drop { msg: MsgId(m) },
+            UiInput::Duplicate(m) => Input::Duplicate { msg: MsgId(m) },
+            UiInput::Delay(m, ticks) => Input::Delay {
+                msg: MsgId(m),
+                ticks,
+            },
+            UiInput::Partition(side) => Input::Partition {
+                groups: vec![side.into_iter().map(id).collect()],
+            },
+            UiInput::Cut(a, b) => Input::Cut {
+                from: id(a),
+                to: id(b),
+            },
+            UiInput::Heal => Input::Heal,
+            UiInput::Action(n, action) => {
+                let request = P::action_request(self.cfg(), n, action)
+                    .ok_or_else(|| format!("unknown action {action}"))?;
+                Input::Request {
+                    node: id(n),
+                    request,
+                }
+            }
+        })
+    }
+}
+
+impl<P: LabProtocol> LabSim for Sim<P> {
+    fn lab(&self) -> LabId {
+        P::LAB
+    }
+    fn cursor(&self) -> u64 {
+        self.history.cursor()
+    }
+    fn len(&self) -> u64 {
+        self.history.len()
+    }
+    fn time(&self) -> u64 {
+        self.history.world().time.0
+    }
+    fn seed(&self) -> u64 {
+        self.history.spec().seed
+    }
+    fn next_due(&self) -> Option<u64> {
+        if self.cursor() < self.len() {
+            // Replaying: the recorded next step says when.
+            return self
+                .history
+                .records()
+                .get(self.cursor() as usize)
+                .map(|r| r.time.0);
+        }
+        self.history.world().next_due().map(|t| t.0)
+    }
+    fn is_finished(&self) -> bool {
+        self.history.is_finished() || (self.cursor() == self.len() && self.next_due().is_none())
+    }
+    fn step_forward(&mut self) -> bool {
+        self.history.step_forward()
+    }
+    fn seek(&mut self, step: u64) {
+        self.history.seek(step)
+    }
+    fn inject(&mut self, input: UiInput) -> Result<(), String> {
+        let input = self.to_input(input)?;
+        self.history.inject(input).map_err(|e| e.to_string())
+    }
+
+    fn scene(&self, cat: &Catalog) -> Scene {
+        let world = self.history.world();
+        let cfg = self.cfg();
+        let points = P::layout(cfg);
+        let nodes = world
+            .nodes()
+            .iter()
+            .enumerate()
+            .map(|(id, slot)| {
+                let (status, tone, badges) = match &slot.state {
+                    Some(node) => P::node_status(cfg, id, node, slot, cat),
+                    None => (cat.sim.crashed.to_string(), "tone-down", Vec::new()),
+                };
+                let timer = slot
+                    .timers
+                    .values()
+                    .min_by_key(|s| s.due)
+                    .map(|s| (s.set_at.0, s.due.0));
+                NodeView {
+                    id,
+                    name: P::node_name(cfg, id, cat),
+                    status,
+                    tone,
+                    up: slot.is_up(),
+                    at: points[id],
+                    badges,
+                    timer,
+                }
+            })
+            .collect();
+        let messages = world
+            .in_flight()
+            .iter()
+            .map(|(id, m)| MsgView {
+                id: id.0,
+                from: m.from.index(),
+                to: m.to.index(),
+                label: P::msg_label(&m.body, cat),
+                tone: P::msg_tone(&m.body),
+                sent_at: m.sent_at.0,
+                deliver_at: m.deliver_at.0,
+            })
+            .collect();
+        let last = self
+            .cursor()
+            .checked_sub(1)
+            .and_then(|i| self.history.records().get(i as usize));
+        let lost = last.and_then(|r| match &r.event {
+            Event::Lost { from, to, body, .. } => Some(LostView {
+                from: from.index(),
+                to: to.index(),
+                label: P::msg_label(body, cat),
+            }),
+            _ => None,
+        });
+        let delivered_to = last.and_then(|r| match &r.event {
+            Event::Delivered { to, .. } => Some(to.index()),
+            _ => None,
+        });
+        let invariants = world
+            .first_violation
+            .iter()
+            .enumerate()
+            .map(|(i, first)| {
+                let (name, help) = P::invariant_text(i, cat);
+                InvariantView {
+                    name,
+                    help,
+                    first_violation: *first,
+                }
+            })
+            .collect();
+        let n = world.nodes().len();
+        let cut = (0..n)
+            .flat_map(|a| (0..n).map(move |b| (a, b)))
+            .filter(|&(a, b)| a != b && world.is_blocked(NodeId(a as u32), NodeId(b as u32)))
+            .collect();
+        Scene {
+            step: self.cursor(),
+            len: self.len(),
+            time: world.time.0,
+            seed: self.seed(),
+            finished: self.is_finished(),
+            nodes,
+            messages,
+            lost,
+            delivered_to,
+            invariants,
+            cut,
+        }
+    }
+
+    fn log_lines(&self, from: u64, to: u64, cat: &Catalog) -> Vec<LogLine> {
+        let records = self.history.records();
+        let to = (to as usize).min(records.len());
+        let from = (from as usize).min(to);
+        records[from..to]
+            .iter()
+            .map(|r| {
+                let (text, kind) = self.sentence(r, cat);
+                LogLine {
+                    step: r.step,
+                    time: r.time.0,
+                    text,
+                    kind,
+                }
+            })
+            .collect()
+    }
+
+    fn inspect_node(&self, id: usize, cat: &Catalog) -> Option<Inspector> {
+        let world = self.history.world();
+        let slot = world.nodes().get(id)?;
+        let cfg = self.cfg();
+        let now = world.time.0;
+        let timers = slot
+            .timers
+            .iter()
+            .map(|(t, span)| {
+                let due = fill(
+                    cat.panels.timer_due,
+                    &[
+                        ("due", &span.due.0.to_string()),
+                        ("left", &span.due.0.saturating_sub(now).to_string()),
+                    ],
+                );
+                Row::new(P::timer_label(t, cat), due)
+            })
+            .collect();
+        let (status, _, _) = match &slot.state {
+            Some(node) => P::node_status(cfg, id, node, slot, cat),
+            None => (cat.sim.crashed.to_string(), "", Vec::new()),
+        };
+        Some(Inspector {
+            name: P::node_name(cfg, id, cat),
+            status,
+            up: slot.is_up(),
+            durable: P::durable_rows(cfg, id, slot, cat),
+            volatile: slot
+                .state
+                .as_ref()
+                .map(|node| P::volatile_rows(cfg, id, node, cat)),
+            timers,
+            notes: P::inspector_notes(cfg, id, slot, cat),
+        })
+    }
+
+    fn inspect_message(&self, id: u64, cat: &Catalog) -> Option<(String, Vec<Row>)> {
+        let m = self.history.world().in_flight().get(&MsgId(id))?;
+        let mut rows = vec![Row::new(
+            cat.panels.message,
+            fill(
+                cat.panels.message_in_flight,
+                &[
+                    ("from", &self.name(m.from, cat)),
+                    ("to", &self.name(m.to, cat)),
+                    ("sent", &m.sent_at.0.to_string()),
+                    ("due", &m.deliver_at.0.to_string()),
+                ],
+            ),
+        )];
+        rows.extend(P::msg_fields(&m.body, cat));
+        Some((P::msg_label(&m.body, cat), rows))
+    }
+
+    fn actions(&self, node: usize, cat: &Catalog) -> Vec<Action> {
+        match self
+            .history
+            .world()
+            .nodes()
+            .get(node)
+            .and_then(|s| s.state.as_ref())
+        {
+            Some(state) => P::actions(self.cfg(), node, state, cat),
+            None => Vec::new(),
+        }
+    }
+
+    fn node_names(&self, cat: &Catalog) -> Vec<String> {
+        (0..P::node_count(self.cfg()))
+            .map(|i| P::node_name(self.cfg(), i, cat))
+            .collect()
+    }
+
+    fn settings(&self, cat: &Catalog) -> Vec<Setting> {
+        let net = &self.history.spec().net;
+        let number = |key, label, min, max, value| Setting {
+            key,
+            label,
+            kind: SettingKind::Number { min, max, value },
+        };
+        let mut all = P::settings(self.cfg(), cat);
+        all.push(number(
+            "latency_ticks_min",
+            cat.settings.latency_min,
+            1,
+            10_000,
+            net.latency_ticks_min,
+        ));
+        all.push(number(
+            "latency_ticks_max",
+            cat.settings.latency_max,
+            1,
+            10_000,
+            net.latency_ticks_max,
+        ));
+        all.push(number(
+            "loss_per_mille",
+            cat.settings.loss,
+            0,
+            1000,
+            net.loss_per_mille as u64,
+        ));
+        all
+    }
+
+    fn with_setting(&self, key: &str, value: u64) -> Result<Box<dyn LabSim>, String> {
+        let mut spec = self.history.spec().clone();
+        spec.inputs.clear();
+        match key {
+            "latency_ticks_min" => spec.net.latency_ticks_min = value,
+            "latency_ticks_max" => spec.net.latency_ticks_max = value,
+            "loss_per_mille" => spec.net.loss_per_mille = value.min(u16::MAX as u64) as u16,
+            _ if P::set(&mut spec.cfg, key, value) => {}
+            _ => return Err(format!("unknown setting {key}")),
+        }
+        Ok(Box::new(Sim::from_spec(spec)?))
+    }
+
+    fn reseeded(&self, seed: u64) -> Box<dyn LabSim> {
+        let spec = RunSpec {
+            seed,
+            inputs: Vec::new(),
+            ..self.history.spec().clone()
+        };
+        Box::new(Sim::from_spec(spec).expect("the same configuration is still valid"))
+    }
+
+    fn export(&self) -> String {
+        Scenario {
+            spec: self.history.spec().clone(),
+            steps: self.history.len(),
+        }
+        .to_json()
+    }
+}

@@ -1,0 +1,495 @@
+//! The two-phase commit lab: how 2PC nodes, messages and events are drawn and told.
+
+use super::sim::LabProtocol;
+use super::{Action, LabId, Row, Setting, SettingKind};
+use crate::i18n::{fill, Catalog};
+use crate::view_model::layout::{self, Point};
+use protocols::sim::Slot;
+use protocols::two_phase_commit::msg::AbortReason;
+use protocols::two_phase_commit::{
+    Config, CoordPhase, Msg, Node, Note, PartState, Record, Request, Role, Timer, TwoPhaseCommit,
+    Txn,
+};
+
+fn txn(t: Txn) -> String {
+    format!("T{}", t.0)
+}
+
+fn txns(ts: &[Txn]) -> String {
+    ts.iter().map(|t| txn(*t)).collect::<Vec<_>>().join(", ")
+}
+
+fn record_text(r: &Record, cat: &Catalog) -> String {
+    let c = &cat.tpc;
+    let (tpl, t) = match *r {
+        Record::Begin(t) => (c.rec_begin, t),
+        Record::Prepared(t) => (c.rec_prepared, t),
+        Record::Commit(t) => (c.rec_commit, t),
+        Record::Abort(t) => (c.rec_abort, t),
+        Record::End(t) => (c.rec_end, t),
+    };
+    fill(tpl, &[("txn", &txn(t))])
+}
+
+/// The transaction a participant is most concerned with: the newest undecided one,
+/// or else the newest one.
+fn focus(txns: &std::collections::BTreeMap<Txn, PartState>) -> Option<(Txn, PartState)> {
+    let undecided = txns
+        .iter()
+        .rev()
+        .find(|(_, s)| matches!(s, PartState::Working | PartState::Uncertain));
+    undecided
+        .or_else(|| txns.iter().next_back())
+        .map(|(t, s)| (*t, *s))
+}
+
+impl LabProtocol for TwoPhaseCommit {
+    const LAB: LabId = LabId::TwoPhaseCommit;
+
+    fn layout(cfg: &Config) -> Vec<Point> {
+        layout::two_phase_commit(cfg.participants as usize)
+    }
+
+    fn node_name(cfg: &Config, id: usize, cat: &Catalog) -> String {
+        if id == 0 {
+            cat.tpc.coordinator.to_string()
+        } else if id == TwoPhaseCommit::client(cfg).index() {
+            cat.tpc.client.to_string()
+        } else {
+            fill(cat.tpc.participant, &[("n", &id.to_string())])
+        }
+    }
+
+    fn node_status(
+        _cfg: &Config,
+        _id: usize,
+        node: &Node,
+        slot: &Slot<Self>,
+        cat: &Catalog,
+    ) -> (String, &'static str, Vec<String>) {
+        let c = &cat.tpc;
+        let t = |tpl: &str, x: Txn| fill(tpl, &[("txn", &txn(x))]);
+        match &node.role {
+            Role::Coordinator { txns } => match txns.iter().next_back() {
+                None => (c.st_idle.to_string(), "tone-idle", vec![]),
+                Some((x, tx)) => match tx.phase {
+                    CoordPhase::Working => (t(c.st_working, *x), "tone-working", vec![]),
+                    CoordPhase::Collecting => (t(c.st_collecting, *x), "tone-working", vec![]),
+                    CoordPhase::Committing => (t(c.st_committing, *x), "tone-commit", vec![]),
+                },
+            },
+            Role::Participant { txns } => {
+                let badges = if node.log.votes_no {
+                    vec![c.votes_no_badge.to_string()]
+                } else {
+                    vec![]
+                };
+                let (status, tone) = match focus(txns) {
+                    None => (c.st_idle.to_string(), "tone-idle"),
+                    Some((x, PartState::Working)) => (t(c.st_working, x), "tone-working"),
+                    Some((x, PartState::Uncertain))
+                        if slot.timers.contains_key(&Timer::AskPeers(x)) =>
+                    {
+                        (t(c.st_blocked, x), "tone-blocked")
+                    }
+                    Some((x, PartState::Uncertain)) => (t(c.st_uncertain, x), "tone-blocked"),
+                    Some((x, PartState::Committed)) => (t(c.st_committed, x), "tone-commit"),
+                    Some((x, PartState::Aborted)) => (t(c.st_aborted, x), "tone-abort"),
+                };
+                (status, tone, badges)
+            }
+            Role::Client { results } => match results.iter().rev().find(|(_, r)| r.is_none()) {
+                Some((x, _)) => (t(c.st_client_waiting, *x), "tone-working", vec![]),
+                None => {
+                    let done = results.values().filter(|r| r.is_some()).count();
+                    (
+                        fill(c.st_client_idle, &[("done", &done.to_string())]),
+                        "tone-idle",
+                        vec![],
+                    )
+                }
+            },
+        }
+    }
+
+    fn msg_label(msg: &Msg, cat: &Catalog) -> String {
+        let c = &cat.tpc;
+        let tpl = match msg {
+            Msg::Begin { .. } => c.m_begin,
+            Msg::Work { .. } => c.m_work,
+            Msg::Prepare { .. } => c.m_prepare,
+            Msg::Vote { yes: true, .. } => c.m_vote_yes,
+            Msg::Vote { yes: false, .. } => c.m_vote_no,
+            Msg::Commit { .. } => c.m_commit,
+            Msg::Abort { .. } => c.m_abort,
+            Msg::Ack { .. } => c.m_ack,
+            Msg::DecisionRequest { .. } => c.m_decision_request,
+            Msg::Uncertain { .. } => c.m_uncertain,
+            Msg::Outcome {
+                committed: true, ..
+            } => c.m_outcome_commit,
+            Msg::Outcome {
+                committed: false, ..
+            } => c.m_outcome_abort,
+        };
+        fill(tpl, &[("txn", &txn(msg.txn()))])
+    }
+
+    fn msg_tone(msg: &Msg) -> &'static str {
+        match msg {
+            Msg::Commit { .. }
+            | Msg::Vote { yes: true, .. }
+            | Msg::Outcome {
+                committed: true, ..
+            } => "tone-commit",
+            Msg::Abort { .. }
+            | Msg::Vote { yes: false, .. }
+            | Msg::Outcome {
+                committed: false, ..
+            } => "tone-abort",
+            Msg::DecisionRequest { .. } | Msg::Uncertain { .. } => "tone-blocked",
+            _ => "tone-working",
+        }
+    }
+
+    fn msg_fields(msg: &Msg, cat: &Catalog) -> Vec<Row> {
+        vec![Row::new(
+            cat.panels.message_fields,
+            serde_json::to_string(msg).unwrap_or_default(),
+        )]
+    }
+
+    fn timer_label(timer: &Timer, cat: &Catalog) -> String {
+        let c = &cat.tpc;
+        let (tpl, x) = match *timer {
+            Timer::NextTxn => return c.t_next_txn.to_string(),
+            Timer::SendPrepare(x) => (c.t_send_prepare, x),
+            Timer::VoteTimeout(x) => (c.t_vote_timeout, x),
+            Timer::Resend(x) => (c.t_resend, x),
+            Timer::FlushLog(x) => (c.t_flush_log, x),
+            Timer::AwaitPrepare(x) => (c.t_await_prepare, x),
+            Timer::AwaitDecision(x) => (c.t_await_decision, x),
+            Timer::AskPeers(x) => (c.t_ask_peers, x),
+        };
+        fill(tpl, &[("txn", &txn(x))])
+    }
+
+    fn request_text(req: &Request, cat: &Catalog) -> String {
+        match req {
+            Request::Submit => cat.tpc.r_submit.to_string(),
+            Request::SetVote { yes } => {
+                let vote = if *yes {
+                    cat.tpc.policy_yes
+                } else {
+                    cat.tpc.policy_no
+                };
+                fill(cat.tpc.r_vote, &[("vote", vote)])
+            }
+        }
+    }
+
+    fn note_text(cfg: &Config, node: usize, note: &Note, cat: &Catalog) -> String {
+        let c = &cat.tpc;
+        let name = |id: usize| Self::node_name(cfg, id, cat);
+        let me = name(node);
+        let f = |tpl: &str, x: Txn| fill(tpl, &[("node", &me), ("txn", &txn(x))]);
+        match note {
+            Note::Submitted { txn } => f(c.n_submitted, *txn),
+            Note::WorkStarted { txn } => f(c.n_work_started, *txn),
+            Note::PrepareSent { txn } => f(c.n_prepare_sent, *txn),
+            Note::Voted { txn, yes: true } => f(c.n_voted_yes, *txn),
+            Note::Voted { txn, yes: false } => f(c.n_voted_no, *txn),
+            Note::VotePolicy { yes } => fill(
+                if *yes { c.n_policy_yes } else { c.n_policy_no },
+                &[("node", &me)],
+            ),
+            Note::DecidedCommit { txn, logged: true } => f(c.n_decided_commit, *txn),
+            Note::DecidedCommit { txn, logged: false } => f(c.n_decided_commit_unlogged, *txn),
+            Note::DecidedAbort {
+                txn,
+                reason: AbortReason::VotedNo,
+            } => f(c.n_decided_abort_no, *txn),
+            Note::DecidedAbort {
+                txn,
+                reason: AbortReason::VoteTimeout,
+            } => f(c.n_decided_abort_timeout, *txn),
+            Note::Applied { txn, commit: true } => f(c.n_applied_commit, *txn),
+            Note::Applied { txn, commit: false } => f(c.n_applied_abort, *txn),
+            Note::UnilateralAbort { txn } => f(c.n_unilateral_abort, *txn),
+            Note::Blocked {
+                txn,
+                peers_too: false,
+            } => f(c.n_blocked, *txn),
+            Note::Blocked {
+                txn,
+                peers_too: true,
+            } => f(c.n_blocked_peers, *txn),
+            Note::PresumedAbort { txn } => f(c.n_presumed_abort, *txn),
+            Note::StillDeciding { txn } => f(c.n_still_deciding, *txn),
+            Note::Forgotten { txn } => f(c.n_forgotten, *txn),
+            Note::LogFlushed { txn } => f(c.n_log_flushed, *txn),
+            Note::Recovered {
+                in_doubt,
+                committing,
+            } => {
+                if !committing.is_empty() {
+                    fill(
+                        c.n_recovered_committing,
+                        &[("node", &me), ("txns", &txns(committing))],
+                    )
+                } else if !in_doubt.is_empty() {
+                    fill(
+                        c.n_recovered_in_doubt,
+                        &[("node", &me), ("txns", &txns(in_doubt))],
+                    )
+                } else {
+                    fill(c.n_recovered, &[("node", &me)])
+                }
+            }
+            Note::ClientLearned {
+                txn,
+                committed: true,
+            } => f(c.n_client_learned_commit, *txn),
+            Note::ClientLearned {
+                txn,
+                committed: false,
+            } => f(c.n_client_learned_abort, *txn),
+            Note::Ignored { .. } => fill(c.n_ignored, &[("node", &me)]),
+            Note::AtomicityBroken {
+                txn: x,
+                committed_at,
+                aborted_at,
+            } => fill(
+                c.n_atomicity_broken,
+                &[
+                    ("txn", &txn(*x)),
+                    ("committed", &name(committed_at.index())),
+                    ("aborted", &name(aborted_at.index())),
+                ],
+            ),
+            Note::NoVoterCommitted { txn: x, node } => fill(
+                c.n_no_voter_committed,
+                &[("txn", &txn(*x)), ("node", &name(node.index()))],
+            ),
+            Note::DecisionReversed {
+                txn: x,
+                node,
+                was_commit,
+            } => {
+                let was = if *was_commit {
+                    c.p_committed
+                } else {
+                    c.p_aborted
+                };
+                fill(
+                    c.n_decision_reversed,
+                    &[
+                        ("txn", &txn(*x)),
+                        ("node", &name(node.index())),
+                        ("was", was),
+                    ],
+                )
+            }
+        }
+    }
+
+    fn invariant_text(index: usize, cat: &Catalog) -> (&'static str, &'static str) {
+        let c = &cat.tpc;
+        match index {
+            0 => (c.inv_atomicity, c.inv_atomicity_help),
+            1 => (c.inv_no_voter, c.inv_no_voter_help),
+            _ => (c.inv_reversed, c.inv_reversed_help),
+        }
+    }
+
+    fn durable_rows(cfg: &Config, id: usize, slot: &Slot<Self>, cat: &Catalog) -> Vec<Row> {
+        let c = &cat.tpc;
+        let disk = &slot.disk.wal;
+        let mut wal: Vec<String> = disk.iter().map(|r| record_text(r, cat)).collect();
+        if wal.is_empty() {
+            wal.push(c.wal_empty.to_string());
+        }
+        let mut rows = vec![Row::new(c.wal, wal.join(" · "))];
+        // Records appended in memory but not yet written: the bug switch's window.
+        if let Some(node) = &slot.state {
+            let pending: Vec<String> = node
+                .log
+                .wal
+                .iter()
+                .skip(disk.len())
+                .map(|r| record_text(r, cat))
+                .collect();
+            if !pending.is_empty() {
+                rows.push(Row::new(c.wal_unflushed, pending.join(" · ")).warn(true));
+            }
+        }
+        if id != 0 && id != TwoPhaseCommit::client(cfg).index() {
+            let policy = if slot.disk.votes_no {
+                c.policy_no
+            } else {
+                c.policy_yes
+            };
+            rows.push(Row::new(c.vote_policy, policy));
+        }
+        rows
+    }
+
+    fn volatile_rows(_cfg: &Config, _id: usize, node: &Node, cat: &Catalog) -> Vec<Row> {
+        let c = &cat.tpc;
+        let mut rows = Vec::new();
+        match &node.role {
+            Role::Coordinator { txns } => {
+                for (x, t) in txns {
+                    let phase = match t.phase {
+                        CoordPhase::Working => c.phase_working,
+                        CoordPhase::Collecting => c.phase_collecting,
+                        CoordPhase::Committing => c.phase_committing,
+                    };
+                    let votes: Vec<String> = t
+                        .votes
+                        .iter()
+                        .map(|(p, v)| format!("P{}:{}", p.0, if *v { "Y" } else { "N" }))
+                        .collect();
+                    let acks: Vec<String> = t.acks.iter().map(|p| format!("P{}", p.0)).collect();
+                    let value = format!(
+                        "{phase}; {} [{}]; {} [{}]",
+                        c.votes,
+                        votes.join(" "),
+                        c.acks,
+                        acks.join(" ")
+                    );
+                    rows.push(Row::new(txn(*x), value));
+                }
+            }
+            Role::Participant { txns } => {
+                for (x, s) in txns {
+                    let (v, warn) = match s {
+                        PartState::Working => (c.p_working, false),
+                        PartState::Uncertain => (c.p_uncertain, true),
+                        PartState::Committed => (c.p_committed, false),
+                        PartState::Aborted => (c.p_aborted, false),
+                    };
+                    rows.push(Row::new(txn(*x), v).warn(warn));
+                }
+            }
+            Role::Client { results } => {
+                for (x, r) in results {
+                    let v = match r {
+                        None => c.client_pending,
+                        Some(true) => c.client_committed,
+                        Some(false) => c.client_aborted,
+                    };
+                    rows.push(Row::new(txn(*x), v));
+                }
+            }
+        }
+        if rows.is_empty() {
+            rows.push(Row::new(c.txns, c.no_txns));
+        }
+        rows
+    }
+
+    fn inspector_notes(_cfg: &Config, _id: usize, slot: &Slot<Self>, cat: &Catalog) -> Vec<String> {
+        let blocked = match slot.state.as_ref().map(|n| &n.role) {
+            Some(Role::Participant { txns }) => txns.values().any(|s| *s == PartState::Uncertain),
+            _ => false,
+        };
+        if blocked {
+            vec![cat.tpc.why_blocked.to_string()]
+        } else {
+            vec![]
+        }
+    }
+
+    fn actions(cfg: &Config, id: usize, node: &Node, cat: &Catalog) -> Vec<Action> {
+        if id == TwoPhaseCommit::client(cfg).index() {
+            vec![Action {
+                id: "submit",
+                label: cat.tpc.submit,
+            }]
+        } else if id == 0 {
+            vec![]
+        } else if node.log.votes_no {
+            vec![Action {
+                id: "vote_yes",
+                label: cat.tpc.vote_yes,
+            }]
+        } else {
+            vec![Action {
+                id: "vote_no",
+                label: cat.tpc.vote_no,
+            }]
+        }
+    }
+
+    fn action_request(_cfg: &Config, _id: usize, action: &str) -> Option<Request> {
+        match action {
+            "submit" => Some(Request::Submit),
+            "vote_no" => Some(Request::SetVote { yes: false }),
+            "vote_yes" => Some(Request::SetVote { yes: true }),
+            _ => None,
+        }
+    }
+
+    fn settings(cfg: &Config, cat: &Catalog) -> Vec<Setting> {
+        let c = &cat.tpc;
+        let number = |key, label, min, max, value| Setting {
+            key,
+            label,
+            kind: SettingKind::Number { min, max, value },
+        };
+        vec![
+            number(
+                "participants",
+                c.s_participants,
+                2,
+                7,
+                cfg.participants as u64,
+            ),
+            number(
+                "transactions",
+                c.s_transactions,
+                0,
+                100_000,
+                cfg.transactions as u64,
+            ),
+            number("txn_gap_ticks", c.s_txn_gap, 1, 100_000, cfg.txn_gap_ticks),
+            number(
+                "vote_timeout_ticks",
+                c.s_vote_timeout,
+                1,
+                100_000,
+                cfg.vote_timeout_ticks,
+            ),
+            number(
+                "decision_timeout_ticks",
+                c.s_decision_timeout,
+                1,
+                100_000,
+                cfg.decision_timeout_ticks,
+            ),
+            Setting {
+                key: "bug_decision_before_log",
+                label: c.s_bug,
+                kind: SettingKind::Toggle {
+                    on: cfg.bug_decision_before_log,
+                    help: c.s_bug_help,
+                },
+            },
+        ]
+    }
+
+    fn set(cfg: &mut Config, key: &str, value: u64) -> bool {
+        let small = |v: u64| v.min(u32::MAX as u64) as u32;
+        match key {
+            "participants" => cfg.participants = small(value),
+            "transactions" => cfg.transactions = small(value),
+            "txn_gap_ticks" => cfg.txn_gap_ticks = value,
+            "vote_timeout_ticks" => cfg.vote_timeout_ticks = value,
+            "decision_timeout_ticks" => cfg.decision_timeout_ticks = value,
+            "bug_decision_before_log" => cfg.bug_decision_before_log = value != 0,
+            _ => return false,
+        }
+        true
+    }
+}

@@ -1,0 +1,144 @@
+//! The URL holds the lab and the run, so a link reproduces exactly what its sender saw:
+//! `#/two-phase-commit?run=<scenario JSON, percent-encoded>&at=<step>`.
+
+use crate::labs::LabId;
+
+/// What a location hash says. Parsing is pure (tested natively); reading and writing
+/// the real URL are thin wrappers.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct UrlState {
+    pub lab: Option<String>,
+    pub run: Option<String>,
+    pub at: Option<u64>,
+}
+
+/// Parses `#/lab?run=...&at=N`. An unreadable part is an error naming it.
+pub fn parse_hash(hash: &str) -> Result<UrlState, String> {
+    let body = hash.trim_start_matches('#').trim_start_matches('/');
+    let (lab, query) = body.split_once('?').unwrap_or((body, ""));
+    let mut state = UrlState {
+        lab: (!lab.is_empty()).then(|| lab.to_string()),
+        ..Default::default()
+    };
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        match key {
+            "run" => {
+                state.run = Some(
+                    percent_decode(value).ok_or("the run is not valid percent-encoded UTF-8")?,
+                )
+            }
+            "at" => {
+                state.at = Some(
+                    value
+                        .parse()
+                        .map_err(|_| format!("“at” must be a step number, not “{value}”"))?,
+                )
+            }
+            _ => {}
+        }
+    }
+    Ok(state)
+}
+
+/// The hash for a lab and its run (compact JSON), with the cursor.
+pub fn format_hash(lab: LabId, run_json: &str, at: u64) -> String {
+    let compact = serde_json::from_str::<serde_json::Value>(run_json)
+        .map(|v| v.to_string())
+        .unwrap_or_default();
+    format!("#/{}?run={}&at={at}", lab.slug(), percent_encode(&compact))
+}
+
+/// Encodes all but RFC 3986's unreserved characters.
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 2);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+pub fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = s.get(i + 1..i + 3)?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The page's current hash.
+pub fn read() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+/// Replaces the URL's hash without adding a history entry.
+pub fn write(lab: LabId, run_json: &str, at: u64) {
+    let hash = format_hash(lab, run_json, at);
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&hash));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lab_alone_is_read() {
+        let s = parse_hash("#/two-phase-commit").unwrap();
+        assert_eq!(s.lab.as_deref(), Some("two-phase-commit"));
+        assert_eq!(s.run, None);
+        assert_eq!(parse_hash("").unwrap(), UrlState::default());
+    }
+
+    #[test]
+    fn a_run_survives_the_round_trip_through_the_url() {
+        let json = r#"{"format":1,"protocol":"two-phase-commit","seed":7,"steps":3,"inputs":[{"at":1,"kind":"heal"}]}"#;
+        let hash = format_hash(LabId::TwoPhaseCommit, json, 2);
+        let s = parse_hash(&hash).unwrap();
+        assert_eq!(s.lab.as_deref(), Some("two-phase-commit"));
+        assert_eq!(s.at, Some(2));
+        let back: serde_json::Value = serde_json::from_str(&s.run.unwrap()).unwrap();
+        assert_eq!(
+            back,
+            serde_json::from_str::<serde_json::Value>(json).unwrap()
+        );
+    }
+
+    #[test]
+    fn broken_parts_are_errors_that_name_them() {
+        assert!(parse_hash("#/two-phase-commit?at=abc")
+            .unwrap_err()
+            .contains("at"));
+        assert!(parse_hash("#/two-phase-commit?run=%FF%FE").is_err());
+        assert!(parse_hash("#/two-phase-commit?run=%4").is_err());
+    }
+
+    #[test]
+    fn percent_encoding_keeps_unicode() {
+        let s = "简体中文 {\"a\": 1}&x=%";
+        assert_eq!(percent_decode(&percent_encode(s)).as_deref(), Some(s));
+    }
+}

@@ -1,0 +1,175 @@
+//! Where nodes sit on the canvas, and where a message is at a given time.
+
+/// The canvas's coordinate space (the SVG viewBox); it scales to the page.
+pub const WIDTH: f64 = 1000.0;
+pub const HEIGHT: f64 = 560.0;
+/// Node radius in canvas units.
+pub const NODE_R: f64 = 50.0;
+
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub struct Point {
+    pub x: f64,
+    pub y: f64,
+}
+
+impl Point {
+    pub fn dist(self, o: Point) -> f64 {
+        ((self.x - o.x).powi(2) + (self.y - o.y).powi(2)).sqrt()
+    }
+}
+
+/// Evenly spaced points on a horizontal arc, left to right (for participants, replicas...).
+pub fn arc(n: usize, cx: f64, cy: f64, half_width: f64, sag: f64) -> Vec<Point> {
+    (0..n)
+        .map(|i| {
+            let t = if n == 1 {
+                0.0
+            } else {
+                i as f64 / (n - 1) as f64 * 2.0 - 1.0
+            };
+            Point {
+                x: cx + t * half_width,
+                y: cy + sag * (1.0 - t * t),
+            }
+        })
+        .collect()
+}
+
+/// Two-phase commit: the coordinator at the top centre, the client at the top left,
+/// the participants on an arc below. Index order: coordinator, participants, client.
+pub fn two_phase_commit(participants: usize) -> Vec<Point> {
+    let mut points = vec![Point {
+        x: WIDTH / 2.0,
+        y: 120.0,
+    }];
+    let half = (participants as f64 - 1.0).max(1.0) * 75.0;
+    points.extend(arc(
+        participants,
+        WIDTH / 2.0,
+        400.0,
+        half.min(WIDTH / 2.0 - 90.0),
+        50.0,
+    ));
+    points.push(Point { x: 130.0, y: 120.0 });
+    points
+}
+
+/// How far along its link a message is at `now`: 0 at its send time, 1 on arrival.
+pub fn progress(sent: u64, deliver: u64, now: f64) -> f64 {
+    if deliver <= sent {
+        return 1.0;
+    }
+    ((now - sent as f64) / (deliver - sent) as f64).clamp(0.0, 1.0)
+}
+
+/// A message's position: along the link from edge to edge of the two node circles,
+/// shifted sideways so that A→B and B→A travel on separate lanes.
+pub fn message_point(from: Point, to: Point, fraction: f64) -> Point {
+    let d = from.dist(to).max(1e-9);
+    let (ux, uy) = ((to.x - from.x) / d, (to.y - from.y) / d);
+    let lane = 9.0;
+    let (nx, ny) = (-uy * lane, ux * lane);
+    let start = Point {
+        x: from.x + ux * NODE_R + nx,
+        y: from.y + uy * NODE_R + ny,
+    };
+    let end = Point {
+        x: to.x - ux * NODE_R + nx,
+        y: to.y - uy * NODE_R + ny,
+    };
+    if d <= 2.0 * NODE_R {
+        return Point {
+            x: (from.x + to.x) / 2.0 + nx,
+            y: (from.y + to.y) / 2.0 + ny,
+        };
+    }
+    Point {
+        x: start.x + (end.x - start.x) * fraction,
+        y: start.y + (end.y - start.y) * fraction,
+    }
+}
+
+/// The SVG path of a timer's arc: full circle at `remaining` = 1, nothing at 0.
+pub fn timer_arc(center: Point, r: f64, remaining: f64) -> String {
+    let f = remaining.clamp(0.0, 0.995);
+    if f <= 0.0 {
+        return String::new();
+    }
+    let angle = f * std::f64::consts::TAU;
+    let (sx, sy) = (center.x, center.y - r);
+    let (ex, ey) = (center.x + r * angle.sin(), center.y - r * angle.cos());
+    let large = if angle > std::f64::consts::PI { 1 } else { 0 };
+    format!("M {sx:.1} {sy:.1} A {r:.1} {r:.1} 0 {large} 1 {ex:.1} {ey:.1}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inside(p: Point) -> bool {
+        p.x - NODE_R >= 0.0
+            && p.x + NODE_R <= WIDTH
+            && p.y - NODE_R >= 0.0
+            && p.y + NODE_R <= HEIGHT
+    }
+
+    #[test]
+    fn two_phase_commit_nodes_fit_the_canvas_and_never_overlap() {
+        for n in 2..=7 {
+            let pts = two_phase_commit(n);
+            assert_eq!(pts.len(), n + 2);
+            assert!(pts.iter().all(|p| inside(*p)), "{n} participants: {pts:?}");
+            for (i, a) in pts.iter().enumerate() {
+                for b in &pts[i + 1..] {
+                    assert!(
+                        a.dist(*b) > 2.0 * NODE_R + 10.0,
+                        "{n} participants overlap: {a:?} {b:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn participants_are_placed_left_to_right() {
+        let pts = two_phase_commit(5);
+        let xs: Vec<f64> = pts[1..6].iter().map(|p| p.x).collect();
+        assert!(xs.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn progress_runs_from_zero_at_send_to_one_at_delivery() {
+        assert_eq!(progress(10, 20, 10.0), 0.0);
+        assert_eq!(progress(10, 20, 15.0), 0.5);
+        assert_eq!(progress(10, 20, 25.0), 1.0);
+        assert_eq!(progress(10, 20, 5.0), 0.0);
+        assert_eq!(progress(10, 10, 10.0), 1.0);
+    }
+
+    #[test]
+    fn messages_leave_and_reach_the_node_edges_on_opposite_lanes() {
+        let a = Point { x: 100.0, y: 100.0 };
+        let b = Point { x: 400.0, y: 100.0 };
+        let start = message_point(a, b, 0.0);
+        let end = message_point(a, b, 1.0);
+        assert!((start.x - (a.x + NODE_R)).abs() < 1e-9);
+        assert!((end.x - (b.x - NODE_R)).abs() < 1e-9);
+        let back = message_point(b, a, 0.5);
+        let forth = message_point(a, b, 0.5);
+        assert!(
+            (back.y - forth.y).abs() > 10.0,
+            "the two directions use separate lanes"
+        );
+    }
+
+    #[test]
+    fn timer_arc_is_empty_when_expired_and_large_when_fresh() {
+        let c = Point { x: 0.0, y: 0.0 };
+        assert_eq!(timer_arc(c, 10.0, 0.0), "");
+        assert!(
+            timer_arc(c, 10.0, 0.9).contains(" 1 1 "),
+            "a fresh timer uses the large arc"
+        );
+        assert!(timer_arc(c, 10.0, 0.2).contains(" 0 1 "));
+    }
+}

@@ -1,0 +1,171 @@
+//! Browser tests (wasm-bindgen-test in headless Chromium): determinism against the
+//! same pinned hashes as the native test, and components mounted in a real DOM.
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use playground::components::canvas::ClusterCanvas;
+use playground::components::event_log::EventLog;
+use playground::components::transport::TransportBar;
+use playground::controller::Controller;
+use playground::i18n::Lang;
+use playground::labs::{LabId, UiInput};
+use protocols::reference::{compute, REFERENCES};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+fn reference_runs_hash_the_same_in_the_browser_as_natively() {
+    for r in REFERENCES {
+        let got = compute(r);
+        assert_eq!(
+            got, r.expected,
+            "{}: got {got:#018x} in the browser",
+            r.name
+        );
+    }
+}
+
+/// Lets Leptos's effects run (they are scheduled, not synchronous).
+async fn settle(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+/// Mounts `view` with a fresh 2PC controller into a new element of the page.
+fn mount<V: IntoView + 'static>(
+    view: impl FnOnce() -> V + 'static,
+) -> (web_sys::HtmlElement, Controller) {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&root).unwrap();
+    let ctl = Controller::new(
+        LabId::TwoPhaseCommit.fresh(1),
+        RwSignal::new(Lang::En),
+        false,
+    );
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(ctl);
+        view()
+    });
+    std::mem::forget(handle); // keep it mounted for the rest of the test
+    (root, ctl)
+}
+
+fn button(root: &web_sys::HtmlElement, name: &str) -> web_sys::HtmlElement {
+    root.query_selector(&format!("button[aria-label='{name}']"))
+        .unwrap()
+        .unwrap_or_else(|| panic!("no button named {name}"))
+        .unchecked_into()
+}
+
+fn text(root: &web_sys::HtmlElement, selector: &str) -> String {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn transport_bar_steps_forward_and_back_and_plays() {
+    let (root, ctl) = mount(|| view! { <TransportBar /> });
+    settle(0).await;
+    assert_eq!(text(&root, "[data-testid=step]"), "0");
+    assert!(
+        button(&root, "Step back").has_attribute("disabled"),
+        "nothing to step back to at step 0"
+    );
+    for _ in 0..3 {
+        button(&root, "Step forward").click();
+    }
+    settle(0).await;
+    assert_eq!(text(&root, "[data-testid=step]"), "3");
+    button(&root, "Step back").click();
+    settle(0).await;
+    assert_eq!(text(&root, "[data-testid=step]"), "2");
+    let timeline: web_sys::HtmlInputElement = root
+        .query_selector("input[aria-label=Timeline]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(timeline.value(), "2");
+    assert_eq!(
+        timeline.max(),
+        "3",
+        "the timeline spans the whole recorded run"
+    );
+
+    ctl.speed.set(50.0);
+    button(&root, "Play").click();
+    settle(400).await;
+    assert!(ctl.playing.get_untracked());
+    button(&root, "Pause").click();
+    settle(0).await;
+    let step: u64 = text(&root, "[data-testid=step]").parse().unwrap();
+    assert!(step > 2, "playing advanced the run (step {step})");
+    assert!(root
+        .query_selector("button[aria-label=Play]")
+        .unwrap()
+        .is_some());
+}
+
+#[wasm_bindgen_test]
+async fn canvas_shows_a_crashed_node_and_a_message_in_flight() {
+    let (root, ctl) = mount(|| view! { <ClusterCanvas /> });
+    settle(0).await;
+    let coordinator = root
+        .query_selector("[role=button][aria-label^=Coordinator]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        coordinator.get_attribute("data-state").as_deref(),
+        Some("up")
+    );
+    ctl.inject(UiInput::Crash(0));
+    ctl.step_forward(); // the client's first BEGIN goes out
+    settle(0).await;
+    let coordinator = root
+        .query_selector("[role=button][aria-label^=Coordinator]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        coordinator.get_attribute("data-state").as_deref(),
+        Some("down")
+    );
+    assert!(coordinator
+        .get_attribute("aria-label")
+        .unwrap()
+        .contains("crashed"));
+    let msg = root
+        .query_selector("[role=button][aria-label^=Message]")
+        .unwrap();
+    assert!(msg.is_some(), "the BEGIN message is drawn in flight");
+}
+
+#[wasm_bindgen_test]
+async fn event_log_has_one_line_per_step_and_marks_the_current_one() {
+    let (root, ctl) = mount(|| view! { <EventLog /> });
+    for _ in 0..6 {
+        ctl.step_forward();
+    }
+    ctl.seek(4);
+    settle(0).await;
+    let lines = root.query_selector_all("li[data-step]").unwrap();
+    assert_eq!(
+        lines.length(),
+        6,
+        "recorded future lines stay visible, dimmed"
+    );
+    let current = root
+        .query_selector("li[aria-current=step]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(current.get_attribute("data-step").as_deref(), Some("3"));
+}
