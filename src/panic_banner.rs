@@ -12,7 +12,8 @@ pub fn install() {
     }));
 }
 
-fn show(message: &str) -> Option<()> {
+/// Puts the error banner at the top of the page (once), with `message` and a reload button.
+pub fn show(message: &str) -> Option<()> {
     let cat = crate::i18n::Lang::En.catalog();
     let document = web_sys::window()?.document()?;
     let body = document.body()?;

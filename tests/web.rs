@@ -5,6 +5,8 @@
 use leptos::prelude::*;
 use playground::components::canvas::ClusterCanvas;
 use playground::components::event_log::EventLog;
+use playground::components::notice::NoticeBar;
+use playground::components::settings::SettingsPanel;
 use playground::components::transport::TransportBar;
 use playground::controller::Controller;
 use playground::i18n::Lang;
@@ -119,27 +121,24 @@ async fn transport_bar_steps_forward_and_back_and_plays() {
 #[wasm_bindgen_test]
 async fn canvas_shows_a_crashed_node_and_a_message_in_flight() {
     let (root, ctl) = mount(|| view! { <ClusterCanvas /> });
+    let coordinator = || {
+        root.query_selector("[role=button][aria-label^=Coordinator]")
+            .unwrap()
+            .unwrap()
+    };
     settle(0).await;
-    let coordinator = root
-        .query_selector("[role=button][aria-label^=Coordinator]")
-        .unwrap()
-        .unwrap();
     assert_eq!(
-        coordinator.get_attribute("data-state").as_deref(),
+        coordinator().get_attribute("data-state").as_deref(),
         Some("up")
     );
     ctl.inject(UiInput::Crash(0));
     ctl.step_forward(); // the client's first BEGIN goes out
     settle(0).await;
-    let coordinator = root
-        .query_selector("[role=button][aria-label^=Coordinator]")
-        .unwrap()
-        .unwrap();
     assert_eq!(
-        coordinator.get_attribute("data-state").as_deref(),
+        coordinator().get_attribute("data-state").as_deref(),
         Some("down")
     );
-    assert!(coordinator
+    assert!(coordinator()
         .get_attribute("aria-label")
         .unwrap()
         .contains("crashed"));
@@ -168,4 +167,61 @@ async fn event_log_has_one_line_per_step_and_marks_the_current_one() {
         .unwrap()
         .unwrap();
     assert_eq!(current.get_attribute("data-step").as_deref(), Some("3"));
+}
+
+#[wasm_bindgen_test]
+fn a_panic_shows_a_banner_with_the_message_and_a_reload_button() {
+    playground::panic_banner::show("boom at step 3");
+    let document = web_sys::window().unwrap().document().unwrap();
+    let banner = document
+        .get_element_by_id("panic-banner")
+        .expect("banner shown");
+    assert_eq!(banner.get_attribute("role").as_deref(), Some("alert"));
+    assert!(banner.text_content().unwrap().contains("boom at step 3"));
+    assert!(
+        banner.query_selector("button").unwrap().is_some(),
+        "it offers a reload"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_impossible_setting_is_refused_with_a_message_and_the_run_is_kept() {
+    let (root, ctl) = mount(|| view! { <NoticeBar /> <SettingsPanel /> });
+    for _ in 0..5 {
+        ctl.step_forward();
+    }
+    settle(0).await;
+    let input: web_sys::HtmlInputElement = root
+        .query_selector("input[type=number]")
+        .unwrap()
+        .expect("the first setting is the participant count")
+        .unchecked_into();
+    input.set_value("9");
+    input
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    settle(0).await;
+    let alert = root
+        .query_selector("[role=alert]")
+        .unwrap()
+        .expect("an error is shown");
+    let text = alert.text_content().unwrap();
+    assert!(text.contains("must be between 2 and 7, not 9"), "{text}");
+    assert_eq!(ctl.with(|s| s.cursor()), 5, "the run the user had is kept");
+    // A possible value starts a fresh run with that many participants.
+    let input: web_sys::HtmlInputElement = root
+        .query_selector("input[type=number]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    input.set_value("4");
+    input
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    settle(0).await;
+    assert_eq!(
+        ctl.with(|s| s.node_names(&playground::i18n::EN).len()),
+        6,
+        "coordinator, 4 participants, client"
+    );
 }

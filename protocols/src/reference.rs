@@ -23,21 +23,21 @@ pub const REFERENCES: &[Reference] = &[
         seed: 1,
         steps: 1_000,
         bug: false,
-        expected: 0xafdf_28f4_f915_4320,
+        expected: 0x0104_8f46_5402_ff6c,
     },
     Reference {
         name: "2pc-seed-2",
         seed: 2,
         steps: 1_000,
         bug: false,
-        expected: 0x8c4d_bb0e_8f73_1803,
+        expected: 0x4038_e426_6617_46b0,
     },
     Reference {
         name: "2pc-seed-7-bug",
         seed: 7,
         steps: 2_000,
         bug: true,
-        expected: 0x75f2_e256_ac1f_9ea6,
+        expected: 0x3e50_5d02_5905_d39e,
     },
 ];
 

@@ -151,6 +151,29 @@ fn NodeGlyph(index: usize) -> impl IntoView {
             <text class="node-badge" x=move || get().at.x y=move || get().at.y + 16.0 text-anchor="middle">
                 {move || if get().up { get().badges.join(" · ") } else { "✕".to_string() }}
             </text>
+            {move || {
+                let n = get();
+                let hidden = n.log_hidden;
+                n.log
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, e)| {
+                        let more = if i == 0 && hidden > 0 { format!("+{hidden} … ") } else { String::new() };
+                        view! {
+                            <text
+                                class="node-log"
+                                class:unflushed=!e.on_disk
+                                x=n.at.x
+                                y=n.at.y + NODE_R + 38.0 + 13.0 * i as f64
+                                text-anchor="middle"
+                            >
+                                {more}
+                                {e.text}
+                            </text>
+                        }
+                    })
+                    .collect_view()
+            }}
         </g>
     }
 }
@@ -197,6 +220,7 @@ fn MessageDot(
                 }
             }
         >
+            <circle class="msg-hit" r="13" />
             <circle class="msg-dot" r="8" />
             <text class="msg-label" y="-13" text-anchor="middle">{msg.label.clone()}</text>
         </g>

@@ -11,7 +11,10 @@ pub fn InspectorPanel() -> impl IntoView {
     let ctl = use_controller();
     let cat = catalog();
     let body = move || match ctl.selection.get() {
-        Selection::None => view! { <p class="muted">{cat().panels.inspector_empty}</p> }.into_any(),
+        Selection::None => {
+            view! { <p class="muted">{cat().panels.inspector_empty}</p> <InFlightList /> }
+                .into_any()
+        }
         Selection::Node(i) => view! { <NodeInspector index=i /> }.into_any(),
         Selection::Message(id) => view! { <MessageInspector id=id /> }.into_any(),
     };
@@ -142,5 +145,41 @@ fn MessageInspector(id: u64) -> impl IntoView {
         }
         .into_any(),
     }
+    }
+}
+
+/// Every message in flight as a button: a precise way to pick one (and the keyboard's).
+#[component]
+fn InFlightList() -> impl IntoView {
+    let ctl = use_controller();
+    let cat = catalog();
+    let scene = super::use_scene();
+    let names = Memo::new(move |_| ctl.read(|s| s.node_names(cat())));
+    view! {
+        <Show when=move || !scene.with(|s| s.messages.is_empty())>
+            <h4>{move || cat().panels.in_flight}</h4>
+            <ul class="in-flight">
+                {move || {
+                    let n = names.get();
+                    scene
+                        .get()
+                        .messages
+                        .into_iter()
+                        .map(|m| {
+                            let text = crate::i18n::fill(
+                                cat().panels.in_flight_item,
+                                &[("label", &m.label), ("from", &n[m.from]), ("to", &n[m.to]), ("due", &m.deliver_at.to_string())],
+                            );
+                            let id = m.id;
+                            view! {
+                                <li>
+                                    <button class="link-button" on:click=move |_| ctl.selection.set(Selection::Message(id))>{text}</button>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+        </Show>
     }
 }

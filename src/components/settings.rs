@@ -13,7 +13,7 @@ pub fn SettingsPanel() -> impl IntoView {
     let cat = catalog();
     let settings = Memo::new(move |_| ctl.read(|s| s.settings(cat())));
     let apply = move |key: &'static str, value: u64| {
-        match ctl.with(|s| s.with_setting(key, value)) {
+        match ctl.with(|s| s.with_setting(key, value, cat())) {
             Ok(fresh) => ctl.replace(fresh),
             Err(problem) => {
                 let text = fill(cat().errors.bad_setting, &[("problem", &problem)]);

@@ -10,7 +10,9 @@ use leptos::prelude::*;
 pub fn TransportBar() -> impl IntoView {
     let ctl = use_controller();
     let cat = catalog();
-    let info = Memo::new(move |_| ctl.read(|s| (s.cursor(), s.len(), s.time(), s.seed())));
+    let info = Memo::new(move |_| {
+        ctl.read(|s| (s.cursor(), s.len(), s.time(), s.seed(), s.is_finished()))
+    });
     let step = move || info.get().0;
     let playing = ctl.playing;
     view! {
@@ -38,6 +40,7 @@ pub fn TransportBar() -> impl IntoView {
                 <button
                     class="btn"
                     aria-label=move || cat().transport.step_forward
+                    disabled=move || info.get().4
                     on:click=move |_| {
                         ctl.pause();
                         ctl.step_forward();

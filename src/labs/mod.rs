@@ -68,7 +68,22 @@ pub struct NodeView {
     pub badges: Vec<String>,
     /// The armed timer closest to firing: (set_at, due).
     pub timer: Option<(u64, u64)>,
+    /// The newest entries of the node's durable log, oldest first, and how many older
+    /// ones are not shown.
+    pub log: Vec<LogEntry>,
+    pub log_hidden: usize,
 }
+
+/// One durable-log entry as drawn under a node.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogEntry {
+    pub text: String,
+    /// False for an entry written in memory but not yet on disk.
+    pub on_disk: bool,
+}
+
+/// How many log entries a node shows on the canvas (the inspector shows them all).
+pub const LOG_ON_CANVAS: usize = 3;
 
 /// A message in flight.
 #[derive(Clone, Debug, PartialEq)]
@@ -219,7 +234,8 @@ pub trait LabSim: Send + Sync {
     fn node_names(&self, cat: &Catalog) -> Vec<String>;
     fn settings(&self, cat: &Catalog) -> Vec<Setting>;
     /// A fresh run with one setting changed (same seed), or why it is impossible.
-    fn with_setting(&self, key: &str, value: u64) -> Result<Box<dyn LabSim>, String>;
+    fn with_setting(&self, key: &str, value: u64, cat: &Catalog)
+        -> Result<Box<dyn LabSim>, String>;
     /// A fresh run with the same configuration and another seed.
     fn reseeded(&self, seed: u64) -> Box<dyn LabSim>;
     /// The run as scenario JSON (config, seed, inputs): share links and export.

@@ -5,7 +5,7 @@ use crate::i18n::fill;
 use protocols::scenario::Scenario;
 use protocols::sim::history::{History, RunSpec};
 use protocols::sim::{
-    Event, Input, LossReason, MsgId, NetConfig, NodeId, Protocol, Slot, StepRecord,
+    ConfigError, Event, Input, LossReason, MsgId, NetConfig, NodeId, Protocol, Slot, StepRecord,
 };
 
 /// How a protocol is drawn, narrated and acted on. All text comes from the catalog.
@@ -31,6 +31,8 @@ pub trait LabProtocol: Protocol {
     fn invariant_text(index: usize, cat: &Catalog) -> (&'static str, &'static str);
     fn durable_rows(cfg: &Self::Config, id: usize, slot: &Slot<Self>, cat: &Catalog) -> Vec<Row>;
     fn volatile_rows(cfg: &Self::Config, id: usize, node: &Self::Node, cat: &Catalog) -> Vec<Row>;
+    /// The node's durable log (a crashed node shows only what is on disk).
+    fn node_log(cfg: &Self::Config, id: usize, slot: &Slot<Self>, cat: &Catalog) -> Vec<LogEntry>;
     fn inspector_notes(
         cfg: &Self::Config,
         id: usize,
@@ -122,6 +124,16 @@ impl<P: LabProtocol> Sim<P> {
                     "lost",
                 )
             }
+            Event::Dropped { from, to, body, .. } => {
+                let msg = P::msg_label(body, cat);
+                (
+                    fill(
+                        s.dropped,
+                        &[("msg", &msg), ("from", &n(*from)), ("to", &n(*to))],
+                    ),
+                    "lost",
+                )
+            }
             Event::TimerFired { node, timer } => (
                 fill(
                     s.timer_fired,
@@ -200,6 +212,42 @@ impl<P: LabProtocol> Sim<P> {
                     ("node", &n(node)),
                     ("request", &P::request_text(request, cat)),
                 ],
+            ),
+        }
+    }
+
+    /// A configuration error in the catalog's words, naming fields by their labels.
+    fn config_error_text(&self, e: &ConfigError, cat: &Catalog) -> String {
+        let settings = LabSim::settings(self, cat);
+        let label = |field: &str| {
+            let key = field.trim_start_matches("network.");
+            settings
+                .iter()
+                .find(|s| s.key == key)
+                .map_or(field.to_string(), |s| s.label.to_string())
+        };
+        let e_ = &cat.errors;
+        match e {
+            ConfigError::OutOfRange {
+                field,
+                min,
+                max,
+                got,
+            } => fill(
+                e_.out_of_range,
+                &[
+                    ("field", &label(field)),
+                    ("min", &min.to_string()),
+                    ("max", &max.to_string()),
+                    ("got", &got.to_string()),
+                ],
+            ),
+            ConfigError::Inverted { low, high } => {
+                fill(e_.inverted, &[("low", &label(low)), ("high", &label(high))])
+            }
+            ConfigError::NoSuchNode { field, node } => fill(
+                e_.no_such_node,
+                &[("field", &label(field)), ("node", &node.to_string())],
             ),
         }
     }
@@ -289,6 +337,9 @@ impl<P: LabProtocol> LabSim for Sim<P> {
                     Some(node) => P::node_status(cfg, id, node, slot, cat),
                     None => (cat.sim.crashed.to_string(), "tone-down", Vec::new()),
                 };
+                let mut log = P::node_log(cfg, id, slot, cat);
+                let log_hidden = log.len().saturating_sub(LOG_ON_CANVAS);
+                log.drain(..log_hidden);
                 let timer = slot
                     .timers
                     .values()
@@ -303,6 +354,8 @@ impl<P: LabProtocol> LabSim for Sim<P> {
                     at: points[id],
                     badges,
                     timer,
+                    log,
+                    log_hidden,
                 }
             })
             .collect();
@@ -324,11 +377,13 @@ impl<P: LabProtocol> LabSim for Sim<P> {
             .checked_sub(1)
             .and_then(|i| self.history.records().get(i as usize));
         let lost = last.and_then(|r| match &r.event {
-            Event::Lost { from, to, body, .. } => Some(LostView {
-                from: from.index(),
-                to: to.index(),
-                label: P::msg_label(body, cat),
-            }),
+            Event::Lost { from, to, body, .. } | Event::Dropped { from, to, body, .. } => {
+                Some(LostView {
+                    from: from.index(),
+                    to: to.index(),
+                    label: P::msg_label(body, cat),
+                })
+            }
             _ => None,
         });
         let delivered_to = last.and_then(|r| match &r.event {
@@ -492,7 +547,12 @@ impl<P: LabProtocol> LabSim for Sim<P> {
         all
     }
 
-    fn with_setting(&self, key: &str, value: u64) -> Result<Box<dyn LabSim>, String> {
+    fn with_setting(
+        &self,
+        key: &str,
+        value: u64,
+        cat: &Catalog,
+    ) -> Result<Box<dyn LabSim>, String> {
         let mut spec = self.history.spec().clone();
         spec.inputs.clear();
         match key {
@@ -502,7 +562,8 @@ impl<P: LabProtocol> LabSim for Sim<P> {
             _ if P::set(&mut spec.cfg, key, value) => {}
             _ => return Err(format!("unknown setting {key}")),
         }
-        Ok(Box::new(Sim::from_spec(spec)?))
+        let history = History::new(spec).map_err(|e| self.config_error_text(&e, cat))?;
+        Ok(Box::new(Sim { history }))
     }
 
     fn reseeded(&self, seed: u64) -> Box<dyn LabSim> {

@@ -1,7 +1,7 @@
 //! The two-phase commit lab: how 2PC nodes, messages and events are drawn and told.
 
 use super::sim::LabProtocol;
-use super::{Action, LabId, Row, Setting, SettingKind};
+use super::{Action, LabId, LogEntry, Row, Setting, SettingKind};
 use crate::i18n::{fill, Catalog};
 use crate::view_model::layout::{self, Point};
 use protocols::sim::Slot;
@@ -17,6 +17,14 @@ fn txn(t: Txn) -> String {
 
 fn txns(ts: &[Txn]) -> String {
     ts.iter().map(|t| txn(*t)).collect::<Vec<_>>().join(", ")
+}
+
+/// A participant's short name ("P2") for compact rows.
+fn short(participant: u32, cat: &Catalog) -> String {
+    fill(
+        cat.tpc.participant_short,
+        &[("n", &participant.to_string())],
+    )
 }
 
 fn record_text(r: &Record, cat: &Catalog) -> String {
@@ -73,7 +81,7 @@ impl LabProtocol for TwoPhaseCommit {
             Role::Coordinator { txns } => match txns.iter().next_back() {
                 None => (c.st_idle.to_string(), "tone-idle", vec![]),
                 Some((x, tx)) => match tx.phase {
-                    CoordPhase::Working => (t(c.st_working, *x), "tone-working", vec![]),
+                    CoordPhase::Working => (t(c.st_work_phase, *x), "tone-working", vec![]),
                     CoordPhase::Collecting => (t(c.st_collecting, *x), "tone-working", vec![]),
                     CoordPhase::Committing => (t(c.st_committing, *x), "tone-commit", vec![]),
                 },
@@ -224,6 +232,14 @@ impl LabProtocol for TwoPhaseCommit {
                 txn,
                 peers_too: true,
             } => f(c.n_blocked_peers, *txn),
+            Note::PeerUncertain { txn: x, peer } => fill(
+                c.n_peer_uncertain,
+                &[
+                    ("node", &me),
+                    ("peer", &name(peer.index())),
+                    ("txn", &txn(*x)),
+                ],
+            ),
             Note::PresumedAbort { txn } => f(c.n_presumed_abort, *txn),
             Note::StillDeciding { txn } => f(c.n_still_deciding, *txn),
             Note::Forgotten { txn } => f(c.n_forgotten, *txn),
@@ -348,9 +364,12 @@ impl LabProtocol for TwoPhaseCommit {
                     let votes: Vec<String> = t
                         .votes
                         .iter()
-                        .map(|(p, v)| format!("P{}:{}", p.0, if *v { "Y" } else { "N" }))
+                        .map(|(p, v)| {
+                            let vote = if *v { c.yes } else { c.no };
+                            fill(c.vote_entry, &[("p", &short(p.0, cat)), ("vote", vote)])
+                        })
                         .collect();
-                    let acks: Vec<String> = t.acks.iter().map(|p| format!("P{}", p.0)).collect();
+                    let acks: Vec<String> = t.acks.iter().map(|p| short(p.0, cat)).collect();
                     let value = format!(
                         "{phase}; {} [{}]; {} [{}]",
                         c.votes,
@@ -387,6 +406,25 @@ impl LabProtocol for TwoPhaseCommit {
             rows.push(Row::new(c.txns, c.no_txns));
         }
         rows
+    }
+
+    fn node_log(_cfg: &Config, _id: usize, slot: &Slot<Self>, cat: &Catalog) -> Vec<LogEntry> {
+        let disk = &slot.disk.wal;
+        let entry = |r: &Record, on_disk| LogEntry {
+            text: record_text(r, cat),
+            on_disk,
+        };
+        let mut log: Vec<LogEntry> = disk.iter().map(|r| entry(r, true)).collect();
+        if let Some(node) = &slot.state {
+            log.extend(
+                node.log
+                    .wal
+                    .iter()
+                    .skip(disk.len())
+                    .map(|r| entry(r, false)),
+            );
+        }
+        log
     }
 
     fn inspector_notes(_cfg: &Config, _id: usize, slot: &Slot<Self>, cat: &Catalog) -> Vec<String> {

@@ -2,7 +2,7 @@
 
 /// The canvas's coordinate space (the SVG viewBox); it scales to the page.
 pub const WIDTH: f64 = 1000.0;
-pub const HEIGHT: f64 = 560.0;
+pub const HEIGHT: f64 = 640.0;
 /// Node radius in canvas units.
 pub const NODE_R: f64 = 50.0;
 
@@ -40,19 +40,16 @@ pub fn arc(n: usize, cx: f64, cy: f64, half_width: f64, sag: f64) -> Vec<Point> 
 pub fn two_phase_commit(participants: usize) -> Vec<Point> {
     let mut points = vec![Point {
         x: WIDTH / 2.0,
-        y: 120.0,
+        y: 110.0,
     }];
-    let half = (participants as f64 - 1.0).max(1.0) * 75.0;
-    points.extend(arc(
-        participants,
-        WIDTH / 2.0,
-        400.0,
-        half.min(WIDTH / 2.0 - 90.0),
-        50.0,
-    ));
-    points.push(Point { x: 130.0, y: 120.0 });
+    let half = ((participants as f64 - 1.0) * 110.0).clamp(110.0, WIDTH / 2.0 - 90.0);
+    points.extend(arc(participants, WIDTH / 2.0, 400.0, half, 60.0));
+    points.push(Point { x: 130.0, y: 110.0 });
     points
 }
+
+/// Room under a node for its status line and its newest log entries.
+pub const LABEL_SPACE: f64 = 78.0;
 
 /// How far along its link a message is at `now`: 0 at its send time, 1 on arrival.
 pub fn progress(sent: u64, deliver: u64, now: f64) -> f64 {

@@ -167,6 +167,13 @@ pub enum Event<P: Protocol> {
         node: NodeId,
         timer: P::Timer,
     },
+    /// The user (or a fault plan) dropped this message in flight.
+    Dropped {
+        msg: MsgId,
+        from: NodeId,
+        to: NodeId,
+        body: P::Msg,
+    },
     /// An input was applied; `applied` is false when it changed nothing
     /// (crashing a node that is down, dropping a message already delivered).
     Input {
@@ -329,6 +336,16 @@ impl<P: Protocol> World<P> {
     pub fn step(&mut self, input: Option<Input<P>>) -> Option<StepRecord<P>> {
         let mut scratch = Scratch::default();
         let event = match input {
+            Some(Input::Drop { msg }) if self.in_flight.contains_key(&msg) => {
+                let m = self.in_flight.remove(&msg).expect("checked");
+                self.queue.remove(&(m.deliver_at, m.seq));
+                Event::Dropped {
+                    msg,
+                    from: m.from,
+                    to: m.to,
+                    body: m.body,
+                }
+            }
             Some(input) => {
                 let applied = self.apply_input(&input, &mut scratch);
                 Event::Input { input, applied }
@@ -465,13 +482,8 @@ impl<P: Protocol> World<P> {
                 self.link_loss.insert((*from, *to), *per_mille);
                 true
             }
-            Input::Drop { msg } => match self.in_flight.remove(msg) {
-                Some(m) => {
-                    self.queue.remove(&(m.deliver_at, m.seq));
-                    true
-                }
-                None => false,
-            },
+            // A drop of a message in flight is its own event (see `step`); here it missed.
+            Input::Drop { .. } => false,
             Input::Duplicate { msg } => match self.in_flight.get(msg).cloned() {
                 Some(m) => {
                     self.send(m.from, m.to, m.body, scratch);

@@ -63,7 +63,13 @@ pub fn check(
             }
         }
         // AC1: all processes that reach a decision reach the same one.
-        if let Some((&other, _)) = seen.iter().find(|(n, c)| **n != *node && **c != commit) {
+        // The witness named is a participant when there is one: the clearest account.
+        let conflicting = |n: &&NodeId, c: &&bool| **n != *node && **c != commit;
+        let witness = seen
+            .iter()
+            .filter(|(n, c)| conflicting(n, c))
+            .max_by_key(|(n, _)| n.0 != 0);
+        if let Some((&other, _)) = witness {
             let (committed_at, aborted_at) = if commit {
                 (*node, other)
             } else {

@@ -167,6 +167,11 @@ pub enum Note {
         txn: Txn,
         peers_too: bool,
     },
+    /// A peer answered that it is uncertain too: no help.
+    PeerUncertain {
+        txn: Txn,
+        peer: NodeId,
+    },
     /// The coordinator has no record of the transaction: presumed abort.
     PresumedAbort {
         txn: Txn,

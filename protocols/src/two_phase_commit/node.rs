@@ -536,6 +536,9 @@ fn participant_on_message(cfg: &Config, node: &mut Node, from: NodeId, msg: Msg,
         (Msg::DecisionRequest { .. }, Some(PartState::Uncertain)) => {
             out.send(from, Msg::Uncertain { txn })
         }
+        (Msg::Uncertain { .. }, Some(PartState::Uncertain)) => {
+            out.note(Note::PeerUncertain { txn, peer: from })
+        }
         (Msg::DecisionRequest { .. }, Some(PartState::Working) | None) => {
             // Cooperative termination: not having voted, it can abort, and so settle the question.
             part_apply(node, txn, false, out);

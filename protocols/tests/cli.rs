@@ -1,0 +1,128 @@
+//! The `sim` command-line runner: runs scenario files, prints one line per event and a
+//! summary, and refuses bad input with a message and exit code 2.
+
+use std::io::Write;
+use std::process::{Command, Output};
+
+fn sim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sim"))
+        .args(args)
+        .output()
+        .expect("sim runs")
+}
+
+use tempfile_path::TempPath;
+
+fn file_with(text: &str) -> TempPath {
+    TempPath::with(text)
+}
+
+/// A tiny temporary file (no extra dependency).
+mod tempfile_path {
+    pub struct TempPath(pub std::path::PathBuf);
+    impl TempPath {
+        pub fn with(text: &str) -> TempPath {
+            use std::sync::atomic::{AtomicU32, Ordering};
+            static N: AtomicU32 = AtomicU32::new(0);
+            let name = format!(
+                "sim-cli-{}-{}.json",
+                std::process::id(),
+                N.fetch_add(1, Ordering::SeqCst)
+            );
+            let path = std::env::temp_dir().join(name);
+            let mut f = std::fs::File::create(&path).unwrap();
+            super::Write::write_all(&mut f, text.as_bytes()).unwrap();
+            TempPath(path)
+        }
+        pub fn arg(&self) -> &str {
+            self.0.to_str().unwrap()
+        }
+    }
+    impl Drop for TempPath {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+}
+
+#[test]
+fn the_example_runs_and_ends_with_a_summary_line() {
+    let example = sim(&["example", "two-phase-commit"]);
+    assert!(example.status.success());
+    let path = file_with(&String::from_utf8(example.stdout).unwrap());
+    let out = sim(&["run", path.arg()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    let last = lines.last().unwrap();
+    assert!(last.starts_with("steps=62 violations=0 hash="), "{last}");
+    assert_eq!(lines.len(), 63, "one line per event, then the summary");
+    assert!(
+        stdout.contains("\"kind\":\"crash\""),
+        "the example's crash input is reached"
+    );
+    // The same file gives the same hash every time.
+    let again = String::from_utf8(sim(&["run", path.arg()]).stdout).unwrap();
+    assert_eq!(again.lines().last(), Some(*last));
+}
+
+fn refused(text: &str) -> String {
+    let path = file_with(text);
+    let out = sim(&["run", path.arg()]);
+    assert_eq!(out.status.code(), Some(2), "bad input exits with 2");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stderr
+}
+
+#[test]
+fn malformed_and_impossible_files_are_refused_with_the_problem_named() {
+    assert!(refused("{ not json").contains("malformed"));
+    let base = r#""format": 1, "protocol": "two-phase-commit", "seed": 1, "steps": 10"#;
+    assert!(
+        refused(&format!("{{{base}, \"config\": {{\"participants\": 9}}}}"))
+            .contains("participants must be between 2 and 7")
+    );
+    assert!(
+        refused(&format!("{{{base}, \"config\": {{\"partisipants\": 3}}}}"))
+            .contains("partisipants")
+    );
+    assert!(refused(&format!(
+        "{{{base}, \"inputs\": [{{\"at\": 3, \"kind\": \"crash\", \"node\": 12}}]}}"
+    ))
+    .contains("input #0"));
+    assert!(refused(&format!("{{{base}, \"inputs\": [{{\"at\": 3, \"kind\": \"heal\"}}, {{\"at\": 3, \"kind\": \"heal\"}}]}}"))
+        .contains("input #1"));
+    assert!(
+        refused(r#"{"format": 9, "protocol": "two-phase-commit", "seed": 1, "steps": 1}"#)
+            .contains("format 9")
+    );
+    assert!(
+        refused(r#"{"format": 1, "protocol": "gossip", "seed": 1, "steps": 1}"#)
+            .contains("unknown protocol")
+    );
+    assert!(
+        refused(r#"{"format": 1, "protocol": "raft", "seed": 1, "steps": 1}"#)
+            .contains("not part of this build")
+    );
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    assert_eq!(sim(&[]).status.code(), Some(2));
+    assert_eq!(sim(&["run", "/no/such/file.json"]).status.code(), Some(2));
+    assert_eq!(sim(&["example", "paxos"]).status.code(), Some(2));
+}
+
+#[test]
+fn a_swarm_scenario_replays_to_the_same_hash() {
+    let out = sim(&["swarm", "two-phase-commit", "--seed", "5", "--steps", "300"]);
+    assert!(out.status.success());
+    let path = file_with(&String::from_utf8(out.stdout).unwrap());
+    let first = String::from_utf8(sim(&["run", path.arg()]).stdout).unwrap();
+    assert!(first.lines().last().unwrap().starts_with("steps=300 "));
+}
