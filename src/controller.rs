@@ -2,7 +2,7 @@
 //! changes them. Components read a revision signal and derive their views from it.
 
 use crate::i18n::{Catalog, Lang};
-use crate::labs::{LabId, LabSim, UiInput};
+use crate::labs::{LabId, LabSim, Scene, UiInput};
 use crate::url_state;
 use crate::view_model::scale::{self, MAX_STEPS_PER_FRAME};
 use leptos::prelude::*;
@@ -36,6 +36,8 @@ pub struct Controller {
     pub notice: RwSignal<Option<Notice>>,
     pub help_open: RwSignal<bool>,
     pub lang: RwSignal<Lang>,
+    /// What the canvas and panels draw for the current step.
+    pub scene: Memo<Scene>,
     last_frame: StoredValue<Option<f64>>,
     /// Whether the URL should be kept in step with the run (off in component tests).
     sync_url: bool,
@@ -44,9 +46,16 @@ pub struct Controller {
 impl Controller {
     pub fn new(sim: Box<dyn LabSim>, lang: RwSignal<Lang>, sync_url: bool) -> Self {
         let time = sim.time() as f64;
+        let sim = StoredValue::new(sim);
+        let rev = RwSignal::new(0);
+        let scene = Memo::new(move |_| {
+            rev.track();
+            sim.with_value(|s| s.scene(lang.get().catalog()))
+        });
         Controller {
-            sim: StoredValue::new(sim),
-            rev: RwSignal::new(0),
+            sim,
+            rev,
+            scene,
             playing: RwSignal::new(false),
             speed: RwSignal::new(1.0),
             display_time: RwSignal::new(time),

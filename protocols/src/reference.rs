@@ -23,21 +23,21 @@ pub const REFERENCES: &[Reference] = &[
         seed: 1,
         steps: 1_000,
         bug: false,
-        expected: 0x0104_8f46_5402_ff6c,
+        expected: 0xb7bc_4370_105f_345a,
     },
     Reference {
         name: "2pc-seed-2",
         seed: 2,
         steps: 1_000,
         bug: false,
-        expected: 0x4038_e426_6617_46b0,
+        expected: 0x0164_7c42_6b08_75ea,
     },
     Reference {
         name: "2pc-seed-7-bug",
         seed: 7,
         steps: 2_000,
         bug: true,
-        expected: 0x3e50_5d02_5905_d39e,
+        expected: 0x37fe_9dc7_5f42_f89a,
     },
 ];
 

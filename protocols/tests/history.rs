@@ -3,6 +3,7 @@
 mod common;
 
 use common::*;
+use protocols::sim::history::MAX_CHECKPOINTS;
 use protocols::sim::{Event, Input, NodeId};
 use protocols::two_phase_commit::Config;
 
@@ -65,7 +66,7 @@ fn a_100k_step_run_keeps_a_bounded_number_of_checkpoints() {
     h.run_to(100_000);
     assert_eq!(h.len(), 100_000);
     assert!(
-        h.checkpoint_count() <= 96,
+        h.checkpoint_count() <= MAX_CHECKPOINTS,
         "{} checkpoints",
         h.checkpoint_count()
     );

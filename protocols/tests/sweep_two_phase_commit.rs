@@ -68,10 +68,10 @@ fn sweep_catches_the_decision_before_log_bug() {
             violations(&h) > 0
         })
         .collect();
+    let first = caught.first().map_or("none".to_string(), |s| s.to_string());
     println!(
-        "bug caught by {} of {SEEDS} seeds; replay the first: sim swarm two-phase-commit --bug --steps {BUG_STEPS} --seed {:?}",
-        caught.len(),
-        caught.first()
+        "bug caught by {} of {SEEDS} seeds; replay the first: sim swarm two-phase-commit --bug --steps {BUG_STEPS} --seed {first}",
+        caught.len()
     );
     assert!(!caught.is_empty(), "no seed exposed the bug");
 }

@@ -93,6 +93,7 @@ pub fn ClusterCanvas() -> impl IntoView {
 #[component]
 fn NodeGlyph(index: usize) -> impl IntoView {
     let ctl = use_controller();
+    let cat = catalog();
     let scene = use_scene();
     let node = Memo::new(move |_| scene.with(|s| s.nodes.get(index).cloned()));
     let get = move || node.get().expect("node index in range");
@@ -158,7 +159,7 @@ fn NodeGlyph(index: usize) -> impl IntoView {
                     .into_iter()
                     .enumerate()
                     .map(|(i, e)| {
-                        let more = if i == 0 && hidden > 0 { format!("+{hidden} … ") } else { String::new() };
+                        let more = if i == 0 && hidden > 0 { fill(cat().panels.log_more, &[("n", &hidden.to_string())]) } else { String::new() };
                         view! {
                             <text
                                 class="node-log"

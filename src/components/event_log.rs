@@ -65,7 +65,7 @@ pub fn EventLog() -> impl IntoView {
                                     ctl.seek(step + 1);
                                 }>
                                     <span class="log-step">{step}</span>
-                                    <span class="log-time">"t=" {line.time}</span>
+                                    <span class="log-time">{fill(cat().panels.time_at, &[("t", &line.time.to_string())])}</span>
                                     <span class="log-text">{line.text}</span>
                                 </button>
                             </li>

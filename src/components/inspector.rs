@@ -117,7 +117,7 @@ fn MessageInspector(id: u64) -> impl IntoView {
         None => view! { <p class="muted">{cat().panels.inspector_empty}</p> }.into_any(),
         Some((label, fields)) => view! {
             <div class="msg-inspector">
-                <h3>{cat().panels.message} " " {label} " " <span class="muted">{format!("#{id}")}</span></h3>
+                <h3>{cat().panels.message} " " {label} " " <span class="muted">{crate::i18n::fill(cat().sim.msg_id, &[("id", &id.to_string())])}</span></h3>
                 {rows(fields)}
                 <div class="actions" role="group" aria-label=cat().faults.message_actions>
                     {fork_hint()}

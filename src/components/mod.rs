@@ -22,9 +22,7 @@ pub fn catalog() -> impl Fn() -> &'static Catalog + Copy {
     move || lang.get().catalog()
 }
 
-/// The scene of the current step, recomputed when the run changes.
+/// The scene of the current step (one memo for the page, recomputed when the run changes).
 pub fn use_scene() -> Memo<Scene> {
-    let ctl = use_controller();
-    let cat = catalog();
-    Memo::new(move |_| ctl.read(|s| s.scene(cat())))
+    use_controller().scene
 }

@@ -71,7 +71,7 @@ pub fn TransportBar() -> impl IntoView {
             </label>
             <div class="readout">
                 <span>{move || cat().transport.step} " " <b data-testid="step">{step}</b> " / " {move || info.get().1}</span>
-                <span>{move || cat().transport.time} " t=" <b data-testid="time">{move || info.get().2}</b></span>
+                <span>{move || cat().transport.time} " " <b data-testid="time">{move || info.get().2}</b></span>
                 <span>{move || cat().transport.seed} " " <b data-testid="seed">{move || info.get().3}</b></span>
             </div>
             <label class="speed">

@@ -101,6 +101,8 @@ pub struct Panels {
     pub message_fields: &'static str,
     pub message_in_flight: &'static str,
     pub legend: &'static str,
+    pub time_at: &'static str,
+    pub log_more: &'static str,
     pub share: &'static str,
     pub share_copied: &'static str,
     pub export: &'static str,

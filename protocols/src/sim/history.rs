@@ -24,9 +24,13 @@ pub struct RunSpec<P: Protocol> {
     pub inputs: Vec<Stamped<P>>,
 }
 
-/// How often a checkpoint is taken, and how many are kept at most.
-const CHECKPOINT_EVERY: u64 = 64;
-const MAX_CHECKPOINTS: usize = 96;
+/// How often a checkpoint is taken (at least), and how many are kept at most.
+pub const CHECKPOINT_EVERY: u64 = 64;
+/// A world of weight W is copied at most every W / COPY_BUDGET steps, so copying costs
+/// at most this many units of weight per step however large the world grows; a seek
+/// replays at most that many steps.
+const COPY_BUDGET: u64 = 8;
+pub const MAX_CHECKPOINTS: usize = 192;
 
 /// A recorded run with a cursor that can move anywhere in it.
 pub struct History<P: Protocol> {
@@ -105,7 +109,7 @@ impl<P: Protocol> History<P> {
         if at == self.len() {
             self.records.push(record);
             self.quiescent = false;
-            if self.world.step % CHECKPOINT_EVERY == 0 {
+            if self.checkpoint_due() {
                 self.checkpoints.insert(self.world.step, self.world.clone());
                 self.thin_checkpoints();
             }
@@ -165,6 +169,14 @@ impl<P: Protocol> History<P> {
             }
         }
         false
+    }
+
+    /// True when the world is due a checkpoint: every [`CHECKPOINT_EVERY`] steps while it
+    /// is small, less often as it grows (see [`COPY_BUDGET`]).
+    fn checkpoint_due(&self) -> bool {
+        let last = self.checkpoints.keys().next_back().copied().unwrap_or(0);
+        let weight: usize = self.world.nodes().iter().map(|s| P::weight(s)).sum();
+        self.world.step - last >= CHECKPOINT_EVERY.max(weight as u64 / COPY_BUDGET)
     }
 
     /// Keeps memory bounded on long runs: past the limit, every other old checkpoint goes,

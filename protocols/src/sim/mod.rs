@@ -177,6 +177,18 @@ pub trait Protocol: Sized + Clone + std::fmt::Debug + PartialEq + Send + Sync + 
     fn node_count(cfg: &Self::Config) -> usize;
     fn init(cfg: &Self::Config, id: NodeId, out: &mut Out<Self>) -> Self::Node;
     fn durable(node: &Self::Node) -> Self::Durable;
+    /// Roughly how much copying this node's slot costs (e.g. log entries + map entries).
+    /// The history spaces its checkpoints by it, so long runs stay cheap to record.
+    fn weight(slot: &Slot<Self>) -> usize {
+        let _ = slot;
+        1
+    }
+    /// Writes the durable part of `node` to `disk` (what [`Effect::Persist`] does).
+    /// The default copies [`Protocol::durable`]; a protocol whose durable state is an
+    /// append-only log overrides it to write only what is new.
+    fn persist(node: &Self::Node, disk: &mut Self::Durable) {
+        *disk = Self::durable(node);
+    }
     fn on_message(
         cfg: &Self::Config,
         id: NodeId,

@@ -540,7 +540,10 @@ impl<P: Protocol> World<P> {
                 }
                 Effect::Persist => {
                     let slot = &mut self.nodes[node.index()];
-                    slot.disk = P::durable(slot.state.as_ref().expect("a live node persists"));
+                    P::persist(
+                        slot.state.as_ref().expect("a live node persists"),
+                        &mut slot.disk,
+                    );
                     if !scratch.persisted.contains(&node) {
                         scratch.persisted.push(node);
                     }

@@ -132,6 +132,20 @@ impl Protocol for TwoPhaseCommit {
     fn durable(node: &Node) -> Disk {
         node.log.clone()
     }
+    fn weight(slot: &Slot<Self>) -> usize {
+        let live = slot.state.as_ref().map_or(0, |n| {
+            let txns = match &n.role {
+                Role::Coordinator { txns } => txns.len(),
+                Role::Participant { txns } => txns.len(),
+                Role::Client { results } => results.len(),
+            };
+            n.log.wal.len() + 4 * txns
+        });
+        live + slot.disk.wal.len()
+    }
+    fn persist(node: &Node, disk: &mut Disk) {
+        disk.write_from(&node.log);
+    }
     fn on_message(
         cfg: &Config,
         _id: NodeId,

@@ -105,7 +105,8 @@ pub enum Request {
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "record", content = "txn", rename_all = "snake_case")]
 pub enum Record {
-    /// Client: the transaction was submitted (so its id is never reused).
+    /// Client: the transaction was submitted; coordinator: it was started (forced).
+    /// Either way its id is never reused.
     Begin(Txn),
     /// Participant: prepared and voting yes (forced before the vote is sent).
     Prepared(Txn),

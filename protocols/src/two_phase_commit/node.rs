@@ -13,9 +13,27 @@ type O = Out<TwoPhaseCommit>;
 pub struct Disk {
     pub wal: Vec<Record>,
     pub votes_no: bool,
+    /// The highest transaction id in a BEGIN record: ids are never reused, even after a
+    /// crash (kept beside the log so that checking it does not scan the log).
+    pub last_txn: u32,
 }
 
 impl Disk {
+    pub fn append(&mut self, r: Record) {
+        if let Record::Begin(t) = r {
+            self.last_txn = self.last_txn.max(t.0);
+        }
+        self.wal.push(r);
+    }
+
+    /// Writes what `memory` has and this disk lacks: the log is append-only.
+    pub fn write_from(&mut self, memory: &Disk) {
+        self.wal
+            .extend_from_slice(&memory.wal[self.wal.len().min(memory.wal.len())..]);
+        self.votes_no = memory.votes_no;
+        self.last_txn = memory.last_txn;
+    }
+
     fn has(&self, r: Record) -> bool {
         self.wal.contains(&r)
     }
@@ -84,7 +102,7 @@ pub struct Node {
 
 impl Node {
     fn append(&mut self, r: Record) {
-        self.log.wal.push(r);
+        self.log.append(r);
     }
 }
 
@@ -204,11 +222,7 @@ pub(super) fn on_request(node: &mut Node, req: Request, out: &mut O) {
 }
 
 fn submit(node: &mut Node, out: &mut O) {
-    let last = node.log.wal.iter().filter_map(|r| match r {
-        Record::Begin(t) => Some(t.0),
-        _ => None,
-    });
-    let txn = Txn(last.max().unwrap_or(0) + 1);
+    let txn = Txn(node.log.last_txn + 1);
     node.append(Record::Begin(txn));
     out.persist();
     if let Role::Client { results } = &mut node.role {
@@ -222,13 +236,8 @@ pub(super) fn on_timer(cfg: &Config, id: NodeId, node: &mut Node, timer: Timer, 
     match timer {
         Timer::NextTxn => {
             submit(node, out);
-            let submitted = node
-                .log
-                .wal
-                .iter()
-                .filter(|r| matches!(r, Record::Begin(_)))
-                .count();
-            if (submitted as u32) < cfg.transactions {
+            // The client numbers its transactions 1, 2, ...: the last id is the count.
+            if node.log.last_txn < cfg.transactions {
                 out.set_timer(
                     Timer::NextTxn,
                     cfg.txn_gap_ticks..=cfg.txn_gap_ticks * 3 / 2,
@@ -301,9 +310,11 @@ fn coord_phase(node: &mut Node, txn: Txn) -> Option<CoordPhase> {
 
 fn coordinator_on_message(cfg: &Config, node: &mut Node, from: NodeId, msg: Msg, out: &mut O) {
     match msg {
-        Msg::Begin { txn }
-            if !coord_txns(node).contains_key(&txn) && node.log.outcome(txn).is_none() =>
-        {
+        // A BEGIN for an id at or below the last one begun is a duplicate: never rerun it.
+        Msg::Begin { txn } if txn.0 > node.log.last_txn => {
+            // Forced, so that after a crash a late duplicate cannot start it again.
+            node.append(Record::Begin(txn));
+            out.persist();
             let t = CoordTxn {
                 phase: CoordPhase::Working,
                 votes: BTreeMap::new(),

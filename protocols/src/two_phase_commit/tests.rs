@@ -385,6 +385,7 @@ fn restarted_participant_with_prepared_record_is_in_doubt() {
     let disk = Disk {
         wal: vec![Record::Prepared(T)],
         votes_no: false,
+        ..Default::default()
     };
     let mut out = Out::default();
     let n = P::on_restart(&cfg(), P1, &disk, &mut out);
@@ -413,6 +414,7 @@ fn restarted_coordinator_finishes_logged_commits_only() {
             Record::End(Txn(2)),
         ],
         votes_no: false,
+        ..Default::default()
     };
     let mut out = Out::default();
     let n = P::on_restart(&cfg(), COORD, &disk, &mut out);
@@ -489,4 +491,67 @@ fn configuration_outside_its_ranges_is_refused() {
         P::validate(&inverted),
         Err(ConfigError::Inverted { .. })
     ));
+}
+
+/// Transaction ids are never reused: the coordinator force-writes BEGIN before the work
+/// goes out, and ignores a BEGIN it has already begun, even after an abort or a crash.
+#[test]
+fn a_duplicate_begin_never_restarts_a_transaction() {
+    let mut n = fresh(COORD);
+    let mut out = Out::default();
+    P::on_message(
+        &cfg(),
+        COORD,
+        &mut n,
+        NodeId(4),
+        Msg::Begin { txn: T },
+        &mut out,
+    );
+    let persist = position(&out, |e| matches!(e, Effect::Persist)).expect("BEGIN is forced");
+    let work = position(&out, |e| {
+        matches!(
+            e,
+            Effect::Send {
+                msg: Msg::Work { .. },
+                ..
+            }
+        )
+    })
+    .expect("work goes out");
+    assert!(persist < work);
+    P::on_timer(
+        &cfg(),
+        COORD,
+        &mut n,
+        Timer::SendPrepare(T),
+        &mut Out::default(),
+    );
+    P::on_timer(
+        &cfg(),
+        COORD,
+        &mut n,
+        Timer::VoteTimeout(T),
+        &mut Out::default(),
+    ); // aborted, forgotten
+    let mut out = Out::default();
+    P::on_message(
+        &cfg(),
+        COORD,
+        &mut n,
+        NodeId(4),
+        Msg::Begin { txn: T },
+        &mut out,
+    );
+    assert!(sends(&out).is_empty(), "the late duplicate is ignored");
+    let mut out = Out::default();
+    let mut restarted = P::on_restart(&cfg(), COORD, &P::durable(&n), &mut Out::default());
+    P::on_message(
+        &cfg(),
+        COORD,
+        &mut restarted,
+        NodeId(4),
+        Msg::Begin { txn: T },
+        &mut out,
+    );
+    assert!(sends(&out).is_empty(), "and still after a restart");
 }
