@@ -14,6 +14,7 @@ pub fn NetworkPanel() -> impl IntoView {
     let side = RwSignal::new(Vec::<usize>::new());
     let cut_from = RwSignal::new(0usize);
     let cut_to = RwSignal::new(1usize);
+    let loss = RwSignal::new(500u16);
     let options = move |sel: RwSignal<usize>| {
         names
             .get()
@@ -79,6 +80,25 @@ pub fn NetworkPanel() -> impl IntoView {
                     on:click=move |_| ctl.inject(UiInput::Cut(cut_from.get_untracked(), cut_to.get_untracked()))
                 >
                     {move || cat().faults.cut}
+                </button>
+            </div>
+            <div class="cut-row">
+                <label>
+                    {move || cat().faults.link_loss} " "
+                    <input
+                        type="number"
+                        min="0"
+                        max="1000"
+                        prop:value=move || loss.get().to_string()
+                        on:change=move |ev| loss.set(event_target_value(&ev).parse::<u16>().unwrap_or(0).min(1000))
+                    />
+                </label>
+                <button
+                    class="btn"
+                    disabled=move || cut_from.get() == cut_to.get()
+                    on:click=move |_| ctl.inject(UiInput::LinkLoss(cut_from.get_untracked(), cut_to.get_untracked(), loss.get_untracked()))
+                >
+                    {move || cat().faults.set_link_loss}
                 </button>
             </div>
             <p class="small">

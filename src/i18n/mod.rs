@@ -158,6 +158,8 @@ pub struct Faults {
     pub cut_to: &'static str,
     pub cut: &'static str,
     pub cut_links: &'static str,
+    pub link_loss: &'static str,
+    pub set_link_loss: &'static str,
     pub no_cuts: &'static str,
     pub past_fork: &'static str,
 }

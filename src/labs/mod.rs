@@ -207,6 +207,8 @@ pub enum UiInput {
     /// The nodes of one side; the rest form the other.
     Partition(Vec<usize>),
     Cut(usize, usize),
+    /// Random loss on the one-way link `from -> to`, in per-mille.
+    LinkLoss(usize, usize, u16),
     Heal,
     Action(usize, &'static str),
 }

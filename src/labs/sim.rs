@@ -271,6 +271,11 @@ impl<P: LabProtocol> Sim<P> {
                 to: id(b),
             },
             UiInput::Heal => Input::Heal,
+            UiInput::LinkLoss(a, b, per_mille) => Input::LinkLoss {
+                from: id(a),
+                to: id(b),
+                per_mille,
+            },
             UiInput::Action(n, action) => {
                 let request = P::action_request(self.cfg(), n, action)
                     .ok_or_else(|| format!("unknown action {action}"))?;
