@@ -40,7 +40,7 @@ pub fn run_from_hash(hash: &str, cat: &Catalog) -> (Box<dyn LabSim>, Option<Noti
     let Some(run) = state.run else {
         return (lab.fresh(1), None);
     };
-    match lab.load(&run) {
+    match crate::labs::load_run(&run, cat) {
         Ok(mut sim) => {
             sim.seek(state.at.unwrap_or(sim.len()));
             (sim, None)

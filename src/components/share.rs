@@ -3,7 +3,6 @@
 use super::catalog;
 use crate::controller::{use_controller, Notice};
 use crate::i18n::fill;
-use crate::labs::LabId;
 use crate::url_state::{self, percent_encode};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -28,13 +27,7 @@ pub fn ShareBar() -> impl IntoView {
         ctl.notice.set(Some(Notice { text, error: false }));
     };
     let load = move |text: String| {
-        let lab = protocols::scenario::protocol_of(&text)
-            .map_err(|e| e.to_string())
-            .and_then(|p| {
-                LabId::from_slug(&p)
-                    .ok_or_else(|| format!("the {p} lab is not part of this build yet"))
-            })
-            .and_then(|lab| lab.load(&text));
+        let lab = crate::labs::load_run(&text, cat());
         match lab {
             Ok(sim) => {
                 ctl.replace(sim);

@@ -126,6 +126,13 @@ pub static EN: Catalog = Catalog {
         out_of_range: "“{field}” must be between {min} and {max}, not {got}",
         inverted: "“{low}” must not exceed “{high}”",
         no_such_node: "“{field}” names node {node}, which does not exist",
+        malformed: "it is not a valid run ({detail})",
+        unsupported_version: "it is in format {got}, and this site reads format {ours}",
+        unknown_protocol: "there is no protocol called “{name}”",
+        not_built: "the {name} lab is not part of this site yet",
+        bad_input: "input #{index}: {problem}",
+        inputs_out_of_order: "input #{index} must come at a later step than the one before it",
+        too_many_steps: "it asks for {got} steps, and at most {max} are allowed",
         dismiss: "Dismiss",
     },
     help: Help {

@@ -185,6 +185,13 @@ pub struct Errors {
     pub out_of_range: &'static str,
     pub inverted: &'static str,
     pub no_such_node: &'static str,
+    pub malformed: &'static str,
+    pub unsupported_version: &'static str,
+    pub unknown_protocol: &'static str,
+    pub not_built: &'static str,
+    pub bad_input: &'static str,
+    pub inputs_out_of_order: &'static str,
+    pub too_many_steps: &'static str,
     pub dismiss: &'static str,
 }
 

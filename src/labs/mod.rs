@@ -5,6 +5,7 @@
 //! generic [`Sim`] turns any such protocol into a [`LabSim`], the one object-safe
 //! interface the controller and components use, so components never see an engine type.
 
+pub mod errors;
 pub mod sim;
 pub mod two_phase_commit;
 
@@ -43,14 +44,24 @@ impl LabId {
             ),
         }
     }
-    /// A run loaded from scenario JSON (a share link or an imported file).
-    pub fn load(self, json: &str) -> Result<Box<dyn LabSim>, String> {
+    /// A run of this lab loaded from scenario JSON.
+    pub fn load(self, json: &str, cat: &Catalog) -> Result<Box<dyn LabSim>, String> {
         match self {
             LabId::TwoPhaseCommit => Ok(Box::new(Sim::<
                 protocols::two_phase_commit::TwoPhaseCommit,
-            >::load(json)?)),
+            >::load(json, cat)?)),
         }
     }
+}
+
+/// Loads a run (a share link or an imported file) into the lab its scenario names.
+pub fn load_run(json: &str, cat: &Catalog) -> Result<Box<dyn LabSim>, String> {
+    use protocols::scenario::{protocol_of, ScenarioError};
+    let name = protocol_of(json).map_err(|e| errors::scenario_error_text(&e, &[], cat))?;
+    let lab = LabId::from_slug(&name).ok_or_else(|| {
+        errors::scenario_error_text(&ScenarioError::NotBuilt(name.clone()), &[], cat)
+    })?;
+    lab.load(json, cat)
 }
 
 /// What a node looks like now.

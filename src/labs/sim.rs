@@ -1,5 +1,6 @@
 //! The generic lab: any engine plus its drawing rules becomes a [`LabSim`].
 
+use super::errors;
 use super::*;
 use crate::i18n::fill;
 use protocols::scenario::Scenario;
@@ -64,9 +65,14 @@ impl<P: LabProtocol> Sim<P> {
         }
     }
 
-    pub fn load(json: &str) -> Result<Self, String> {
-        let sc = Scenario::<P>::parse(json).map_err(|e| e.to_string())?;
-        let history = sc.run().map_err(|e| e.to_string())?;
+    /// A run from scenario JSON; a problem is told in the catalog's words.
+    pub fn load(json: &str, cat: &Catalog) -> Result<Self, String> {
+        let settings = LabSim::settings(&Self::fresh(0), cat);
+        let sc = Scenario::<P>::parse(json)
+            .map_err(|e| errors::scenario_error_text(&e, &settings, cat))?;
+        let history = sc
+            .run()
+            .map_err(|e| errors::config_error_text(&e, &settings, cat))?;
         Ok(Sim { history })
     }
 
@@ -218,38 +224,7 @@ impl<P: LabProtocol> Sim<P> {
 
     /// A configuration error in the catalog's words, naming fields by their labels.
     fn config_error_text(&self, e: &ConfigError, cat: &Catalog) -> String {
-        let settings = LabSim::settings(self, cat);
-        let label = |field: &str| {
-            let key = field.trim_start_matches("network.");
-            settings
-                .iter()
-                .find(|s| s.key == key)
-                .map_or(field.to_string(), |s| s.label.to_string())
-        };
-        let e_ = &cat.errors;
-        match e {
-            ConfigError::OutOfRange {
-                field,
-                min,
-                max,
-                got,
-            } => fill(
-                e_.out_of_range,
-                &[
-                    ("field", &label(field)),
-                    ("min", &min.to_string()),
-                    ("max", &max.to_string()),
-                    ("got", &got.to_string()),
-                ],
-            ),
-            ConfigError::Inverted { low, high } => {
-                fill(e_.inverted, &[("low", &label(low)), ("high", &label(high))])
-            }
-            ConfigError::NoSuchNode { field, node } => fill(
-                e_.no_such_node,
-                &[("field", &label(field)), ("node", &node.to_string())],
-            ),
-        }
+        errors::config_error_text(e, &LabSim::settings(self, cat), cat)
     }
 
     fn to_input(&self, input: UiInput) -> Result<Input<P>, String> {
