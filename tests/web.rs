@@ -167,6 +167,20 @@ async fn event_log_has_one_line_per_step_and_marks_the_current_one() {
         .unwrap()
         .unwrap();
     assert_eq!(current.get_attribute("data-step").as_deref(), Some("3"));
+    // Clicking a line jumps to just after that event.
+    let line: web_sys::HtmlElement = root
+        .query_selector("li[data-step='1'] button")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    line.click();
+    settle(0).await;
+    assert_eq!(ctl.with(|s| s.cursor()), 2);
+    let current = root
+        .query_selector("li[aria-current=step]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(current.get_attribute("data-step").as_deref(), Some("1"));
 }
 
 #[wasm_bindgen_test]

@@ -151,7 +151,15 @@ impl<P: LabProtocol> Sim<P> {
                 let mut t = self.input_text(input, cat);
                 if !applied {
                     t.push(' ');
-                    t.push_str(&fill(s.in_no_effect, &[("why", "—")]));
+                    let why = match input {
+                        Input::Crash { .. } => s.why_already_down,
+                        Input::Restart { .. } => s.why_already_up,
+                        Input::Request { .. } => s.why_node_down,
+                        Input::Heal => s.why_nothing_cut,
+                        Input::Cut { .. } => s.why_already_cut,
+                        _ => s.why_not_in_flight,
+                    };
+                    t.push_str(&fill(s.in_no_effect, &[("why", why)]));
                 }
                 (t, "input")
             }

@@ -46,6 +46,17 @@ fn position(out: &Out<P>, pred: impl Fn(&Effect<P>) -> bool) -> Option<usize> {
     out.effects.iter().position(pred)
 }
 
+/// The rule of every forced write: it reaches the disk before the message it guards leaves.
+fn assert_forced_before(out: &Out<P>, msg: impl Fn(&Msg) -> bool) {
+    let persist = position(out, |e| matches!(e, Effect::Persist)).expect("a forced write");
+    let send = position(out, |e| matches!(e, Effect::Send { msg: m, .. } if msg(m)))
+        .expect("the message is sent");
+    assert!(
+        persist < send,
+        "the write must reach the disk before the message leaves"
+    );
+}
+
 fn coordinator_collecting(votes: &[(u32, bool)]) -> Node {
     let mut n = fresh(COORD);
     let t = CoordTxn {
@@ -97,21 +108,7 @@ fn participant_logs_prepared_durably_before_voting_yes() {
     let mut out = Out::default();
     P::on_message(&cfg(), P1, &mut n, COORD, Msg::Prepare { txn: T }, &mut out);
     assert_eq!(n.log.wal, vec![Record::Prepared(T)]);
-    let persist = position(&out, |e| matches!(e, Effect::Persist)).expect("persists");
-    let vote = position(&out, |e| {
-        matches!(
-            e,
-            Effect::Send {
-                msg: Msg::Vote { yes: true, .. },
-                ..
-            }
-        )
-    })
-    .expect("votes");
-    assert!(
-        persist < vote,
-        "PREPARED must be on disk before the vote leaves"
-    );
+    assert_forced_before(&out, |m| matches!(m, Msg::Vote { yes: true, .. }));
 }
 
 /// §4: a participant told to refuse votes no and aborts at once.
@@ -146,18 +143,7 @@ fn coordinator_logs_commit_before_sending_it_when_all_vote_yes() {
         &mut out,
     );
     assert_eq!(n.log.wal, vec![Record::Commit(T)]);
-    let persist = position(&out, |e| matches!(e, Effect::Persist)).expect("forced write");
-    let first_commit = position(&out, |e| {
-        matches!(
-            e,
-            Effect::Send {
-                msg: Msg::Commit { .. },
-                ..
-            }
-        )
-    })
-    .expect("sends");
-    assert!(persist < first_commit);
+    assert_forced_before(&out, |m| matches!(m, Msg::Commit { .. }));
     assert_eq!(
         sends(&out)
             .iter()
@@ -329,18 +315,7 @@ fn participant_commits_durably_then_acks() {
     let mut n = participant_in(PartState::Uncertain);
     let mut out = Out::default();
     P::on_message(&cfg(), P1, &mut n, COORD, Msg::Commit { txn: T }, &mut out);
-    let persist = position(&out, |e| matches!(e, Effect::Persist)).expect("forced");
-    let ack = position(&out, |e| {
-        matches!(
-            e,
-            Effect::Send {
-                msg: Msg::Ack { .. },
-                ..
-            }
-        )
-    })
-    .expect("acks");
-    assert!(persist < ack);
+    assert_forced_before(&out, |m| matches!(m, Msg::Ack { .. }));
 }
 
 /// The coordinator forgets a committed transaction only after every ACK, writing END.
@@ -507,18 +482,7 @@ fn a_duplicate_begin_never_restarts_a_transaction() {
         Msg::Begin { txn: T },
         &mut out,
     );
-    let persist = position(&out, |e| matches!(e, Effect::Persist)).expect("BEGIN is forced");
-    let work = position(&out, |e| {
-        matches!(
-            e,
-            Effect::Send {
-                msg: Msg::Work { .. },
-                ..
-            }
-        )
-    })
-    .expect("work goes out");
-    assert!(persist < work);
+    assert_forced_before(&out, |m| matches!(m, Msg::Work { .. }));
     P::on_timer(
         &cfg(),
         COORD,
