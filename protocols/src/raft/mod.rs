@@ -1,0 +1,156 @@
+//! Raft (Ongaro & Ousterhout, "In Search of an Understandable Consensus Algorithm",
+//! extended version, 2014): a replicated log kept consistent by an elected leader.
+//!
+//! This module implements Figure 2: leader election with randomized timeouts and the
+//! election restriction (§5.2, §5.4.1), log replication with the consistency check,
+//! conflict truncation and nextIndex backoff (§5.3), the commit rule that counts
+//! replicas only for current-term entries (§5.4.2), a no-op at the start of each term
+//! (§8), and a key-value state machine. currentTerm, votedFor and the log are durable;
+//! everything else is lost in a crash.
+//!
+//! Invariants ([`invariants`], Figure 3): Election Safety, Leader Append-Only, Log
+//! Matching, Leader Completeness, State Machine Safety.
+//!
+//! Not yet here (issue 3): membership changes, pre-vote, snapshots, and the lab's UI.
+
+pub mod invariants;
+pub mod msg;
+pub mod node;
+
+#[cfg(test)]
+mod tests;
+
+use crate::sim::{check_range, ConfigError, NodeId, Out, Protocol, Slot};
+use serde::{Deserialize, Serialize};
+
+pub use msg::{Command, Entry, Msg, Note, Request, Term, Timer};
+pub use node::{Disk, Node, Role};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// 3..=7 servers.
+    pub servers: u32,
+    pub election_ticks_min: u64,
+    pub election_ticks_max: u64,
+    pub heartbeat_ticks: u64,
+    /// Most entries one AppendEntries carries.
+    pub max_entries_per_message: u64,
+    /// Bug switch 1: votes are granted without the election restriction (§5.4.1).
+    pub bug_no_election_restriction: bool,
+    /// Bug switch 2: entries of earlier terms are committed by counting replicas (Figure 8).
+    pub bug_commit_old_terms: bool,
+    /// Bug switch 3: votedFor is not persisted across a restart.
+    pub bug_forget_voted_for: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            servers: 5,
+            election_ticks_min: 150,
+            election_ticks_max: 300,
+            heartbeat_ticks: 50,
+            max_entries_per_message: 16,
+            bug_no_election_restriction: false,
+            bug_commit_old_terms: false,
+            bug_forget_voted_for: false,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Raft;
+
+impl Protocol for Raft {
+    const NAME: &'static str = "raft";
+    type Config = Config;
+    type Node = Node;
+    type Durable = Disk;
+    type Msg = Msg;
+    type Timer = Timer;
+    type Request = Request;
+    type Note = Note;
+    type Ghost = invariants::Ghost;
+
+    fn validate(cfg: &Config) -> Result<(), ConfigError> {
+        check_range("servers", cfg.servers as u64, 3, 7)?;
+        check_range("election_ticks_min", cfg.election_ticks_min, 1, 100_000)?;
+        check_range("election_ticks_max", cfg.election_ticks_max, 1, 100_000)?;
+        if cfg.election_ticks_min > cfg.election_ticks_max {
+            return Err(ConfigError::Inverted {
+                low: "election_ticks_min",
+                high: "election_ticks_max",
+            });
+        }
+        check_range("heartbeat_ticks", cfg.heartbeat_ticks, 1, 100_000)?;
+        check_range(
+            "max_entries_per_message",
+            cfg.max_entries_per_message,
+            1,
+            10_000,
+        )
+    }
+    fn node_count(cfg: &Config) -> usize {
+        cfg.servers as usize
+    }
+    fn init(cfg: &Config, _id: NodeId, out: &mut Out<Self>) -> Node {
+        node::init(cfg, out)
+    }
+    fn durable(node: &Node) -> Disk {
+        node.d.clone()
+    }
+    fn weight(slot: &Slot<Self>) -> usize {
+        slot.disk.log.len()
+            + slot
+                .state
+                .as_ref()
+                .map_or(0, |n| n.d.log.len() + n.kv.len())
+    }
+    fn on_message(
+        cfg: &Config,
+        id: NodeId,
+        node: &mut Node,
+        from: NodeId,
+        msg: Msg,
+        out: &mut Out<Self>,
+    ) {
+        node::on_message(cfg, id, node, from, msg, out)
+    }
+    fn on_timer(cfg: &Config, id: NodeId, node: &mut Node, timer: Timer, out: &mut Out<Self>) {
+        node::on_timer(cfg, id, node, timer, out)
+    }
+    fn on_request(cfg: &Config, id: NodeId, node: &mut Node, req: Request, out: &mut Out<Self>) {
+        node::on_request(cfg, id, node, req, out)
+    }
+    fn on_restart(cfg: &Config, _id: NodeId, disk: &Disk, out: &mut Out<Self>) -> Node {
+        node::restart(cfg, disk, out)
+    }
+    fn invariants() -> &'static [&'static str] {
+        invariants::INVARIANTS
+    }
+    fn check(
+        _cfg: &Config,
+        ghost: &mut invariants::Ghost,
+        nodes: &[Slot<Self>],
+        notes: &[(NodeId, Note)],
+        found: &mut Vec<(usize, Note)>,
+    ) {
+        invariants::check(ghost, nodes, notes, found)
+    }
+    fn random_request(cfg: &Config, pick: &mut dyn FnMut(u64) -> u64) -> Option<(NodeId, Request)> {
+        let server = NodeId(pick(cfg.servers as u64) as u32);
+        if pick(10) < 8 {
+            let key = ["x", "y", "z"][pick(3) as usize].to_string();
+            Some((
+                server,
+                Request::Put {
+                    key,
+                    value: pick(100) as u32,
+                },
+            ))
+        } else {
+            Some((server, Request::TimeoutNow))
+        }
+    }
+}

@@ -1,0 +1,195 @@
+//! Raft scenarios and a seed sweep (the engine only; the lab's UI comes with issue 3).
+
+use protocols::raft::{Config, Note, Raft, Request, Role};
+use protocols::sim::history::{History, RunSpec};
+use protocols::sim::swarm::{heal_and_settle, run_with_faults, Swarm};
+use protocols::sim::{Input, NetConfig, NodeId};
+
+type H = History<Raft>;
+
+fn history(seed: u64) -> H {
+    History::new(RunSpec {
+        cfg: Config::default(),
+        net: NetConfig::default(),
+        seed,
+        inputs: Vec::new(),
+    })
+    .unwrap()
+}
+
+fn violations(h: &H) -> usize {
+    h.records().iter().map(|r| r.violations.len()).sum()
+}
+
+/// The live leader with the highest term, if any.
+fn leader(h: &H) -> Option<NodeId> {
+    let nodes = h.world().nodes();
+    (0..nodes.len())
+        .filter_map(|i| nodes[i].state.as_ref().map(|n| (i, n)))
+        .filter(|(_, n)| matches!(n.role, Role::Leader { .. }))
+        .max_by_key(|(_, n)| n.d.current_term)
+        .map(|(i, _)| NodeId(i as u32))
+}
+
+fn put(h: &mut H, node: NodeId, key: &str, value: u32) {
+    h.inject(Input::Request {
+        node,
+        request: Request::Put {
+            key: key.into(),
+            value,
+        },
+    })
+    .unwrap();
+}
+
+/// Runs until every live server has applied at least `index` entries.
+fn run_until_applied(h: &mut H, index: u64, budget: u64) -> bool {
+    for _ in 0..budget {
+        let done = h
+            .world()
+            .nodes()
+            .iter()
+            .filter_map(|s| s.state.as_ref())
+            .all(|n| n.last_applied >= index);
+        if done {
+            return true;
+        }
+        h.step_forward();
+    }
+    false
+}
+
+#[test]
+fn a_leader_is_elected_and_every_server_applies_its_writes() {
+    let mut h = history(1);
+    assert!(h.run_until(2_000, |r| r
+        .notes
+        .iter()
+        .any(|(_, n)| matches!(n, Note::BecameLeader { .. }))));
+    let l = leader(&h).unwrap();
+    put(&mut h, l, "x", 1);
+    put(&mut h, l, "y", 2);
+    let target = h.world().nodes()[l.index()]
+        .state
+        .as_ref()
+        .unwrap()
+        .last_index();
+    assert!(
+        run_until_applied(&mut h, target, 5_000),
+        "every server applies the no-op and both writes"
+    );
+    for s in h.world().nodes() {
+        let n = s.state.as_ref().unwrap();
+        assert_eq!((n.kv.get("x"), n.kv.get("y")), (Some(&1), Some(&2)));
+    }
+    assert_eq!(violations(&h), 0);
+}
+
+#[test]
+fn after_the_leader_crashes_a_new_leader_is_elected_and_keeps_committing() {
+    let mut h = history(2);
+    assert!(h.run_until(2_000, |r| r
+        .notes
+        .iter()
+        .any(|(_, n)| matches!(n, Note::BecameLeader { .. }))));
+    let old = leader(&h).unwrap();
+    put(&mut h, old, "x", 1);
+    h.run_to(h.len() + 200);
+    h.inject(Input::Crash { node: old }).unwrap();
+    let elected = h.run_until(5_000, |r| {
+        r.notes
+            .iter()
+            .any(|(n, note)| *n != old && matches!(note, Note::BecameLeader { .. }))
+    });
+    assert!(elected, "a new leader is elected");
+    let new = leader(&h).unwrap();
+    assert_ne!(new, old);
+    put(&mut h, new, "x", 2);
+    let target = h.world().nodes()[new.index()]
+        .state
+        .as_ref()
+        .unwrap()
+        .last_index();
+    assert!(run_until_applied(&mut h, target, 5_000));
+    let n = h.world().nodes()[new.index()].state.as_ref().unwrap();
+    assert_eq!(n.kv.get("x"), Some(&2), "the cluster keeps committing");
+    assert_eq!(violations(&h), 0);
+}
+
+/// 1,000 seeds of crashes, restarts, partitions, drops, duplicates, delays, client writes and
+/// forced elections: no invariant of Figure 3 breaks. Then, with every fault healed, a
+/// leader is elected and every server applies the same entries within the budget.
+#[test]
+fn sweep_finds_no_violation_and_the_healed_cluster_converges() {
+    const LIVENESS_STEPS: u64 = 4_000;
+    for seed in 0..1_000 {
+        let mut h = history(seed);
+        run_with_faults(&mut h, &mut Swarm::new(seed), 1_500);
+        assert_eq!(
+            violations(&h),
+            0,
+            "seed {seed} broke an invariant: {:?}",
+            first_violation(&h)
+        );
+        heal_and_settle(&mut h, 1_000);
+        let l = leader(&h).unwrap_or_else(|| panic!("seed {seed}: no leader after healing"));
+        put(&mut h, l, "final", seed as u32);
+        let target = h.world().nodes()[l.index()]
+            .state
+            .as_ref()
+            .unwrap()
+            .last_index();
+        assert!(
+            run_until_applied(&mut h, target, LIVENESS_STEPS),
+            "seed {seed}: servers did not converge"
+        );
+        let logs: Vec<_> = h
+            .world()
+            .nodes()
+            .iter()
+            .map(|s| s.state.as_ref().unwrap().d.log[..target as usize].to_vec())
+            .collect();
+        assert!(
+            logs.windows(2).all(|w| w[0] == w[1]),
+            "seed {seed}: committed logs differ"
+        );
+        assert_eq!(violations(&h), 0, "seed {seed}");
+    }
+}
+
+fn first_violation(h: &H) -> Option<String> {
+    h.records()
+        .iter()
+        .flat_map(|r| r.violations.iter())
+        .next()
+        .map(|v| format!("{v:?}"))
+}
+
+/// Bug switch 1 (votes without the election restriction, §5.4.1): the sweep finds a leader
+/// missing a committed entry, or servers applying different entries at one index.
+#[test]
+fn sweep_catches_votes_granted_without_the_election_restriction() {
+    let cfg = Config {
+        bug_no_election_restriction: true,
+        ..Config::default()
+    };
+    let caught: Vec<u64> = (0..1_000)
+        .filter(|&seed| {
+            let spec = RunSpec {
+                cfg: cfg.clone(),
+                net: NetConfig::default(),
+                seed,
+                inputs: Vec::new(),
+            };
+            let mut h = History::new(spec).unwrap();
+            run_with_faults(&mut h, &mut Swarm::new(seed), 1_500);
+            violations(&h) > 0
+        })
+        .collect();
+    println!(
+        "election-restriction bug caught by {} of 1000 seeds; first: {:?}",
+        caught.len(),
+        caught.first()
+    );
+    assert!(!caught.is_empty());
+}
