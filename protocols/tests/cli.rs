@@ -106,7 +106,7 @@ fn malformed_and_impossible_files_are_refused_with_the_problem_named() {
             .contains("unknown protocol")
     );
     assert!(
-        refused(r#"{"format": 1, "protocol": "raft", "seed": 1, "steps": 1}"#)
+        refused(r#"{"format": 1, "protocol": "paxos", "seed": 1, "steps": 1}"#)
             .contains("not part of this build")
     );
 }
@@ -125,4 +125,20 @@ fn a_swarm_scenario_replays_to_the_same_hash() {
     let path = file_with(&String::from_utf8(out.stdout).unwrap());
     let first = String::from_utf8(sim(&["run", path.arg()]).stdout).unwrap();
     assert!(first.lines().last().unwrap().starts_with("steps=300 "));
+}
+
+#[test]
+fn the_raft_example_runs_too() {
+    let example = sim(&["example", "raft"]);
+    assert!(example.status.success());
+    let path = file_with(&String::from_utf8(example.stdout).unwrap());
+    let out = String::from_utf8(sim(&["run", path.arg()]).stdout).unwrap();
+    assert!(
+        out.lines()
+            .last()
+            .unwrap()
+            .starts_with("steps=120 violations=0 hash="),
+        "{out}"
+    );
+    assert!(out.contains("became_leader"));
 }

@@ -8,6 +8,7 @@
 //! ```
 //! Errors name the problem and exit with code 2.
 
+use protocols::raft::{self, Raft};
 use protocols::scenario::{self, Scenario, ScenarioError};
 use protocols::sim::history::{History, RunSpec};
 use protocols::sim::swarm::{run_with_faults, Swarm};
@@ -43,24 +44,15 @@ fn run(args: &[String]) -> Result<(), String> {
         }
         Some("example") => {
             let name = args.get(1).ok_or(USAGE)?;
-            built(name)?;
-            println!("{}", example_two_phase_commit().to_json());
+            println!("{}", example(name)?);
             Ok(())
         }
         Some("swarm") => {
             let name = args.get(1).ok_or(USAGE)?;
-            built(name)?;
             let seed = flag(args, "--seed")?.unwrap_or(1);
             let steps = flag(args, "--steps")?.unwrap_or(2_000);
             let bug = args.iter().any(|a| a == "--bug");
-            let cfg = tpc::Config {
-                bug_decision_before_log: bug,
-                ..Default::default()
-            };
-            println!(
-                "{}",
-                swarm_scenario::<TwoPhaseCommit>(cfg, seed, steps).to_json()
-            );
+            println!("{}", swarm(name, seed, steps, bug)?);
             Ok(())
         }
         _ => Err(USAGE.to_string()),
@@ -79,24 +71,61 @@ fn flag(args: &[String], name: &str) -> Result<Option<u64>, String> {
     }
 }
 
-/// Fails with a clear message for names the format knows but this build lacks.
-fn built(name: &str) -> Result<(), String> {
-    match name {
-        n if n == TwoPhaseCommit::NAME => Ok(()),
-        n if scenario::PROTOCOL_NAMES.contains(&n) => {
-            Err(ScenarioError::NotBuilt(n.into()).to_string())
-        }
-        n => Err(ScenarioError::UnknownProtocol(n.into()).to_string()),
+/// A clear error for a name the format knows but this build lacks, or does not know.
+fn not_built(name: &str) -> ScenarioError {
+    if scenario::PROTOCOL_NAMES.contains(&name) {
+        ScenarioError::NotBuilt(name.into())
+    } else {
+        ScenarioError::UnknownProtocol(name.into())
     }
 }
 
 fn run_file(text: &str) -> Result<(), ScenarioError> {
-    let name = scenario::protocol_of(text)?;
-    built(&name).map_err(|_| ScenarioError::NotBuilt(name.clone()))?;
-    let sc = Scenario::<TwoPhaseCommit>::parse(text)?;
-    let h = sc.run().map_err(ScenarioError::Config)?;
+    match scenario::protocol_of(text)?.as_str() {
+        TwoPhaseCommit::NAME => run_typed::<TwoPhaseCommit>(text),
+        Raft::NAME => run_typed::<Raft>(text),
+        other => Err(not_built(other)),
+    }
+}
+
+fn run_typed<P: Protocol>(text: &str) -> Result<(), ScenarioError> {
+    let h = Scenario::<P>::parse(text)?
+        .run()
+        .map_err(ScenarioError::Config)?;
     print_history(&h);
     Ok(())
+}
+
+/// The bundled example scenario of a protocol.
+fn example(name: &str) -> Result<String, String> {
+    let text = match name {
+        TwoPhaseCommit::NAME => include_str!("../../examples/two-phase-commit.json"),
+        Raft::NAME => include_str!("../../examples/raft.json"),
+        other => return Err(not_built(other).to_string()),
+    };
+    Ok(text.trim_end().to_string())
+}
+
+/// A seeded random-fault run as a scenario; `--bug` turns on the protocol's first bug switch
+/// (2PC: decision before log; Raft: votes without the election restriction).
+fn swarm(name: &str, seed: u64, steps: u64, bug: bool) -> Result<String, String> {
+    Ok(match name {
+        TwoPhaseCommit::NAME => {
+            let cfg = tpc::Config {
+                bug_decision_before_log: bug,
+                ..Default::default()
+            };
+            swarm_scenario::<TwoPhaseCommit>(cfg, seed, steps).to_json()
+        }
+        Raft::NAME => {
+            let cfg = raft::Config {
+                bug_no_election_restriction: bug,
+                ..Default::default()
+            };
+            swarm_scenario::<Raft>(cfg, seed, steps).to_json()
+        }
+        other => return Err(not_built(other).to_string()),
+    })
 }
 
 fn print_history<P: Protocol>(h: &History<P>) {
@@ -139,11 +168,6 @@ mod erased {
             serde_json::to_string(self).unwrap_or_default()
         }
     }
-}
-
-fn example_two_phase_commit() -> Scenario<TwoPhaseCommit> {
-    let text = include_str!("../../examples/two-phase-commit.json");
-    Scenario::parse(text).expect("the bundled example is valid")
 }
 
 fn swarm_scenario<P: Protocol>(cfg: P::Config, seed: u64, steps: u64) -> Scenario<P> {
