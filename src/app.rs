@@ -131,6 +131,7 @@ pub fn App() -> impl IntoView {
 fn intro(lab: LabId, cat: &Catalog) -> &'static str {
     match lab {
         LabId::TwoPhaseCommit => cat.tpc.intro,
+        LabId::Raft => cat.raft.intro,
     }
 }
 

@@ -19,13 +19,14 @@ pub fn ClusterCanvas() -> impl IntoView {
         scene.with(|s| s.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>())
     });
 
-    // Links from every node to the first node (the hub), then every cut link drawn red.
+    // The protocol's usual paths, then every cut link drawn red.
     let links = move || {
         let pts = points.get();
-        let hub = pts.first().copied();
-        pts.iter()
-            .skip(1)
-            .filter_map(|p| hub.map(|h| (h, *p)))
+        scene
+            .get()
+            .links
+            .into_iter()
+            .map(|(a, b)| (pts[a], pts[b]))
             .map(|(a, b)| view! { <line class="link" x1=a.x y1=a.y x2=b.x y2=b.y /> })
             .collect_view()
     };

@@ -6,26 +6,31 @@
 //! interface the controller and components use, so components never see an engine type.
 
 pub mod errors;
+pub mod raft;
 pub mod sim;
 pub mod two_phase_commit;
 
 use crate::i18n::Catalog;
 use crate::view_model::layout::Point;
 
+use protocols::raft::Raft;
+use protocols::two_phase_commit::TwoPhaseCommit;
 pub use sim::{LabProtocol, Sim};
 
 /// The labs this build has, by URL slug (the protocol's scenario name).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum LabId {
     TwoPhaseCommit,
+    Raft,
 }
 
 impl LabId {
-    pub const ALL: [LabId; 1] = [LabId::TwoPhaseCommit];
+    pub const ALL: [LabId; 2] = [LabId::TwoPhaseCommit, LabId::Raft];
 
     pub fn slug(self) -> &'static str {
         match self {
             LabId::TwoPhaseCommit => "two-phase-commit",
+            LabId::Raft => "raft",
         }
     }
     pub fn from_slug(s: &str) -> Option<LabId> {
@@ -34,23 +39,22 @@ impl LabId {
     pub fn title(self, cat: &Catalog) -> &'static str {
         match self {
             LabId::TwoPhaseCommit => cat.lab_two_phase_commit,
+            LabId::Raft => cat.lab_raft,
         }
     }
     /// A fresh run of this lab with its defaults and `seed`.
     pub fn fresh(self, seed: u64) -> Box<dyn LabSim> {
         match self {
-            LabId::TwoPhaseCommit => Box::new(
-                Sim::<protocols::two_phase_commit::TwoPhaseCommit>::fresh(seed),
-            ),
+            LabId::TwoPhaseCommit => Box::new(Sim::<TwoPhaseCommit>::fresh(seed)),
+            LabId::Raft => Box::new(Sim::<Raft>::fresh(seed)),
         }
     }
     /// A run of this lab loaded from scenario JSON.
     pub fn load(self, json: &str, cat: &Catalog) -> Result<Box<dyn LabSim>, String> {
-        match self {
-            LabId::TwoPhaseCommit => Ok(Box::new(Sim::<
-                protocols::two_phase_commit::TwoPhaseCommit,
-            >::load(json, cat)?)),
-        }
+        Ok(match self {
+            LabId::TwoPhaseCommit => Box::new(Sim::<TwoPhaseCommit>::load(json, cat)?),
+            LabId::Raft => Box::new(Sim::<Raft>::load(json, cat)?),
+        })
     }
 }
 
@@ -139,6 +143,8 @@ pub struct Scene {
     pub invariants: Vec<InvariantView>,
     /// One-way links that are cut, `(from, to)`.
     pub cut: Vec<(usize, usize)>,
+    /// The links the canvas draws (the protocol's usual paths).
+    pub links: Vec<(usize, usize)>,
 }
 
 /// One event-log line.

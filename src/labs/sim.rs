@@ -41,7 +41,16 @@ pub trait LabProtocol: Protocol {
         cat: &Catalog,
     ) -> Vec<String>;
     fn actions(cfg: &Self::Config, id: usize, node: &Self::Node, cat: &Catalog) -> Vec<Action>;
-    fn action_request(cfg: &Self::Config, id: usize, action: &str) -> Option<Self::Request>;
+    /// The request an action sends. `salt` (the current step) lets a lab vary what it
+    /// asks (a client's value); the request is recorded, so replays stay exact.
+    fn action_request(
+        cfg: &Self::Config,
+        id: usize,
+        action: &str,
+        salt: u64,
+    ) -> Option<Self::Request>;
+    /// Which links the canvas draws, as node pairs.
+    fn links(cfg: &Self::Config) -> Vec<(usize, usize)>;
     fn settings(cfg: &Self::Config, cat: &Catalog) -> Vec<Setting>;
     /// Sets one field; false if the key is not this lab's.
     fn set(cfg: &mut Self::Config, key: &str, value: u64) -> bool;
@@ -260,7 +269,7 @@ impl<P: LabProtocol> Sim<P> {
                 per_mille,
             },
             UiInput::Action(n, action) => {
-                let request = P::action_request(self.cfg(), n, action)
+                let request = P::action_request(self.cfg(), n, action, self.history.cursor())
                     .ok_or_else(|| format!("unknown action {action}"))?;
                 Input::Request {
                     node: id(n),
@@ -408,6 +417,7 @@ impl<P: LabProtocol> LabSim for Sim<P> {
             delivered_to,
             invariants,
             cut,
+            links: P::links(cfg),
         }
     }
 

@@ -460,7 +460,15 @@ impl LabProtocol for TwoPhaseCommit {
         }
     }
 
-    fn action_request(_cfg: &Config, _id: usize, action: &str) -> Option<Request> {
+    fn links(cfg: &Config) -> Vec<(usize, usize)> {
+        let client = TwoPhaseCommit::client(cfg).index();
+        (1..=cfg.participants as usize)
+            .map(|p| (0, p))
+            .chain([(client, 0)])
+            .collect()
+    }
+
+    fn action_request(_cfg: &Config, _id: usize, action: &str, _salt: u64) -> Option<Request> {
         match action {
             "submit" => Some(Request::Submit),
             "vote_no" => Some(Request::SetVote { yes: false }),

@@ -48,6 +48,20 @@ pub fn two_phase_commit(participants: usize) -> Vec<Point> {
     points
 }
 
+/// Servers on a ring (Raft, Paxos): evenly spaced, the first at the top, clockwise.
+pub fn ring(n: usize) -> Vec<Point> {
+    let (cx, cy, r) = (WIDTH / 2.0, 290.0, 195.0);
+    (0..n)
+        .map(|i| {
+            let a = i as f64 / n as f64 * std::f64::consts::TAU;
+            Point {
+                x: cx + r * a.sin(),
+                y: cy - r * a.cos(),
+            }
+        })
+        .collect()
+}
+
 /// Room under a node for its status line and its newest log entries.
 pub const LABEL_SPACE: f64 = 78.0;
 
@@ -122,6 +136,19 @@ mod tests {
                         a.dist(*b) > 2.0 * NODE_R + 10.0,
                         "{n} participants overlap: {a:?} {b:?}"
                     );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn ring_nodes_fit_the_canvas_and_never_overlap() {
+        for n in 3..=7 {
+            let pts = ring(n);
+            assert!(pts.iter().all(|p| inside(*p)), "{n} servers: {pts:?}");
+            for (i, a) in pts.iter().enumerate() {
+                for b in &pts[i + 1..] {
+                    assert!(a.dist(*b) > 2.0 * NODE_R + 10.0, "{n} servers overlap");
                 }
             }
         }

@@ -1,0 +1,57 @@
+// The Raft lab in the browser: a leader is elected; crashing it elects another; going
+// back to before the crash and partitioning instead forks the run.
+
+import assert from "node:assert/strict";
+import { accessibleName, siteTest, waitFor } from "./harness.mjs";
+import { TwoPhaseCommitLab } from "./two-phase-commit.page.mjs";
+
+const SERVERS = ["S1", "S2", "S3", "S4", "S5"];
+
+siteTest("raft: a leader is elected, crashing it elects another, and a past partition forks the run", async ({ page, server, shot }) => {
+  const lab = new TwoPhaseCommitLab(page, server); // the transport, log and node locators are shared
+  await page.goto(server.url + "#/raft");
+  await lab.node("S1").waitFor({ state: "visible" });
+  assert.equal(await page.getByRole("link", { name: "Raft" }).getAttribute("aria-current"), "page");
+
+  await lab.speed.fill("20"); // 10×: elections take a few hundred ticks
+  const labels = () => Promise.all(SERVERS.map((s) => accessibleName(lab.node(s))));
+  const leaders = async () => (await labels()).filter((l) => /— leader, term \d+/.test(l));
+
+  await lab.play();
+  const first = await waitFor(async () => (await leaders())[0], "a leader is elected");
+  await lab.pause();
+  const leader = first.split(" ")[0];
+  const term = Number(/term (\d+)/.exec(first)[1]);
+  await shot("leader-elected");
+
+  await lab.nodeAction(leader, "Crash");
+  const crashStep = (await lab.step()) - 1;
+  await lab.play();
+  await waitFor(async () => {
+    const ls = (await leaders()).filter((l) => !l.startsWith(leader + " "));
+    return ls.find((l) => Number(/term (\d+)/.exec(l)[1]) > term);
+  }, "another server becomes leader in a later term");
+  await lab.pause();
+  assert.match(await lab.nodeLabel(leader), /— crashed/);
+  await shot("new-leader");
+  const recorded = Number(await lab.timeline.getAttribute("max"));
+  assert.ok(recorded > crashStep + 1);
+
+  // Back to just before the crash, and partition the old leader away instead.
+  await lab.eventLog.locator(`li[data-step="${crashStep - 1}"] button`).click();
+  assert.equal(await lab.step(), crashStep);
+  assert.match(await lab.nodeLabel(leader), /— leader/, "before the crash it is still leader");
+  await page.getByRole("checkbox", { name: leader, exact: true }).check();
+  await page.getByRole("button", { name: "Partition", exact: true }).click();
+  await waitFor(async () => (await lab.step()) === crashStep + 1, "the partition is applied as the next step");
+  assert.equal(Number(await lab.timeline.getAttribute("max")), crashStep + 1, "the old future is dropped: the run forked");
+  assert.match(await lab.eventLog.innerText(), /You partitioned the network/);
+  await lab.play();
+  await waitFor(async () => (await leaders()).some((l) => !l.startsWith(leader + " ")), "the majority side elects a leader");
+  await lab.pause();
+  assert.doesNotMatch(await lab.nodeLabel(leader), /crashed/, "in this branch it never crashed");
+  await shot("forked-partition");
+  const invariants = await lab.invariantLines();
+  assert.equal(invariants.length, 5);
+  assert.ok(!invariants.some((l) => /violated/.test(l)), invariants.join("; "));
+});
