@@ -165,15 +165,9 @@ fn first_violation(h: &H) -> Option<String> {
         .map(|v| format!("{v:?}"))
 }
 
-/// Bug switch 1 (votes without the election restriction, §5.4.1): the sweep finds a leader
-/// missing a committed entry, or servers applying different entries at one index.
-#[test]
-fn sweep_catches_votes_granted_without_the_election_restriction() {
-    let cfg = Config {
-        bug_no_election_restriction: true,
-        ..Config::default()
-    };
-    let caught: Vec<u64> = (0..1_000)
+/// Runs the sweep with one bug switch on and returns the seeds whose run broke an invariant.
+fn caught_by_sweep(cfg: Config, seeds: u64, steps: u64) -> Vec<u64> {
+    (0..seeds)
         .filter(|&seed| {
             let spec = RunSpec {
                 cfg: cfg.clone(),
@@ -182,10 +176,24 @@ fn sweep_catches_votes_granted_without_the_election_restriction() {
                 inputs: Vec::new(),
             };
             let mut h = History::new(spec).unwrap();
-            run_with_faults(&mut h, &mut Swarm::new(seed), 1_500);
+            run_with_faults(&mut h, &mut Swarm::new(seed), steps);
             violations(&h) > 0
         })
-        .collect();
+        .collect()
+}
+
+/// Bug switch 1 (votes without the election restriction, §5.4.1): the sweep finds a leader
+/// missing a committed entry, or servers applying different entries at one index.
+#[test]
+fn sweep_catches_votes_granted_without_the_election_restriction() {
+    let caught = caught_by_sweep(
+        Config {
+            bug_no_election_restriction: true,
+            ..Config::default()
+        },
+        1_000,
+        1_500,
+    );
     println!(
         "election-restriction bug caught by {} of 1000 seeds; first: {:?}",
         caught.len(),
