@@ -301,6 +301,7 @@ pub static EN: Catalog = Catalog {
         n_vote_denied_log: "{node} refuses {candidate}: its log is more up-to-date (election restriction, §5.4.1).",
         n_appended: "{node} appends entry {index} (term {term}) to its log.",
         n_accepted: "{node} accepts the entries: its log now ends at {last}.",
+        n_heartbeat_ok: "{node} hears from its leader: its log matches.",
         n_accepted_truncated: "{node} deletes its conflicting entries from {from} and accepts the leader's: its log ends at {last}.",
         n_mismatch: "{node} refuses: its log has no matching entry at {index} (consistency check).",
         n_backed_off: "{node} moves nextIndex for {follower} back to {next}.",

@@ -368,6 +368,7 @@ pub struct RaftText {
     pub n_vote_denied_log: &'static str,
     pub n_appended: &'static str,
     pub n_accepted: &'static str,
+    pub n_heartbeat_ok: &'static str,
     pub n_accepted_truncated: &'static str,
     pub n_mismatch: &'static str,
     pub n_backed_off: &'static str,

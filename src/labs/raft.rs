@@ -191,12 +191,19 @@ impl LabProtocol for Raft {
                 &[("node", &me), ("index", &s(*index)), ("term", &s(term.0))],
             ),
             Note::Accepted {
+                appended: 0,
+                truncated_from: None,
+                ..
+            } => fill(r.n_heartbeat_ok, &[("node", &me)]),
+            Note::Accepted {
                 last,
                 truncated_from: None,
+                ..
             } => fill(r.n_accepted, &[("node", &me), ("last", &s(*last))]),
             Note::Accepted {
                 last,
                 truncated_from: Some(from),
+                ..
             } => fill(
                 r.n_accepted_truncated,
                 &[("node", &me), ("from", &s(*from)), ("last", &s(*last))],

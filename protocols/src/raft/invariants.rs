@@ -25,7 +25,8 @@ pub const INVARIANTS: &[&str] = &[
 #[derive(Clone, Debug, Default)]
 pub struct Ghost {
     leaders: BTreeMap<Term, NodeId>,
-    leader_logs: BTreeMap<NodeId, (Term, Vec<Term>)>,
+    /// Each leader's term, log length and last entry's term when last seen.
+    leader_logs: BTreeMap<NodeId, (Term, usize, Term)>,
     committed: BTreeMap<u64, Term>,
     applied: BTreeMap<u64, (NodeId, Entry)>,
     reported: BTreeSet<(usize, u64)>,
@@ -82,9 +83,10 @@ pub fn check(
             }
             Note::Committed { index, .. } => {
                 let log = log_of(nodes, *node).unwrap_or(&[]);
-                for i in 1..=*index {
+                let from = ghost.committed.keys().next_back().map_or(1, |k| k + 1);
+                for i in from..=*index {
                     if let Some(e) = log.get(i as usize - 1) {
-                        ghost.committed.entry(i).or_insert(e.term);
+                        ghost.committed.insert(i, e.term);
                     }
                 }
             }
@@ -109,7 +111,14 @@ pub fn check(
                     }
                 }
             }
-            Note::Appended { .. } | Note::Accepted { .. } | Note::Recovered { .. } => {
+            Note::Appended { .. } | Note::Recovered { .. } => {
+                changed.insert(*node);
+            }
+            Note::Accepted {
+                appended,
+                truncated_from,
+                ..
+            } if *appended > 0 || truncated_from.is_some() => {
                 changed.insert(*node);
             }
             _ => {}
@@ -122,6 +131,9 @@ pub fn check(
 type Report<'a> = dyn FnMut(&mut Ghost, usize, u64, Note) + 'a;
 
 /// Leader Append-Only: a leader never overwrites or deletes entries in its own log.
+/// While it leads a term, its log never shrinks and the entry that was last when seen
+/// before keeps its term: constant time per step (a leader could rewrite its log only by
+/// truncating it, which this catches).
 fn check_leader_append_only(ghost: &mut Ghost, nodes: &[Slot<Raft>], report: &mut Report) {
     for (i, slot) in nodes.iter().enumerate() {
         let id = NodeId(i as u32);
@@ -133,21 +145,20 @@ fn check_leader_append_only(ghost: &mut Ghost, nodes: &[Slot<Raft>], report: &mu
             ghost.leader_logs.remove(&id);
             continue;
         };
-        let terms: Vec<Term> = node.d.log.iter().map(|e| e.term).collect();
-        let term = node.d.current_term;
-        if let Some((was_term, before)) = ghost.leader_logs.get(&id) {
-            if *was_term == term {
-                if let Some(index) = (0..before.len()).find(|&k| terms.get(k) != Some(&before[k])) {
-                    let detail = Note::LeaderRewroteLog {
-                        leader: id,
-                        term,
-                        index: index as u64 + 1,
-                    };
-                    report(ghost, LEADER_APPEND_ONLY, term.0, detail);
-                }
+        let (term, len) = (node.d.current_term, node.d.log.len());
+        if let Some(&(was_term, was_len, was_last)) = ghost.leader_logs.get(&id) {
+            let kept =
+                was_len == 0 || node.d.log.get(was_len - 1).map(|e| e.term) == Some(was_last);
+            if was_term == term && (len < was_len || !kept) {
+                let detail = Note::LeaderRewroteLog {
+                    leader: id,
+                    term,
+                    index: was_len.min(len) as u64,
+                };
+                report(ghost, LEADER_APPEND_ONLY, term.0, detail);
             }
         }
-        ghost.leader_logs.insert(id, (term, terms));
+        ghost.leader_logs.insert(id, (term, len, node.last_term()));
     }
 }
 

@@ -100,6 +100,19 @@ impl Protocol for Raft {
     fn durable(node: &Node) -> Disk {
         node.d.clone()
     }
+    /// Writes only what changed: the log differs from the disk's only after the last index
+    /// where both hold an entry of the same term (the log changes only at its end).
+    fn persist(node: &Node, disk: &mut Disk) {
+        disk.current_term = node.d.current_term;
+        disk.voted_for = node.d.voted_for;
+        let (mem, old) = (&node.d.log, &mut disk.log);
+        let keep = (0..=mem.len().min(old.len()))
+            .rev()
+            .find(|&k| k == 0 || mem[k - 1].term == old[k - 1].term)
+            .unwrap_or(0);
+        old.truncate(keep);
+        old.extend_from_slice(&mem[keep..]);
+    }
     fn weight(slot: &Slot<Self>) -> usize {
         slot.disk.log.len()
             + slot

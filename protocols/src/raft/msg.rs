@@ -123,9 +123,11 @@ pub enum Note {
         index: u64,
         term: Term,
     },
-    /// A follower accepted entries up to `last`, after truncating a conflict from `truncated_from`.
+    /// A follower accepted AppendEntries: `appended` new entries (0 for a heartbeat), its log
+    /// now ending at `last`, after truncating a conflict from `truncated_from`.
     Accepted {
         last: u64,
+        appended: u64,
         truncated_from: Option<u64>,
     },
     /// A follower refused AppendEntries: its log does not match at `prev_log_index`.

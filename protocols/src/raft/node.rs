@@ -397,6 +397,7 @@ fn on_append_entries(
     // The index of the last new entry: the follower matches the leader up to here.
     let last_new = prev_index + entries.len() as u64;
     let mut truncated_from = None;
+    let mut appended = 0;
     for (i, entry) in entries.into_iter().enumerate() {
         let index = prev_index + 1 + i as u64;
         match node.term_at(index) {
@@ -405,14 +406,16 @@ fn on_append_entries(
                 // A conflicting entry: delete it and all that follow it.
                 node.d.log.truncate(index as usize - 1);
                 truncated_from = Some(index);
-                node.d.log.push(entry);
             }
-            None => node.d.log.push(entry),
+            None => {}
         }
+        node.d.log.push(entry);
+        appended += 1;
     }
     out.persist();
     out.note(Note::Accepted {
         last: node.last_index(),
+        appended,
         truncated_from,
     });
     if leader_commit > node.commit_index {

@@ -259,6 +259,7 @@ fn conflicting_entries_are_truncated_and_replaced() {
     assert_eq!(terms, vec![1, 1, 3]);
     assert!(notes(&out).contains(&Note::Accepted {
         last: 3,
+        appended: 1,
         truncated_from: Some(3)
     }));
     assert_eq!(
@@ -469,4 +470,19 @@ fn checker_reports_two_leaders_in_a_term() {
     invariants::check(&mut ghost, &[], &notes, &mut found);
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].0, invariants::ELECTION_SAFETY);
+}
+
+/// Persisting writes exactly the in-memory durable state, including after a truncation.
+#[test]
+fn persist_writes_the_log_incrementally_and_exactly() {
+    let mut n = with_log(&[1, 1, 2, 2], 3);
+    let mut disk = P::durable(&n);
+    n.d.log.truncate(2);
+    n.d.log.push(entry(3));
+    n.d.voted_for = Some(S2);
+    P::persist(&n, &mut disk);
+    assert_eq!(disk, P::durable(&n));
+    n.d.log.push(entry(3));
+    P::persist(&n, &mut disk);
+    assert_eq!(disk, P::durable(&n));
 }
