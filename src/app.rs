@@ -3,7 +3,7 @@
 
 use crate::components::{
     canvas::ClusterCanvas, event_log::EventLog, help::HelpOverlay, inspector::InspectorPanel,
-    invariants::InvariantMonitor, network::NetworkPanel, notice::NoticeBar,
+    invariants::InvariantMonitor, log_grid::LogGridPanel, network::NetworkPanel, notice::NoticeBar,
     settings::SettingsPanel, share::ShareBar, transport::TransportBar,
 };
 use crate::controller::{Controller, Notice, Selection};
@@ -113,6 +113,7 @@ pub fn App() -> impl IntoView {
                     <p class="intro">{move || intro(current.get(), cat())}</p>
                     <ClusterCanvas />
                     <TransportBar />
+                    <LogGridPanel />
                     <ShareBar />
                     <EventLog />
                 </div>

@@ -5,6 +5,7 @@ pub mod event_log;
 pub mod help;
 pub mod inspector;
 pub mod invariants;
+pub mod log_grid;
 pub mod network;
 pub mod notice;
 pub mod settings;

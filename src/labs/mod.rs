@@ -100,6 +100,26 @@ pub struct LogEntry {
 /// How many log entries a node shows on the canvas (the inspector shows them all).
 pub const LOG_ON_CANVAS: usize = 3;
 
+/// A replicated log drawn as a grid: one row per server, one column per index.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogGrid {
+    /// The first index shown (long logs show their newest columns).
+    pub first_index: u64,
+    pub last_index: u64,
+    pub rows: Vec<LogGridRow>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogGridRow {
+    pub server: String,
+    pub up: bool,
+    /// Cells from `first_index`: the entry's term and whether this server knows it committed.
+    pub cells: Vec<(u64, bool)>,
+}
+
+/// How many log columns the grid shows at most.
+pub const GRID_COLUMNS: u64 = 24;
+
 /// A message in flight.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MsgView {
@@ -253,6 +273,8 @@ pub trait LabSim: Send + Sync {
     fn inspect_message(&self, id: u64, cat: &Catalog) -> Option<(String, Vec<Row>)>;
     fn actions(&self, node: usize, cat: &Catalog) -> Vec<Action>;
     fn node_names(&self, cat: &Catalog) -> Vec<String>;
+    /// The replicated log as a grid, for labs that have one.
+    fn log_grid(&self, cat: &Catalog) -> Option<LogGrid>;
     fn settings(&self, cat: &Catalog) -> Vec<Setting>;
     /// A fresh run with one setting changed (same seed), or why it is impossible.
     fn with_setting(&self, key: &str, value: u64, cat: &Catalog)

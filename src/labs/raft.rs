@@ -1,7 +1,9 @@
 //! The Raft lab: servers on a ring, their roles, terms, timers, logs and messages.
 
 use super::sim::LabProtocol;
-use super::{Action, LabId, LogEntry, Row, Setting, SettingKind};
+use super::{
+    Action, LabId, LogEntry, LogGrid, LogGridRow, Row, Setting, SettingKind, GRID_COLUMNS,
+};
 use crate::i18n::{fill, Catalog};
 use crate::view_model::layout::{self, Point};
 use protocols::raft::msg::DenyReason;
@@ -387,6 +389,39 @@ impl LabProtocol for Raft {
                 on_disk: true,
             })
             .collect()
+    }
+
+    fn log_grid(_cfg: &Config, nodes: &[Slot<Self>], cat: &Catalog) -> Option<LogGrid> {
+        // A crashed server shows its disk; its commit index is volatile, so nothing is marked.
+        let logs: Vec<(&[Entry], u64, bool)> = nodes
+            .iter()
+            .map(|s| match &s.state {
+                Some(n) => (n.d.log.as_slice(), n.commit_index, true),
+                None => (s.disk.log.as_slice(), 0, false),
+            })
+            .collect();
+        let last_index = logs
+            .iter()
+            .map(|(l, _, _)| l.len() as u64)
+            .max()
+            .unwrap_or(0);
+        let first_index = last_index.saturating_sub(GRID_COLUMNS - 1).max(1);
+        let rows = logs
+            .iter()
+            .enumerate()
+            .map(|(i, (log, commit, up))| LogGridRow {
+                server: server(i, cat),
+                up: *up,
+                cells: (first_index..=last_index.min(log.len() as u64))
+                    .map(|k| (log[k as usize - 1].term.0, k <= *commit))
+                    .collect(),
+            })
+            .collect();
+        Some(LogGrid {
+            first_index,
+            last_index,
+            rows,
+        })
     }
 
     fn inspector_notes(

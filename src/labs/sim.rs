@@ -49,6 +49,10 @@ pub trait LabProtocol: Protocol {
         action: &str,
         salt: u64,
     ) -> Option<Self::Request>;
+    /// The replicated log as a grid, for protocols that keep one.
+    fn log_grid(_cfg: &Self::Config, _nodes: &[Slot<Self>], _cat: &Catalog) -> Option<LogGrid> {
+        None
+    }
     /// Which links the canvas draws, as node pairs.
     fn links(cfg: &Self::Config) -> Vec<(usize, usize)>;
     fn settings(cfg: &Self::Config, cat: &Catalog) -> Vec<Setting>;
@@ -511,6 +515,10 @@ impl<P: LabProtocol> LabSim for Sim<P> {
         (0..P::node_count(self.cfg()))
             .map(|i| P::node_name(self.cfg(), i, cat))
             .collect()
+    }
+
+    fn log_grid(&self, cat: &Catalog) -> Option<LogGrid> {
+        P::log_grid(self.cfg(), self.history.world().nodes(), cat)
     }
 
     fn settings(&self, cat: &Catalog) -> Vec<Setting> {

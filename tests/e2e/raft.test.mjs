@@ -23,6 +23,9 @@ siteTest("raft: a leader is elected, crashing it elects another, and a past part
   const leader = first.split(" ")[0];
   const term = Number(/term (\d+)/.exec(first)[1]);
   await shot("leader-elected");
+  const grid = page.getByRole("region", { name: "Logs", exact: true });
+  assert.equal(await grid.locator("tbody tr").count(), 5, "the log grid has a row per server");
+  assert.ok((await grid.locator("td").count()) >= 3, "the leader's no-op is replicated to a majority");
 
   await lab.nodeAction(leader, "Crash");
   const crashStep = (await lab.step()) - 1;

@@ -1,0 +1,56 @@
+//! The log grid (after RaftScope): one row per server, one column per log index, each
+//! entry labelled with its term; entries a server knows committed are marked.
+
+use super::catalog;
+use crate::controller::use_controller;
+use crate::i18n::fill;
+use leptos::prelude::*;
+
+#[component]
+pub fn LogGridPanel() -> impl IntoView {
+    let ctl = use_controller();
+    let cat = catalog();
+    let grid = Memo::new(move |_| ctl.read(|s| s.log_grid(cat())));
+    move || {
+        grid.get().map(|g| {
+            let header = (g.first_index..=g.last_index.max(g.first_index))
+                .filter(|_| g.last_index > 0)
+                .map(|i| view! { <th scope="col">{i}</th> })
+                .collect_view();
+            let rows = g
+                .rows
+                .into_iter()
+                .map(|r| {
+                    let cells = r
+                        .cells
+                        .into_iter()
+                        .map(|(term, committed)| {
+                            let title = fill(
+                                if committed { cat().panels.grid_committed } else { cat().panels.grid_uncommitted },
+                                &[("term", &term.to_string())],
+                            );
+                            view! {
+                                <td class=format!("term-{}", term % 6) class:committed=committed title=title.clone() aria-label=title>
+                                    {term}
+                                </td>
+                            }
+                        })
+                        .collect_view();
+                    view! { <tr class:down=!r.up><th scope="row">{r.server}</th>{cells}</tr> }
+                })
+                .collect_view();
+            view! {
+                <section class="panel log-grid" aria-label=cat().panels.log_grid>
+                    <h2>{cat().panels.log_grid}</h2>
+                    <p class="muted small">{cat().panels.log_grid_hint}</p>
+                    <div class="grid-scroll">
+                        <table>
+                            <thead><tr><th scope="col">{cat().panels.grid_index}</th>{header}</tr></thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
+                </section>
+            }
+        })
+    }
+}
