@@ -20,7 +20,7 @@ pub mod node;
 #[cfg(test)]
 mod tests;
 
-use crate::sim::{check_range, ConfigError, NodeId, Out, Protocol, Slot};
+use crate::sim::{check_order, check_range, ConfigError, NodeId, Out, Protocol, Slot};
 use serde::{Deserialize, Serialize};
 
 pub use msg::{Command, Entry, Msg, Note, Request, Term, Timer};
@@ -77,12 +77,12 @@ impl Protocol for Raft {
         check_range("servers", cfg.servers as u64, 3, 7)?;
         check_range("election_ticks_min", cfg.election_ticks_min, 1, 100_000)?;
         check_range("election_ticks_max", cfg.election_ticks_max, 1, 100_000)?;
-        if cfg.election_ticks_min > cfg.election_ticks_max {
-            return Err(ConfigError::Inverted {
-                low: "election_ticks_min",
-                high: "election_ticks_max",
-            });
-        }
+        check_order(
+            "election_ticks_min",
+            cfg.election_ticks_min,
+            "election_ticks_max",
+            cfg.election_ticks_max,
+        )?;
         check_range("heartbeat_ticks", cfg.heartbeat_ticks, 1, 100_000)?;
         check_range(
             "max_entries_per_message",

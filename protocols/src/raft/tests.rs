@@ -36,29 +36,11 @@ fn with_log(terms: &[u64], current: u64) -> Node {
 }
 
 fn sends(out: &Out<P>) -> Vec<(NodeId, Msg)> {
-    out.effects
-        .iter()
-        .filter_map(|e| {
-            if let Effect::Send { to, msg } = e {
-                Some((*to, msg.clone()))
-            } else {
-                None
-            }
-        })
-        .collect()
+    out.sends()
 }
 
 fn notes(out: &Out<P>) -> Vec<Note> {
-    out.effects
-        .iter()
-        .filter_map(|e| {
-            if let Effect::Note(n) = e {
-                Some(n.clone())
-            } else {
-                None
-            }
-        })
-        .collect()
+    out.notes()
 }
 
 fn deliver(n: &mut Node, me: NodeId, from: NodeId, msg: Msg) -> Out<P> {

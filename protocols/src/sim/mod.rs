@@ -93,6 +93,20 @@ pub fn check_range(field: &'static str, got: u64, min: u64, max: u64) -> Result<
     }
 }
 
+/// Checks that the field named `low` does not exceed the one named `high`.
+pub fn check_order(
+    low: &'static str,
+    low_value: u64,
+    high: &'static str,
+    high_value: u64,
+) -> Result<(), ConfigError> {
+    if low_value <= high_value {
+        Ok(())
+    } else {
+        Err(ConfigError::Inverted { low, high })
+    }
+}
+
 /// A broken invariant: which one, at which step, and the protocol's structured account of it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(bound = "")]
@@ -153,6 +167,22 @@ impl<P: Protocol> Out<P> {
     }
     pub fn note(&mut self, note: P::Note) {
         self.effects.push(Effect::Note(note));
+    }
+    /// The messages asked for, in order (for tests and tools).
+    pub fn sends(&self) -> Vec<(NodeId, P::Msg)> {
+        let sends = self.effects.iter().filter_map(|e| match e {
+            Effect::Send { to, msg } => Some((*to, msg.clone())),
+            _ => None,
+        });
+        sends.collect()
+    }
+    /// The notes, in order (for tests and tools).
+    pub fn notes(&self) -> Vec<P::Note> {
+        let notes = self.effects.iter().filter_map(|e| match e {
+            Effect::Note(n) => Some(n.clone()),
+            _ => None,
+        });
+        notes.collect()
     }
 }
 

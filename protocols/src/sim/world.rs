@@ -1,7 +1,9 @@
 //! The world: nodes, network, timers, faults and one event queue.
 
 use super::rng::Rng;
-use super::{check_range, ConfigError, Effect, MsgId, NodeId, Out, Protocol, Tick, Violation};
+use super::{
+    check_order, check_range, ConfigError, Effect, MsgId, NodeId, Out, Protocol, Tick, Violation,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -45,12 +47,12 @@ impl NetConfig {
             0,
             1000,
         )?;
-        if self.latency_ticks_min > self.latency_ticks_max {
-            return Err(ConfigError::Inverted {
-                low: "network.latency_ticks_min",
-                high: "network.latency_ticks_max",
-            });
-        }
+        check_order(
+            "network.latency_ticks_min",
+            self.latency_ticks_min,
+            "network.latency_ticks_max",
+            self.latency_ticks_max,
+        )?;
         Ok(())
     }
 }

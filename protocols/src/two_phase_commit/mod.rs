@@ -27,7 +27,7 @@ pub mod node;
 #[cfg(test)]
 mod tests;
 
-use crate::sim::{check_range, ConfigError, NodeId, Out, Protocol, Slot};
+use crate::sim::{check_order, check_range, ConfigError, NodeId, Out, Protocol, Slot};
 use serde::{Deserialize, Serialize};
 
 pub use msg::{Msg, Note, Record, Request, Timer, Txn};
@@ -102,12 +102,12 @@ impl Protocol for TwoPhaseCommit {
         check_range("txn_gap_ticks", cfg.txn_gap_ticks, 1, 100_000)?;
         check_range("work_ticks_min", cfg.work_ticks_min, 1, 100_000)?;
         check_range("work_ticks_max", cfg.work_ticks_max, 1, 100_000)?;
-        if cfg.work_ticks_min > cfg.work_ticks_max {
-            return Err(ConfigError::Inverted {
-                low: "work_ticks_min",
-                high: "work_ticks_max",
-            });
-        }
+        check_order(
+            "work_ticks_min",
+            cfg.work_ticks_min,
+            "work_ticks_max",
+            cfg.work_ticks_max,
+        )?;
         check_range("vote_timeout_ticks", cfg.vote_timeout_ticks, 1, 100_000)?;
         check_range(
             "prepare_timeout_ticks",

@@ -20,26 +20,11 @@ fn fresh(id: NodeId) -> Node {
 }
 
 fn sends(out: &Out<P>) -> Vec<(NodeId, Msg)> {
-    out.effects
-        .iter()
-        .filter_map(|e| match e {
-            Effect::Send { to, msg } => Some((*to, msg.clone())),
-            _ => None,
-        })
-        .collect()
+    out.sends()
 }
 
 fn notes(out: &Out<P>) -> Vec<Note> {
-    out.effects
-        .iter()
-        .filter_map(|e| {
-            if let Effect::Note(n) = e {
-                Some(n.clone())
-            } else {
-                None
-            }
-        })
-        .collect()
+    out.notes()
 }
 
 fn position(out: &Out<P>, pred: impl Fn(&Effect<P>) -> bool) -> Option<usize> {
