@@ -2,15 +2,18 @@
 //! wasm-bindgen-test in headless Chromium compute them and compare with the same
 //! expected values: that is how we know a run is identical on both platforms.
 
+use crate::raft::{self, Raft};
 use crate::sim::history::{History, RunSpec};
 use crate::sim::swarm::{run_with_faults, Swarm};
 use crate::sim::trace::trace_hash;
-use crate::sim::NetConfig;
+use crate::sim::{NetConfig, Protocol};
 use crate::two_phase_commit::{self as tpc, TwoPhaseCommit};
 
-/// One pinned run: a seeded random-fault 2PC run of `steps` steps.
+/// One pinned run: a seeded random-fault run of `steps` steps of `protocol`, with its
+/// first bug switch on if `bug`.
 pub struct Reference {
     pub name: &'static str,
+    pub protocol: &'static str,
     pub seed: u64,
     pub steps: u64,
     pub bug: bool,
@@ -19,6 +22,7 @@ pub struct Reference {
 
 pub const REFERENCES: &[Reference] = &[
     Reference {
+        protocol: TwoPhaseCommit::NAME,
         name: "2pc-seed-1",
         seed: 1,
         steps: 1_000,
@@ -26,6 +30,7 @@ pub const REFERENCES: &[Reference] = &[
         expected: 0xb7bc_4370_105f_345a,
     },
     Reference {
+        protocol: TwoPhaseCommit::NAME,
         name: "2pc-seed-2",
         seed: 2,
         steps: 1_000,
@@ -33,21 +38,46 @@ pub const REFERENCES: &[Reference] = &[
         expected: 0x0164_7c42_6b08_75ea,
     },
     Reference {
+        protocol: TwoPhaseCommit::NAME,
         name: "2pc-seed-7-bug",
         seed: 7,
         steps: 2_000,
         bug: true,
         expected: 0x37fe_9dc7_5f42_f89a,
     },
+    Reference {
+        protocol: Raft::NAME,
+        name: "raft-seed-3",
+        seed: 3,
+        steps: 2_000,
+        bug: false,
+        expected: 0x2e80_e514_65b2_89d6,
+    },
 ];
 
 /// Computes a reference run's trace hash.
 pub fn compute(r: &Reference) -> u64 {
-    let cfg = tpc::Config {
-        bug_decision_before_log: r.bug,
-        ..Default::default()
-    };
-    let spec = RunSpec::<TwoPhaseCommit> {
+    match r.protocol {
+        TwoPhaseCommit::NAME => {
+            let cfg = tpc::Config {
+                bug_decision_before_log: r.bug,
+                ..Default::default()
+            };
+            hash_of::<TwoPhaseCommit>(cfg, r)
+        }
+        Raft::NAME => {
+            let cfg = raft::Config {
+                bug_no_election_restriction: r.bug,
+                ..Default::default()
+            };
+            hash_of::<Raft>(cfg, r)
+        }
+        other => panic!("no reference runs for {other}"),
+    }
+}
+
+fn hash_of<P: Protocol>(cfg: P::Config, r: &Reference) -> u64 {
+    let spec = RunSpec::<P> {
         cfg,
         net: NetConfig::default(),
         seed: r.seed,
