@@ -201,3 +201,73 @@ fn sweep_catches_votes_granted_without_the_election_restriction() {
     );
     assert!(!caught.is_empty());
 }
+
+/// §5.3/§5.4: an old leader cut off in a minority keeps appending but commits nothing;
+/// on healing it steps down, and its uncommitted entries are overwritten by the new leader's.
+#[test]
+fn an_old_leader_in_a_minority_commits_nothing_and_is_overwritten_on_heal() {
+    let mut h = history(4);
+    assert!(h.run_until(2_000, |r| r
+        .notes
+        .iter()
+        .any(|(_, n)| matches!(n, Note::BecameLeader { .. }))));
+    let old = leader(&h).unwrap();
+    h.run_to(h.len() + 100);
+    let buddy = NodeId((old.0 + 1) % 5);
+    h.inject(Input::Partition {
+        groups: vec![vec![old, buddy]],
+    })
+    .unwrap();
+    let committed_before = h.world().nodes()[old.index()]
+        .state
+        .as_ref()
+        .unwrap()
+        .commit_index;
+    put(&mut h, old, "lost", 1);
+    put(&mut h, old, "lost", 2);
+    let elected = h.run_until(5_000, |r| {
+        r.notes
+            .iter()
+            .any(|(n, note)| *n != old && *n != buddy && matches!(note, Note::BecameLeader { .. }))
+    });
+    assert!(elected, "the majority side elects a leader");
+    // The leader of the highest term is the new one; the old one still thinks it leads.
+    let new = leader(&h).unwrap();
+    assert_ne!(new, old);
+    put(&mut h, new, "kept", 3);
+    h.run_to(h.len() + 500);
+    let o = h.world().nodes()[old.index()].state.as_ref().unwrap();
+    assert_eq!(
+        o.commit_index, committed_before,
+        "the minority leader commits nothing"
+    );
+    assert!(
+        o.d.log.len() as u64 >= committed_before + 2,
+        "it did append the writes it could not commit"
+    );
+
+    h.inject(Input::Heal).unwrap();
+    let target = h.world().nodes()[new.index()]
+        .state
+        .as_ref()
+        .unwrap()
+        .last_index();
+    assert!(
+        run_until_applied(&mut h, target, 5_000),
+        "everyone catches up after healing"
+    );
+    let o = h.world().nodes()[old.index()].state.as_ref().unwrap();
+    assert!(
+        matches!(o.role, Role::Follower),
+        "the old leader stepped down"
+    );
+    assert_eq!(o.kv.get("kept"), Some(&3));
+    assert_eq!(
+        o.kv.get("lost"),
+        None,
+        "its uncommitted entries were overwritten, never applied"
+    );
+    let n = h.world().nodes()[new.index()].state.as_ref().unwrap();
+    assert_eq!(o.d.log[..target as usize], n.d.log[..target as usize]);
+    assert_eq!(violations(&h), 0);
+}
