@@ -1,6 +1,6 @@
 //! Raft scenarios and a seed sweep (the engine only; the lab's UI comes with issue 3).
 
-use protocols::raft::{Config, Note, Raft, Request, Role};
+use protocols::raft::{Config, Node, Note, Raft, Request, Role};
 use protocols::sim::history::{History, RunSpec};
 use protocols::sim::swarm::{heal_and_settle, run_with_faults, Swarm};
 use protocols::sim::{Input, NetConfig, NodeId};
@@ -29,6 +29,22 @@ fn leader(h: &H) -> Option<NodeId> {
         .filter(|(_, n)| matches!(n.role, Role::Leader { .. }))
         .max_by_key(|(_, n)| n.d.current_term)
         .map(|(i, _)| NodeId(i as u32))
+}
+
+fn server(h: &H, id: NodeId) -> &Node {
+    h.world().nodes()[id.index()]
+        .state
+        .as_ref()
+        .expect("the server is up")
+}
+
+/// Runs until a leader is elected, and returns it.
+fn elect(h: &mut H) -> NodeId {
+    assert!(h.run_until(2_000, |r| r
+        .notes
+        .iter()
+        .any(|(_, n)| matches!(n, Note::BecameLeader { .. }))));
+    leader(h).expect("a leader is up")
 }
 
 fn put(h: &mut H, node: NodeId, key: &str, value: u32) {
@@ -62,18 +78,10 @@ fn run_until_applied(h: &mut H, index: u64, budget: u64) -> bool {
 #[test]
 fn a_leader_is_elected_and_every_server_applies_its_writes() {
     let mut h = history(1);
-    assert!(h.run_until(2_000, |r| r
-        .notes
-        .iter()
-        .any(|(_, n)| matches!(n, Note::BecameLeader { .. }))));
-    let l = leader(&h).unwrap();
+    let l = elect(&mut h);
     put(&mut h, l, "x", 1);
     put(&mut h, l, "y", 2);
-    let target = h.world().nodes()[l.index()]
-        .state
-        .as_ref()
-        .unwrap()
-        .last_index();
+    let target = server(&h, l).last_index();
     assert!(
         run_until_applied(&mut h, target, 5_000),
         "every server applies the no-op and both writes"
@@ -88,11 +96,7 @@ fn a_leader_is_elected_and_every_server_applies_its_writes() {
 #[test]
 fn after_the_leader_crashes_a_new_leader_is_elected_and_keeps_committing() {
     let mut h = history(2);
-    assert!(h.run_until(2_000, |r| r
-        .notes
-        .iter()
-        .any(|(_, n)| matches!(n, Note::BecameLeader { .. }))));
-    let old = leader(&h).unwrap();
+    let old = elect(&mut h);
     put(&mut h, old, "x", 1);
     h.run_to(h.len() + 200);
     h.inject(Input::Crash { node: old }).unwrap();
@@ -105,13 +109,9 @@ fn after_the_leader_crashes_a_new_leader_is_elected_and_keeps_committing() {
     let new = leader(&h).unwrap();
     assert_ne!(new, old);
     put(&mut h, new, "x", 2);
-    let target = h.world().nodes()[new.index()]
-        .state
-        .as_ref()
-        .unwrap()
-        .last_index();
+    let target = server(&h, new).last_index();
     assert!(run_until_applied(&mut h, target, 5_000));
-    let n = h.world().nodes()[new.index()].state.as_ref().unwrap();
+    let n = server(&h, new);
     assert_eq!(n.kv.get("x"), Some(&2), "the cluster keeps committing");
     assert_eq!(violations(&h), 0);
 }
@@ -134,11 +134,7 @@ fn sweep_finds_no_violation_and_the_healed_cluster_converges() {
         heal_and_settle(&mut h, 1_000);
         let l = leader(&h).unwrap_or_else(|| panic!("seed {seed}: no leader after healing"));
         put(&mut h, l, "final", seed as u32);
-        let target = h.world().nodes()[l.index()]
-            .state
-            .as_ref()
-            .unwrap()
-            .last_index();
+        let target = server(&h, l).last_index();
         assert!(
             run_until_applied(&mut h, target, LIVENESS_STEPS),
             "seed {seed}: servers did not converge"
@@ -207,22 +203,14 @@ fn sweep_catches_votes_granted_without_the_election_restriction() {
 #[test]
 fn an_old_leader_in_a_minority_commits_nothing_and_is_overwritten_on_heal() {
     let mut h = history(4);
-    assert!(h.run_until(2_000, |r| r
-        .notes
-        .iter()
-        .any(|(_, n)| matches!(n, Note::BecameLeader { .. }))));
-    let old = leader(&h).unwrap();
+    let old = elect(&mut h);
     h.run_to(h.len() + 100);
     let buddy = NodeId((old.0 + 1) % 5);
     h.inject(Input::Partition {
         groups: vec![vec![old, buddy]],
     })
     .unwrap();
-    let committed_before = h.world().nodes()[old.index()]
-        .state
-        .as_ref()
-        .unwrap()
-        .commit_index;
+    let committed_before = server(&h, old).commit_index;
     put(&mut h, old, "lost", 1);
     put(&mut h, old, "lost", 2);
     let elected = h.run_until(5_000, |r| {
@@ -236,7 +224,7 @@ fn an_old_leader_in_a_minority_commits_nothing_and_is_overwritten_on_heal() {
     assert_ne!(new, old);
     put(&mut h, new, "kept", 3);
     h.run_to(h.len() + 500);
-    let o = h.world().nodes()[old.index()].state.as_ref().unwrap();
+    let o = server(&h, old);
     assert_eq!(
         o.commit_index, committed_before,
         "the minority leader commits nothing"
@@ -247,16 +235,12 @@ fn an_old_leader_in_a_minority_commits_nothing_and_is_overwritten_on_heal() {
     );
 
     h.inject(Input::Heal).unwrap();
-    let target = h.world().nodes()[new.index()]
-        .state
-        .as_ref()
-        .unwrap()
-        .last_index();
+    let target = server(&h, new).last_index();
     assert!(
         run_until_applied(&mut h, target, 5_000),
         "everyone catches up after healing"
     );
-    let o = h.world().nodes()[old.index()].state.as_ref().unwrap();
+    let o = server(&h, old);
     assert!(
         matches!(o.role, Role::Follower),
         "the old leader stepped down"
@@ -267,7 +251,7 @@ fn an_old_leader_in_a_minority_commits_nothing_and_is_overwritten_on_heal() {
         None,
         "its uncommitted entries were overwritten, never applied"
     );
-    let n = h.world().nodes()[new.index()].state.as_ref().unwrap();
+    let n = server(&h, new);
     assert_eq!(o.d.log[..target as usize], n.d.log[..target as usize]);
     assert_eq!(violations(&h), 0);
 }

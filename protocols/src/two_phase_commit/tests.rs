@@ -23,6 +23,13 @@ fn sends(out: &Out<P>) -> Vec<(NodeId, Msg)> {
     out.sends()
 }
 
+/// Delivers `msg` from `from` to node `me`, returning the handler's effects.
+fn deliver(n: &mut Node, me: NodeId, from: NodeId, msg: Msg) -> Out<P> {
+    let mut out = Out::default();
+    P::on_message(&cfg(), me, n, from, msg, &mut out);
+    out
+}
+
 fn notes(out: &Out<P>) -> Vec<Note> {
     out.notes()
 }
@@ -67,15 +74,7 @@ fn participant_in(state: PartState) -> Node {
 #[test]
 fn coordinator_sends_prepare_to_every_participant() {
     let mut n = fresh(COORD);
-    let mut out = Out::default();
-    P::on_message(
-        &cfg(),
-        COORD,
-        &mut n,
-        NodeId(4),
-        Msg::Begin { txn: T },
-        &mut out,
-    );
+    deliver(&mut n, COORD, NodeId(4), Msg::Begin { txn: T });
     let mut out = Out::default();
     P::on_timer(&cfg(), COORD, &mut n, Timer::SendPrepare(T), &mut out);
     let to: Vec<NodeId> = sends(&out)
@@ -90,8 +89,7 @@ fn coordinator_sends_prepare_to_every_participant() {
 #[test]
 fn participant_logs_prepared_durably_before_voting_yes() {
     let mut n = participant_in(PartState::Working);
-    let mut out = Out::default();
-    P::on_message(&cfg(), P1, &mut n, COORD, Msg::Prepare { txn: T }, &mut out);
+    let out = deliver(&mut n, P1, COORD, Msg::Prepare { txn: T });
     assert_eq!(n.log.wal, vec![Record::Prepared(T)]);
     assert_forced_before(&out, |m| matches!(m, Msg::Vote { yes: true, .. }));
 }
@@ -107,8 +105,7 @@ fn participant_with_no_policy_votes_no_and_aborts() {
         Request::SetVote { yes: false },
         &mut Out::default(),
     );
-    let mut out = Out::default();
-    P::on_message(&cfg(), P1, &mut n, COORD, Msg::Prepare { txn: T }, &mut out);
+    let out = deliver(&mut n, P1, COORD, Msg::Prepare { txn: T });
     assert_eq!(sends(&out), vec![(COORD, Msg::Vote { txn: T, yes: false })]);
     assert!(n.log.wal.contains(&Record::Abort(T)));
 }
@@ -118,15 +115,7 @@ fn participant_with_no_policy_votes_no_and_aborts() {
 #[test]
 fn coordinator_logs_commit_before_sending_it_when_all_vote_yes() {
     let mut n = coordinator_collecting(&[(1, true), (2, true)]);
-    let mut out = Out::default();
-    P::on_message(
-        &cfg(),
-        COORD,
-        &mut n,
-        NodeId(3),
-        Msg::Vote { txn: T, yes: true },
-        &mut out,
-    );
+    let out = deliver(&mut n, COORD, NodeId(3), Msg::Vote { txn: T, yes: true });
     assert_eq!(n.log.wal, vec![Record::Commit(T)]);
     assert_forced_before(&out, |m| matches!(m, Msg::Commit { .. }));
     assert_eq!(
@@ -169,15 +158,7 @@ fn bug_switch_sends_commit_before_the_log_is_forced() {
 #[test]
 fn one_no_vote_aborts() {
     let mut n = coordinator_collecting(&[(1, true)]);
-    let mut out = Out::default();
-    P::on_message(
-        &cfg(),
-        COORD,
-        &mut n,
-        NodeId(2),
-        Msg::Vote { txn: T, yes: false },
-        &mut out,
-    );
+    let out = deliver(&mut n, COORD, NodeId(2), Msg::Vote { txn: T, yes: false });
     assert_eq!(
         sends(&out)
             .iter()
@@ -211,15 +192,7 @@ fn presumed_abort_logs_nothing_for_an_abort() {
 #[test]
 fn coordinator_without_a_record_answers_abort() {
     let mut n = fresh(COORD);
-    let mut out = Out::default();
-    P::on_message(
-        &cfg(),
-        COORD,
-        &mut n,
-        P1,
-        Msg::DecisionRequest { txn: T },
-        &mut out,
-    );
+    let out = deliver(&mut n, COORD, P1, Msg::DecisionRequest { txn: T });
     assert_eq!(sends(&out), vec![(P1, Msg::Abort { txn: T })]);
 }
 
@@ -262,15 +235,7 @@ fn uncertain_participant_asks_and_stays_uncertain() {
 #[test]
 fn uncertain_peer_cannot_help() {
     let mut n = participant_in(PartState::Uncertain);
-    let mut out = Out::default();
-    P::on_message(
-        &cfg(),
-        P1,
-        &mut n,
-        NodeId(2),
-        Msg::DecisionRequest { txn: T },
-        &mut out,
-    );
+    let out = deliver(&mut n, P1, NodeId(2), Msg::DecisionRequest { txn: T });
     assert_eq!(sends(&out), vec![(NodeId(2), Msg::Uncertain { txn: T })]);
 }
 
@@ -278,19 +243,10 @@ fn uncertain_peer_cannot_help() {
 #[test]
 fn peer_that_has_not_voted_aborts_and_says_so() {
     let mut n = participant_in(PartState::Working);
-    let mut out = Out::default();
-    P::on_message(
-        &cfg(),
-        P1,
-        &mut n,
-        NodeId(2),
-        Msg::DecisionRequest { txn: T },
-        &mut out,
-    );
+    let out = deliver(&mut n, P1, NodeId(2), Msg::DecisionRequest { txn: T });
     assert_eq!(sends(&out), vec![(NodeId(2), Msg::Abort { txn: T })]);
     // Its later vote is no, so the coordinator cannot commit.
-    let mut out = Out::default();
-    P::on_message(&cfg(), P1, &mut n, COORD, Msg::Prepare { txn: T }, &mut out);
+    let out = deliver(&mut n, P1, COORD, Msg::Prepare { txn: T });
     assert_eq!(sends(&out), vec![(COORD, Msg::Vote { txn: T, yes: false })]);
 }
 
@@ -298,8 +254,7 @@ fn peer_that_has_not_voted_aborts_and_says_so() {
 #[test]
 fn participant_commits_durably_then_acks() {
     let mut n = participant_in(PartState::Uncertain);
-    let mut out = Out::default();
-    P::on_message(&cfg(), P1, &mut n, COORD, Msg::Commit { txn: T }, &mut out);
+    let out = deliver(&mut n, P1, COORD, Msg::Commit { txn: T });
     assert_forced_before(&out, |m| matches!(m, Msg::Ack { .. }));
 }
 
@@ -326,15 +281,7 @@ fn coordinator_forgets_after_all_acks() {
         );
     }
     assert!(!n.log.wal.contains(&Record::End(T)));
-    let mut out = Out::default();
-    P::on_message(
-        &cfg(),
-        COORD,
-        &mut n,
-        NodeId(3),
-        Msg::Ack { txn: T },
-        &mut out,
-    );
+    let out = deliver(&mut n, COORD, NodeId(3), Msg::Ack { txn: T });
     assert!(n.log.wal.contains(&Record::End(T)));
     assert!(notes(&out).contains(&Note::Forgotten { txn: T }));
 }
@@ -458,15 +405,7 @@ fn configuration_outside_its_ranges_is_refused() {
 #[test]
 fn a_duplicate_begin_never_restarts_a_transaction() {
     let mut n = fresh(COORD);
-    let mut out = Out::default();
-    P::on_message(
-        &cfg(),
-        COORD,
-        &mut n,
-        NodeId(4),
-        Msg::Begin { txn: T },
-        &mut out,
-    );
+    let out = deliver(&mut n, COORD, NodeId(4), Msg::Begin { txn: T });
     assert_forced_before(&out, |m| matches!(m, Msg::Work { .. }));
     P::on_timer(
         &cfg(),
@@ -482,15 +421,7 @@ fn a_duplicate_begin_never_restarts_a_transaction() {
         Timer::VoteTimeout(T),
         &mut Out::default(),
     ); // aborted, forgotten
-    let mut out = Out::default();
-    P::on_message(
-        &cfg(),
-        COORD,
-        &mut n,
-        NodeId(4),
-        Msg::Begin { txn: T },
-        &mut out,
-    );
+    let out = deliver(&mut n, COORD, NodeId(4), Msg::Begin { txn: T });
     assert!(sends(&out).is_empty(), "the late duplicate is ignored");
     let mut out = Out::default();
     let mut restarted = P::on_restart(&cfg(), COORD, &P::durable(&n), &mut Out::default());
