@@ -51,7 +51,7 @@ pub const REFERENCES: &[Reference] = &[
         seed: 3,
         steps: 2_000,
         bug: false,
-        expected: 0x2e80_e514_65b2_89d6,
+        expected: 0x91a6_87a5_44ea_3fc6,
     },
 ];
 

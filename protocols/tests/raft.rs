@@ -1,15 +1,22 @@
-//! Raft scenarios and a seed sweep (the engine only; the lab's UI comes with issue 3).
+//! Raft scenarios and seed sweeps, including the paper's Figure 8 and the bug switches.
 
-use protocols::raft::{Config, Node, Note, Raft, Request, Role};
+use protocols::raft::{Config, Entry, Node, Note, Raft, Request, Role};
 use protocols::sim::history::{History, RunSpec};
-use protocols::sim::swarm::{heal_and_settle, run_with_faults, Swarm};
-use protocols::sim::{Input, NetConfig, NodeId};
+use protocols::sim::swarm::{heal_and_settle, run_with_faults, FaultPlan, Swarm};
+use protocols::sim::{Input, NetConfig, NodeId, StepRecord};
+use std::collections::BTreeSet;
 
 type H = History<Raft>;
 
-fn history(seed: u64) -> H {
+const S1: NodeId = NodeId(0);
+const S2: NodeId = NodeId(1);
+const S3: NodeId = NodeId(2);
+const S5: NodeId = NodeId(4);
+const S6: NodeId = NodeId(5);
+
+fn history_with(cfg: Config, seed: u64) -> H {
     History::new(RunSpec {
-        cfg: Config::default(),
+        cfg,
         net: NetConfig::default(),
         seed,
         inputs: Vec::new(),
@@ -17,8 +24,29 @@ fn history(seed: u64) -> H {
     .unwrap()
 }
 
+fn history(seed: u64) -> H {
+    history_with(Config::default(), seed)
+}
+
+/// Elections only when a test says "time out": the timers never fire first.
+fn scripted(servers: u32) -> Config {
+    Config {
+        servers,
+        spare_servers: 0,
+        election_ticks_min: 100_000,
+        election_ticks_max: 100_000,
+        ..Config::default()
+    }
+}
+
 fn violations(h: &H) -> usize {
     h.records().iter().map(|r| r.violations.len()).sum()
+}
+
+fn violated(h: &H, invariant: usize) -> bool {
+    h.records()
+        .iter()
+        .any(|r| r.violations.iter().any(|v| v.invariant == invariant))
 }
 
 /// The live leader with the highest term, if any.
@@ -38,6 +66,13 @@ fn server(h: &H, id: NodeId) -> &Node {
         .expect("the server is up")
 }
 
+fn is_leader(h: &H, id: NodeId) -> bool {
+    h.world().nodes()[id.index()]
+        .state
+        .as_ref()
+        .is_some_and(|n| matches!(n.role, Role::Leader { .. }))
+}
+
 /// Runs until a leader is elected, and returns it.
 fn elect(h: &mut H) -> NodeId {
     assert!(h.run_until(2_000, |r| r
@@ -47,32 +82,85 @@ fn elect(h: &mut H) -> NodeId {
     leader(h).expect("a leader is up")
 }
 
-fn put(h: &mut H, node: NodeId, key: &str, value: u32) {
-    h.inject(Input::Request {
-        node,
-        request: Request::Put {
-            key: key.into(),
-            value,
-        },
-    })
-    .unwrap();
+fn request(h: &mut H, node: NodeId, request: Request) {
+    h.inject(Input::Request { node, request }).unwrap();
 }
 
-/// Runs until every live server has applied at least `index` entries.
+fn put(h: &mut H, node: NodeId, key: &str, value: u32) {
+    let put = Request::Put {
+        key: key.into(),
+        value,
+    };
+    request(h, node, put);
+}
+
+/// "Time out" on `node`, then run until it leads (or `budget` steps pass).
+fn time_out_and_lead(h: &mut H, node: NodeId, budget: u64) -> bool {
+    request(h, node, Request::TimeoutNow);
+    h.run_until(budget, |r| {
+        r.notes
+            .iter()
+            .any(|(n, note)| *n == node && matches!(note, Note::BecameLeader { .. }))
+    });
+    is_leader(h, node)
+}
+
+/// Drops every message `node` has in flight.
+fn drop_from(h: &mut H, node: NodeId) {
+    let ids: Vec<_> = h
+        .world()
+        .in_flight()
+        .iter()
+        .filter(|(_, m)| m.from == node)
+        .map(|(id, _)| *id)
+        .collect();
+    for msg in ids {
+        h.inject(Input::Drop { msg }).unwrap();
+    }
+}
+
+/// The servers in the current leader's configuration.
+fn members(h: &H) -> BTreeSet<NodeId> {
+    leader(h).map_or_else(BTreeSet::new, |l| server(h, l).config.clone())
+}
+
+/// Runs until every live member of the leader's configuration has applied `index`.
 fn run_until_applied(h: &mut H, index: u64, budget: u64) -> bool {
     for _ in 0..budget {
-        let done = h
-            .world()
-            .nodes()
-            .iter()
-            .filter_map(|s| s.state.as_ref())
-            .all(|n| n.last_applied >= index);
+        let members = members(h);
+        let nodes = h.world().nodes();
+        let done = !members.is_empty()
+            && members
+                .iter()
+                .filter_map(|m| nodes[m.index()].state.as_ref())
+                .all(|n| n.last_applied >= index);
         if done {
             return true;
         }
         h.step_forward();
     }
     false
+}
+
+/// The live members agree on every entry up to `index` that none of them has compacted,
+/// and on the state machine.
+fn assert_converged(h: &H, index: u64, what: &str) {
+    let nodes: Vec<&Node> = members(h)
+        .iter()
+        .filter_map(|m| h.world().nodes()[m.index()].state.as_ref())
+        .collect();
+    let low = nodes.iter().map(|n| n.d.snapshot.index).max().unwrap_or(0) + 1;
+    for w in nodes.windows(2) {
+        let entries = |n: &Node| -> Vec<Option<Entry>> {
+            (low..=index).map(|i| n.d.entry(i).cloned()).collect()
+        };
+        assert_eq!(
+            entries(w[0]),
+            entries(w[1]),
+            "{what}: committed logs differ"
+        );
+        assert_eq!(w[0].kv, w[1].kv, "{what}: state machines differ");
+    }
 }
 
 #[test]
@@ -86,8 +174,8 @@ fn a_leader_is_elected_and_every_server_applies_its_writes() {
         run_until_applied(&mut h, target, 5_000),
         "every server applies the no-op and both writes"
     );
-    for s in h.world().nodes() {
-        let n = s.state.as_ref().unwrap();
+    for m in members(&h) {
+        let n = server(&h, m);
         assert_eq!((n.kv.get("x"), n.kv.get("y")), (Some(&1), Some(&2)));
     }
     assert_eq!(violations(&h), 0);
@@ -116,14 +204,45 @@ fn after_the_leader_crashes_a_new_leader_is_elected_and_keeps_committing() {
     assert_eq!(violations(&h), 0);
 }
 
-/// 1,000 seeds of crashes, restarts, partitions, drops, duplicates, delays, client writes and
-/// forced elections: no invariant of Figure 3 breaks. Then, with every fault healed, a
-/// leader is elected and every server applies the same entries within the budget.
+/// §4.2.2: "once Cnew is committed, servers not in it can be shut down". The operator's
+/// part: crash every server outside the latest committed configuration.
+fn decommission_removed_servers(h: &mut H) {
+    let nodes = h.world().nodes();
+    let Some(most) = nodes
+        .iter()
+        .filter_map(|s| s.state.as_ref())
+        .max_by_key(|n| n.commit_index)
+    else {
+        return;
+    };
+    let config = most.d.config_at(most.commit_index).1.clone();
+    let removed: Vec<NodeId> = (0..nodes.len() as u32)
+        .map(NodeId)
+        .filter(|n| !config.contains(n) && nodes[n.index()].is_up())
+        .collect();
+    for node in removed {
+        h.inject(Input::Crash { node }).unwrap();
+    }
+}
+
+/// 1,000 seeds of crashes, restarts, partitions, drops, duplicates, delays, client writes,
+/// forced elections and membership changes, with pre-vote on for odd seeds: no invariant of
+/// Figure 3 breaks. Then, with every fault healed (and, without pre-vote, removed servers
+/// shut down, since a removed server that never learned of its removal keeps starting
+/// elections, §4.2.3), a leader is elected and every member applies the same entries within
+/// the budget.
 #[test]
 fn sweep_finds_no_violation_and_the_healed_cluster_converges() {
     const LIVENESS_STEPS: u64 = 4_000;
     for seed in 0..1_000 {
-        let mut h = history(seed);
+        let pre_vote = seed % 2 == 1;
+        let mut h = history_with(
+            Config {
+                pre_vote,
+                ..Config::default()
+            },
+            seed,
+        );
         run_with_faults(&mut h, &mut Swarm::new(seed), 1_500);
         assert_eq!(
             violations(&h),
@@ -131,7 +250,11 @@ fn sweep_finds_no_violation_and_the_healed_cluster_converges() {
             "seed {seed} broke an invariant: {:?}",
             first_violation(&h)
         );
-        heal_and_settle(&mut h, 1_000);
+        heal_and_settle(&mut h, 0);
+        if !pre_vote {
+            decommission_removed_servers(&mut h);
+        }
+        h.run_to(h.len() + 1_000);
         let l = leader(&h).unwrap_or_else(|| panic!("seed {seed}: no leader after healing"));
         put(&mut h, l, "final", seed as u32);
         let target = server(&h, l).last_index();
@@ -139,16 +262,7 @@ fn sweep_finds_no_violation_and_the_healed_cluster_converges() {
             run_until_applied(&mut h, target, LIVENESS_STEPS),
             "seed {seed}: servers did not converge"
         );
-        let logs: Vec<_> = h
-            .world()
-            .nodes()
-            .iter()
-            .map(|s| s.state.as_ref().unwrap().d.log[..target as usize].to_vec())
-            .collect();
-        assert!(
-            logs.windows(2).all(|w| w[0] == w[1]),
-            "seed {seed}: committed logs differ"
-        );
+        assert_converged(&h, target, &format!("seed {seed}"));
         assert_eq!(violations(&h), 0, "seed {seed}");
     }
 }
@@ -161,41 +275,39 @@ fn first_violation(h: &H) -> Option<String> {
         .map(|v| format!("{v:?}"))
 }
 
-/// Runs the sweep with one bug switch on and returns the seeds whose run broke an invariant.
-fn caught_by_sweep(cfg: Config, seeds: u64, steps: u64) -> Vec<u64> {
+/// Runs `seeds` seeds of `steps` steps with the faults `swarm` draws, and returns the seeds
+/// whose run broke an invariant.
+fn caught_by(cfg: Config, seeds: u64, steps: u64, swarm: fn(u64) -> Swarm) -> Vec<u64> {
     (0..seeds)
         .filter(|&seed| {
-            let spec = RunSpec {
-                cfg: cfg.clone(),
-                net: NetConfig::default(),
-                seed,
-                inputs: Vec::new(),
-            };
-            let mut h = History::new(spec).unwrap();
-            run_with_faults(&mut h, &mut Swarm::new(seed), steps);
+            let mut h = history_with(cfg.clone(), seed);
+            run_with_faults(&mut h, &mut swarm(seed), steps);
             violations(&h) > 0
         })
         .collect()
 }
 
-/// Bug switch 1 (votes without the election restriction, §5.4.1): the sweep finds a leader
-/// missing a committed entry, or servers applying different entries at one index.
-#[test]
-fn sweep_catches_votes_granted_without_the_election_restriction() {
-    let caught = caught_by_sweep(
-        Config {
-            bug_no_election_restriction: true,
-            ..Config::default()
-        },
-        1_000,
-        1_500,
-    );
+/// Prints how many seeds caught a bug (and the first, to replay) and requires one.
+fn assert_caught(bug: &str, caught: &[u64], seeds: u64) {
     println!(
-        "election-restriction bug caught by {} of 1000 seeds; first: {:?}",
+        "{bug} caught by {} of {seeds} seeds; first: {:?}",
         caught.len(),
         caught.first()
     );
-    assert!(!caught.is_empty());
+    assert!(!caught.is_empty(), "no seed caught the {bug}");
+}
+
+/// Bug switch 1 (votes without the election restriction, §5.4.1): the sweep breaks an
+/// invariant (a leader missing a committed entry, logs diverging, or servers applying
+/// different entries at one index).
+#[test]
+fn sweep_catches_votes_granted_without_the_election_restriction() {
+    let cfg = Config {
+        bug_no_election_restriction: true,
+        ..Config::default()
+    };
+    let caught = caught_by(cfg, 1_000, 1_500, Swarm::new);
+    assert_caught("election-restriction bug", &caught, 1_000);
 }
 
 /// §5.3/§5.4: an old leader cut off in a minority keeps appending but commits nothing;
@@ -230,7 +342,7 @@ fn an_old_leader_in_a_minority_commits_nothing_and_is_overwritten_on_heal() {
         "the minority leader commits nothing"
     );
     assert!(
-        o.d.log.len() as u64 >= committed_before + 2,
+        o.last_index() >= committed_before + 2,
         "it did append the writes it could not commit"
     );
 
@@ -251,7 +363,415 @@ fn an_old_leader_in_a_minority_commits_nothing_and_is_overwritten_on_heal() {
         None,
         "its uncommitted entries were overwritten, never applied"
     );
-    let n = server(&h, new);
-    assert_eq!(o.d.log[..target as usize], n.d.log[..target as usize]);
+    assert_converged(&h, target, "after healing");
     assert_eq!(violations(&h), 0);
+}
+
+/// Figure 8 of the extended paper, step by step, on five servers whose timers never fire
+/// first. (a) S1 leads and replicates index 2 to S2 only. (b) S5 is elected by S3, S4 and
+/// itself and appends a different entry at index 2, then crashes before sending it. (c) S1
+/// is elected again, in a later term, and replicates its old-term entry at index 2 to S3: a
+/// majority now stores it. Then S1 crashes. (d) S5 restarts and is elected by S3 and S4
+/// (its last term beats theirs), and overwrites index 2 everywhere.
+///
+/// Returns the run and S1's commit index at the moment of (c).
+fn figure_8(bug_commit_old_terms: bool) -> (H, u64) {
+    let cfg = Config {
+        max_entries_per_message: 1,
+        snapshot_after: 0,
+        bug_commit_old_terms,
+        ..scripted(5)
+    };
+    let mut h = history_with(cfg, 8);
+    assert!(time_out_and_lead(&mut h, S1, 300), "S1 leads");
+    assert!(
+        run_until_applied(&mut h, 1, 2_000),
+        "everyone has the no-op"
+    );
+
+    // (a)
+    h.inject(Input::Partition {
+        groups: vec![vec![S1, S2]],
+    })
+    .unwrap();
+    put(&mut h, S1, "x", 1);
+    h.run_to(h.len() + 500);
+    assert_eq!(server(&h, S2).last_index(), 2, "S2 holds index 2");
+    assert_eq!(server(&h, S3).last_index(), 1);
+
+    // (b)
+    request(&mut h, S5, Request::TimeoutNow);
+    assert!(h
+        .run_until(500, |r| r.notes.iter().any(
+            |(n, note)| *n == S5 && matches!(note, Note::BecameLeader { .. })
+        )));
+    assert_eq!(
+        server(&h, S5).last_index(),
+        2,
+        "S5 appended its own index 2"
+    );
+    drop_from(&mut h, S5);
+    h.inject(Input::Crash { node: S5 }).unwrap();
+
+    // (c)
+    h.inject(Input::Heal).unwrap();
+    h.inject(Input::Partition {
+        groups: vec![vec![S1, S2, S3]],
+    })
+    .unwrap();
+    // S1 learns the newer term from S3 and steps down; then it times out.
+    assert!(h
+        .run_until(500, |r| r.notes.iter().any(
+            |(n, note)| *n == S1 && matches!(note, Note::BecameFollower { .. })
+        )));
+    assert!(time_out_and_lead(&mut h, S1, 300), "S1 leads again");
+    let replicated_to_s3 = |h: &H| match &server(h, S1).role {
+        Role::Leader { match_index, .. } => match_index[&S3] >= 2,
+        _ => false,
+    };
+    let mut steps = 0;
+    while !replicated_to_s3(&h) {
+        assert!(h.step_forward() && steps < 1_000, "S3 receives index 2");
+        steps += 1;
+    }
+    let s1_commit = server(&h, S1).commit_index;
+    assert_eq!(
+        server(&h, S3).d.entry(2).unwrap().term,
+        server(&h, S1).d.entry(2).unwrap().term
+    );
+    drop_from(&mut h, S1);
+    h.inject(Input::Crash { node: S1 }).unwrap();
+
+    // (d)
+    h.inject(Input::Heal).unwrap();
+    h.inject(Input::Restart { node: S5 }).unwrap();
+    let elected = (0..4).any(|_| time_out_and_lead(&mut h, S5, 300));
+    assert!(elected, "S5 is elected by S3, S4 and itself");
+    h.run_to(h.len() + 1_000);
+    (h, s1_commit)
+}
+
+/// §5.4.2, Figure 8: a leader counts replicas only for entries of its own term. With the
+/// rule, S1 does not commit its old-term entry although a majority stores it, so S5
+/// overwriting it breaks nothing.
+#[test]
+fn figure_8_with_the_commit_rule_nothing_committed_is_overwritten() {
+    let (h, s1_commit) = figure_8(false);
+    assert_eq!(
+        s1_commit, 1,
+        "S1 did not commit index 2 by counting replicas"
+    );
+    let s3 = server(&h, S3);
+    assert_ne!(
+        s3.d.entry(2).unwrap().term.0,
+        1,
+        "S5's entry replaced S1's old-term entry"
+    );
+    assert_eq!(violations(&h), 0, "{:?}", first_violation(&h));
+}
+
+/// Bug switch 2 (Figure 8): S1 commits its old-term entry by counting replicas and applies
+/// it; S5 then overwrites it: Leader Completeness and State Machine Safety break.
+#[test]
+fn figure_8_with_the_bug_a_committed_entry_is_overwritten() {
+    use protocols::raft::invariants::{LEADER_COMPLETENESS, STATE_MACHINE_SAFETY};
+    let (h, s1_commit) = figure_8(true);
+    assert_eq!(s1_commit, 2, "S1 committed index 2, from an earlier term");
+    assert!(
+        violated(&h, LEADER_COMPLETENESS),
+        "S5 leads without a committed entry"
+    );
+    assert!(
+        violated(&h, STATE_MACHINE_SAFETY),
+        "S5 applies a different entry at index 2"
+    );
+}
+
+/// Bug switch 3: S1 and S2 stand in term 1; S3 votes for S1, crashes and restarts having
+/// forgotten its vote, then votes for S2 in the same term: two leaders in one term. With
+/// votedFor on disk, it refuses.
+fn forgotten_vote(bug_forget_voted_for: bool) -> H {
+    let cfg = Config {
+        bug_forget_voted_for,
+        ..scripted(3)
+    };
+    let mut h = history_with(cfg, 3);
+    request(&mut h, S1, Request::TimeoutNow);
+    request(&mut h, S2, Request::TimeoutNow);
+    // S2's request to S3 is held up in the network.
+    let (&late, _) = h
+        .world()
+        .in_flight()
+        .iter()
+        .find(|(_, m)| m.from == S2 && m.to == S3)
+        .unwrap();
+    h.inject(Input::Delay {
+        msg: late,
+        ticks: 200,
+    })
+    .unwrap();
+    assert!(h
+        .run_until(200, |r| r.notes.iter().any(
+            |(n, note)| *n == S3 && matches!(note, Note::VoteGranted { .. })
+        )));
+    h.inject(Input::Crash { node: S3 }).unwrap();
+    h.inject(Input::Restart { node: S3 }).unwrap();
+    // S3's vote reaches S1, which leads; then S1 is cut off, so S3 hears S2's request
+    // before it hears S1's first AppendEntries.
+    assert!(h
+        .run_until(200, |r| r.notes.iter().any(
+            |(n, note)| *n == S1 && matches!(note, Note::BecameLeader { .. })
+        )));
+    h.inject(Input::Partition {
+        groups: vec![vec![S1]],
+    })
+    .unwrap();
+    h.run_to(h.len() + 1_000);
+    h
+}
+
+/// §5.2, Figure 2: votedFor is persistent state, so a restarted server keeps its vote.
+#[test]
+fn a_restarted_server_remembers_its_vote() {
+    let h = forgotten_vote(false);
+    assert!(is_leader(&h, S1));
+    assert!(!is_leader(&h, S2) || server(&h, S2).d.current_term > server(&h, S1).d.current_term);
+    assert_eq!(violations(&h), 0, "{:?}", first_violation(&h));
+}
+
+#[test]
+fn with_votes_forgotten_on_restart_two_leaders_share_a_term() {
+    use protocols::raft::invariants::ELECTION_SAFETY;
+    let h = forgotten_vote(true);
+    assert!(violated(&h, ELECTION_SAFETY), "two leaders in term 1");
+}
+
+/// Dissertation §4.1–4.2: servers are added and removed one at a time while clients write,
+/// including the leader itself (it steps down once its removal commits); every committed
+/// write survives and every remaining member applies it.
+#[test]
+fn servers_join_and_leave_while_clients_write_and_nothing_committed_is_lost() {
+    let mut h = history(11);
+    let mut value = 0;
+    let mut write = |h: &mut H| {
+        value += 1;
+        let l = leader(h).unwrap_or_else(|| elect(h));
+        put(h, l, "k", value);
+        h.run_to(h.len() + 60);
+        value
+    };
+    let change = |h: &mut H, req: Request| {
+        // Retry until the leader accepts it (it refuses while a change is pending).
+        for _ in 0..40 {
+            let l = leader(h).unwrap_or_else(|| elect(h));
+            request(h, l, req.clone());
+            let accepted = h
+                .records()
+                .last()
+                .unwrap()
+                .notes
+                .iter()
+                .any(|(_, n)| matches!(n, Note::ConfigChanged { .. }));
+            if accepted {
+                return;
+            }
+            h.run_to(h.len() + 100);
+        }
+        panic!("the change {req:?} was never accepted");
+    };
+    elect(&mut h);
+    for _ in 0..5 {
+        write(&mut h);
+    }
+    change(&mut h, Request::AddServer { server: S6 });
+    write(&mut h);
+    let l = leader(&h).unwrap();
+    change(&mut h, Request::RemoveServer { server: l });
+    write(&mut h);
+    let stepped_down = |r: &StepRecord<Raft>| {
+        r.notes
+            .iter()
+            .any(|(n, note)| *n == l && matches!(note, Note::SteppedDown { .. }))
+    };
+    assert!(
+        h.records().iter().any(stepped_down) || h.run_until(3_000, stepped_down),
+        "the removed leader steps down once its removal commits"
+    );
+    let l2 = leader(&h).unwrap_or_else(|| elect(&mut h));
+    assert_ne!(l2, l);
+    let last = write(&mut h);
+    let other = *members(&h).iter().find(|m| **m != l2).unwrap();
+    change(&mut h, Request::RemoveServer { server: other });
+    let last = (0..5).fold(last, |_, _| write(&mut h));
+    let target = server(&h, leader(&h).unwrap()).last_index();
+    assert!(run_until_applied(&mut h, target, 5_000));
+    let m = members(&h);
+    assert_eq!(m.len(), 4, "5 + 1 - 2 servers");
+    assert!(m.contains(&S6) && !m.contains(&l) && !m.contains(&other));
+    for s in &m {
+        assert_eq!(
+            server(&h, *s).kv.get("k"),
+            Some(&last),
+            "{s:?} applied the last write"
+        );
+    }
+    assert_converged(&h, target, "after the changes");
+    assert!(
+        !server(&h, l).is_member(l),
+        "the old leader knows it was removed"
+    );
+    assert_eq!(violations(&h), 0, "{:?}", first_violation(&h));
+}
+
+/// §7, Figure 13: servers compact their logs; a follower that was down while the leader
+/// compacted catches up through InstallSnapshot, then through AppendEntries.
+#[test]
+fn a_follower_far_behind_catches_up_through_install_snapshot() {
+    let cfg = Config {
+        snapshot_after: 8,
+        ..Config::default()
+    };
+    let mut h = history_with(cfg, 5);
+    let l = elect(&mut h);
+    let lagging = NodeId((l.0 + 1) % 5);
+    h.inject(Input::Crash { node: lagging }).unwrap();
+    for v in 0..30 {
+        let l = leader(&h).unwrap();
+        put(&mut h, l, ["x", "y", "z"][v % 3], v as u32);
+        h.run_to(h.len() + 40);
+    }
+    let l = leader(&h).unwrap();
+    assert!(
+        server(&h, l).d.snapshot.index >= 8,
+        "the leader compacted its log"
+    );
+    h.inject(Input::Restart { node: lagging }).unwrap();
+    let installed = h.run_until(2_000, |r| {
+        r.notes
+            .iter()
+            .any(|(n, note)| *n == lagging && matches!(note, Note::SnapshotInstalled { .. }))
+    });
+    assert!(
+        installed,
+        "the lagging follower installs the leader's snapshot"
+    );
+    put(&mut h, l, "after", 1);
+    let target = server(&h, l).last_index();
+    assert!(run_until_applied(&mut h, target, 3_000));
+    let f = server(&h, lagging);
+    assert_eq!(f.kv, server(&h, l).kv, "its state machine caught up");
+    assert!(f.d.snapshot.index > 0);
+    assert_converged(&h, target, "after the snapshot");
+    assert_eq!(violations(&h), 0, "{:?}", first_violation(&h));
+}
+
+/// Dissertation §9.6: a server cut off from the cluster keeps timing out. Without pre-vote
+/// its term races ahead, and when it rejoins the leader must step down. With pre-vote it
+/// never wins a pre-vote, its term stays put, and the leader keeps leading.
+fn rejoin(pre_vote: bool) -> (H, NodeId, u64) {
+    let cfg = Config {
+        pre_vote,
+        ..Config::default()
+    };
+    let mut h = history_with(cfg, 6);
+    let l = elect(&mut h);
+    h.run_to(h.len() + 200);
+    let loner = NodeId((l.0 + 2) % 5);
+    h.inject(Input::Partition {
+        groups: vec![vec![loner]],
+    })
+    .unwrap();
+    h.run_to(h.len() + 2_000);
+    let term = server(&h, l).d.current_term.0;
+    h.inject(Input::Heal).unwrap();
+    h.run_to(h.len() + 1_000);
+    (h, l, term)
+}
+
+#[test]
+fn without_pre_vote_a_rejoining_server_disrupts_the_leader() {
+    let (h, l, term) = rejoin(false);
+    let now = server(&h, l).d.current_term.0;
+    assert!(now > term, "the cluster moved to a higher term");
+    assert!(
+        h.records().iter().any(|r| r
+            .notes
+            .iter()
+            .any(|(n, note)| *n == l && matches!(note, Note::BecameFollower { .. }))),
+        "the leader stepped down"
+    );
+    assert_eq!(violations(&h), 0);
+}
+
+#[test]
+fn with_pre_vote_a_rejoining_server_does_not_disrupt_the_leader() {
+    let (h, l, term) = rejoin(true);
+    assert!(is_leader(&h, l), "the same leader");
+    assert_eq!(server(&h, l).d.current_term.0, term, "in the same term");
+    let denied = h.records().iter().any(|r| {
+        r.notes
+            .iter()
+            .any(|(_, n)| matches!(n, Note::PreVoteDenied { .. }))
+    });
+    assert!(denied, "its pre-votes were refused");
+    assert_eq!(violations(&h), 0);
+}
+
+/// Crash storms with quick restarts and forced elections: the plan under which a forgotten
+/// vote or an old-term commit can surface in a random run.
+fn storm() -> FaultPlan {
+    FaultPlan {
+        crash_per_mille: 25,
+        restart_per_mille: 150,
+        partition_per_mille: 8,
+        heal_per_mille: 20,
+        drop_per_mille: 30,
+        duplicate_per_mille: 10,
+        delay_per_mille: 30,
+        request_per_mille: 60,
+    }
+}
+
+fn storm_swarm(seed: u64) -> Swarm {
+    Swarm::with_plan(seed, storm())
+}
+
+/// Bug switch 2 in the sweep: one entry per message (so old-term entries spread slowly) and
+/// crash storms.
+#[test]
+fn sweep_catches_commits_of_old_terms() {
+    let cfg = Config {
+        bug_commit_old_terms: true,
+        max_entries_per_message: 1,
+        ..Config::default()
+    };
+    let caught = caught_by(cfg, 1_000, 3_000, storm_swarm);
+    assert_caught("old-term commit bug", &caught, 1_000);
+}
+
+/// Bug switch 3 in the sweep: three servers under crash storms.
+#[test]
+fn sweep_catches_forgotten_votes() {
+    let cfg = Config {
+        servers: 3,
+        bug_forget_voted_for: true,
+        ..Config::default()
+    };
+    let caught = caught_by(cfg, 1_000, 3_000, storm_swarm);
+    assert_caught("forgotten-vote bug", &caught, 1_000);
+}
+
+/// The storm plan with every bug switch off breaks nothing either.
+#[test]
+fn storm_sweep_finds_no_violation() {
+    let caught = caught_by(
+        Config {
+            max_entries_per_message: 1,
+            ..Config::default()
+        },
+        300,
+        3_000,
+        storm_swarm,
+    );
+    assert!(caught.is_empty(), "seeds {caught:?}");
 }

@@ -1,9 +1,11 @@
 //! The log grid (after RaftScope): one row per server, one column per log index, each
-//! entry labelled with its term; entries a server knows committed are marked.
+//! entry labelled with its term; entries a server knows committed are marked, configuration
+//! entries are outlined, and compacted prefixes are hatched up to the snapshot's edge.
 
 use super::catalog;
 use crate::controller::use_controller;
 use crate::i18n::fill;
+use crate::labs::GridCell;
 use leptos::prelude::*;
 
 #[component]
@@ -24,19 +26,30 @@ pub fn LogGridPanel() -> impl IntoView {
                     let cells = r
                         .cells
                         .into_iter()
-                        .map(|(term, committed)| {
-                            let title = fill(
-                                if committed { cat().panels.grid_committed } else { cat().panels.grid_uncommitted },
-                                &[("term", &term.to_string())],
-                            );
-                            view! {
-                                <td class=format!("term-{}", term % 6) class:committed=committed title=title.clone() aria-label=title>
-                                    {term}
-                                </td>
+                        .map(|cell| match cell {
+                            GridCell::Snapshot { edge } => {
+                                let title = if edge { cat().panels.grid_snapshot_edge } else { cat().panels.grid_snapshot };
+                                view! { <td class="compacted" class:snap-edge=edge title=title aria-label=title></td> }.into_any()
+                            }
+                            GridCell::Entry { term, committed, config } => {
+                                let mut title = fill(
+                                    if committed { cat().panels.grid_committed } else { cat().panels.grid_uncommitted },
+                                    &[("term", &term.to_string())],
+                                );
+                                if config {
+                                    title = fill(cat().panels.grid_config, &[("entry", &title)]);
+                                }
+                                view! {
+                                    <td class=format!("term-{}", term % 6) class:committed=committed class:config=config title=title.clone() aria-label=title>
+                                        {term}
+                                    </td>
+                                }
+                                .into_any()
                             }
                         })
                         .collect_view();
-                    view! { <tr class:down=!r.up><th scope="row">{r.server}</th>{cells}</tr> }
+                    let name = if r.member { r.server } else { fill(cat().panels.grid_outside, &[("server", &r.server)]) };
+                    view! { <tr class:down=!r.up class:outside=!r.member><th scope="row">{name}</th>{cells}</tr> }
                 })
                 .collect_view();
             view! {

@@ -113,8 +113,23 @@ pub struct LogGrid {
 pub struct LogGridRow {
     pub server: String,
     pub up: bool,
-    /// Cells from `first_index`: the entry's term and whether this server knows it committed.
-    pub cells: Vec<(u64, bool)>,
+    /// Whether the server is in its own latest configuration.
+    pub member: bool,
+    /// Cells from `first_index` to the end of this server's log.
+    pub cells: Vec<GridCell>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum GridCell {
+    /// Compacted into the server's snapshot; `edge` marks the snapshot's last index.
+    Snapshot { edge: bool },
+    /// An entry, its term, whether the server knows it committed, and whether it holds a
+    /// configuration.
+    Entry {
+        term: u64,
+        committed: bool,
+        config: bool,
+    },
 }
 
 /// How many log columns the grid shows at most.

@@ -2,16 +2,30 @@
 
 use super::sim::LabProtocol;
 use super::{
-    Action, LabId, LogEntry, LogGrid, LogGridRow, Row, Setting, SettingKind, GRID_COLUMNS,
+    Action, GridCell, LabId, LogEntry, LogGrid, LogGridRow, Row, Setting, SettingKind, GRID_COLUMNS,
 };
 use crate::i18n::{fill, Catalog};
 use crate::view_model::layout::{self, Point};
-use protocols::raft::msg::DenyReason;
+use protocols::raft::msg::{ConfigRefusal, DenyReason};
 use protocols::raft::{Command, Config, Entry, Msg, Node, Note, Raft, Request, Role, Timer};
-use protocols::sim::{NodeId, Slot};
+use protocols::sim::{NodeId, Protocol, Slot};
+use std::collections::{BTreeMap, BTreeSet};
 
 fn server(id: usize, cat: &Catalog) -> String {
     fill(cat.raft.server, &[("n", &(id + 1).to_string())])
+}
+
+fn servers(ids: &BTreeSet<NodeId>, cat: &Catalog) -> String {
+    let names: Vec<String> = ids.iter().map(|n| server(n.index(), cat)).collect();
+    format!("{{{}}}", names.join(", "))
+}
+
+fn kv_text(kv: &BTreeMap<String, u32>, cat: &Catalog) -> String {
+    if kv.is_empty() {
+        return cat.raft.empty.to_string();
+    }
+    let pairs: Vec<String> = kv.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    pairs.join(", ")
 }
 
 fn cmd_text(cmd: &Command, cat: &Catalog) -> String {
@@ -20,22 +34,51 @@ fn cmd_text(cmd: &Command, cat: &Catalog) -> String {
         Command::Put { key, value } => {
             fill(cat.raft.put, &[("key", key), ("value", &value.to_string())])
         }
+        Command::Config { members } => {
+            fill(cat.raft.config_cmd, &[("members", &servers(members, cat))])
+        }
     }
 }
 
+/// The highest-term live leader, where an administrator would send a membership change.
+fn current_leader(nodes: &[Slot<Raft>]) -> Option<usize> {
+    nodes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| s.state.as_ref().map(|n| (i, n)))
+        .filter(|(_, n)| matches!(n.role, Role::Leader { .. }))
+        .max_by_key(|(_, n)| n.d.current_term)
+        .map(|(i, _)| i)
+}
+
+fn yes_no(b: bool, cat: &Catalog) -> String {
+    (if b { cat.raft.yes } else { cat.raft.no }).to_string()
+}
+
 fn entry_text(index: usize, e: &Entry, cat: &Catalog) -> String {
+    entry_with(index, e, &cmd_text(&e.cmd, cat), cat)
+}
+
+fn entry_with(index: usize, e: &Entry, cmd: &str, cat: &Catalog) -> String {
     let (i, t) = (index.to_string(), e.term.0.to_string());
-    fill(
-        cat.raft.entry,
-        &[("index", &i), ("term", &t), ("cmd", &cmd_text(&e.cmd, cat))],
-    )
+    fill(cat.raft.entry, &[("index", &i), ("term", &t), ("cmd", cmd)])
 }
 
 /// A server's role and term as a status line, a tone and badges.
-fn role_text(node: &Node, cat: &Catalog) -> (String, &'static str, Vec<String>) {
+fn role_text(id: usize, node: &Node, cat: &Catalog) -> (String, &'static str, Vec<String>) {
     let r = &cat.raft;
     let term = node.d.current_term.0.to_string();
     match &node.role {
+        Role::Follower if !node.is_member(NodeId(id as u32)) => {
+            (fill(r.st_outside, &[("term", &term)]), "tone-idle", vec![])
+        }
+        Role::PreCandidate { votes } => {
+            let status = fill(
+                r.st_precandidate,
+                &[("term", &term), ("votes", &votes.len().to_string())],
+            );
+            (status, "tone-blocked", vec![])
+        }
         Role::Follower => (
             fill(r.st_follower, &[("term", &term)]),
             "tone-working",
@@ -60,11 +103,11 @@ impl LabProtocol for Raft {
     const LAB: LabId = LabId::Raft;
 
     fn layout(cfg: &Config) -> Vec<Point> {
-        layout::ring(cfg.servers as usize)
+        layout::ring(Raft::node_count(cfg))
     }
 
     fn links(cfg: &Config) -> Vec<(usize, usize)> {
-        let n = cfg.servers as usize;
+        let n = Raft::node_count(cfg);
         (0..n)
             .flat_map(|a| (a + 1..n).map(move |b| (a, b)))
             .collect()
@@ -76,12 +119,12 @@ impl LabProtocol for Raft {
 
     fn node_status(
         _cfg: &Config,
-        _id: usize,
+        id: usize,
         node: &Node,
         _slot: &Slot<Self>,
         cat: &Catalog,
     ) -> (String, &'static str, Vec<String>) {
-        role_text(node, cat)
+        role_text(id, node, cat)
     }
 
     fn msg_label(msg: &Msg, cat: &Catalog) -> String {
@@ -110,25 +153,121 @@ impl LabProtocol for Raft {
             Msg::AppendEntriesReply { success: false, .. } => {
                 fill(r.m_append_refused, &[("term", &term)])
             }
+            Msg::PreVote { .. } => fill(r.m_pre_vote, &[("term", &term)]),
+            Msg::PreVoteReply { granted: true, .. } => {
+                fill(r.m_pre_vote_granted, &[("term", &term)])
+            }
+            Msg::PreVoteReply { granted: false, .. } => {
+                fill(r.m_pre_vote_denied, &[("term", &term)])
+            }
+            Msg::InstallSnapshot {
+                last_included_index,
+                ..
+            } => fill(
+                r.m_snapshot,
+                &[("term", &term), ("index", &last_included_index.to_string())],
+            ),
+            Msg::InstallSnapshotReply { match_index, .. } => {
+                fill(r.m_snapshot_ok, &[("index", &match_index.to_string())])
+            }
         }
     }
 
     fn msg_tone(msg: &Msg) -> &'static str {
         match msg {
-            Msg::RequestVote { .. } => "tone-blocked",
+            Msg::RequestVote { .. } | Msg::PreVote { .. } => "tone-blocked",
             Msg::RequestVoteReply { granted: true, .. }
-            | Msg::AppendEntriesReply { success: true, .. } => "tone-commit",
+            | Msg::PreVoteReply { granted: true, .. }
+            | Msg::AppendEntriesReply { success: true, .. }
+            | Msg::InstallSnapshotReply { .. } => "tone-commit",
             Msg::RequestVoteReply { granted: false, .. }
+            | Msg::PreVoteReply { granted: false, .. }
             | Msg::AppendEntriesReply { success: false, .. } => "tone-abort",
-            Msg::AppendEntries { .. } => "tone-working",
+            Msg::AppendEntries { .. } | Msg::InstallSnapshot { .. } => "tone-working",
         }
     }
 
+    /// The message's fields by the names Figure 2 (and Figure 13) gives them.
     fn msg_fields(msg: &Msg, cat: &Catalog) -> Vec<Row> {
-        vec![Row::new(
-            cat.panels.message_fields,
-            serde_json::to_string(msg).unwrap_or_default(),
-        )]
+        let r = &cat.raft;
+        let n = |v: u64| v.to_string();
+        let t = |v: &protocols::raft::Term| v.0.to_string();
+        let vote = |term, last_log_index: &u64, last_log_term| {
+            vec![
+                Row::new("term", t(term)),
+                Row::new("lastLogIndex", n(*last_log_index)),
+                Row::new("lastLogTerm", t(last_log_term)),
+            ]
+        };
+        match msg {
+            Msg::RequestVote {
+                term,
+                last_log_index,
+                last_log_term,
+            }
+            | Msg::PreVote {
+                term,
+                last_log_index,
+                last_log_term,
+            } => vote(term, last_log_index, last_log_term),
+            Msg::RequestVoteReply { term, granted } | Msg::PreVoteReply { term, granted } => vec![
+                Row::new("term", t(term)),
+                Row::new("voteGranted", yes_no(*granted, cat)),
+            ],
+            Msg::AppendEntries {
+                term,
+                prev_log_index,
+                prev_log_term,
+                entries,
+                leader_commit,
+            } => {
+                let list: Vec<String> = entries
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| entry_text(*prev_log_index as usize + 1 + i, e, cat))
+                    .collect();
+                vec![
+                    Row::new("term", t(term)),
+                    Row::new("prevLogIndex", n(*prev_log_index)),
+                    Row::new("prevLogTerm", t(prev_log_term)),
+                    Row::new(
+                        "entries[]",
+                        if list.is_empty() {
+                            r.heartbeat_no_entries.to_string()
+                        } else {
+                            format!("{} — {}", list.len(), list.join(" · "))
+                        },
+                    ),
+                    Row::new("leaderCommit", n(*leader_commit)),
+                ]
+            }
+            Msg::AppendEntriesReply {
+                term,
+                success,
+                match_index,
+            } => vec![
+                Row::new("term", t(term)),
+                Row::new("success", yes_no(*success, cat)),
+                Row::new(if *success { r.f_match } else { r.f_hint }, n(*match_index)),
+            ],
+            Msg::InstallSnapshot {
+                term,
+                last_included_index,
+                last_included_term,
+                members,
+                kv,
+            } => vec![
+                Row::new("term", t(term)),
+                Row::new("lastIncludedIndex", n(*last_included_index)),
+                Row::new("lastIncludedTerm", t(last_included_term)),
+                Row::new(r.configuration, servers(members, cat)),
+                Row::new("data", kv_text(kv, cat)),
+            ],
+            Msg::InstallSnapshotReply { term, match_index } => vec![
+                Row::new("term", t(term)),
+                Row::new(r.f_match, n(*match_index)),
+            ],
+        }
     }
 
     fn timer_label(timer: &Timer, cat: &Catalog) -> String {
@@ -145,6 +284,12 @@ impl LabProtocol for Raft {
                 &[("key", key), ("value", &value.to_string())],
             ),
             Request::TimeoutNow => cat.raft.r_timeout.to_string(),
+            Request::AddServer { server: s } => {
+                fill(cat.raft.r_add, &[("server", &server(s.index(), cat))])
+            }
+            Request::RemoveServer { server: s } => {
+                fill(cat.raft.r_remove, &[("server", &server(s.index(), cat))])
+            }
         }
     }
 
@@ -178,6 +323,7 @@ impl LabProtocol for Raft {
                     DenyReason::StaleTerm => r.n_vote_denied_stale,
                     DenyReason::AlreadyVoted => r.n_vote_denied_voted,
                     DenyReason::LogBehind => r.n_vote_denied_log,
+                    DenyReason::LeaderAlive => r.n_prevote_denied_leader,
                 };
                 fill(
                     tpl,
@@ -290,6 +436,71 @@ impl LabProtocol for Raft {
                 r.n_different_applied,
                 &[("a", &n(a)), ("b", &n(b)), ("index", &s(*index))],
             ),
+            Note::BecamePreCandidate { term } => {
+                fill(r.n_precandidate, &[("node", &me), ("term", &s(term.0))])
+            }
+            Note::PreVoteGranted { candidate, term } => fill(
+                r.n_prevote_granted,
+                &[
+                    ("node", &me),
+                    ("candidate", &n(candidate)),
+                    ("term", &s(term.0)),
+                ],
+            ),
+            Note::PreVoteDenied {
+                candidate,
+                term,
+                reason,
+            } => {
+                let tpl = match reason {
+                    DenyReason::StaleTerm | DenyReason::AlreadyVoted => r.n_prevote_denied_stale,
+                    DenyReason::LeaderAlive => r.n_prevote_denied_leader,
+                    DenyReason::LogBehind => r.n_prevote_denied_log,
+                };
+                fill(
+                    tpl,
+                    &[
+                        ("node", &me),
+                        ("candidate", &n(candidate)),
+                        ("term", &s(term.0)),
+                    ],
+                )
+            }
+            Note::NotInConfig => fill(r.n_not_in_config, &[("node", &me)]),
+            Note::ConfigChanged { index, members } => fill(
+                r.n_config_changed,
+                &[
+                    ("node", &me),
+                    ("index", &s(*index)),
+                    ("members", &servers(members, cat)),
+                ],
+            ),
+            Note::ConfigRefused { reason } => {
+                let why = match reason {
+                    ConfigRefusal::AlreadyMember => r.why_already_member,
+                    ConfigRefusal::NotMember => r.why_not_member,
+                    ConfigRefusal::NoSuchServer => r.why_no_such_server,
+                    ConfigRefusal::ChangePending => r.why_change_pending,
+                    ConfigRefusal::NoCommitInTerm => r.why_no_commit_in_term,
+                    ConfigRefusal::LastServer => r.why_last_server,
+                };
+                fill(r.n_config_refused, &[("node", &me), ("why", why)])
+            }
+            Note::SteppedDown { term } => {
+                fill(r.n_stepped_down, &[("node", &me), ("term", &s(term.0))])
+            }
+            Note::Snapshotted { index, term } => fill(
+                r.n_snapshotted,
+                &[("node", &me), ("index", &s(*index)), ("term", &s(term.0))],
+            ),
+            Note::SnapshotInstalled { index, term } => fill(
+                r.n_snapshot_installed,
+                &[("node", &me), ("index", &s(*index)), ("term", &s(term.0))],
+            ),
+            Note::SnapshotIgnored { index } => fill(
+                r.n_snapshot_ignored,
+                &[("node", &me), ("index", &s(*index))],
+            ),
         }
     }
 
@@ -307,12 +518,26 @@ impl LabProtocol for Raft {
     fn durable_rows(_cfg: &Config, _id: usize, slot: &Slot<Self>, cat: &Catalog) -> Vec<Row> {
         let r = &cat.raft;
         let d = &slot.disk;
+        let first = d.snapshot.index as usize + 1;
         let log: Vec<String> = d
             .log
             .iter()
             .enumerate()
-            .map(|(i, e)| entry_text(i + 1, e, cat))
+            .map(|(i, e)| entry_text(first + i, e, cat))
             .collect();
+        let snapshot = if d.snapshot.index == 0 {
+            r.snapshot_none.to_string()
+        } else {
+            fill(
+                r.snapshot_value,
+                &[
+                    ("index", &d.snapshot.index.to_string()),
+                    ("term", &d.snapshot.term.0.to_string()),
+                    ("members", &servers(&d.snapshot.members, cat)),
+                    ("kv", &kv_text(&d.snapshot.kv, cat)),
+                ],
+            )
+        };
         vec![
             Row::new(r.current_term, d.current_term.0.to_string()),
             Row::new(
@@ -320,6 +545,7 @@ impl LabProtocol for Raft {
                 d.voted_for
                     .map_or(r.nobody.to_string(), |v| server(v.index(), cat)),
             ),
+            Row::new(r.snapshot, snapshot),
             Row::new(
                 r.log,
                 if log.is_empty() {
@@ -331,10 +557,20 @@ impl LabProtocol for Raft {
         ]
     }
 
-    fn volatile_rows(_cfg: &Config, _id: usize, node: &Node, cat: &Catalog) -> Vec<Row> {
+    fn volatile_rows(_cfg: &Config, id: usize, node: &Node, cat: &Catalog) -> Vec<Row> {
         let r = &cat.raft;
-        let (status, _, _) = role_text(node, cat);
-        let kv: Vec<String> = node.kv.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let (status, _, _) = role_text(id, node, cat);
+        let config = fill(
+            if node.config_index <= node.commit_index {
+                r.config_committed
+            } else {
+                r.config_pending
+            },
+            &[
+                ("members", &servers(&node.config, cat)),
+                ("index", &node.config_index.to_string()),
+            ],
+        );
         let mut rows = vec![
             Row::new(r.role, status),
             Row::new(r.commit_index, node.commit_index.to_string()),
@@ -344,16 +580,14 @@ impl LabProtocol for Raft {
                 node.leader
                     .map_or(r.unknown.to_string(), |l| server(l.index(), cat)),
             ),
-            Row::new(
-                r.state_machine,
-                if kv.is_empty() {
-                    r.empty.to_string()
-                } else {
-                    kv.join(", ")
-                },
-            ),
+            Row::new(r.state_machine, kv_text(&node.kv, cat)),
+            Row::new(r.configuration, config),
         ];
         match &node.role {
+            Role::PreCandidate { votes } => {
+                let v: Vec<String> = votes.iter().map(|v| server(v.index(), cat)).collect();
+                rows.push(Row::new(r.pre_votes, v.join(", ")));
+            }
             Role::Candidate { votes } => {
                 let v: Vec<String> = votes.iter().map(|v| server(v.index(), cat)).collect();
                 rows.push(Row::new(r.votes, v.join(", ")));
@@ -379,41 +613,73 @@ impl LabProtocol for Raft {
         rows
     }
 
+    /// The canvas shows each server's last entries in a short form (a configuration by its
+    /// size: the inspector and the event log name its members).
     fn node_log(_cfg: &Config, _id: usize, slot: &Slot<Self>, cat: &Catalog) -> Vec<LogEntry> {
+        let first = slot.disk.snapshot.index as usize + 1;
         slot.disk
             .log
             .iter()
             .enumerate()
-            .map(|(i, e)| LogEntry {
-                text: entry_text(i + 1, e, cat),
-                on_disk: true,
+            .map(|(i, e)| {
+                let text = match &e.cmd {
+                    Command::Config { members } => {
+                        let n = members.len().to_string();
+                        entry_with(
+                            first + i,
+                            e,
+                            &fill(cat.raft.config_short, &[("n", &n)]),
+                            cat,
+                        )
+                    }
+                    _ => entry_text(first + i, e, cat),
+                };
+
+                LogEntry {
+                    text,
+                    on_disk: true,
+                }
             })
             .collect()
     }
 
     fn log_grid(_cfg: &Config, nodes: &[Slot<Self>], cat: &Catalog) -> Option<LogGrid> {
         // A crashed server shows its disk; its commit index is volatile, so nothing is marked.
-        let logs: Vec<(&[Entry], u64, bool)> = nodes
+        let logs: Vec<(&protocols::raft::Disk, u64, bool, bool)> = nodes
             .iter()
-            .map(|s| match &s.state {
-                Some(n) => (n.d.log.as_slice(), n.commit_index, true),
-                None => (s.disk.log.as_slice(), 0, false),
+            .enumerate()
+            .map(|(i, s)| match &s.state {
+                Some(n) => (&n.d, n.commit_index, true, n.is_member(NodeId(i as u32))),
+                None => {
+                    let member = s.disk.config_at(u64::MAX).1.contains(&NodeId(i as u32));
+                    (&s.disk, s.disk.snapshot.index, false, member)
+                }
             })
             .collect();
         let last_index = logs
             .iter()
-            .map(|(l, _, _)| l.len() as u64)
+            .map(|(d, _, _, _)| d.last_index())
             .max()
             .unwrap_or(0);
         let first_index = last_index.saturating_sub(GRID_COLUMNS - 1).max(1);
         let rows = logs
             .iter()
             .enumerate()
-            .map(|(i, (log, commit, up))| LogGridRow {
+            .map(|(i, (d, commit, up, member))| LogGridRow {
                 server: server(i, cat),
                 up: *up,
-                cells: (first_index..=last_index.min(log.len() as u64))
-                    .map(|k| (log[k as usize - 1].term.0, k <= *commit))
+                member: *member,
+                cells: (first_index..=d.last_index())
+                    .map(|k| match d.entry(k) {
+                        Some(e) => GridCell::Entry {
+                            term: e.term.0,
+                            committed: k <= *commit,
+                            config: matches!(e.cmd, Command::Config { .. }),
+                        },
+                        None => GridCell::Snapshot {
+                            edge: k == d.snapshot.index,
+                        },
+                    })
                     .collect(),
             })
             .collect();
@@ -433,35 +699,43 @@ impl LabProtocol for Raft {
         Vec::new()
     }
 
-    fn actions(_cfg: &Config, _id: usize, node: &Node, cat: &Catalog) -> Vec<Action> {
-        let mut actions = vec![Action {
-            id: "client_request",
-            label: cat.raft.client_request,
-        }];
-        if !matches!(node.role, Role::Leader { .. }) {
-            actions.insert(
-                0,
-                Action {
-                    id: "time_out",
-                    label: cat.raft.time_out,
-                },
-            );
+    fn actions(_cfg: &Config, id: usize, node: &Node, cat: &Catalog) -> Vec<Action> {
+        let r = &cat.raft;
+        let action = |id, label| Action { id, label };
+        if !node.is_member(NodeId(id as u32)) {
+            return vec![action("add_server", r.add_server)];
         }
+        let mut actions = Vec::new();
+        if !matches!(node.role, Role::Leader { .. }) {
+            actions.push(action("time_out", r.time_out));
+        }
+        actions.push(action("client_request", r.client_request));
+        actions.push(action("remove", r.remove));
         actions
     }
 
-    fn action_request(_cfg: &Config, _id: usize, action: &str, salt: u64) -> Option<Request> {
-        match action {
-            "time_out" => Some(Request::TimeoutNow),
+    /// Client requests and "Time out" go to the chosen server; membership changes go to the
+    /// leader (the one of the highest term), as an administrator would send them.
+    fn action_request(
+        _cfg: &Config,
+        nodes: &[Slot<Self>],
+        id: usize,
+        action: &str,
+        salt: u64,
+    ) -> Option<(usize, Request)> {
+        let target = NodeId(id as u32);
+        let to_leader = || current_leader(nodes).unwrap_or(id);
+        Some(match action {
+            "time_out" => (id, Request::TimeoutNow),
             "client_request" => {
                 let key = ["x", "y", "z"][(salt % 3) as usize].to_string();
-                Some(Request::Put {
-                    key,
-                    value: (salt % 100) as u32,
-                })
+                let value = (salt % 100) as u32;
+                (id, Request::Put { key, value })
             }
-            _ => None,
-        }
+            "add_server" => (to_leader(), Request::AddServer { server: target }),
+            "remove" => (to_leader(), Request::RemoveServer { server: target }),
+            _ => return None,
+        })
     }
 
     fn settings(cfg: &Config, cat: &Catalog) -> Vec<Setting> {
@@ -478,6 +752,7 @@ impl LabProtocol for Raft {
         };
         vec![
             number("servers", r.s_servers, 3, 7, cfg.servers as u64),
+            number("spare_servers", r.s_spare, 0, 2, cfg.spare_servers as u64),
             number(
                 "election_ticks_min",
                 r.s_election_min,
@@ -499,6 +774,21 @@ impl LabProtocol for Raft {
                 100_000,
                 cfg.heartbeat_ticks,
             ),
+            number(
+                "max_entries_per_message",
+                r.s_max_entries,
+                1,
+                10_000,
+                cfg.max_entries_per_message,
+            ),
+            number(
+                "snapshot_after",
+                r.s_snapshot_after,
+                0,
+                100_000,
+                cfg.snapshot_after,
+            ),
+            toggle("pre_vote", r.s_pre_vote, cfg.pre_vote, r.s_pre_vote_help),
             toggle(
                 "bug_no_election_restriction",
                 r.s_bug_restriction,
@@ -523,6 +813,10 @@ impl LabProtocol for Raft {
     fn set(cfg: &mut Config, key: &str, value: u64) -> bool {
         match key {
             "servers" => cfg.servers = value.min(u32::MAX as u64) as u32,
+            "spare_servers" => cfg.spare_servers = value.min(u32::MAX as u64) as u32,
+            "max_entries_per_message" => cfg.max_entries_per_message = value,
+            "snapshot_after" => cfg.snapshot_after = value,
+            "pre_vote" => cfg.pre_vote = value != 0,
             "election_ticks_min" => cfg.election_ticks_min = value,
             "election_ticks_max" => cfg.election_ticks_max = value,
             "heartbeat_ticks" => cfg.heartbeat_ticks = value,

@@ -41,14 +41,16 @@ pub trait LabProtocol: Protocol {
         cat: &Catalog,
     ) -> Vec<String>;
     fn actions(cfg: &Self::Config, id: usize, node: &Self::Node, cat: &Catalog) -> Vec<Action>;
-    /// The request an action sends. `salt` (the current step) lets a lab vary what it
-    /// asks (a client's value); the request is recorded, so replays stay exact.
+    /// The request an action on node `id` sends, and the node it goes to (a membership
+    /// change goes to the leader). `salt` (the current step) lets a lab vary what it asks
+    /// (a client's value); the request is recorded, so replays stay exact.
     fn action_request(
         cfg: &Self::Config,
+        nodes: &[Slot<Self>],
         id: usize,
         action: &str,
         salt: u64,
-    ) -> Option<Self::Request>;
+    ) -> Option<(usize, Self::Request)>;
     /// The replicated log as a grid, for protocols that keep one.
     fn log_grid(_cfg: &Self::Config, _nodes: &[Slot<Self>], _cat: &Catalog) -> Option<LogGrid> {
         None
@@ -273,10 +275,12 @@ impl<P: LabProtocol> Sim<P> {
                 per_mille,
             },
             UiInput::Action(n, action) => {
-                let request = P::action_request(self.cfg(), n, action, self.history.cursor())
-                    .ok_or_else(|| format!("unknown action {action}"))?;
+                let nodes = self.history.world().nodes();
+                let (to, request) =
+                    P::action_request(self.cfg(), nodes, n, action, self.history.cursor())
+                        .ok_or_else(|| format!("unknown action {action}"))?;
                 Input::Request {
-                    node: id(n),
+                    node: id(to),
                     request,
                 }
             }

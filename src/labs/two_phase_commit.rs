@@ -468,13 +468,20 @@ impl LabProtocol for TwoPhaseCommit {
             .collect()
     }
 
-    fn action_request(_cfg: &Config, _id: usize, action: &str, _salt: u64) -> Option<Request> {
-        match action {
-            "submit" => Some(Request::Submit),
-            "vote_no" => Some(Request::SetVote { yes: false }),
-            "vote_yes" => Some(Request::SetVote { yes: true }),
-            _ => None,
-        }
+    fn action_request(
+        _cfg: &Config,
+        _nodes: &[Slot<Self>],
+        id: usize,
+        action: &str,
+        _salt: u64,
+    ) -> Option<(usize, Request)> {
+        let request = match action {
+            "submit" => Request::Submit,
+            "vote_no" => Request::SetVote { yes: false },
+            "vote_yes" => Request::SetVote { yes: true },
+            _ => return None,
+        };
+        Some((id, request))
     }
 
     fn settings(cfg: &Config, cat: &Catalog) -> Vec<Setting> {

@@ -24,7 +24,7 @@ siteTest("raft: a leader is elected, crashing it elects another, and a past part
   const term = Number(/term (\d+)/.exec(first)[1]);
   await shot("leader-elected");
   const grid = page.getByRole("region", { name: "Logs", exact: true });
-  assert.equal(await grid.locator("tbody tr").count(), 5, "the log grid has a row per server");
+  assert.equal(await grid.locator("tbody tr").count(), 6, "the log grid has a row per server, the spare S6 included");
   assert.ok((await grid.locator("td").count()) >= 3, "the leader's no-op is replicated to a majority");
 
   await lab.nodeAction(leader, "Crash");
@@ -56,5 +56,49 @@ siteTest("raft: a leader is elected, crashing it elects another, and a past part
   await shot("forked-partition");
   const invariants = await lab.invariantLines();
   assert.equal(invariants.length, 5);
+  assert.ok(!invariants.some((l) => /violated/.test(l)), invariants.join("; "));
+});
+
+siteTest("raft: the spare server joins, the leader removes itself, and messages show their fields", async ({ page, server, shot }) => {
+  const lab = new TwoPhaseCommitLab(page, server);
+  await page.goto(server.url + "#/raft");
+  await lab.node("S6").waitFor({ state: "visible" });
+  assert.match(await lab.nodeLabel("S6"), /not in the cluster/, "S6 starts as a spare");
+  await lab.speed.fill("20");
+  const labels = () => Promise.all([...SERVERS, "S6"].map((s) => accessibleName(lab.node(s))));
+  const leaderName = async () => ((await labels()).find((l) => /— leader, term \d+/.test(l)) ?? "").split(" ")[0];
+
+  await lab.play();
+  const leader = await waitFor(leaderName, "a leader is elected");
+  await lab.pause();
+
+  // A message in flight shows Figure 2's fields by name.
+  await lab.stepForward(1);
+  await waitFor(async () => (await page.getByRole("button", { name: /^Select (AppendEntries|heartbeat)/ }).count()) > 0 || (await lab.stepForward(1), false), "an AppendEntries is in flight");
+  await page.getByRole("button", { name: /^Select (AppendEntries|heartbeat)/ }).first().click();
+  const inspector = page.locator(".msg-inspector");
+  for (const field of ["prevLogIndex", "prevLogTerm", "entries[]", "leaderCommit"]) {
+    assert.match(await inspector.innerText(), new RegExp(field.replace(/[[\]]/g, "\\$&")), field);
+  }
+  await shot("message-fields");
+  await page.keyboard.press("Escape");
+
+  await lab.nodeAction("S6", "Add server");
+  assert.match(await lab.eventLog.innerText(), /appends the configuration \{S1, S2, S3, S4, S5, S6\}/);
+  await lab.play();
+  await waitFor(async () => !/not in the cluster/.test(await lab.nodeLabel("S6")), "S6 joins the cluster");
+  await lab.pause();
+
+  await lab.nodeAction(leader, "Remove");
+  await lab.play();
+  await waitFor(async () => /own removal is committed: it steps down/.test(await lab.eventLog.innerText()), "the removed leader steps down");
+  await waitFor(async () => {
+    const l = await leaderName();
+    return l && l !== leader ? l : null;
+  }, "the remaining servers elect a new leader");
+  await lab.pause();
+  assert.match(await lab.nodeLabel(leader), /not in the cluster/);
+  await shot("leader-removed");
+  const invariants = await lab.invariantLines();
   assert.ok(!invariants.some((l) => /violated/.test(l)), invariants.join("; "));
 });

@@ -1,7 +1,7 @@
 //! Raft's safety properties (extended paper, Figure 3), checked after every step.
 
 use super::msg::{Entry, Note, Term};
-use super::node::Role;
+use super::node::{Disk, Role};
 use super::Raft;
 use crate::sim::{NodeId, Slot};
 use std::collections::{BTreeMap, BTreeSet};
@@ -25,19 +25,16 @@ pub const INVARIANTS: &[&str] = &[
 #[derive(Clone, Debug, Default)]
 pub struct Ghost {
     leaders: BTreeMap<Term, NodeId>,
-    /// Each leader's term, log length and last entry's term when last seen.
-    leader_logs: BTreeMap<NodeId, (Term, usize, Term)>,
+    /// Each leader's term, last log index and last entry's term when last seen.
+    leader_logs: BTreeMap<NodeId, (Term, u64, Term)>,
     committed: BTreeMap<u64, Term>,
     applied: BTreeMap<u64, (NodeId, Entry)>,
     reported: BTreeSet<(usize, u64)>,
 }
 
-fn log_of(nodes: &[Slot<Raft>], n: NodeId) -> Option<&[Entry]> {
-    nodes
-        .get(n.index())?
-        .state
-        .as_ref()
-        .map(|s| s.d.log.as_slice())
+/// A live server's log (with its snapshot: compacted entries are committed ones).
+fn log_of(nodes: &[Slot<Raft>], n: NodeId) -> Option<&Disk> {
+    nodes.get(n.index())?.state.as_ref().map(|s| &s.d)
 }
 
 pub fn check(
@@ -65,12 +62,14 @@ pub fn check(
                     };
                     report(ghost, ELECTION_SAFETY, term.0, detail);
                 }
-                // Leader Completeness: a new leader holds every committed entry.
-                let log = log_of(nodes, *node).unwrap_or(&[]);
-                let missing = ghost
-                    .committed
-                    .iter()
-                    .find(|(i, t)| log.get(**i as usize - 1).map(|e| e.term) != Some(**t));
+                // Leader Completeness: a new leader holds every committed entry (those
+                // below its snapshot are in the snapshot).
+                let missing = log_of(nodes, *node).and_then(|d| {
+                    ghost
+                        .committed
+                        .range(d.snapshot.index + 1..)
+                        .find(|(i, t)| d.term_at(**i) != Some(**t))
+                });
                 if let Some((&index, _)) = missing {
                     let detail = Note::CommittedEntryMissing {
                         leader: *node,
@@ -82,13 +81,29 @@ pub fn check(
                 changed.insert(*node);
             }
             Note::Committed { index, .. } => {
-                let log = log_of(nodes, *node).unwrap_or(&[]);
+                let Some(d) = log_of(nodes, *node) else {
+                    continue;
+                };
                 let from = ghost.committed.keys().next_back().map_or(1, |k| k + 1);
                 for i in from..=*index {
-                    if let Some(e) = log.get(i as usize - 1) {
-                        ghost.committed.insert(i, e.term);
+                    if let Some(t) = d.term_at(i) {
+                        ghost.committed.insert(i, t);
                     }
                 }
+            }
+            // A snapshot holds what the leader applied: it must agree with what others did.
+            Note::SnapshotInstalled { index, term } => {
+                if let Some((other, e)) = ghost.applied.get(index) {
+                    if e.term != *term {
+                        let detail = Note::DifferentApplied {
+                            index: *index,
+                            a: *other,
+                            b: *node,
+                        };
+                        report(ghost, STATE_MACHINE_SAFETY, *index, detail);
+                    }
+                }
+                changed.insert(*node);
             }
             // State Machine Safety: no two servers apply different entries at one index.
             Note::Applied { index, term, cmd } => {
@@ -111,7 +126,7 @@ pub fn check(
                     }
                 }
             }
-            Note::Appended { .. } | Note::Recovered { .. } => {
+            Note::Appended { .. } | Note::Recovered { .. } | Note::Snapshotted { .. } => {
                 changed.insert(*node);
             }
             Note::Accepted {
@@ -145,15 +160,15 @@ fn check_leader_append_only(ghost: &mut Ghost, nodes: &[Slot<Raft>], report: &mu
             ghost.leader_logs.remove(&id);
             continue;
         };
-        let (term, len) = (node.d.current_term, node.d.log.len());
+        let (term, len) = (node.d.current_term, node.last_index());
         if let Some(&(was_term, was_len, was_last)) = ghost.leader_logs.get(&id) {
-            let kept =
-                was_len == 0 || node.d.log.get(was_len - 1).map(|e| e.term) == Some(was_last);
+            // Compaction is not rewriting: an entry in the snapshot was kept.
+            let kept = was_len <= node.d.snapshot.index || node.term_at(was_len) == Some(was_last);
             if was_term == term && (len < was_len || !kept) {
                 let detail = Note::LeaderRewroteLog {
                     leader: id,
                     term,
-                    index: was_len.min(len) as u64,
+                    index: was_len.min(len),
                 };
                 report(ghost, LEADER_APPEND_ONLY, term.0, detail);
             }
@@ -163,7 +178,8 @@ fn check_leader_append_only(ghost: &mut Ghost, nodes: &[Slot<Raft>], report: &mu
 }
 
 /// Log Matching: if two logs hold an entry with the same index and term, they are
-/// identical up to that index. Checked for every log that changed this step.
+/// identical up to that index. Checked for every log that changed this step, over the
+/// indexes both logs still hold (compacted prefixes are committed, checked by the others).
 fn check_log_matching(
     ghost: &mut Ghost,
     nodes: &[Slot<Raft>],
@@ -174,17 +190,14 @@ fn check_log_matching(
         let Some(la) = log_of(nodes, a) else { continue };
         for b in (0..nodes.len() as u32).map(NodeId).filter(|b| *b != a) {
             let Some(lb) = log_of(nodes, b) else { continue };
-            let common = la.len().min(lb.len());
-            let Some(top) = (0..common).rev().find(|&k| la[k].term == lb[k].term) else {
+            let low = la.snapshot.index.max(lb.snapshot.index) + 1;
+            let high = la.last_index().min(lb.last_index());
+            let Some(top) = (low..=high).rev().find(|&k| la.term_at(k) == lb.term_at(k)) else {
                 continue;
             };
-            if let Some(k) = (0..=top).find(|&k| la[k] != lb[k]) {
-                let detail = Note::LogsDiverge {
-                    a,
-                    b,
-                    index: k as u64 + 1,
-                };
-                report(ghost, LOG_MATCHING, k as u64 + 1, detail);
+            if let Some(k) = (low..=top).find(|&k| la.entry(k) != lb.entry(k)) {
+                let detail = Note::LogsDiverge { a, b, index: k };
+                report(ghost, LOG_MATCHING, k, detail);
             }
         }
     }

@@ -11,7 +11,8 @@
 //! Invariants ([`invariants`], Figure 3): Election Safety, Leader Append-Only, Log
 //! Matching, Leader Completeness, State Machine Safety.
 //!
-//! Not yet here (issue 3): membership changes, pre-vote, snapshots, and the lab's UI.
+//! From Ongaro's dissertation: single-server membership changes (§4.1, §4.2.2), pre-vote
+//! (§9.6, a switch), and log compaction by snapshots with InstallSnapshot (§7 of the paper).
 
 pub mod invariants;
 pub mod msg;
@@ -24,18 +25,25 @@ use crate::sim::{check_order, check_range, ConfigError, NodeId, Out, Protocol, S
 use serde::{Deserialize, Serialize};
 
 pub use msg::{Command, Entry, Msg, Note, Request, Term, Timer};
-pub use node::{Disk, Node, Role};
+pub use node::{Disk, Node, Role, Snapshot};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
-    /// 3..=7 servers.
+    /// 3..=7 servers in the initial configuration, S1..S`servers`.
     pub servers: u32,
+    /// 0..=2 more servers outside the cluster, for "Add server" (dissertation §4.1).
+    pub spare_servers: u32,
     pub election_ticks_min: u64,
     pub election_ticks_max: u64,
     pub heartbeat_ticks: u64,
     /// Most entries one AppendEntries carries.
     pub max_entries_per_message: u64,
+    /// Pre-vote (dissertation §9.6): ask for votes before incrementing the term.
+    pub pre_vote: bool,
+    /// Snapshot the state machine once this many applied entries sit in the log (§7);
+    /// 0 never compacts.
+    pub snapshot_after: u64,
     /// Bug switch 1: votes are granted without the election restriction (§5.4.1).
     pub bug_no_election_restriction: bool,
     /// Bug switch 2: entries of earlier terms are committed by counting replicas (Figure 8).
@@ -48,10 +56,13 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             servers: 5,
+            spare_servers: 1,
             election_ticks_min: 150,
             election_ticks_max: 300,
             heartbeat_ticks: 50,
             max_entries_per_message: 16,
+            pre_vote: false,
+            snapshot_after: 24,
             bug_no_election_restriction: false,
             bug_commit_old_terms: false,
             bug_forget_voted_for: false,
@@ -75,6 +86,8 @@ impl Protocol for Raft {
 
     fn validate(cfg: &Config) -> Result<(), ConfigError> {
         check_range("servers", cfg.servers as u64, 3, 7)?;
+        check_range("spare_servers", cfg.spare_servers as u64, 0, 2)?;
+        check_range("snapshot_after", cfg.snapshot_after, 0, 100_000)?;
         check_range("election_ticks_min", cfg.election_ticks_min, 1, 100_000)?;
         check_range("election_ticks_max", cfg.election_ticks_max, 1, 100_000)?;
         check_order(
@@ -92,19 +105,27 @@ impl Protocol for Raft {
         )
     }
     fn node_count(cfg: &Config) -> usize {
-        cfg.servers as usize
+        (cfg.servers + cfg.spare_servers) as usize
     }
-    fn init(cfg: &Config, _id: NodeId, out: &mut Out<Self>) -> Node {
-        node::init(cfg, out)
+    fn init(cfg: &Config, id: NodeId, out: &mut Out<Self>) -> Node {
+        node::init(cfg, id, out)
     }
     fn durable(node: &Node) -> Disk {
         node.d.clone()
     }
-    /// Writes only what changed: the log differs from the disk's only after the last index
-    /// where both hold an entry of the same term (the log changes only at its end).
+    /// Writes only what changed: a new snapshot rewrites everything; otherwise the log
+    /// differs from the disk's only after the last index where both hold an entry of the
+    /// same term (the log changes only at its end).
     fn persist(node: &Node, disk: &mut Disk) {
         disk.current_term = node.d.current_term;
         disk.voted_for = node.d.voted_for;
+        if disk.snapshot.index != node.d.snapshot.index
+            || disk.snapshot.term != node.d.snapshot.term
+        {
+            disk.snapshot = node.d.snapshot.clone();
+            disk.log = node.d.log.clone();
+            return;
+        }
         let (mem, old) = (&node.d.log, &mut disk.log);
         let keep = (0..=mem.len().min(old.len()))
             .rev()
@@ -115,10 +136,11 @@ impl Protocol for Raft {
     }
     fn weight(slot: &Slot<Self>) -> usize {
         slot.disk.log.len()
+            + slot.disk.snapshot.kv.len()
             + slot
                 .state
                 .as_ref()
-                .map_or(0, |n| n.d.log.len() + n.kv.len())
+                .map_or(0, |n| n.d.log.len() + n.kv.len() + n.d.snapshot.kv.len())
     }
     fn on_message(
         cfg: &Config,
@@ -136,8 +158,8 @@ impl Protocol for Raft {
     fn on_request(cfg: &Config, id: NodeId, node: &mut Node, req: Request, out: &mut Out<Self>) {
         node::on_request(cfg, id, node, req, out)
     }
-    fn on_restart(cfg: &Config, _id: NodeId, disk: &Disk, out: &mut Out<Self>) -> Node {
-        node::restart(cfg, disk, out)
+    fn on_restart(cfg: &Config, id: NodeId, disk: &Disk, out: &mut Out<Self>) -> Node {
+        node::restart(cfg, id, disk, out)
     }
     fn invariants() -> &'static [&'static str] {
         invariants::INVARIANTS
@@ -152,8 +174,9 @@ impl Protocol for Raft {
         invariants::check(ghost, nodes, notes, found)
     }
     fn random_request(cfg: &Config, pick: &mut dyn FnMut(u64) -> u64) -> Option<(NodeId, Request)> {
-        let server = NodeId(pick(cfg.servers as u64) as u32);
-        if pick(10) < 8 {
+        let server = NodeId(pick(Self::node_count(cfg) as u64) as u32);
+        let kind = pick(20);
+        if kind < 15 {
             let key = ["x", "y", "z"][pick(3) as usize].to_string();
             Some((
                 server,
@@ -162,8 +185,16 @@ impl Protocol for Raft {
                     value: pick(100) as u32,
                 },
             ))
-        } else {
+        } else if kind < 18 {
             Some((server, Request::TimeoutNow))
+        } else {
+            // A membership change, sent to a random server (only a leader accepts it).
+            let target = NodeId(pick(Self::node_count(cfg) as u64) as u32);
+            let request = match kind {
+                18 => Request::AddServer { server: target },
+                _ => Request::RemoveServer { server: target },
+            };
+            Some((server, request))
         }
     }
 }

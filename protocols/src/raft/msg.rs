@@ -2,6 +2,7 @@
 
 use crate::sim::NodeId;
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A term: Raft's logical clock (§5.1).
 #[derive(
@@ -19,6 +20,11 @@ pub enum Command {
     Put {
         key: String,
         value: u32,
+    },
+    /// A configuration: the servers whose votes count (dissertation §4.1). A server uses the
+    /// latest configuration in its log, committed or not.
+    Config {
+        members: BTreeSet<NodeId>,
     },
 }
 
@@ -56,6 +62,32 @@ pub enum Msg {
         success: bool,
         match_index: u64,
     },
+    /// Pre-vote (dissertation §9.6): "would you vote for me in `term`?", asked before a
+    /// candidate increments its term. Receiving it changes nothing on the voter.
+    PreVote {
+        term: Term,
+        last_log_index: u64,
+        last_log_term: Term,
+    },
+    /// `term` is the proposed term when granted, the voter's current term when not.
+    PreVoteReply {
+        term: Term,
+        granted: bool,
+    },
+    /// Leader → a follower whose next entry was compacted away (§7, Figure 13): the whole
+    /// snapshot in one message (the paper's offset/done chunking is not needed at this size).
+    InstallSnapshot {
+        term: Term,
+        last_included_index: u64,
+        last_included_term: Term,
+        members: BTreeSet<NodeId>,
+        kv: BTreeMap<String, u32>,
+    },
+    /// `match_index`: the follower now matches the leader up to here (the snapshot's index).
+    InstallSnapshotReply {
+        term: Term,
+        match_index: u64,
+    },
 }
 
 impl Msg {
@@ -64,7 +96,11 @@ impl Msg {
             Msg::RequestVote { term, .. }
             | Msg::RequestVoteReply { term, .. }
             | Msg::AppendEntries { term, .. }
-            | Msg::AppendEntriesReply { term, .. } => term,
+            | Msg::AppendEntriesReply { term, .. }
+            | Msg::PreVote { term, .. }
+            | Msg::PreVoteReply { term, .. }
+            | Msg::InstallSnapshot { term, .. }
+            | Msg::InstallSnapshotReply { term, .. } => term,
         }
     }
 }
@@ -85,6 +121,26 @@ pub enum Request {
     Put { key: String, value: u32 },
     /// Start an election now ("Time out").
     TimeoutNow,
+    /// Add a server to the cluster, one at a time (dissertation §4.1).
+    AddServer { server: NodeId },
+    /// Remove a server (possibly the leader itself) from the cluster (§4.1, §4.2.2).
+    RemoveServer { server: NodeId },
+}
+
+/// Why a leader refused a membership change.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConfigRefusal {
+    AlreadyMember,
+    NotMember,
+    NoSuchServer,
+    /// §4.1: one change at a time; the previous configuration is not committed yet.
+    ChangePending,
+    /// The leader has not committed an entry of its own term yet (the single-server
+    /// change fix, Ongaro, raft-dev, 2015).
+    NoCommitInTerm,
+    /// Removing the last server would leave no cluster.
+    LastServer,
 }
 
 /// Why a server denied its vote.
@@ -95,6 +151,9 @@ pub enum DenyReason {
     AlreadyVoted,
     /// §5.4.1: the candidate's log is less up-to-date than the voter's.
     LogBehind,
+    /// Pre-vote only (§9.6): the voter heard from a leader since its election timer last
+    /// fired (or it is the leader).
+    LeaderAlive,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -152,6 +211,48 @@ pub enum Note {
     /// A non-leader refused a client request; `leader` is its hint.
     NotLeader {
         leader: Option<NodeId>,
+    },
+    /// Pre-vote (§9.6): the server asks whether it could win an election in `term`.
+    BecamePreCandidate {
+        term: Term,
+    },
+    PreVoteGranted {
+        candidate: NodeId,
+        term: Term,
+    },
+    PreVoteDenied {
+        candidate: NodeId,
+        term: Term,
+        reason: DenyReason,
+    },
+    /// The election timer fired (or "Time out" was pressed) on a server outside its latest
+    /// configuration: it does not start an election.
+    NotInConfig,
+    /// A leader appended a new configuration at `index`.
+    ConfigChanged {
+        index: u64,
+        members: BTreeSet<NodeId>,
+    },
+    ConfigRefused {
+        reason: ConfigRefusal,
+    },
+    /// A leader whose removal is committed steps down (§4.2.2).
+    SteppedDown {
+        term: Term,
+    },
+    /// The server compacted its log: entries up to `index` now live in a snapshot (§7).
+    Snapshotted {
+        index: u64,
+        term: Term,
+    },
+    /// A follower replaced its state with the leader's snapshot (Figure 13).
+    SnapshotInstalled {
+        index: u64,
+        term: Term,
+    },
+    /// A follower already had everything the snapshot holds.
+    SnapshotIgnored {
+        index: u64,
     },
     /// A message from an older term, ignored.
     StaleMessage {

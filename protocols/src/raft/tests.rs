@@ -1,6 +1,6 @@
 //! Unit tests, one rule each, named after the paper's sentences (extended paper sections).
 
-use super::msg::DenyReason;
+use super::msg::{ConfigRefusal, DenyReason};
 use super::*;
 use crate::sim::Effect;
 use std::collections::BTreeMap;
@@ -467,4 +467,295 @@ fn persist_writes_the_log_incrementally_and_exactly() {
     n.d.log.push(entry(3));
     P::persist(&n, &mut disk);
     assert_eq!(disk, P::durable(&n));
+}
+
+const S4: NodeId = NodeId(3);
+
+fn members(ids: &[NodeId]) -> std::collections::BTreeSet<NodeId> {
+    ids.iter().copied().collect()
+}
+
+/// A server whose latest configuration is `ids` (set by a config entry at the end of its log).
+fn with_config(mut n: Node, ids: &[NodeId]) -> Node {
+    n.d.log.push(Entry {
+        term: n.d.current_term,
+        cmd: Command::Config {
+            members: members(ids),
+        },
+    });
+    n.refresh_config();
+    n
+}
+
+/// Dissertation §9.6: a pre-vote asks for votes in term+1 without changing anyone's term:
+/// the pre-candidate keeps its term, and the voter neither moves its term nor records a vote.
+#[test]
+fn pre_vote_changes_no_term_and_records_no_vote() {
+    let pv = Config {
+        pre_vote: true,
+        ..cfg()
+    };
+    let mut c = with_log(&[1], 1);
+    let mut out = Out::default();
+    P::on_timer(&pv, S1, &mut c, Timer::Election, &mut out);
+    assert_eq!(c.d.current_term, Term(1), "no new term yet");
+    assert!(matches!(c.role, Role::PreCandidate { .. }));
+    let ask = Msg::PreVote {
+        term: Term(2),
+        last_log_index: 1,
+        last_log_term: Term(1),
+    };
+    assert!(sends(&out).contains(&(S2, ask.clone())));
+    let mut v = with_log(&[1], 1);
+    let out = deliver_with(&pv, &mut v, S2, S1, ask);
+    assert_eq!((v.d.current_term, v.d.voted_for), (Term(1), None));
+    let grant = Msg::PreVoteReply {
+        term: Term(2),
+        granted: true,
+    };
+    assert_eq!(sends(&out), vec![(S1, grant.clone())]);
+    // A majority of pre-votes starts the real election, in term 2.
+    let out = deliver_with(&pv, &mut c, S1, S2, grant);
+    assert!(matches!(c.role, Role::Candidate { .. }));
+    assert_eq!(c.d.current_term, Term(2));
+    assert!(notes(&out).contains(&Note::BecameCandidate { term: Term(2) }));
+}
+
+/// §9.6: "the other servers will have been receiving regular heartbeats from the leader", so
+/// a server that has heard from a leader since its timer last fired refuses pre-votes.
+#[test]
+fn pre_vote_is_refused_while_a_leader_is_heard() {
+    let pv = Config {
+        pre_vote: true,
+        ..cfg()
+    };
+    let mut v = with_log(&[1], 1);
+    let heartbeat = Msg::AppendEntries {
+        term: Term(1),
+        prev_log_index: 1,
+        prev_log_term: Term(1),
+        entries: vec![],
+        leader_commit: 0,
+    };
+    deliver_with(&pv, &mut v, S2, S3, heartbeat);
+    let ask = Msg::PreVote {
+        term: Term(2),
+        last_log_index: 1,
+        last_log_term: Term(1),
+    };
+    let out = deliver_with(&pv, &mut v, S2, S1, ask.clone());
+    assert!(notes(&out).contains(&Note::PreVoteDenied {
+        candidate: S1,
+        term: Term(2),
+        reason: DenyReason::LeaderAlive
+    }));
+    // Once its own election timer fires, it no longer vouches for the leader.
+    P::on_timer(&pv, S2, &mut v, Timer::Election, &mut Out::default());
+    v.role = Role::Follower;
+    let out = deliver_with(&pv, &mut v, S2, S1, ask);
+    assert!(notes(&out).contains(&Note::PreVoteGranted {
+        candidate: S1,
+        term: Term(2)
+    }));
+}
+
+/// Dissertation §4.1: "a server always uses the latest configuration in its log, regardless
+/// of whether the entry is committed": a follower appending a configuration adopts it.
+#[test]
+fn a_configuration_takes_effect_when_appended() {
+    let mut n = with_log(&[1], 1);
+    assert_eq!(n.config, members(&[S1, S2, S3]));
+    let add = Entry {
+        term: Term(1),
+        cmd: Command::Config {
+            members: members(&[S1, S2, S3, S4]),
+        },
+    };
+    let msg = Msg::AppendEntries {
+        term: Term(1),
+        prev_log_index: 1,
+        prev_log_term: Term(1),
+        entries: vec![add],
+        leader_commit: 0,
+    };
+    deliver(&mut n, S2, S1, msg);
+    assert_eq!(n.config, members(&[S1, S2, S3, S4]));
+    assert_eq!(n.config_index, 2);
+    // Truncating the uncommitted entry reverts to the previous configuration.
+    let msg = Msg::AppendEntries {
+        term: Term(2),
+        prev_log_index: 1,
+        prev_log_term: Term(1),
+        entries: vec![entry(2)],
+        leader_commit: 0,
+    };
+    deliver(&mut n, S2, S3, msg);
+    assert_eq!(n.config, members(&[S1, S2, S3]));
+}
+
+/// §4.1: one change at a time: a leader refuses a change while the last one is uncommitted,
+/// and before it has committed an entry of its own term.
+#[test]
+fn a_leader_changes_membership_one_server_at_a_time() {
+    let c = Config {
+        spare_servers: 1,
+        ..cfg()
+    };
+    let mut l = leader_of_term(2, &[1, 2]);
+    let req = |server| Request::AddServer { server };
+    let mut out = Out::default();
+    P::on_request(&c, S1, &mut l, req(S4), &mut out);
+    assert_eq!(
+        notes(&out),
+        vec![Note::ConfigRefused {
+            reason: ConfigRefusal::NoCommitInTerm
+        }]
+    );
+    l.commit_index = 2;
+    let mut out = Out::default();
+    P::on_request(&c, S1, &mut l, req(S4), &mut out);
+    assert_eq!(l.config, members(&[S1, S2, S3, S4]));
+    assert!(
+        sends(&out).iter().any(|(to, _)| *to == S4),
+        "the new server is replicated to"
+    );
+    let mut out = Out::default();
+    P::on_request(
+        &c,
+        S1,
+        &mut l,
+        Request::RemoveServer { server: S2 },
+        &mut out,
+    );
+    assert_eq!(
+        notes(&out),
+        vec![Note::ConfigRefused {
+            reason: ConfigRefusal::ChangePending
+        }]
+    );
+}
+
+/// §4.2.2: a leader removing itself keeps leading, without counting itself, until the new
+/// configuration commits; then it steps down.
+#[test]
+fn a_removed_leader_steps_down_once_the_removal_commits() {
+    let mut l = leader_of_term(2, &[2]);
+    l.commit_index = 1;
+    P::on_request(
+        &cfg(),
+        S1,
+        &mut l,
+        Request::RemoveServer { server: S1 },
+        &mut Out::default(),
+    );
+    assert!(matches!(l.role, Role::Leader { .. }));
+    let ok = |m| Msg::AppendEntriesReply {
+        term: Term(2),
+        success: true,
+        match_index: m,
+    };
+    deliver(&mut l, S1, S2, ok(2));
+    assert_eq!(
+        l.commit_index, 1,
+        "S2 alone is not a majority of {{S2, S3}}"
+    );
+    let out = deliver(&mut l, S1, S3, ok(2));
+    assert_eq!(l.commit_index, 2);
+    assert_eq!(l.role, Role::Follower);
+    assert!(notes(&out).contains(&Note::SteppedDown { term: Term(2) }));
+}
+
+/// A server outside its latest configuration does not start elections.
+#[test]
+fn a_server_outside_its_configuration_does_not_start_elections() {
+    let mut n = with_config(with_log(&[1], 1), &[S2, S3]);
+    let mut out = Out::default();
+    P::on_timer(&cfg(), S1, &mut n, Timer::Election, &mut out);
+    assert_eq!(notes(&out), vec![Note::NotInConfig]);
+    assert_eq!(n.d.current_term, Term(1));
+}
+
+/// §7: once enough applied entries pile up, a server replaces them with a snapshot of its
+/// state machine; the log keeps only what follows.
+#[test]
+fn applied_entries_are_compacted_into_a_snapshot() {
+    let c = Config {
+        snapshot_after: 2,
+        ..cfg()
+    };
+    let mut n = with_log(&[], 1);
+    let put = Entry {
+        term: Term(1),
+        cmd: Command::Put {
+            key: "x".into(),
+            value: 5,
+        },
+    };
+    let msg = Msg::AppendEntries {
+        term: Term(1),
+        prev_log_index: 0,
+        prev_log_term: Term(0),
+        entries: vec![entry(1), put, entry(1)],
+        leader_commit: 2,
+    };
+    let out = deliver_with(&c, &mut n, S2, S1, msg);
+    assert!(notes(&out).contains(&Note::Snapshotted {
+        index: 2,
+        term: Term(1)
+    }));
+    assert_eq!(n.d.snapshot.index, 2);
+    assert_eq!(n.d.snapshot.kv.get("x"), Some(&5));
+    assert_eq!(n.d.log.len(), 1, "entry 3 is still in the log");
+    assert_eq!(n.last_index(), 3);
+    // A restart resumes from the snapshot.
+    let back = P::on_restart(&c, S2, &P::durable(&n), &mut Out::default());
+    assert_eq!((back.commit_index, back.kv.get("x")), (2, Some(&5)));
+}
+
+/// Figure 13: the leader sends its snapshot when a follower needs compacted entries; the
+/// follower keeps log entries that follow the snapshot only if its log holds the snapshot's
+/// last entry, and otherwise discards its whole log.
+#[test]
+fn install_snapshot_replaces_the_followers_state() {
+    let mut l = leader_of_term(3, &[]);
+    l.d.snapshot = Snapshot {
+        index: 5,
+        term: Term(2),
+        members: members(&[S1, S2, S3]),
+        kv: [("x".to_string(), 9)].into(),
+    };
+    l.d.log = vec![entry(3)];
+    if let Role::Leader { next_index, .. } = &mut l.role {
+        next_index.insert(S2, 2);
+    }
+    let mut out = Out::default();
+    P::on_timer(&cfg(), S1, &mut l, Timer::Heartbeat, &mut out);
+    let snap = sends(&out)
+        .into_iter()
+        .find(|(to, m)| *to == S2 && matches!(m, Msg::InstallSnapshot { .. }))
+        .expect("S2 gets the snapshot")
+        .1;
+    // A follower whose log conflicts with the snapshot discards it.
+    let mut f = with_log(&[1, 1, 1, 1, 1, 1, 1], 3);
+    let out = deliver(&mut f, S2, S1, snap.clone());
+    assert!(f.d.log.is_empty());
+    assert_eq!(
+        (f.commit_index, f.last_applied, f.kv.get("x")),
+        (5, 5, Some(&9))
+    );
+    assert_eq!(
+        sends(&out),
+        vec![(
+            S1,
+            Msg::InstallSnapshotReply {
+                term: Term(3),
+                match_index: 5
+            }
+        )]
+    );
+    // One that holds the snapshot's last entry keeps what follows it.
+    let mut f = with_log(&[1, 1, 1, 2, 2, 3], 3);
+    deliver(&mut f, S2, S1, snap);
+    assert_eq!(f.d.log, vec![entry(3)]);
+    assert_eq!(f.last_index(), 6);
 }

@@ -42,6 +42,15 @@ impl Swarm {
         Swarm { rng, plan }
     }
 
+    /// A fixed plan, for sweeps that aim at one kind of trouble (crash storms, say); the seed
+    /// still draws every fault.
+    pub fn with_plan(seed: u64, plan: FaultPlan) -> Self {
+        Swarm {
+            rng: Rng::new(seed ^ 0x5eed_fa17_u64),
+            plan,
+        }
+    }
+
     /// The fault to apply before the next step, if the dice say so.
     pub fn next_input<P: Protocol>(&mut self, world: &World<P>) -> Option<Input<P>> {
         let nodes = world.nodes();
