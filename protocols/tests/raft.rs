@@ -775,3 +775,66 @@ fn storm_sweep_finds_no_violation() {
     );
     assert!(caught.is_empty(), "seeds {caught:?}");
 }
+
+/// Bug switch 1 (§5.4.1) on three servers: S1 commits x=1 with S2 while S3 is cut off, then
+/// crashes. S3, whose log lacks the entry, asks S2 for its vote. With the election
+/// restriction S2 refuses; without it S3 wins and leads without a committed entry.
+fn stale_candidate(bug_no_election_restriction: bool) -> H {
+    let cfg = Config {
+        bug_no_election_restriction,
+        ..scripted(3)
+    };
+    let mut h = history_with(cfg, 9);
+    assert!(time_out_and_lead(&mut h, S1, 300));
+    assert!(run_until_applied(&mut h, 1, 2_000));
+    h.inject(Input::Partition {
+        groups: vec![vec![S3]],
+    })
+    .unwrap();
+    put(&mut h, S1, "x", 1);
+    while server(&h, S1).commit_index < 2 {
+        assert!(h.step_forward(), "S1 commits x=1 with S2");
+    }
+    drop_from(&mut h, S1);
+    h.inject(Input::Crash { node: S1 }).unwrap();
+    h.inject(Input::Heal).unwrap();
+    request(&mut h, S3, Request::TimeoutNow);
+    let voted = |r: &StepRecord<Raft>| {
+        r.notes.iter().any(|(n, note)| {
+            *n == S2
+                && matches!(note, Note::VoteGranted { candidate, .. } | Note::VoteDenied { candidate, .. } if *candidate == S3)
+        })
+    };
+    assert!(h.run_until(100, voted), "S2 answers S3");
+    let won = h.run_until(100, |r| {
+        r.notes
+            .iter()
+            .any(|(n, note)| *n == S3 && matches!(note, Note::BecameLeader { .. }))
+    });
+    assert_eq!(won, bug_no_election_restriction);
+    h.run_to(h.len() + 500);
+    h
+}
+
+#[test]
+fn with_the_election_restriction_a_stale_candidate_cannot_win() {
+    let h = stale_candidate(false);
+    assert_eq!(violations(&h), 0, "{:?}", first_violation(&h));
+    assert_eq!(
+        server(&h, S2).d.entry(2).map(|e| e.term.0),
+        Some(1),
+        "S2 keeps the committed entry"
+    );
+}
+
+#[test]
+fn without_the_election_restriction_a_stale_leader_loses_a_committed_entry() {
+    use protocols::raft::invariants::LEADER_COMPLETENESS;
+    let h = stale_candidate(true);
+    assert!(violated(&h, LEADER_COMPLETENESS), "S3 leads without x=1");
+    assert_ne!(
+        server(&h, S2).d.entry(2).map(|e| e.term.0),
+        Some(1),
+        "S3 overwrote it on S2"
+    );
+}

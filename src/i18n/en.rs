@@ -226,7 +226,7 @@ pub static EN: Catalog = Catalog {
         n_still_deciding: "{node} is still collecting votes for {txn} and cannot answer yet.",
         n_forgotten: "{node} has every ACK for {txn}: it writes END and forgets it.",
         n_log_flushed: "{node}: the COMMIT {txn} record finally reaches the disk.",
-        n_recovered: "{node} recovers from its write-ahead log.",
+        n_recovered: "{node} recovers term {term} and its log, up to index {len}, from disk.",
         n_recovered_in_doubt: "{node} recovers: it voted YES on {txns} and is still in doubt.",
         n_recovered_committing: "{node} recovers: COMMIT logged for {txns}, so it resends COMMIT.",
         n_client_learned_commit: "{node} learns that {txn} committed.",
