@@ -36,6 +36,44 @@ fn main() {
         history_figures(steps);
     }
     raft_figures();
+    paxos_figures();
+}
+
+/// Multi-Paxos, 2 proposers (distinguished-proposer cure), 3 acceptors, 1 learner, a client
+/// command every 20 steps, 100,000 steps.
+fn paxos_figures() {
+    const PAXOS_STEPS: u64 = 100_000;
+    use protocols::paxos::{Config, Paxos, Request};
+    use protocols::sim::{Input, NodeId};
+    let cfg = Config {
+        multi: true,
+        cure_leader: true,
+        ..Config::default()
+    };
+    let mut world = World::<Paxos>::new(cfg, NetConfig::default(), 1).expect("valid");
+    let start = Instant::now();
+    let (mut events, mut commands) = (0u64, 0u64);
+    while events < PAXOS_STEPS {
+        let input = (events % 20 == 0).then(|| {
+            commands += 1;
+            Input::Request {
+                node: NodeId((commands % 2) as u32),
+                request: Request::Submit {
+                    command: format!("k{}={commands}", commands % 16),
+                },
+            }
+        });
+        if world.step(input).is_none() {
+            break;
+        }
+        events += 1;
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let chosen = world.ghost().chosen().len();
+    println!(
+        "paxos world.step: {events} events ({commands} commands, {chosen} slots chosen) in {secs:.2} s = {:.0} events/s",
+        events as f64 / secs
+    );
 }
 
 /// Raft, 5 servers, a client write to the leader every 50 steps, 100,000 steps. (The

@@ -2,6 +2,7 @@
 //! wasm-bindgen-test in headless Chromium compute them and compare with the same
 //! expected values: that is how we know a run is identical on both platforms.
 
+use crate::paxos::{self, Paxos};
 use crate::raft::{self, Raft};
 use crate::sim::history::{History, RunSpec};
 use crate::sim::swarm::{run_with_faults, Swarm};
@@ -53,6 +54,14 @@ pub const REFERENCES: &[Reference] = &[
         bug: false,
         expected: 0x91a6_87a5_44ea_3fc6,
     },
+    Reference {
+        protocol: Paxos::NAME,
+        name: "paxos-seed-5",
+        seed: 5,
+        steps: 2_000,
+        bug: false,
+        expected: 0x8462_f2d5_8ca6_cbe2,
+    },
 ];
 
 /// Computes a reference run's trace hash.
@@ -71,6 +80,13 @@ pub fn compute(r: &Reference) -> u64 {
                 ..Default::default()
             };
             hash_of::<Raft>(cfg, r)
+        }
+        Paxos::NAME => {
+            let cfg = paxos::Config {
+                bug_forget_promises: r.bug,
+                ..Default::default()
+            };
+            hash_of::<Paxos>(cfg, r)
         }
         other => panic!("no reference runs for {other}"),
     }

@@ -2,7 +2,10 @@
 
 use protocols::raft::{Config, Entry, Node, Note, Raft, Request, Role};
 use protocols::sim::history::{History, RunSpec};
-use protocols::sim::swarm::{heal_and_settle, run_with_faults, FaultPlan, Swarm};
+mod common;
+
+use common::assert_caught;
+use protocols::sim::swarm::{heal_and_settle, run_with_faults, violating_seeds, FaultPlan, Swarm};
 use protocols::sim::{Input, NetConfig, NodeId, StepRecord};
 use std::collections::BTreeSet;
 
@@ -275,28 +278,6 @@ fn first_violation(h: &H) -> Option<String> {
         .map(|v| format!("{v:?}"))
 }
 
-/// Runs `seeds` seeds of `steps` steps with the faults `swarm` draws, and returns the seeds
-/// whose run broke an invariant.
-fn caught_by(cfg: Config, seeds: u64, steps: u64, swarm: fn(u64) -> Swarm) -> Vec<u64> {
-    (0..seeds)
-        .filter(|&seed| {
-            let mut h = history_with(cfg.clone(), seed);
-            run_with_faults(&mut h, &mut swarm(seed), steps);
-            violations(&h) > 0
-        })
-        .collect()
-}
-
-/// Prints how many seeds caught a bug (and the first, to replay) and requires one.
-fn assert_caught(bug: &str, caught: &[u64], seeds: u64) {
-    println!(
-        "{bug} caught by {} of {seeds} seeds; first: {:?}",
-        caught.len(),
-        caught.first()
-    );
-    assert!(!caught.is_empty(), "no seed caught the {bug}");
-}
-
 /// Bug switch 1 (votes without the election restriction, §5.4.1): the sweep breaks an
 /// invariant (a leader missing a committed entry, logs diverging, or servers applying
 /// different entries at one index).
@@ -306,7 +287,7 @@ fn sweep_catches_votes_granted_without_the_election_restriction() {
         bug_no_election_restriction: true,
         ..Config::default()
     };
-    let caught = caught_by(cfg, 1_000, 1_500, Swarm::new);
+    let caught = violating_seeds::<Raft>(&cfg, 1_000, 1_500, Swarm::new);
     assert_caught("election-restriction bug", &caught, 1_000);
 }
 
@@ -745,7 +726,7 @@ fn sweep_catches_commits_of_old_terms() {
         max_entries_per_message: 1,
         ..Config::default()
     };
-    let caught = caught_by(cfg, 1_000, 3_000, storm_swarm);
+    let caught = violating_seeds::<Raft>(&cfg, 1_000, 3_000, storm_swarm);
     assert_caught("old-term commit bug", &caught, 1_000);
 }
 
@@ -757,15 +738,15 @@ fn sweep_catches_forgotten_votes() {
         bug_forget_voted_for: true,
         ..Config::default()
     };
-    let caught = caught_by(cfg, 1_000, 3_000, storm_swarm);
+    let caught = violating_seeds::<Raft>(&cfg, 1_000, 3_000, storm_swarm);
     assert_caught("forgotten-vote bug", &caught, 1_000);
 }
 
 /// The storm plan with every bug switch off breaks nothing either.
 #[test]
 fn storm_sweep_finds_no_violation() {
-    let caught = caught_by(
-        Config {
+    let caught = violating_seeds::<Raft>(
+        &Config {
             max_entries_per_message: 1,
             ..Config::default()
         },

@@ -8,6 +8,7 @@
 //! ```
 //! Errors name the problem and exit with code 2.
 
+use protocols::paxos::{self, Paxos};
 use protocols::raft::{self, Raft};
 use protocols::scenario::{self, Scenario, ScenarioError};
 use protocols::sim::history::{History, RunSpec};
@@ -84,6 +85,7 @@ fn run_file(text: &str) -> Result<(), ScenarioError> {
     match scenario::protocol_of(text)?.as_str() {
         TwoPhaseCommit::NAME => run_typed::<TwoPhaseCommit>(text),
         Raft::NAME => run_typed::<Raft>(text),
+        Paxos::NAME => run_typed::<Paxos>(text),
         other => Err(not_built(other)),
     }
 }
@@ -101,13 +103,15 @@ fn example(name: &str) -> Result<String, String> {
     let text = match name {
         TwoPhaseCommit::NAME => include_str!("../../examples/two-phase-commit.json"),
         Raft::NAME => include_str!("../../examples/raft.json"),
+        Paxos::NAME => include_str!("../../examples/paxos.json"),
         other => return Err(not_built(other).to_string()),
     };
     Ok(text.trim_end().to_string())
 }
 
 /// A seeded random-fault run as a scenario; `--bug` turns on the protocol's first bug switch
-/// (2PC: decision before log; Raft: votes without the election restriction).
+/// (2PC: decision before log; Raft: votes without the election restriction; Paxos:
+/// acceptors forget their promises on restart).
 fn swarm(name: &str, seed: u64, steps: u64, bug: bool) -> Result<String, String> {
     Ok(match name {
         TwoPhaseCommit::NAME => {
@@ -123,6 +127,13 @@ fn swarm(name: &str, seed: u64, steps: u64, bug: bool) -> Result<String, String>
                 ..Default::default()
             };
             swarm_scenario::<Raft>(cfg, seed, steps).to_json()
+        }
+        Paxos::NAME => {
+            let cfg = paxos::Config {
+                bug_forget_promises: bug,
+                ..Default::default()
+            };
+            swarm_scenario::<Paxos>(cfg, seed, steps).to_json()
         }
         other => return Err(not_built(other).to_string()),
     })

@@ -2,9 +2,9 @@
 //! FoundationDB's simulator): the seed draws each fault's frequency, then the
 //! faults themselves. Faults are ordinary inputs, so a failing run replays exactly.
 
-use super::history::History;
+use super::history::{History, RunSpec};
 use super::rng::Rng;
-use super::{Input, NodeId, Protocol, World};
+use super::{Input, NetConfig, NodeId, Protocol, World};
 
 /// How often each fault happens, in per-mille per step.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -146,4 +146,27 @@ pub fn heal_and_settle<P: Protocol>(history: &mut History<P>, steps: u64) {
     }
     let end = history.len() + steps;
     while history.len() < end && history.step_forward() {}
+}
+
+/// The seeds among `0..seeds` whose `steps`-step run, with the faults `swarm(seed)` draws on
+/// the default network, breaks an invariant: how the sweeps show a bug switch is caught.
+pub fn violating_seeds<P: Protocol>(
+    cfg: &P::Config,
+    seeds: u64,
+    steps: u64,
+    swarm: impl Fn(u64) -> Swarm,
+) -> Vec<u64> {
+    (0..seeds)
+        .filter(|&seed| {
+            let spec = RunSpec {
+                cfg: cfg.clone(),
+                net: NetConfig::default(),
+                seed,
+                inputs: Vec::new(),
+            };
+            let mut h = History::<P>::new(spec).expect("a valid configuration");
+            run_with_faults(&mut h, &mut swarm(seed), steps);
+            h.records().iter().any(|r| !r.violations.is_empty())
+        })
+        .collect()
 }

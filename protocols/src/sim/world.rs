@@ -313,6 +313,11 @@ impl<P: Protocol> World<P> {
         Ok(world)
     }
 
+    /// What the invariant checkers remember (for views of facts no node knows, such as the
+    /// moment a Paxos value became chosen).
+    pub fn ghost(&self) -> &P::Ghost {
+        &self.ghost
+    }
     pub fn nodes(&self) -> &[Slot<P>] {
         &self.nodes
     }

@@ -1,4 +1,4 @@
-//! Helpers shared by the scenario tests.
+//! Helpers shared by the scenario and sweep tests (mostly two-phase commit).
 #![allow(dead_code)]
 
 use protocols::sim::history::{History, RunSpec};
@@ -31,4 +31,14 @@ pub fn participant_state(h: &H, p: u32, txn: Txn) -> Option<PartState> {
 
 pub fn violations(h: &H) -> usize {
     h.records().iter().map(|r| r.violations.len()).sum()
+}
+
+/// Prints how many seeds caught a bug (and the first, to replay with `sim`) and requires one.
+pub fn assert_caught(bug: &str, caught: &[u64], seeds: u64) {
+    println!(
+        "{bug} caught by {} of {seeds} seeds; first: {:?}",
+        caught.len(),
+        caught.first()
+    );
+    assert!(!caught.is_empty(), "no seed caught the {bug}");
 }
