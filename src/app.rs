@@ -133,6 +133,7 @@ fn intro(lab: LabId, cat: &Catalog) -> &'static str {
     match lab {
         LabId::TwoPhaseCommit => cat.tpc.intro,
         LabId::Raft => cat.raft.intro,
+        LabId::Paxos => cat.paxos.intro,
     }
 }
 

@@ -15,8 +15,9 @@ pub fn LogGridPanel() -> impl IntoView {
     let grid = Memo::new(move |_| ctl.read(|s| s.log_grid(cat())));
     move || {
         grid.get().map(|g| {
+            let any = g.rows.iter().any(|r| !r.cells.is_empty());
             let header = (g.first_index..=g.last_index.max(g.first_index))
-                .filter(|_| g.last_index > 0)
+                .filter(|_| any)
                 .map(|i| view! { <th scope="col">{i}</th> })
                 .collect_view();
             let rows = g
@@ -31,6 +32,13 @@ pub fn LogGridPanel() -> impl IntoView {
                                 let title = if edge { cat().panels.grid_snapshot_edge } else { cat().panels.grid_snapshot };
                                 view! { <td class="compacted" class:snap-edge=edge title=title aria-label=title></td> }.into_any()
                             }
+                            GridCell::Text { text, tone, done, title } => view! {
+                                <td class=format!("term-{}", tone % 6) class:committed=done title=title.clone() aria-label=title>
+                                    {text}
+                                </td>
+                            }
+                            .into_any(),
+                            GridCell::Empty => view! { <td class="empty"></td> }.into_any(),
                             GridCell::Entry { term, committed, config } => {
                                 let mut title = fill(
                                     if committed { cat().panels.grid_committed } else { cat().panels.grid_uncommitted },
@@ -53,12 +61,12 @@ pub fn LogGridPanel() -> impl IntoView {
                 })
                 .collect_view();
             view! {
-                <section class="panel log-grid" aria-label=cat().panels.log_grid>
-                    <h2>{cat().panels.log_grid}</h2>
-                    <p class="muted small">{cat().panels.log_grid_hint}</p>
+                <section class="panel log-grid" aria-label=g.title>
+                    <h2>{g.title}</h2>
+                    <p class="muted small">{g.hint}</p>
                     <div class="grid-scroll">
                         <table>
-                            <thead><tr><th scope="col">{cat().panels.grid_index}</th>{header}</tr></thead>
+                            <thead><tr><th scope="col">{g.column}</th>{header}</tr></thead>
                             <tbody>{rows}</tbody>
                         </table>
                     </div>

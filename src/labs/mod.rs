@@ -6,6 +6,7 @@
 //! interface the controller and components use, so components never see an engine type.
 
 pub mod errors;
+pub mod paxos;
 pub mod raft;
 pub mod sim;
 pub mod two_phase_commit;
@@ -13,6 +14,7 @@ pub mod two_phase_commit;
 use crate::i18n::Catalog;
 use crate::view_model::layout::Point;
 
+use protocols::paxos::Paxos;
 use protocols::raft::Raft;
 use protocols::two_phase_commit::TwoPhaseCommit;
 pub use sim::{LabProtocol, Sim};
@@ -22,15 +24,17 @@ pub use sim::{LabProtocol, Sim};
 pub enum LabId {
     TwoPhaseCommit,
     Raft,
+    Paxos,
 }
 
 impl LabId {
-    pub const ALL: [LabId; 2] = [LabId::TwoPhaseCommit, LabId::Raft];
+    pub const ALL: [LabId; 3] = [LabId::TwoPhaseCommit, LabId::Raft, LabId::Paxos];
 
     pub fn slug(self) -> &'static str {
         match self {
             LabId::TwoPhaseCommit => "two-phase-commit",
             LabId::Raft => "raft",
+            LabId::Paxos => "paxos",
         }
     }
     pub fn from_slug(s: &str) -> Option<LabId> {
@@ -40,6 +44,7 @@ impl LabId {
         match self {
             LabId::TwoPhaseCommit => cat.lab_two_phase_commit,
             LabId::Raft => cat.lab_raft,
+            LabId::Paxos => cat.lab_paxos,
         }
     }
     /// A fresh run of this lab with its defaults and `seed`.
@@ -47,6 +52,7 @@ impl LabId {
         match self {
             LabId::TwoPhaseCommit => Box::new(Sim::<TwoPhaseCommit>::fresh(seed)),
             LabId::Raft => Box::new(Sim::<Raft>::fresh(seed)),
+            LabId::Paxos => Box::new(Sim::<Paxos>::fresh(seed)),
         }
     }
     /// A run of this lab loaded from scenario JSON.
@@ -54,6 +60,7 @@ impl LabId {
         Ok(match self {
             LabId::TwoPhaseCommit => Box::new(Sim::<TwoPhaseCommit>::load(json, cat)?),
             LabId::Raft => Box::new(Sim::<Raft>::load(json, cat)?),
+            LabId::Paxos => Box::new(Sim::<Paxos>::load(json, cat)?),
         })
     }
 }
@@ -100,9 +107,15 @@ pub struct LogEntry {
 /// How many log entries a node shows on the canvas (the inspector shows them all).
 pub const LOG_ON_CANVAS: usize = 3;
 
-/// A replicated log drawn as a grid: one row per server, one column per index.
+/// A replicated log drawn as a grid: one row per server, one column per index (Raft's
+/// log, Multi-Paxos's slots).
 #[derive(Clone, Debug, PartialEq)]
 pub struct LogGrid {
+    /// The panel's heading and its one-line key.
+    pub title: &'static str,
+    pub hint: &'static str,
+    /// What the column headers count ("index", "slot").
+    pub column: &'static str,
     /// The first index shown (long logs show their newest columns).
     pub first_index: u64,
     pub last_index: u64,
@@ -119,7 +132,7 @@ pub struct LogGridRow {
     pub cells: Vec<GridCell>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GridCell {
     /// Compacted into the server's snapshot; `edge` marks the snapshot's last index.
     Snapshot { edge: bool },
@@ -130,6 +143,16 @@ pub enum GridCell {
         committed: bool,
         config: bool,
     },
+    /// A labelled cell (a Paxos slot's value and ballot); `tone` picks its colour, `done`
+    /// marks it as settled (chosen), and `title` says it in words.
+    Text {
+        text: String,
+        tone: u64,
+        done: bool,
+        title: String,
+    },
+    /// Nothing at this index.
+    Empty,
 }
 
 /// How many log columns the grid shows at most.

@@ -643,7 +643,12 @@ impl LabProtocol for Raft {
             .collect()
     }
 
-    fn log_grid(_cfg: &Config, nodes: &[Slot<Self>], cat: &Catalog) -> Option<LogGrid> {
+    fn log_grid(
+        _cfg: &Config,
+        nodes: &[Slot<Self>],
+        _ghost: &protocols::raft::invariants::Ghost,
+        cat: &Catalog,
+    ) -> Option<LogGrid> {
         // A crashed server shows its disk; its commit index is volatile, so nothing is marked.
         let logs: Vec<(&protocols::raft::Disk, u64, bool, bool)> = nodes
             .iter()
@@ -684,6 +689,9 @@ impl LabProtocol for Raft {
             })
             .collect();
         Some(LogGrid {
+            title: cat.panels.log_grid,
+            hint: cat.panels.log_grid_hint,
+            column: cat.panels.grid_index,
             first_index,
             last_index,
             rows,

@@ -51,9 +51,25 @@ pub trait LabProtocol: Protocol {
         action: &str,
         salt: u64,
     ) -> Option<(usize, Self::Request)>;
-    /// The replicated log as a grid, for protocols that keep one.
-    fn log_grid(_cfg: &Self::Config, _nodes: &[Slot<Self>], _cat: &Catalog) -> Option<LogGrid> {
+    /// The replicated log as a grid, for protocols that keep one. `ghost` is what the
+    /// invariant checkers know (facts no node knows yet, such as a value being chosen).
+    fn log_grid(
+        _cfg: &Self::Config,
+        _nodes: &[Slot<Self>],
+        _ghost: &Self::Ghost,
+        _cat: &Catalog,
+    ) -> Option<LogGrid> {
         None
+    }
+    /// Sentences about step `step` that no node's note says, from the checkers' knowledge
+    /// (e.g. "A is now chosen"); only known for steps up to the cursor.
+    fn observations(
+        _cfg: &Self::Config,
+        _ghost: &Self::Ghost,
+        _step: u64,
+        _cat: &Catalog,
+    ) -> Vec<String> {
+        Vec::new()
     }
     /// Which links the canvas draws, as node pairs.
     fn links(cfg: &Self::Config) -> Vec<(usize, usize)>;
@@ -182,6 +198,13 @@ impl<P: LabProtocol> Sim<P> {
         for (node, note) in &r.notes {
             text.push(' ');
             text.push_str(&P::note_text(self.cfg(), node.index(), note, cat));
+        }
+        if r.step < self.history.cursor() {
+            let ghost = self.history.world().ghost();
+            for o in P::observations(self.cfg(), ghost, r.step, cat) {
+                text.push(' ');
+                text.push_str(&o);
+            }
         }
         let mut kind = kind;
         for v in &r.violations {
@@ -522,7 +545,8 @@ impl<P: LabProtocol> LabSim for Sim<P> {
     }
 
     fn log_grid(&self, cat: &Catalog) -> Option<LogGrid> {
-        P::log_grid(self.cfg(), self.history.world().nodes(), cat)
+        let world = self.history.world();
+        P::log_grid(self.cfg(), world.nodes(), world.ghost(), cat)
     }
 
     fn settings(&self, cat: &Catalog) -> Vec<Setting> {

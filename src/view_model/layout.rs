@@ -48,6 +48,25 @@ pub fn two_phase_commit(participants: usize) -> Vec<Point> {
     points
 }
 
+/// Paxos with one node per role: proposers along the top left, learners along the top
+/// right, acceptors on an arc below. Index order: proposers, acceptors, learners.
+pub fn roles(proposers: usize, acceptors: usize, learners: usize) -> Vec<Point> {
+    let top = 110.0;
+    let mut points: Vec<Point> = (0..proposers)
+        .map(|i| Point {
+            x: 110.0 + i as f64 * 190.0,
+            y: top,
+        })
+        .collect();
+    let half = ((acceptors as f64 - 1.0) * 120.0).clamp(150.0, WIDTH / 2.0 - 80.0);
+    points.extend(arc(acceptors, WIDTH / 2.0, 430.0, half, 30.0));
+    points.extend((0..learners).map(|i| Point {
+        x: WIDTH - 120.0 - i as f64 * 150.0,
+        y: top,
+    }));
+    points
+}
+
 /// Servers on a ring (Raft, Paxos): evenly spaced, the first at the top, clockwise.
 pub fn ring(n: usize) -> Vec<Point> {
     let (cx, cy, r) = (WIDTH / 2.0, 290.0, 195.0);

@@ -1,0 +1,988 @@
+//! The Paxos lab: proposers, acceptors and learners, their ballots, promises and accepted
+//! values, the moment a value becomes chosen, and Multi-Paxos's slots.
+
+use super::sim::LabProtocol;
+use super::{Action, GridCell, LabId, LogEntry, LogGrid, LogGridRow, Row, Setting, SettingKind};
+use crate::i18n::{fill, Catalog};
+use crate::view_model::layout::{self, Point};
+use protocols::paxos::invariants::Ghost;
+use protocols::paxos::msg::{AcceptedIn, Cause};
+use protocols::paxos::{Ballot, Config, Msg, Node, Note, Paxos, Phase, Request, Timer, Value};
+use protocols::sim::{NodeId, Slot};
+
+fn ballot(b: &Ballot, cat: &Catalog) -> String {
+    if *b == Ballot::ZERO {
+        cat.paxos.none.to_string()
+    } else {
+        b.to_string()
+    }
+}
+
+fn value(v: &Value, cat: &Catalog) -> String {
+    match v {
+        Value::Noop => cat.paxos.noop.to_string(),
+        Value::V(s) => s.clone(),
+    }
+}
+
+/// "A@1.2": a value and the ballot it was accepted in.
+fn at(v: &Value, b: &Ballot, cat: &Catalog) -> String {
+    fill(
+        cat.paxos.value_at,
+        &[("value", &value(v, cat)), ("ballot", &b.to_string())],
+    )
+}
+
+fn slot_list(items: impl Iterator<Item = (u64, String)>, cat: &Catalog) -> String {
+    let parts: Vec<String> = items
+        .map(|(s, t)| {
+            fill(
+                cat.paxos.slot_item,
+                &[("slot", &s.to_string()), ("what", &t)],
+            )
+        })
+        .collect();
+    if parts.is_empty() {
+        cat.paxos.nothing.to_string()
+    } else {
+        parts.join(" · ")
+    }
+}
+
+fn name(cfg: &Config, id: usize, cat: &Catalog) -> String {
+    let p = &cat.paxos;
+    let n = |k: u32| (k + 1).to_string();
+    if cfg.colocated {
+        return fill(p.node, &[("n", &(id + 1).to_string())]);
+    }
+    let r = cfg.roles(NodeId(id as u32));
+    match (r.proposer, r.acceptor, r.learner) {
+        (Some(k), _, _) => fill(p.proposer, &[("n", &n(k))]),
+        (_, Some(k), _) => fill(p.acceptor, &[("n", &n(k))]),
+        (_, _, Some(k)) => fill(p.learner, &[("n", &n(k))]),
+        _ => fill(p.node, &[("n", &(id + 1).to_string())]),
+    }
+}
+
+/// The roles a node plays, in words ("proposer, acceptor, learner").
+fn roles_text(cfg: &Config, id: usize, cat: &Catalog) -> String {
+    let r = cfg.roles(NodeId(id as u32));
+    let p = &cat.paxos;
+    let roles: Vec<&str> = [
+        (r.proposer.is_some(), p.role_proposer),
+        (r.acceptor.is_some(), p.role_acceptor),
+        (r.learner.is_some(), p.role_learner),
+    ]
+    .into_iter()
+    .filter_map(|(has, n)| has.then_some(n))
+    .collect();
+    roles.join(", ")
+}
+
+fn phase_text(phase: &Phase, cat: &Catalog) -> &'static str {
+    match phase {
+        Phase::Idle => cat.paxos.ph_idle,
+        Phase::Preparing => cat.paxos.ph_preparing,
+        Phase::Leading => cat.paxos.ph_leading,
+    }
+}
+
+/// One short status per role, joined, plus a tone: a proposer's ballot and phase, an
+/// acceptor's promise and acceptances, a learner's values.
+fn status(cfg: &Config, node: &Node, cat: &Catalog) -> (String, &'static str, Vec<String>) {
+    let p = &cat.paxos;
+    let mut parts = Vec::new();
+    let mut tone = "tone-idle";
+    let mut badges = Vec::new();
+    if let Some(pr) = &node.proposer {
+        let text = match pr.phase {
+            Phase::Idle if pr.chosen.is_empty() => p.st_proposer_idle.to_string(),
+            Phase::Idle => fill(p.st_proposer_knows, &[("n", &pr.chosen.len().to_string())]),
+            Phase::Preparing => fill(
+                p.st_proposer_preparing,
+                &[
+                    ("ballot", &ballot(&pr.ballot, cat)),
+                    ("promises", &pr.promises.len().to_string()),
+                    ("majority", &cfg.majority().to_string()),
+                ],
+            ),
+            Phase::Leading => fill(
+                p.st_proposer_leading,
+                &[("ballot", &ballot(&pr.ballot, cat))],
+            ),
+        };
+        tone = match pr.phase {
+            Phase::Idle => "tone-working",
+            Phase::Preparing => "tone-blocked",
+            Phase::Leading => "tone-commit",
+        };
+        if cfg.cure_leader && pr.distinguished == pr.index {
+            badges.push("★".to_string());
+        }
+        parts.push(text);
+    }
+    if node.roles.acceptor.is_some() {
+        let d = &node.d;
+        let text = match d.accepted.iter().next_back() {
+            None => fill(p.st_acceptor, &[("promised", &ballot(&d.promised, cat))]),
+            Some((slot, (b, v))) if !cfg.multi || d.accepted.len() == 1 => fill(
+                p.st_acceptor_accepted,
+                &[
+                    ("promised", &ballot(&d.promised, cat)),
+                    ("slot", &slot.to_string()),
+                    ("accepted", &at(v, b, cat)),
+                ],
+            ),
+            Some(_) => fill(
+                p.st_acceptor_many,
+                &[
+                    ("promised", &ballot(&d.promised, cat)),
+                    ("n", &d.accepted.len().to_string()),
+                ],
+            ),
+        };
+        if node.proposer.is_none() {
+            tone = if d.accepted.is_empty() {
+                "tone-idle"
+            } else {
+                "tone-working"
+            };
+        }
+        parts.push(text);
+    }
+    if node.learner.is_some() {
+        let learned = &node.d.learned;
+        let text = match learned.iter().next_back() {
+            None => p.st_learner_none.to_string(),
+            Some((_, v)) if !cfg.multi => fill(p.st_learner, &[("value", &value(v, cat))]),
+            Some(_) => fill(p.st_learner_many, &[("n", &learned.len().to_string())]),
+        };
+        if node.proposer.is_none() && node.roles.acceptor.is_none() {
+            tone = if learned.is_empty() {
+                "tone-idle"
+            } else {
+                "tone-commit"
+            };
+        }
+        parts.push(text);
+    }
+    (parts.join("; "), tone, badges)
+}
+
+fn accepted_list(list: &[AcceptedIn], cat: &Catalog) -> String {
+    slot_list(
+        list.iter().map(|a| (a.slot, at(&a.value, &a.ballot, cat))),
+        cat,
+    )
+}
+
+impl LabProtocol for Paxos {
+    const LAB: LabId = LabId::Paxos;
+
+    fn layout(cfg: &Config) -> Vec<Point> {
+        if cfg.colocated {
+            layout::ring(cfg.node_count())
+        } else {
+            layout::roles(
+                cfg.proposers as usize,
+                cfg.acceptors as usize,
+                cfg.learners as usize,
+            )
+        }
+    }
+
+    fn links(cfg: &Config) -> Vec<(usize, usize)> {
+        let n = cfg.node_count();
+        if cfg.colocated {
+            return (0..n)
+                .flat_map(|a| (a + 1..n).map(move |b| (a, b)))
+                .collect();
+        }
+        let idx = |v: Vec<NodeId>| v.into_iter().map(|n| n.index()).collect::<Vec<_>>();
+        let (acceptors, learners) = (idx(cfg.acceptor_nodes()), idx(cfg.learner_nodes()));
+        let proposers: Vec<usize> = (0..cfg.proposers as usize).collect();
+        let mut links = Vec::new();
+        for &a in &acceptors {
+            links.extend(proposers.iter().map(|&p| (p, a)));
+            links.extend(learners.iter().map(|&l| (a, l)));
+        }
+        if cfg.cure_leader || cfg.multi {
+            for (i, &p) in proposers.iter().enumerate() {
+                links.extend(proposers[i + 1..].iter().map(|&q| (p, q)));
+            }
+        }
+        links
+    }
+
+    fn node_name(cfg: &Config, id: usize, cat: &Catalog) -> String {
+        let base = name(cfg, id, cat);
+        if cfg.colocated {
+            fill(
+                cat.paxos.node_with_roles,
+                &[("node", &base), ("roles", &roles_text(cfg, id, cat))],
+            )
+        } else {
+            base
+        }
+    }
+
+    fn node_status(
+        cfg: &Config,
+        _id: usize,
+        node: &Node,
+        _slot: &Slot<Self>,
+        cat: &Catalog,
+    ) -> (String, &'static str, Vec<String>) {
+        status(cfg, node, cat)
+    }
+
+    fn msg_label(msg: &Msg, cat: &Catalog) -> String {
+        let p = &cat.paxos;
+        match msg {
+            Msg::Prepare { ballot: b, .. } => fill(p.m_prepare, &[("ballot", &b.to_string())]),
+            Msg::Promise {
+                ballot: b,
+                accepted,
+            } => match accepted.iter().max_by_key(|a| a.ballot) {
+                None => fill(p.m_promise, &[("ballot", &b.to_string())]),
+                Some(a) => fill(
+                    p.m_promise_with,
+                    &[
+                        ("ballot", &b.to_string()),
+                        ("accepted", &at(&a.value, &a.ballot, cat)),
+                    ],
+                ),
+            },
+            Msg::Nack {
+                ballot: b,
+                promised,
+            } => fill(
+                p.m_nack,
+                &[
+                    ("ballot", &b.to_string()),
+                    ("promised", &promised.to_string()),
+                ],
+            ),
+            Msg::Accept {
+                ballot: b,
+                slot,
+                value: v,
+            } => fill(
+                p.m_accept,
+                &[
+                    ("ballot", &b.to_string()),
+                    ("slot", &slot.to_string()),
+                    ("value", &value(v, cat)),
+                ],
+            ),
+            Msg::Accepted {
+                ballot: b,
+                slot,
+                value: v,
+            } => fill(
+                p.m_accepted,
+                &[
+                    ("ballot", &b.to_string()),
+                    ("slot", &slot.to_string()),
+                    ("value", &value(v, cat)),
+                ],
+            ),
+            Msg::Heartbeat => p.m_heartbeat.to_string(),
+            Msg::Forward { value: v } => fill(p.m_forward, &[("value", &value(v, cat))]),
+        }
+    }
+
+    fn msg_tone(msg: &Msg) -> &'static str {
+        match msg {
+            Msg::Prepare { .. } => "tone-blocked",
+            Msg::Promise { .. } | Msg::Accepted { .. } => "tone-commit",
+            Msg::Nack { .. } => "tone-abort",
+            Msg::Accept { .. } | Msg::Forward { .. } | Msg::Heartbeat => "tone-working",
+        }
+    }
+
+    fn msg_fields(msg: &Msg, cat: &Catalog) -> Vec<Row> {
+        let p = &cat.paxos;
+        let b = |x: &Ballot| x.to_string();
+        match msg {
+            Msg::Prepare { ballot, from_slot } => vec![
+                Row::new(p.f_ballot, b(ballot)),
+                Row::new(p.f_from_slot, from_slot.to_string()),
+            ],
+            Msg::Promise { ballot, accepted } => vec![
+                Row::new(p.f_ballot, b(ballot)),
+                Row::new(p.f_accepted, accepted_list(accepted, cat)),
+            ],
+            Msg::Nack { ballot, promised } => vec![
+                Row::new(p.f_ballot, b(ballot)),
+                Row::new(p.f_promised, b(promised)),
+            ],
+            Msg::Accept {
+                ballot,
+                slot,
+                value: v,
+            }
+            | Msg::Accepted {
+                ballot,
+                slot,
+                value: v,
+            } => vec![
+                Row::new(p.f_ballot, b(ballot)),
+                Row::new(p.f_slot, slot.to_string()),
+                Row::new(p.f_value, value(v, cat)),
+            ],
+            Msg::Heartbeat => vec![],
+            Msg::Forward { value: v } => vec![Row::new(p.f_value, value(v, cat))],
+        }
+    }
+
+    fn timer_label(timer: &Timer, cat: &Catalog) -> String {
+        let p = &cat.paxos;
+        match timer {
+            Timer::Start => p.t_start,
+            Timer::Retry => p.t_retry,
+            Timer::Backoff => p.t_backoff,
+            Timer::Heartbeat => p.t_heartbeat,
+            Timer::Check => p.t_check,
+        }
+        .to_string()
+    }
+
+    fn request_text(req: &Request, cat: &Catalog) -> String {
+        match req {
+            Request::Submit { command } => fill(cat.paxos.r_submit, &[("command", command)]),
+            Request::ProposeNow => cat.paxos.r_propose_now.to_string(),
+        }
+    }
+
+    fn note_text(cfg: &Config, node: usize, note: &Note, cat: &Catalog) -> String {
+        let p = &cat.paxos;
+        let me = name(cfg, node, cat);
+        let n = |id: &NodeId| name(cfg, id.index(), cat);
+        let bt = |x: &Ballot| ballot(x, cat);
+        let s = |v: &u64| v.to_string();
+        match note {
+            Note::Preparing {
+                ballot: b,
+                from_slot,
+            } => {
+                let tpl = if cfg.multi {
+                    p.n_preparing_from
+                } else {
+                    p.n_preparing
+                };
+                fill(
+                    tpl,
+                    &[("node", &me), ("ballot", &bt(b)), ("slot", &s(from_slot))],
+                )
+            }
+            Note::PromisedByMajority { ballot: b } => {
+                fill(p.n_promised_majority, &[("node", &me), ("ballot", &bt(b))])
+            }
+            Note::Proposing {
+                ballot: b,
+                slot,
+                value: v,
+                adopted,
+            } => {
+                let (tpl, from) = match adopted {
+                    Some(a) => (p.n_proposing_adopted, bt(a)),
+                    None if *v == Value::Noop => (p.n_proposing_noop, String::new()),
+                    None => (p.n_proposing_own, String::new()),
+                };
+                fill(
+                    tpl,
+                    &[
+                        ("node", &me),
+                        ("ballot", &bt(b)),
+                        ("slot", &s(slot)),
+                        ("value", &value(v, cat)),
+                        ("from", &from),
+                    ],
+                )
+            }
+            Note::Preempted {
+                ballot: b,
+                promised,
+            } => fill(
+                p.n_preempted,
+                &[
+                    ("node", &me),
+                    ("ballot", &bt(b)),
+                    ("promised", &bt(promised)),
+                ],
+            ),
+            Note::BackingOff { ticks_max } => {
+                fill(p.n_backing_off, &[("node", &me), ("max", &s(ticks_max))])
+            }
+            Note::KnowsChosen { slot, value: v } => fill(
+                p.n_knows_chosen,
+                &[("node", &me), ("slot", &s(slot)), ("value", &value(v, cat))],
+            ),
+            Note::NotProposing { cause } => match cause {
+                Cause::NotDistinguished => fill(p.n_not_distinguished, &[("node", &me)]),
+                Cause::NothingToDo => fill(p.n_nothing_to_do, &[("node", &me)]),
+            },
+            Note::Queued { value: v } => {
+                fill(p.n_queued, &[("node", &me), ("value", &value(v, cat))])
+            }
+            Note::Forwarded { value: v, to } => fill(
+                p.n_forwarded,
+                &[("node", &me), ("value", &value(v, cat)), ("to", &n(to))],
+            ),
+            Note::Distinguished { proposer } => fill(
+                p.n_distinguished,
+                &[("node", &me), ("leader", &n(proposer))],
+            ),
+            Note::Resending { ballot: b, slots } => fill(
+                p.n_resending,
+                &[("node", &me), ("ballot", &bt(b)), ("n", &s(slots))],
+            ),
+            Note::Promised {
+                ballot: b,
+                previous,
+            } => fill(
+                p.n_promised,
+                &[
+                    ("node", &me),
+                    ("ballot", &bt(b)),
+                    ("previous", &bt(previous)),
+                ],
+            ),
+            Note::RefusedPrepare {
+                ballot: b,
+                promised,
+            } => fill(
+                p.n_refused_prepare,
+                &[
+                    ("node", &me),
+                    ("ballot", &bt(b)),
+                    ("promised", &bt(promised)),
+                ],
+            ),
+            Note::AcceptedValue {
+                ballot: b,
+                slot,
+                value: v,
+            } => fill(
+                p.n_accepted,
+                &[
+                    ("node", &me),
+                    ("ballot", &bt(b)),
+                    ("slot", &s(slot)),
+                    ("value", &value(v, cat)),
+                ],
+            ),
+            Note::RefusedAccept {
+                ballot: b,
+                promised,
+            } => fill(
+                p.n_refused_accept,
+                &[
+                    ("node", &me),
+                    ("ballot", &bt(b)),
+                    ("promised", &bt(promised)),
+                ],
+            ),
+            Note::Recovered { promised, accepted } => fill(
+                p.n_recovered,
+                &[
+                    ("node", &me),
+                    ("promised", &bt(promised)),
+                    ("n", &s(accepted)),
+                ],
+            ),
+            Note::Learned {
+                slot,
+                value: v,
+                ballot: b,
+            } => fill(
+                p.n_learned,
+                &[
+                    ("node", &me),
+                    ("slot", &s(slot)),
+                    ("value", &value(v, cat)),
+                    ("ballot", &bt(b)),
+                ],
+            ),
+            Note::TwoValuesChosen {
+                slot,
+                first,
+                second,
+            } => fill(
+                p.n_two_chosen,
+                &[
+                    ("slot", &s(slot)),
+                    ("first", &value(first, cat)),
+                    ("second", &value(second, cat)),
+                ],
+            ),
+            Note::ChosenChanged {
+                node: who,
+                slot,
+                was,
+                now,
+            } => fill(
+                p.n_chosen_changed,
+                &[
+                    ("node", &n(who)),
+                    ("slot", &s(slot)),
+                    ("was", &value(was, cat)),
+                    ("now", &value(now, cat)),
+                ],
+            ),
+            Note::AcceptedBelowPromise {
+                acceptor,
+                ballot: b,
+                promised,
+            } => fill(
+                p.n_below_promise,
+                &[
+                    ("node", &n(acceptor)),
+                    ("ballot", &bt(b)),
+                    ("promised", &bt(promised)),
+                ],
+            ),
+            Note::LearnedUnchosen {
+                learner,
+                slot,
+                value: v,
+            } => fill(
+                p.n_learned_unchosen,
+                &[
+                    ("node", &n(learner)),
+                    ("slot", &s(slot)),
+                    ("value", &value(v, cat)),
+                ],
+            ),
+        }
+    }
+
+    fn invariant_text(index: usize, cat: &Catalog) -> (&'static str, &'static str) {
+        let p = &cat.paxos;
+        match index {
+            0 => (p.inv_one_chosen, p.inv_one_chosen_help),
+            1 => (p.inv_never_changes, p.inv_never_changes_help),
+            2 => (p.inv_promise, p.inv_promise_help),
+            _ => (p.inv_learn, p.inv_learn_help),
+        }
+    }
+
+    fn durable_rows(cfg: &Config, id: usize, slot: &Slot<Self>, cat: &Catalog) -> Vec<Row> {
+        let p = &cat.paxos;
+        let d = &slot.disk;
+        let r = cfg.roles(NodeId(id as u32));
+        let mut rows = vec![Row::new(p.roles, roles_text(cfg, id, cat))];
+        if r.proposer.is_some() {
+            rows.push(Row::new(p.last_round, d.round.to_string()));
+        }
+        if r.acceptor.is_some() {
+            rows.push(Row::new(p.promised, ballot(&d.promised, cat)));
+            rows.push(Row::new(
+                p.accepted,
+                slot_list(
+                    d.accepted.iter().map(|(s, (b, v))| (*s, at(v, b, cat))),
+                    cat,
+                ),
+            ));
+        }
+        if r.learner.is_some() {
+            rows.push(Row::new(
+                p.learned,
+                slot_list(d.learned.iter().map(|(s, v)| (*s, value(v, cat))), cat),
+            ));
+        }
+        rows
+    }
+
+    fn volatile_rows(cfg: &Config, _id: usize, node: &Node, cat: &Catalog) -> Vec<Row> {
+        let p = &cat.paxos;
+        let mut rows = Vec::new();
+        if let Some(pr) = &node.proposer {
+            rows.push(Row::new(p.ballot, ballot(&pr.ballot, cat)));
+            rows.push(Row::new(p.phase, phase_text(&pr.phase, cat)));
+            if let Some(own) = &pr.own {
+                rows.push(Row::new(p.own_value, value(own, cat)));
+            }
+            let promises: Vec<String> = pr
+                .promises
+                .iter()
+                .map(|(a, list)| {
+                    fill(
+                        p.promise_from,
+                        &[
+                            ("node", &name(cfg, a.index(), cat)),
+                            ("accepted", &accepted_list(list, cat)),
+                        ],
+                    )
+                })
+                .collect();
+            rows.push(Row::new(
+                p.promises,
+                if promises.is_empty() {
+                    p.nothing.to_string()
+                } else {
+                    promises.join(" · ")
+                },
+            ));
+            rows.push(Row::new(
+                p.proposals,
+                slot_list(
+                    pr.proposals.iter().map(|(s, v)| {
+                        let acks = pr.accepts.get(s).map_or(0, |a| a.len());
+                        let what = fill(
+                            p.proposal_acks,
+                            &[
+                                ("value", &value(v, cat)),
+                                ("acks", &acks.to_string()),
+                                ("majority", &cfg.majority().to_string()),
+                            ],
+                        );
+                        (*s, what)
+                    }),
+                    cat,
+                ),
+            ));
+            rows.push(Row::new(
+                p.known_chosen,
+                slot_list(pr.chosen.iter().map(|(s, v)| (*s, value(v, cat))), cat),
+            ));
+            if cfg.multi {
+                let pending: Vec<String> = pr.pending.iter().map(|v| value(v, cat)).collect();
+                rows.push(Row::new(
+                    p.pending,
+                    if pending.is_empty() {
+                        p.nothing.to_string()
+                    } else {
+                        pending.join(", ")
+                    },
+                ));
+            }
+            if cfg.cure_leader {
+                rows.push(Row::new(
+                    p.distinguished,
+                    name(cfg, cfg.proposer_node(pr.distinguished).index(), cat),
+                ));
+            }
+        }
+        if let Some(l) = &node.learner {
+            let heard = l
+                .votes
+                .iter()
+                .rev()
+                .take(4)
+                .map(|((s, b), (v, acks))| {
+                    fill(
+                        p.votes_item,
+                        &[
+                            ("slot", &s.to_string()),
+                            ("accepted", &at(v, b, cat)),
+                            ("acks", &acks.len().to_string()),
+                            ("majority", &cfg.majority().to_string()),
+                        ],
+                    )
+                })
+                .collect::<Vec<_>>();
+            rows.push(Row::new(
+                p.heard,
+                if heard.is_empty() {
+                    p.nothing.to_string()
+                } else {
+                    heard.join(" · ")
+                },
+            ));
+        }
+        rows
+    }
+
+    /// Multi-Paxos, under each node: an acceptor's accepted values, a learner's learned
+    /// ones. (With one slot, the status line already says it.)
+    fn node_log(cfg: &Config, id: usize, slot: &Slot<Self>, cat: &Catalog) -> Vec<LogEntry> {
+        let r = cfg.roles(NodeId(id as u32));
+        if !cfg.multi {
+            return Vec::new();
+        }
+        let d = &slot.disk;
+        let text = |s: &u64, what: String| LogEntry {
+            text: fill(
+                cat.paxos.slot_item,
+                &[("slot", &s.to_string()), ("what", &what)],
+            ),
+            on_disk: true,
+        };
+        if r.acceptor.is_some() {
+            d.accepted
+                .iter()
+                .map(|(s, (b, v))| text(s, at(v, b, cat)))
+                .collect()
+        } else if r.learner.is_some() {
+            d.learned
+                .iter()
+                .map(|(s, v)| text(s, value(v, cat)))
+                .collect()
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// The slots: the value chosen in each (a fact before any node knows it), then each
+    /// acceptor's accepted value and ballot, then what each learner learned.
+    fn log_grid(
+        cfg: &Config,
+        nodes: &[Slot<Self>],
+        ghost: &Ghost,
+        cat: &Catalog,
+    ) -> Option<LogGrid> {
+        let p = &cat.paxos;
+        let chosen = ghost.chosen();
+        let top = nodes
+            .iter()
+            .flat_map(|s| {
+                let d = s.state.as_ref().map_or(&s.disk, |n| &n.d);
+                d.accepted.keys().chain(d.learned.keys()).copied()
+            })
+            .chain(chosen.keys().copied())
+            .max();
+        let last = top.unwrap_or(0);
+        let first = last.saturating_sub(super::GRID_COLUMNS - 1);
+        let tone = |v: &Value| match v {
+            Value::Noop => 5,
+            Value::V(s) => s
+                .bytes()
+                .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(b as u64)),
+        };
+        let is_chosen = |s: u64, v: &Value| chosen.get(&s).is_some_and(|c| c.value == *v);
+        let mut rows = vec![LogGridRow {
+            server: p.grid_chosen.to_string(),
+            up: true,
+            member: true,
+            cells: (first..=last)
+                .filter(|_| top.is_some())
+                .map(|s| match chosen.get(&s) {
+                    Some(c) => GridCell::Text {
+                        text: value(&c.value, cat),
+                        tone: tone(&c.value),
+                        done: true,
+                        title: fill(
+                            p.grid_chosen_title,
+                            &[
+                                ("value", &value(&c.value, cat)),
+                                ("ballot", &c.ballot.to_string()),
+                                ("step", &c.step.to_string()),
+                            ],
+                        ),
+                    },
+                    None => GridCell::Empty,
+                })
+                .collect(),
+        }];
+        for (i, s) in nodes.iter().enumerate() {
+            let r = cfg.roles(NodeId(i as u32));
+            let d = s.state.as_ref().map_or(&s.disk, |n| &n.d);
+            let cells = |f: &dyn Fn(u64) -> GridCell| {
+                (first..=last).filter(|_| top.is_some()).map(f).collect()
+            };
+            if r.acceptor.is_some() {
+                rows.push(LogGridRow {
+                    server: name(cfg, i, cat),
+                    up: s.is_up(),
+                    member: true,
+                    cells: cells(&|k| match d.accepted.get(&k) {
+                        Some((b, v)) => GridCell::Text {
+                            text: at(v, b, cat),
+                            tone: tone(v),
+                            done: is_chosen(k, v),
+                            title: fill(p.grid_accepted_title, &[("accepted", &at(v, b, cat))]),
+                        },
+                        None => GridCell::Empty,
+                    }),
+                });
+            }
+            if r.learner.is_some() {
+                rows.push(LogGridRow {
+                    server: name(cfg, i, cat),
+                    up: s.is_up(),
+                    member: true,
+                    cells: cells(&|k| match d.learned.get(&k) {
+                        Some(v) => GridCell::Text {
+                            text: value(v, cat),
+                            tone: tone(v),
+                            done: is_chosen(k, v),
+                            title: fill(p.grid_learned_title, &[("value", &value(v, cat))]),
+                        },
+                        None => GridCell::Empty,
+                    }),
+                });
+            }
+        }
+        Some(LogGrid {
+            title: p.grid_title,
+            hint: p.grid_hint,
+            column: p.grid_slot,
+            first_index: first,
+            last_index: last,
+            rows,
+        })
+    }
+
+    /// The moment a value becomes chosen: a majority accepted it in one ballot. No node
+    /// knows it yet; the lab says so.
+    fn observations(_cfg: &Config, ghost: &Ghost, step: u64, cat: &Catalog) -> Vec<String> {
+        ghost
+            .chosen()
+            .iter()
+            .filter(|(_, c)| c.step == step)
+            .map(|(slot, c)| {
+                fill(
+                    cat.paxos.o_chosen,
+                    &[
+                        ("slot", &slot.to_string()),
+                        ("value", &value(&c.value, cat)),
+                        ("ballot", &c.ballot.to_string()),
+                    ],
+                )
+            })
+            .collect()
+    }
+
+    fn inspector_notes(cfg: &Config, id: usize, _slot: &Slot<Self>, cat: &Catalog) -> Vec<String> {
+        if cfg.colocated {
+            vec![fill(
+                cat.paxos.plays,
+                &[("roles", &roles_text(cfg, id, cat))],
+            )]
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn actions(cfg: &Config, _id: usize, node: &Node, cat: &Catalog) -> Vec<Action> {
+        let mut actions = Vec::new();
+        if node.proposer.is_some() {
+            actions.push(Action {
+                id: "propose_now",
+                label: cat.paxos.propose_now,
+            });
+            if cfg.multi {
+                actions.push(Action {
+                    id: "client_command",
+                    label: cat.paxos.client_command,
+                });
+            }
+        }
+        actions
+    }
+
+    fn action_request(
+        _cfg: &Config,
+        _nodes: &[Slot<Self>],
+        id: usize,
+        action: &str,
+        salt: u64,
+    ) -> Option<(usize, Request)> {
+        let request = match action {
+            "propose_now" => Request::ProposeNow,
+            "client_command" => Request::Submit {
+                command: format!("{}={}", ["x", "y", "z"][(salt % 3) as usize], salt % 100),
+            },
+            _ => return None,
+        };
+        Some((id, request))
+    }
+
+    fn settings(cfg: &Config, cat: &Catalog) -> Vec<Setting> {
+        let p = &cat.paxos;
+        let number = |key, label, min, max, value| Setting {
+            key,
+            label,
+            kind: SettingKind::Number { min, max, value },
+        };
+        let toggle = |key, label, on, help| Setting {
+            key,
+            label,
+            kind: SettingKind::Toggle { on, help },
+        };
+        vec![
+            number("proposers", p.s_proposers, 1, 3, cfg.proposers as u64),
+            number("acceptors", p.s_acceptors, 3, 7, cfg.acceptors as u64),
+            number("learners", p.s_learners, 1, 3, cfg.learners as u64),
+            toggle(
+                "colocated",
+                p.s_colocated,
+                cfg.colocated,
+                p.s_colocated_help,
+            ),
+            toggle("multi", p.s_multi, cfg.multi, p.s_multi_help),
+            toggle(
+                "cure_backoff",
+                p.s_backoff,
+                cfg.cure_backoff,
+                p.s_backoff_help,
+            ),
+            toggle("cure_leader", p.s_leader, cfg.cure_leader, p.s_leader_help),
+            number(
+                "start_ticks_min",
+                p.s_start_min,
+                1,
+                100_000,
+                cfg.start_ticks_min,
+            ),
+            number(
+                "start_ticks_max",
+                p.s_start_max,
+                1,
+                100_000,
+                cfg.start_ticks_max,
+            ),
+            number("retry_ticks", p.s_retry, 1, 100_000, cfg.retry_ticks),
+            number(
+                "backoff_ticks",
+                p.s_backoff_ticks,
+                1,
+                100_000,
+                cfg.backoff_ticks,
+            ),
+            number(
+                "heartbeat_ticks",
+                p.s_heartbeat,
+                1,
+                100_000,
+                cfg.heartbeat_ticks,
+            ),
+            toggle(
+                "bug_forget_promises",
+                p.s_bug_promises,
+                cfg.bug_forget_promises,
+                p.s_bug_promises_help,
+            ),
+            toggle(
+                "bug_ignore_accepted",
+                p.s_bug_ignore,
+                cfg.bug_ignore_accepted,
+                p.s_bug_ignore_help,
+            ),
+        ]
+    }
+
+    fn set(cfg: &mut Config, key: &str, value: u64) -> bool {
+        let small = |v: u64| v.min(u32::MAX as u64) as u32;
+        match key {
+            "proposers" => cfg.proposers = small(value),
+            "acceptors" => cfg.acceptors = small(value),
+            "learners" => cfg.learners = small(value),
+            "colocated" => cfg.colocated = value != 0,
+            "multi" => cfg.multi = value != 0,
+            "cure_backoff" => cfg.cure_backoff = value != 0,
+            "cure_leader" => cfg.cure_leader = value != 0,
+            "start_ticks_min" => cfg.start_ticks_min = value,
+            "start_ticks_max" => cfg.start_ticks_max = value,
+            "retry_ticks" => cfg.retry_ticks = value,
+            "backoff_ticks" => cfg.backoff_ticks = value,
+            "heartbeat_ticks" => cfg.heartbeat_ticks = value,
+            "bug_forget_promises" => cfg.bug_forget_promises = value != 0,
+            "bug_ignore_accepted" => cfg.bug_ignore_accepted = value != 0,
+            _ => return false,
+        }
+        true
+    }
+}
