@@ -145,7 +145,7 @@ fn a_later_proposer_adopts_the_value_already_accepted() {
 /// n3 > n2, causing the second phase 2 accept requests of proposer q to be ignored. And so
 /// on." Here the network plays that schedule: latency is a fixed 10 ticks and every accept
 /// request is slowed by 40 more, and P2 starts just after P1 completes phase 1 (its prepare
-/// requests arrive 20 ticks into P1's phase 2). Each preempted proposer's next prepare then
+/// requests arrive 20 ticks before P1's accept requests). Each preempted proposer's next prepare then
 /// overtakes its rival's accept requests, round after round.
 fn duel(cure_backoff: bool, cure_leader: bool) -> H {
     let cfg = Config {
@@ -272,7 +272,7 @@ fn forgotten_promise(bug_forget_promises: bool) -> H {
         200,
         noted(P1, |n| matches!(n, Note::PromisedByMajority { .. }))
     ));
-    // P1's accept requests are held up; P2's prepare overtakes them.
+    // Everything in flight (P1's accept requests) is held up; P2's prepare overtakes them.
     let accepts: Vec<_> = h.world().in_flight().keys().copied().collect();
     for msg in accepts {
         h.inject(Input::Delay { msg, ticks: 300 }).unwrap();
@@ -313,10 +313,16 @@ fn a_proposer_that_ignores_accepted_values_gets_a_second_value_chosen() {
     };
     let mut h = history(cfg, 6);
     propose_now(&mut h, P1);
-    h.run_to(h.len() + 500);
+    assert!(h.run_until(500, noted(P1, |n| matches!(n, Note::KnowsChosen { .. }))));
     assert_eq!(chosen(&h)[&0].value, v("A"));
     propose_now(&mut h, P2);
-    h.run_to(h.len() + 500);
+    assert!(h.run_until(
+        500,
+        noted(
+            L1,
+            |n| matches!(n, Note::Learned { value, .. } if *value == v("B"))
+        )
+    ));
     assert!(violated(&h, ONE_VALUE_CHOSEN), "B is chosen too");
     assert!(
         violated(&h, CHOSEN_NEVER_CHANGES),
@@ -394,7 +400,8 @@ fn multi_paxos_a_new_leader_fills_gaps_with_noops() {
         assert!(h.step_forward());
     }
     h.inject(Input::Crash { node: P1 }).unwrap();
-    // P2 notices P1 is gone, becomes distinguished, and runs phase 1 from slot 1 on.
+    // P2 notices P1 is gone, becomes distinguished, and runs phase 1 for every slot it does
+    // not know chosen (all of them: it learned nothing), re-proposing what was accepted.
     let filled = h.run_until(
         3_000,
         noted(P2, |n| {

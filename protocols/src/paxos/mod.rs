@@ -1,8 +1,8 @@
 //! Paxos (Lamport, "Paxos Made Simple", 2001): proposers, acceptors and learners agree on
 //! one value (single-decree, §2), or on a log of them (Multi-Paxos, §3).
 //!
-//! Ballots are (round, proposer) pairs, unique and totally ordered (§2.2). Phase 1
-//! (prepare/promise) and phase 2 (accept/accepted) follow §2.3; a proposer adopts the value
+//! Ballots are (round, proposer) pairs, unique and totally ordered (§2.2, §2.5). Phase 1
+//! (prepare/promise) and phase 2 (accept/accepted) follow §2.2; a proposer adopts the value
 //! of the highest-numbered proposal among the promises. Acceptors persist their promise and
 //! acceptances, proposers the highest round they used. Two proposers can duel forever
 //! (§2.4); the cures are switches: a randomized backoff, and a distinguished proposer (the
@@ -50,7 +50,8 @@ pub struct Config {
     pub start_ticks_max: u64,
     /// A ballot that makes no progress for this long is retried.
     pub retry_ticks: u64,
-    /// The backoff unit: after k lost ballots in a row, a wait drawn in 1..=k×this.
+    /// The backoff unit: after k lost ballots (k capped at 8; the count resets when the
+    /// proposer learns a value it proposed is chosen), a wait drawn in 1..=k×this.
     pub backoff_ticks: u64,
     /// Heartbeats between proposers, for the distinguished-proposer cure.
     pub heartbeat_ticks: u64,

@@ -68,7 +68,7 @@ pub enum Msg {
         accepted: Vec<AcceptedIn>,
     },
     /// The acceptor has promised `promised`, above `ballot`: the proposer should give up
-    /// that ballot (an optimisation the paper suggests, §2.3).
+    /// that ballot (an optimisation the paper suggests, §2.2).
     Nack { ballot: Ballot, promised: Ballot },
     /// Phase 2a: an accept request.
     Accept {

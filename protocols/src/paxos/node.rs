@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 type O = Out<Paxos>;
 
 /// What survives a crash (§2.2: "an acceptor must remember this information even if it
-/// fails and then restarts"; a proposer must remember the highest round it has tried, so it
-/// never issues two proposals with one number).
+/// fails and then restarts"; §2.5: a proposer remembers the highest-numbered proposal it
+/// has tried to issue, so it never issues two proposals with one number).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Disk {
     /// Proposer: the highest round it has used.
@@ -216,8 +216,9 @@ pub(super) fn on_request(cfg: &Config, me: NodeId, node: &mut Node, req: Request
         Request::Submit { .. } => out.note(Note::NotProposing {
             cause: Cause::NothingToDo,
         }),
-        // A new ballot now, abandoning the current one, even when a value is known chosen:
-        // it is proposed again, which is how a learner that missed it can learn it (§2.3).
+        // A new ballot now, abandoning the current one. In single-decree Paxos a value known
+        // chosen is proposed again, which is how a learner that missed it can learn it
+        // (§2.3); in Multi-Paxos phase 1 starts at the first slot it does not know chosen.
         // The distinguished-proposer cure still holds: only that proposer proposes.
         Request::ProposeNow => {
             p.phase = Phase::Idle;
@@ -362,7 +363,7 @@ pub(super) fn on_message(
 }
 
 /// An acceptor takes a request numbered `ballot` unless it has promised a higher number;
-/// then it refuses, and tells the proposer which (§2.3).
+/// then it refuses, and tells the proposer which (§2.2).
 fn admits(
     node: &Node,
     from: NodeId,
@@ -382,7 +383,7 @@ fn admits(
     true
 }
 
-/// §2.3, phase 1b: "If an acceptor receives a prepare request with number n greater than
+/// §2.2, phase 1b: "If an acceptor receives a prepare request with number n greater than
 /// that of any prepare request to which it has already responded, then it responds with a
 /// promise not to accept any more proposals numbered less than n and with the highest-
 /// numbered proposal (if any) that it has accepted." A repeat of the request it promised is
@@ -417,7 +418,7 @@ fn on_prepare(node: &mut Node, from: NodeId, ballot: Ballot, from_slot: u64, out
     out.send(from, Msg::Promise { ballot, accepted });
 }
 
-/// §2.3, phase 2b: "If an acceptor receives an accept request for a proposal numbered n, it
+/// §2.2, phase 2b: "If an acceptor receives an accept request for a proposal numbered n, it
 /// accepts the proposal unless it has already responded to a prepare request having a
 /// number greater than n." It tells the proposer and every learner (§2.3, learning).
 fn on_accept(
@@ -459,7 +460,7 @@ fn on_accept(
     }
 }
 
-/// Phase 2a once a majority promised (§2.3): in each slot, propose the value of the
+/// Phase 2a once a majority promised (§2.2): in each slot, propose the value of the
 /// highest-numbered proposal among the promises, or, only if there is none, its own value
 /// (single-decree), a no-op for a gap below an accepted slot (Multi-Paxos, §3), then its
 /// clients' commands in the free slots.

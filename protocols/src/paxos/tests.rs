@@ -53,7 +53,7 @@ fn promise(ballot: Ballot, accepted: &[(u64, Ballot, &str)]) -> Msg {
     }
 }
 
-/// §2.3 phase 1(b): "If an acceptor receives a prepare request with number n greater than
+/// §2.2 phase 1(b): "If an acceptor receives a prepare request with number n greater than
 /// that of any prepare request to which it has already responded, then it responds ... with
 /// a promise ... and with the highest-numbered proposal (if any) that it has accepted."
 #[test]
@@ -88,7 +88,7 @@ fn an_acceptor_promises_a_higher_prepare_and_reports_what_it_accepted() {
     assert!(persist < send, "the promise is on disk before it is sent");
 }
 
-/// §2.3: an acceptor that ignores a request because it promised a higher number "should
+/// §2.2: an acceptor that ignores a request because it promised a higher number "should
 /// probably inform the proposer, who should then abandon its proposal".
 #[test]
 fn an_acceptor_refuses_a_lower_prepare_and_says_why() {
@@ -118,7 +118,7 @@ fn an_acceptor_refuses_a_lower_prepare_and_says_why() {
     );
 }
 
-/// §2.3 phase 2(b): "If an acceptor receives an accept request for a proposal numbered n,
+/// §2.2 phase 2(b): "If an acceptor receives an accept request for a proposal numbered n,
 /// it accepts the proposal unless it has already responded to a prepare request having a
 /// number greater than n." It tells the proposer and the learners.
 #[test]
@@ -140,7 +140,7 @@ fn an_acceptor_accepts_unless_it_promised_a_higher_number() {
     assert_eq!(to, vec![P2, L1], "the proposer and the learner hear of it");
 }
 
-/// §2.3 phase 2(a) and P2c: the proposer proposes "v is the value of the highest-numbered
+/// §2.2 phase 2(a) and P2c: the proposer proposes "v is the value of the highest-numbered
 /// proposal among the responses, or is any value if the responses reported no proposals".
 #[test]
 fn a_proposer_adopts_the_highest_numbered_accepted_value() {
@@ -192,8 +192,8 @@ fn a_proposer_adopts_the_highest_numbered_accepted_value() {
     )));
 }
 
-/// §2.2–2.3: proposal numbers are unique per proposer and a new one is higher than any the
-/// proposer used or saw; the proposer records it on disk before sending (§2.3: "a proposer
+/// §2.2 and §2.5: proposal numbers are unique per proposer and a new one is higher than any the
+/// proposer used or saw; the proposer records it on disk before sending (§2.5: "a proposer
 /// ... must remember the highest-numbered proposal it has tried to issue").
 #[test]
 fn a_new_ballot_is_higher_than_any_seen_and_persisted_first() {
