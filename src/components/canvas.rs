@@ -230,6 +230,12 @@ fn MessageDot(
 }
 
 /// A node's accessible name: its name first (tests and screen readers rely on it), then its state.
+/// "Acceptor 2 — promised 1.1 · #0: A@1.1 · quorum": the name, the status, and the badges
+/// drawn inside the circle (a live node's only).
 pub fn accessible_name(n: &NodeView) -> String {
-    format!("{} — {}", n.name, n.status)
+    if n.up && !n.badges.is_empty() {
+        format!("{} — {} · {}", n.name, n.status, n.badges.join(" · "))
+    } else {
+        format!("{} — {}", n.name, n.status)
+    }
 }

@@ -584,6 +584,8 @@ pub struct PaxosText {
     pub grid_slot: &'static str,
     pub grid_chosen: &'static str,
     pub grid_chosen_title: &'static str,
+    pub grid_chosen_cell: &'static str,
+    pub quorum_badge: &'static str,
     pub grid_accepted_title: &'static str,
     pub grid_learned_title: &'static str,
     pub plays: &'static str,

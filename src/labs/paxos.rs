@@ -226,14 +226,27 @@ impl LabProtocol for Paxos {
         }
     }
 
+    /// An acceptor whose acceptance made a value chosen belongs to that quorum, and shows it.
     fn node_status(
         cfg: &Config,
-        _id: usize,
+        id: usize,
         node: &Node,
         _slot: &Slot<Self>,
+        ghost: &Ghost,
         cat: &Catalog,
     ) -> (String, &'static str, Vec<String>) {
-        status(cfg, node, cat)
+        let (text, mut tone, mut badges) = status(cfg, node, cat);
+        let in_quorum = ghost
+            .chosen()
+            .values()
+            .any(|c| c.quorum.contains(&NodeId(id as u32)));
+        if in_quorum {
+            badges.push(cat.paxos.quorum_badge.to_string());
+            if node.proposer.is_none() {
+                tone = "tone-commit";
+            }
+        }
+        (text, tone, badges)
     }
 
     fn msg_label(msg: &Msg, cat: &Catalog) -> String {
@@ -760,7 +773,13 @@ impl LabProtocol for Paxos {
                 .filter(|_| top.is_some())
                 .map(|s| match chosen.get(&s) {
                     Some(c) => GridCell::Text {
-                        text: value(&c.value, cat),
+                        text: fill(
+                            p.grid_chosen_cell,
+                            &[
+                                ("value", &value(&c.value, cat)),
+                                ("step", &c.step.to_string()),
+                            ],
+                        ),
                         tone: tone(&c.value),
                         done: true,
                         title: fill(

@@ -122,6 +122,7 @@ impl LabProtocol for Raft {
         id: usize,
         node: &Node,
         _slot: &Slot<Self>,
+        _ghost: &protocols::raft::invariants::Ghost,
         cat: &Catalog,
     ) -> (String, &'static str, Vec<String>) {
         role_text(id, node, cat)

@@ -14,12 +14,14 @@ pub trait LabProtocol: Protocol {
     const LAB: LabId;
     fn layout(cfg: &Self::Config) -> Vec<Point>;
     fn node_name(cfg: &Self::Config, id: usize, cat: &Catalog) -> String;
-    /// Status line, tone class and badges of a live node (`node` is the slot's state).
+    /// Status line, tone class and badges of a live node (`node` is the slot's state;
+    /// `ghost` is what the checkers know, e.g. which acceptors formed a quorum).
     fn node_status(
         cfg: &Self::Config,
         id: usize,
         node: &Self::Node,
         slot: &Slot<Self>,
+        ghost: &Self::Ghost,
         cat: &Catalog,
     ) -> (String, &'static str, Vec<String>);
     fn msg_label(msg: &Self::Msg, cat: &Catalog) -> String;
@@ -362,7 +364,7 @@ impl<P: LabProtocol> LabSim for Sim<P> {
             .enumerate()
             .map(|(id, slot)| {
                 let (status, tone, badges) = match &slot.state {
-                    Some(node) => P::node_status(cfg, id, node, slot, cat),
+                    Some(node) => P::node_status(cfg, id, node, slot, world.ghost(), cat),
                     None => (cat.sim.crashed.to_string(), "tone-down", Vec::new()),
                 };
                 let mut log = P::node_log(cfg, id, slot, cat);
@@ -490,7 +492,7 @@ impl<P: LabProtocol> LabSim for Sim<P> {
             })
             .collect();
         let (status, _, _) = match &slot.state {
-            Some(node) => P::node_status(cfg, id, node, slot, cat),
+            Some(node) => P::node_status(cfg, id, node, slot, world.ghost(), cat),
             None => (cat.sim.crashed.to_string(), "", Vec::new()),
         };
         Some(Inspector {

@@ -73,6 +73,7 @@ impl LabProtocol for TwoPhaseCommit {
         _id: usize,
         node: &Node,
         slot: &Slot<Self>,
+        _ghost: &protocols::two_phase_commit::invariants::Ghost,
         cat: &Catalog,
     ) -> (String, &'static str, Vec<String>) {
         let c = &cat.tpc;

@@ -24,7 +24,11 @@ siteTest("paxos: a value is chosen, learned, and survives an acceptor crash", as
   const learnedAt = log.indexOf(`Learner 1 learns ${learned} in #0`);
   assert.ok(chosenAt >= 0, "the event log says when the value became chosen");
   assert.ok(chosenAt < learnedAt, "it was chosen before the learner knew");
-  assert.match(await grid.innerText(), new RegExp(`Chosen\\s+${learned}`));
+  assert.match(await grid.innerText(), new RegExp(`Chosen\\s+${learned} \\(step \\d+\\)`), "the chosen row says when");
+  const acceptors = await Promise.all(["Acceptor 1", "Acceptor 2", "Acceptor 3"].map((a) => lab.nodeLabel(a)));
+  const quorum = acceptors.filter((l) => / · quorum$/.test(l)).length;
+  assert.ok(quorum >= 2, `a majority of acceptors is highlighted as the quorum (${quorum})`);
+  assert.match(log, /gives up ballot \d+\.\d: an acceptor promised/, "with no cure, the two proposers duel before one wins");
   await shot("value-chosen");
   const invariants = await lab.invariantLines();
   assert.equal(invariants.length, 4);
@@ -39,7 +43,8 @@ siteTest("paxos: a value is chosen, learned, and survives an acceptor crash", as
   await lab.nodeAction("Proposer 2", "Propose now");
   await lab.play();
   await waitFor(async () => /Proposer 2 has accepts from a majority/.test(await lab.eventLog.innerText()), "proposer 2's ballot completes");
-  await lab.pause();
+  // The run may already have fallen quiet (and stopped by itself).
+  if (await page.getByRole("button", { name: "Pause", exact: true }).count()) await lab.pause();
   assert.match(await lab.eventLog.innerText(), new RegExp(`Proposer 2 has accepts from a majority: it knows ${learned} is chosen`));
 });
 

@@ -20,12 +20,14 @@ pub const INVARIANTS: &[&str] = &[
     "learn_only_chosen",
 ];
 
-/// A value the checker saw become chosen: in which ballot, at which step.
+/// A value the checker saw become chosen: in which ballot, at which step, and the quorum
+/// of acceptors that accepted it in that ballot (a majority, plus any that did later).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Chosen {
     pub value: Value,
     pub ballot: Ballot,
     pub step: u64,
+    pub quorum: BTreeSet<NodeId>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -93,8 +95,8 @@ pub fn check(
                 if acks.len() < cfg.majority() {
                     continue;
                 }
-                let v = v.clone();
-                match ghost.chosen.get(slot) {
+                let (v, acks) = (v.clone(), acks.clone());
+                match ghost.chosen.get_mut(slot) {
                     // At most one value is chosen per slot.
                     Some(c) if c.value != v => {
                         let detail = Note::TwoValuesChosen {
@@ -104,7 +106,11 @@ pub fn check(
                         };
                         report(ghost, ONE_VALUE_CHOSEN, *slot, detail);
                     }
-                    Some(_) => {}
+                    Some(c) => {
+                        if c.ballot == *ballot {
+                            c.quorum = acks;
+                        }
+                    }
                     None => {
                         ghost.chosen.insert(
                             *slot,
@@ -112,6 +118,7 @@ pub fn check(
                                 value: v,
                                 ballot: *ballot,
                                 step,
+                                quorum: acks,
                             },
                         );
                     }
