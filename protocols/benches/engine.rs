@@ -37,6 +37,33 @@ fn main() {
     }
     raft_figures();
     paxos_figures();
+    load_balancing_figures();
+}
+
+/// Load balancing: 4 clients, 16 one-slot backends at 85% load, power of two choices,
+/// 100,000 requests through batch mode.
+fn load_balancing_figures() {
+    use protocols::load_balancing::{batch, Algorithm, Config};
+    let cfg = Config {
+        clients: 4,
+        backends: 16,
+        large_backends: 0,
+        slots: 1,
+        queue: 1_000,
+        rate: 34,
+        algorithm: Algorithm::PowerOfTwo,
+        ..Config::default()
+    };
+    let start = Instant::now();
+    let r = batch::run(&cfg, 25_000, 1, 50_000_000);
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "load balancing:   {} requests ({} steps) in {secs:.2} s = {:.0} requests/s, {:.0} events/s",
+        r.completed,
+        r.steps,
+        r.completed as f64 / secs,
+        r.steps as f64 / secs
+    );
 }
 
 /// Multi-Paxos, 2 proposers (distinguished-proposer cure), 3 acceptors, 1 learner, a client

@@ -4,6 +4,7 @@
 //! protocol is a module implementing [`sim::Protocol`], and [`scenario`] reads and
 //! runs the versioned scenario files shared by the UI's export and the `sim` CLI.
 
+pub mod load_balancing;
 pub mod paxos;
 pub mod raft;
 pub mod reference;

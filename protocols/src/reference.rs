@@ -2,6 +2,7 @@
 //! wasm-bindgen-test in headless Chromium compute them and compare with the same
 //! expected values: that is how we know a run is identical on both platforms.
 
+use crate::load_balancing::{self as lb, LoadBalancing};
 use crate::paxos::{self, Paxos};
 use crate::raft::{self, Raft};
 use crate::sim::history::{History, RunSpec};
@@ -62,6 +63,14 @@ pub const REFERENCES: &[Reference] = &[
         bug: false,
         expected: 0x8462_f2d5_8ca6_cbe2,
     },
+    Reference {
+        protocol: LoadBalancing::NAME,
+        name: "load-balancing-seed-9",
+        seed: 9,
+        steps: 3_000,
+        bug: false,
+        expected: 0x992a_85a9_938e_4d07,
+    },
 ];
 
 /// Computes a reference run's trace hash.
@@ -87,6 +96,14 @@ pub fn compute(r: &Reference) -> u64 {
                 ..Default::default()
             };
             hash_of::<Paxos>(cfg, r)
+        }
+        // Power of two choices: the balancer's own random draws are pinned too.
+        LoadBalancing::NAME => {
+            let cfg = lb::Config {
+                algorithm: lb::Algorithm::PowerOfTwo,
+                ..Default::default()
+            };
+            hash_of::<LoadBalancing>(cfg, r)
         }
         other => panic!("no reference runs for {other}"),
     }

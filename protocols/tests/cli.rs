@@ -142,3 +142,32 @@ fn the_raft_example_runs_too() {
     );
     assert!(out.contains("became_leader"));
 }
+
+#[test]
+fn batch_mode_compares_every_load_balancing_algorithm() {
+    let out = sim(&[
+        "batch",
+        "load-balancing",
+        "--requests",
+        "2000",
+        "--backends",
+        "8",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    for name in [
+        "RoundRobin",
+        "PowerOfTwo",
+        "ConsistentHash",
+        "max load",
+        "p99",
+    ] {
+        assert!(text.contains(name), "{name} in\n{text}");
+    }
+    assert_eq!(
+        sim(&["batch", "load-balancing", "--backends", "99"])
+            .status
+            .code(),
+        Some(2)
+    );
+}

@@ -5,9 +5,12 @@
 //! sim example PROTOCOL                   print an example scenario
 //! sim swarm PROTOCOL [--seed N] [--steps N] [--bug]
 //!                                        print the scenario of a seeded random-fault run
+//! sim batch load-balancing [--requests N] [--seed N] [--backends N] [--rate N]
+//!                                        every algorithm on one workload, no animation
 //! ```
 //! Errors name the problem and exit with code 2.
 
+use protocols::load_balancing::{self as lb, LoadBalancing};
 use protocols::paxos::{self, Paxos};
 use protocols::raft::{self, Raft};
 use protocols::scenario::{self, Scenario, ScenarioError};
@@ -22,6 +25,7 @@ const USAGE: &str = "usage:
   sim run FILE.json
   sim example PROTOCOL
   sim swarm PROTOCOL [--seed N] [--steps N] [--bug]
+  sim batch load-balancing [--requests N] [--seed N] [--backends N] [--rate N]
 protocols: two-phase-commit, raft, paxos, sharding, load-balancing";
 
 fn main() -> ExitCode {
@@ -56,8 +60,60 @@ fn run(args: &[String]) -> Result<(), String> {
             println!("{}", swarm(name, seed, steps, bug)?);
             Ok(())
         }
+        Some("batch") if args.get(1).map(String::as_str) == Some(LoadBalancing::NAME) => {
+            let requests = flag(args, "--requests")?.unwrap_or(10_000);
+            let seed = flag(args, "--seed")?.unwrap_or(1);
+            // Equal one-slot backends (10 requests a second each on average) loaded to
+            // 85% by default, with timeouts out of the way: the batch measures spread.
+            let backends = flag(args, "--backends")?.map_or(8, |b| b as u32);
+            let base = lb::Config {
+                backends,
+                rate: flag(args, "--rate")?.unwrap_or((u64::from(backends) * 85).div_ceil(40)),
+                clients: 4,
+                large_backends: 0,
+                slots: 1,
+                queue: 1_000,
+                request_timeout: 1_000_000,
+                client_timeout: 1_000_000,
+                probe_every: 0,
+                passive_errors: 0,
+                ..lb::Config::default()
+            };
+            print!("{}", batch_table(&base, requests, seed)?);
+            Ok(())
+        }
         _ => Err(USAGE.to_string()),
     }
+}
+
+/// Every algorithm on the same seeded workload: load spread and latency.
+fn batch_table(base: &lb::Config, requests: u64, seed: u64) -> Result<String, String> {
+    use protocols::sim::Protocol as _;
+    LoadBalancing::validate(base).map_err(|e| e.to_string())?;
+    let mut t = format!(
+        "{requests} requests, {} clients, {} backends, seed {seed}\n{:<22} {:>9} {:>9} {:>8} {:>8} {:>8} {:>8} {:>9}\n",
+        base.clients, base.backends, "algorithm", "max load", "mean load", "p50", "p95", "p99", "failed", "rejected"
+    );
+    for algorithm in lb::Algorithm::ALL {
+        let cfg = lb::Config {
+            algorithm,
+            ..base.clone()
+        };
+        let per_client = requests.div_ceil(u64::from(cfg.clients));
+        let r = lb::batch::run(&cfg, per_client, seed, 50_000_000);
+        t.push_str(&format!(
+            "{:<22} {:>9} {:>9.2} {:>8} {:>8} {:>8} {:>8} {:>9}\n",
+            format!("{algorithm:?}"),
+            r.max_peak,
+            r.mean_peak_x100 as f64 / 100.0,
+            r.p50,
+            r.p95,
+            r.p99,
+            r.failed,
+            r.rejected
+        ));
+    }
+    Ok(t)
 }
 
 fn flag(args: &[String], name: &str) -> Result<Option<u64>, String> {
@@ -86,6 +142,7 @@ fn run_file(text: &str) -> Result<(), ScenarioError> {
         TwoPhaseCommit::NAME => run_typed::<TwoPhaseCommit>(text),
         Raft::NAME => run_typed::<Raft>(text),
         Paxos::NAME => run_typed::<Paxos>(text),
+        LoadBalancing::NAME => run_typed::<LoadBalancing>(text),
         other => Err(not_built(other)),
     }
 }
@@ -104,6 +161,7 @@ fn example(name: &str) -> Result<String, String> {
         TwoPhaseCommit::NAME => include_str!("../../examples/two-phase-commit.json"),
         Raft::NAME => include_str!("../../examples/raft.json"),
         Paxos::NAME => include_str!("../../examples/paxos.json"),
+        LoadBalancing::NAME => include_str!("../../examples/load-balancing.json"),
         other => return Err(not_built(other).to_string()),
     };
     Ok(text.trim_end().to_string())
@@ -134,6 +192,10 @@ fn swarm(name: &str, seed: u64, steps: u64, bug: bool) -> Result<String, String>
                 ..Default::default()
             };
             swarm_scenario::<Paxos>(cfg, seed, steps).to_json()
+        }
+        // The load-balancing lab has no bug switch; `--bug` changes nothing there.
+        LoadBalancing::NAME => {
+            swarm_scenario::<LoadBalancing>(lb::Config::default(), seed, steps).to_json()
         }
         other => return Err(not_built(other).to_string()),
     })

@@ -138,20 +138,40 @@ pub enum Effect<P: Protocol> {
     Note(P::Note),
 }
 
-/// The output buffer a handler pushes its effects into.
+/// The output buffer a handler pushes its effects into. It also carries what a real node
+/// would read from its surroundings: the clock, and a seed for its own random choices.
 pub struct Out<P: Protocol> {
     pub effects: Vec<Effect<P>>,
+    now: u64,
+    seed: u64,
 }
 
 impl<P: Protocol> Default for Out<P> {
     fn default() -> Self {
-        Out {
-            effects: Vec::new(),
-        }
+        Out::at(0, 0)
     }
 }
 
 impl<P: Protocol> Out<P> {
+    /// A buffer for a handler running at virtual time `now`, with `seed` for the node.
+    pub fn at(now: u64, seed: u64) -> Self {
+        Out {
+            effects: Vec::new(),
+            now,
+            seed,
+        }
+    }
+    /// The node's clock: the simulator's virtual time in ticks (no clock skew is modelled).
+    pub fn now(&self) -> u64 {
+        self.now
+    }
+    /// A seed for a node's own random choices (a load balancer picking at random, a client
+    /// drawing its workload), derived from the run's seed, the node and the time, so a
+    /// restarted node does not repeat itself. Protocols that draw take it in `init` and
+    /// `on_restart` and keep their own generator, so replays stay exact.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
     pub fn send(&mut self, to: NodeId, msg: P::Msg) {
         self.effects.push(Effect::Send { to, msg });
     }

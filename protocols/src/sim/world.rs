@@ -266,6 +266,8 @@ pub struct World<P: Protocol> {
     blocked: BTreeSet<(NodeId, NodeId)>,
     link_loss: BTreeMap<(NodeId, NodeId), u16>,
     rng: Rng,
+    /// The run's seed (node seeds are mixed from it).
+    seed: u64,
     ghost: P::Ghost,
     /// The step at which each invariant first broke, by index.
     pub first_violation: Vec<Option<u64>>,
@@ -288,6 +290,7 @@ impl<P: Protocol> World<P> {
             blocked: BTreeSet::new(),
             link_loss: BTreeMap::new(),
             rng: Rng::new(seed),
+            seed,
             ghost: P::Ghost::default(),
             first_violation: vec![None; P::invariants().len()],
             cfg,
@@ -295,7 +298,7 @@ impl<P: Protocol> World<P> {
         let mut starts = Vec::new();
         for i in 0..n {
             let id = NodeId(i as u32);
-            let mut out = Out::default();
+            let mut out = world.out_for(id);
             let state = P::init(&world.cfg, id, &mut out);
             world.nodes.push(Slot {
                 disk: P::durable(&state),
@@ -384,7 +387,7 @@ impl<P: Protocol> World<P> {
                 let slot = &mut self.nodes[node.index()];
                 slot.timers.remove(&timer);
                 slot.timer_seq.remove(&timer);
-                let mut out = Out::default();
+                let mut out = Out::at(self.time.0, 0);
                 let state = slot
                     .state
                     .as_mut()
@@ -415,7 +418,7 @@ impl<P: Protocol> World<P> {
                         reason,
                     };
                 }
-                let mut out = Out::default();
+                let mut out = Out::at(self.time.0, 0);
                 let state = self.nodes[m.to.index()].state.as_mut().expect("checked up");
                 P::on_message(&self.cfg, m.to, state, m.from, m.body.clone(), &mut out);
                 self.apply_effects(m.to, out, scratch);
@@ -447,7 +450,7 @@ impl<P: Protocol> World<P> {
                 if self.nodes[node.index()].is_up() {
                     return false;
                 }
-                let mut out = Out::default();
+                let mut out = self.out_for(*node);
                 let state =
                     P::on_restart(&self.cfg, *node, &self.nodes[node.index()].disk, &mut out);
                 self.nodes[node.index()].state = Some(state);
@@ -458,7 +461,7 @@ impl<P: Protocol> World<P> {
                 let Some(state) = self.nodes[node.index()].state.as_mut() else {
                     return false;
                 };
-                let mut out = Out::default();
+                let mut out = Out::at(self.time.0, 0);
                 P::on_request(&self.cfg, *node, state, request.clone(), &mut out);
                 self.apply_effects(*node, out, scratch);
                 true
@@ -510,6 +513,17 @@ impl<P: Protocol> World<P> {
                 None => false,
             },
         }
+    }
+
+    /// The output buffer for starting or restarting `node` now: the clock, and a seed mixed
+    /// from the run's seed, the node and the time (SplitMix64), drawn without touching the
+    /// world's own generator, so runs of protocols that never use it are unchanged.
+    fn out_for(&self, node: NodeId) -> Out<P> {
+        let mut z =
+            self.seed ^ (u64::from(node.0) << 48) ^ self.time.0.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        Out::at(self.time.0, z ^ (z >> 31))
     }
 
     fn apply_effects(&mut self, node: NodeId, out: Out<P>, scratch: &mut Scratch<P>) {

@@ -1,0 +1,205 @@
+//! Accounting, checked live, and the time series the lab plots.
+
+use super::msg::{Failure, Note, ReqId};
+use super::{Config, Kind, LoadBalancing, Node};
+use crate::sim::{NodeId, Slot};
+use std::collections::{BTreeMap, BTreeSet};
+
+pub const NONE_LOST: usize = 0;
+pub const NO_ROUTE_TO_DOWN: usize = 1;
+
+pub const INVARIANTS: &[&str] = &["none_lost", "no_route_to_down"];
+
+/// Ticks per point of the time series (one simulated second).
+pub const BUCKET_TICKS: u64 = 1_000;
+
+/// One second of the run.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Bucket {
+    /// Latencies of the requests completed in it, in ticks.
+    pub latencies: Vec<u64>,
+    pub rejected: u32,
+    pub failed: u32,
+    /// Work done per backend, in slot-ticks.
+    pub busy: Vec<u64>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Ghost {
+    /// Requests issued and not yet answered or failed, per client.
+    open: BTreeMap<u32, BTreeSet<u64>>,
+    /// Backends the balancer has marked down.
+    down: BTreeSet<u32>,
+    pub buckets: Vec<Bucket>,
+    /// Per backend: requests now running or queued, the most ever, and requests served.
+    pub load: Vec<u32>,
+    pub peak: Vec<u32>,
+    pub served: Vec<u64>,
+    pub issued: u64,
+    pub completed: u64,
+    pub rejected: u64,
+    pub failed: u64,
+    /// Requests lost with a crashed client (they end with it, not unaccounted).
+    pub with_crashed_client: u64,
+    reported: BTreeSet<(usize, u64)>,
+}
+
+impl Ghost {
+    fn bucket(&mut self, at: u64, backends: usize) -> &mut Bucket {
+        let i = (at / BUCKET_TICKS) as usize;
+        if self.buckets.len() <= i {
+            self.buckets.resize(i + 1, Bucket::default());
+        }
+        let b = &mut self.buckets[i];
+        if b.busy.len() < backends {
+            b.busy.resize(backends, 0);
+        }
+        b
+    }
+    /// Requests still in flight.
+    pub fn in_flight(&self) -> usize {
+        self.open.values().map(|s| s.len()).sum()
+    }
+}
+
+pub fn check(
+    cfg: &Config,
+    ghost: &mut Ghost,
+    nodes: &[Slot<LoadBalancing>],
+    notes: &[(NodeId, Note)],
+    found: &mut Vec<(usize, Note)>,
+) {
+    let backends = cfg.backends as usize;
+    if ghost.load.len() < backends {
+        ghost.load.resize(backends, 0);
+        ghost.peak.resize(backends, 0);
+        ghost.served.resize(backends, 0);
+    }
+    let mut report = |ghost: &mut Ghost, inv: usize, key: u64, detail: Note| {
+        if ghost.reported.insert((inv, key)) {
+            found.push((inv, detail));
+        }
+    };
+    let mut clients_noted = BTreeSet::new();
+    for (node, note) in notes {
+        match note {
+            Note::Issued { id, .. } => {
+                ghost.issued += 1;
+                ghost.open.entry(id.client).or_default().insert(id.seq);
+                clients_noted.insert(id.client);
+            }
+            Note::Completed { id, latency, at } => {
+                ghost.completed += 1;
+                close(ghost, *id);
+                clients_noted.insert(id.client);
+                ghost.bucket(*at, backends).latencies.push(*latency);
+            }
+            Note::Failed { id, failure, at } => {
+                close(ghost, *id);
+                clients_noted.insert(id.client);
+                let b = ghost.bucket(*at, backends);
+                if *failure == Failure::Rejected {
+                    b.rejected += 1;
+                    ghost.rejected += 1;
+                } else {
+                    b.failed += 1;
+                    ghost.failed += 1;
+                }
+            }
+            Note::MarkedDown { backend, .. } => {
+                ghost.down.insert(*backend);
+            }
+            Note::MarkedUp { backend } => {
+                ghost.down.remove(backend);
+            }
+            Note::Restarted if cfg.kind(*node) == Kind::Balancer => ghost.down.clear(),
+            Note::Restarted => {
+                if let Kind::Backend(b) = cfg.kind(*node) {
+                    ghost.load[b as usize] = 0;
+                }
+            }
+            // After a backend is marked down, no new request is routed to it.
+            Note::Routed { id, backend, .. } if ghost.down.contains(backend) => {
+                let detail = Note::RoutedToDown {
+                    id: *id,
+                    backend: *backend,
+                };
+                report(ghost, NO_ROUTE_TO_DOWN, *backend as u64, detail);
+            }
+            Note::Started {
+                running, queued, ..
+            }
+            | Note::Queued {
+                running, queued, ..
+            } => {
+                if let Kind::Backend(b) = cfg.kind(*node) {
+                    let b = b as usize;
+                    ghost.load[b] = running + queued;
+                    ghost.peak[b] = ghost.peak[b].max(running + queued);
+                }
+            }
+            Note::Finished {
+                busy,
+                at,
+                running,
+                queued,
+                ..
+            } => {
+                if let Kind::Backend(b) = cfg.kind(*node) {
+                    let b = b as usize;
+                    ghost.load[b] = running + queued;
+                    ghost.served[b] += 1;
+                    ghost.bucket(*at, backends).busy[b] += busy;
+                }
+            }
+            _ => {}
+        }
+    }
+    // Every request is answered, failed with a reason, or still in flight: a client that
+    // is up holds each of its open requests. A crashed client's requests end with it.
+    for (i, slot) in nodes.iter().enumerate().take(cfg.clients as usize) {
+        let client = i as u32;
+        match &slot.state {
+            None => {
+                if let Some(open) = ghost.open.remove(&client) {
+                    ghost.with_crashed_client += open.len() as u64;
+                }
+            }
+            Some(Node::Client(c)) if clients_noted.contains(&client) => {
+                let open = ghost.open.entry(client).or_default();
+                if open.len() != c.outstanding.len() {
+                    let lost = open
+                        .iter()
+                        .find(|s| !c.outstanding.contains_key(s))
+                        .copied();
+                    if let Some(seq) = lost {
+                        open.remove(&seq);
+                        let id = ReqId { client, seq };
+                        report(
+                            ghost,
+                            NONE_LOST,
+                            seq ^ (u64::from(client) << 56),
+                            Note::RequestLost { id },
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn close(ghost: &mut Ghost, id: ReqId) {
+    if let Some(open) = ghost.open.get_mut(&id.client) {
+        open.remove(&id.seq);
+    }
+}
+
+/// The `p`-th percentile (0–100) of `sorted`, nearest rank.
+pub fn percentile(sorted: &[u64], p: u64) -> Option<u64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let rank = (p * sorted.len() as u64).div_ceil(100).max(1) as usize;
+    Some(sorted[rank.min(sorted.len()) - 1])
+}

@@ -1,0 +1,234 @@
+//! Load balancing: clients send requests to a load balancer, which spreads them over
+//! backends of mixed sizes with one of eight algorithms, checks their health actively
+//! (probes) and passively (errors), retries under a budget, and fails every request it
+//! cannot serve with a stated reason.
+//!
+//! Accounting ([`invariants`]): every request is answered, failed with a reason, or still in
+//! flight; after a backend is marked down, nothing new is routed to it. The checkers also
+//! keep the lab's time series (latency percentiles, throughput, failures, utilisation).
+
+pub mod algo;
+pub mod batch;
+pub mod invariants;
+pub mod msg;
+pub mod node;
+
+#[cfg(test)]
+mod tests;
+
+use crate::sim::{check_order, check_range, ConfigError, NodeId, Out, Protocol, Slot};
+use serde::{Deserialize, Serialize};
+
+pub use algo::Algorithm;
+pub use msg::{Failure, Msg, Note, ReqId, Request, Timer};
+pub use node::Node;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// 1..=4 clients.
+    pub clients: u32,
+    /// 2..=16 backends.
+    pub backends: u32,
+    /// The first this many backends are large: twice the slots, twice the speed, weight 2.
+    pub large_backends: u32,
+    /// Concurrent requests a normal backend works on.
+    pub slots: u32,
+    /// Requests a backend queues beyond its slots; one more is rejected.
+    pub queue: u32,
+    pub algorithm: Algorithm,
+    /// Requests per second per client (one tick is a millisecond).
+    pub rate: u64,
+    /// Requests per arrival (bursts).
+    pub burst: u32,
+    /// Each request's work, in ticks on a normal backend, drawn in `cost_min..=cost_max`.
+    pub cost_min: u64,
+    pub cost_max: u64,
+    /// Distinct request keys (for consistent hashing); 0 sends no keys.
+    pub keys: u32,
+    /// Requests per client before it stops; 0 never stops.
+    pub requests: u64,
+    /// The balancer gives up on one attempt after this long.
+    pub request_timeout: u64,
+    /// A client gives up on a request after this long.
+    pub client_timeout: u64,
+    /// Active health checks: a probe round every this many ticks (0: none).
+    pub probe_every: u64,
+    /// Probes missed in a row to mark a backend down; answered in a row to mark it up.
+    pub unhealthy_after: u32,
+    pub healthy_after: u32,
+    /// Passive checks: errors in a row that mark a backend down (0: off).
+    pub passive_errors: u32,
+    /// Retries allowed, as a percentage of requests.
+    pub retry_budget_pct: u32,
+    /// Peak-EWMA decay time, in ticks.
+    pub ewma_ticks: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            clients: 2,
+            backends: 4,
+            large_backends: 1,
+            slots: 2,
+            queue: 8,
+            algorithm: Algorithm::RoundRobin,
+            rate: 20,
+            burst: 1,
+            cost_min: 20,
+            cost_max: 180,
+            keys: 100,
+            requests: 0,
+            request_timeout: 1_000,
+            client_timeout: 3_000,
+            probe_every: 200,
+            unhealthy_after: 2,
+            healthy_after: 2,
+            passive_errors: 3,
+            retry_budget_pct: 20,
+            ewma_ticks: 500,
+        }
+    }
+}
+
+/// What a node is.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Client(u32),
+    Balancer,
+    Backend(u32),
+}
+
+impl Config {
+    pub fn node_count(&self) -> usize {
+        (self.clients + 1 + self.backends) as usize
+    }
+    /// Node order: clients, the load balancer, backends.
+    pub fn kind(&self, node: NodeId) -> Kind {
+        let n = node.0;
+        if n < self.clients {
+            Kind::Client(n)
+        } else if n == self.clients {
+            Kind::Balancer
+        } else {
+            Kind::Backend(n - self.clients - 1)
+        }
+    }
+    pub fn balancer_node(&self) -> NodeId {
+        NodeId(self.clients)
+    }
+    pub fn backend_node(&self, index: u32) -> NodeId {
+        NodeId(self.clients + 1 + index)
+    }
+    pub fn backend_index(&self, node: NodeId) -> u32 {
+        node.0 - self.clients - 1
+    }
+    /// (slots, speed in percent) of a backend; its weight is speed / 100.
+    pub fn capacity(&self, index: u32) -> (u32, u32) {
+        if index < self.large_backends {
+            (self.slots * 2, 200)
+        } else {
+            (self.slots, 100)
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LoadBalancing;
+
+impl Protocol for LoadBalancing {
+    const NAME: &'static str = "load-balancing";
+    type Config = Config;
+    type Node = Node;
+    type Durable = ();
+    type Msg = Msg;
+    type Timer = Timer;
+    type Request = Request;
+    type Note = Note;
+    type Ghost = invariants::Ghost;
+
+    fn validate(cfg: &Config) -> Result<(), ConfigError> {
+        check_range("clients", cfg.clients as u64, 1, 4)?;
+        check_range("backends", cfg.backends as u64, 2, 16)?;
+        check_range(
+            "large_backends",
+            cfg.large_backends as u64,
+            0,
+            cfg.backends as u64,
+        )?;
+        check_range("slots", cfg.slots as u64, 1, 64)?;
+        check_range("queue", cfg.queue as u64, 0, 1_000)?;
+        check_range("rate", cfg.rate, 1, 1_000)?;
+        check_range("burst", cfg.burst as u64, 1, 50)?;
+        check_range("cost_min", cfg.cost_min, 1, 100_000)?;
+        check_range("cost_max", cfg.cost_max, 1, 100_000)?;
+        check_order("cost_min", cfg.cost_min, "cost_max", cfg.cost_max)?;
+        check_range("keys", cfg.keys as u64, 0, 1_000_000)?;
+        check_range("requests", cfg.requests, 0, 10_000_000)?;
+        check_range("request_timeout", cfg.request_timeout, 1, 1_000_000)?;
+        check_range("client_timeout", cfg.client_timeout, 1, 1_000_000)?;
+        check_range("probe_every", cfg.probe_every, 0, 100_000)?;
+        check_range("unhealthy_after", cfg.unhealthy_after as u64, 1, 100)?;
+        check_range("healthy_after", cfg.healthy_after as u64, 1, 100)?;
+        check_range("passive_errors", cfg.passive_errors as u64, 0, 100)?;
+        check_range("retry_budget_pct", cfg.retry_budget_pct as u64, 0, 100)?;
+        check_range("ewma_ticks", cfg.ewma_ticks, 1, 1_000_000)
+    }
+    fn node_count(cfg: &Config) -> usize {
+        cfg.node_count()
+    }
+    fn init(cfg: &Config, id: NodeId, out: &mut Out<Self>) -> Node {
+        node::init(cfg, id, out)
+    }
+    /// Nothing is durable: a crash loses everything a node held.
+    fn durable(_node: &Node) {}
+    fn weight(slot: &Slot<Self>) -> usize {
+        1 + slot.state.as_ref().map_or(0, |n| match n {
+            Node::Client(c) => c.outstanding.len(),
+            Node::Balancer(b) => b.pending.len() + b.backends.len(),
+            Node::Backend(k) => k.running.len() + k.queue.len(),
+        })
+    }
+    fn on_message(
+        cfg: &Config,
+        _id: NodeId,
+        node: &mut Node,
+        from: NodeId,
+        msg: Msg,
+        out: &mut Out<Self>,
+    ) {
+        node::on_message(cfg, node, from, msg, out)
+    }
+    fn on_timer(cfg: &Config, _id: NodeId, node: &mut Node, timer: Timer, out: &mut Out<Self>) {
+        node::on_timer(cfg, node, timer, out)
+    }
+    fn on_request(cfg: &Config, _id: NodeId, node: &mut Node, req: Request, out: &mut Out<Self>) {
+        node::on_request(cfg, node, req, out)
+    }
+    fn on_restart(cfg: &Config, id: NodeId, _disk: &(), out: &mut Out<Self>) -> Node {
+        node::restart(cfg, id, out)
+    }
+    fn invariants() -> &'static [&'static str] {
+        invariants::INVARIANTS
+    }
+    fn check(
+        cfg: &Config,
+        ghost: &mut invariants::Ghost,
+        nodes: &[Slot<Self>],
+        notes: &[(NodeId, Note)],
+        found: &mut Vec<(usize, Note)>,
+    ) {
+        invariants::check(cfg, ghost, nodes, notes, found)
+    }
+    /// Slow a backend down or back to normal, or have a client send a request now.
+    fn random_request(cfg: &Config, pick: &mut dyn FnMut(u64) -> u64) -> Option<(NodeId, Request)> {
+        if pick(2) == 0 {
+            let b = cfg.backend_node(pick(cfg.backends as u64) as u32);
+            let percent = [100, 400][pick(2) as usize];
+            Some((b, Request::Slow { percent }))
+        } else {
+            Some((NodeId(pick(cfg.clients as u64) as u32), Request::SendNow))
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! The load-balancing lab's requests, messages, timers and notes.
+
+use serde::{Deserialize, Serialize};
+
+/// A client request's identity: which client, and its sequence number there.
+#[derive(
+    Copy, Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+pub struct ReqId {
+    pub client: u32,
+    pub seq: u64,
+}
+
+/// How a request ended, as the client sees it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Failure {
+    /// Every backend it was tried on had a full queue.
+    Rejected,
+    /// No backend answered in time (crashed, partitioned, or too slow), retries spent.
+    Timeout,
+    /// No backend was marked up.
+    NoBackend,
+    /// The client gave up waiting (the load balancer itself was unreachable).
+    ClientTimeout,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Msg {
+    /// Client → load balancer. `cost`: ticks of work on a backend of normal speed.
+    Request {
+        id: ReqId,
+        key: Option<u32>,
+        cost: u64,
+    },
+    /// Load balancer → backend (attempt 1, or a retry).
+    Forward {
+        id: ReqId,
+        cost: u64,
+        attempt: u32,
+    },
+    /// Backend → load balancer: done, or refused because the queue was full.
+    Response {
+        id: ReqId,
+        attempt: u32,
+        ok: bool,
+    },
+    /// Load balancer → client.
+    Reply {
+        id: ReqId,
+        failure: Option<Failure>,
+    },
+    /// Active health check.
+    Probe {
+        seq: u64,
+    },
+    ProbeOk {
+        seq: u64,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(tag = "timer", rename_all = "snake_case")]
+pub enum Timer {
+    /// Client: the next arrival.
+    Arrive,
+    /// Client: stop waiting for this request.
+    GiveUp { seq: u64 },
+    /// Load balancer: this forwarded attempt took too long.
+    Expire { id: ReqId },
+    /// Load balancer: send the next round of health probes.
+    Probe,
+    /// Backend: this request's work is done.
+    Done { id: ReqId },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "request", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Request {
+    /// Backend: work at `percent` of the time it should take (400 = four times slower).
+    Slow { percent: u32 },
+    /// Client: send one request now.
+    SendNow,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "note", rename_all = "snake_case")]
+pub enum Note {
+    // Clients.
+    Issued {
+        id: ReqId,
+        key: Option<u32>,
+        cost: u64,
+    },
+    Completed {
+        id: ReqId,
+        latency: u64,
+        at: u64,
+    },
+    Failed {
+        id: ReqId,
+        failure: Failure,
+        at: u64,
+    },
+    LateReply {
+        id: ReqId,
+    },
+    // The load balancer.
+    Routed {
+        id: ReqId,
+        backend: u32,
+        attempt: u32,
+    },
+    Retrying {
+        id: ReqId,
+        attempt: u32,
+    },
+    NoRetryBudget {
+        id: ReqId,
+    },
+    AttemptTimedOut {
+        id: ReqId,
+        backend: u32,
+    },
+    RejectedBy {
+        id: ReqId,
+        backend: u32,
+    },
+    MarkedDown {
+        backend: u32,
+        passive: bool,
+    },
+    MarkedUp {
+        backend: u32,
+    },
+    ProbeMissed {
+        backend: u32,
+        misses: u32,
+    },
+    LateResponse {
+        id: ReqId,
+        backend: u32,
+    },
+    // Backends.
+    Started {
+        id: ReqId,
+        running: u32,
+        queued: u32,
+    },
+    Queued {
+        id: ReqId,
+        running: u32,
+        queued: u32,
+    },
+    Refused {
+        id: ReqId,
+        queued: u32,
+    },
+    Finished {
+        id: ReqId,
+        busy: u64,
+        at: u64,
+        running: u32,
+        queued: u32,
+    },
+    SpeedSet {
+        percent: u32,
+    },
+    Restarted,
+    // Violation details.
+    RequestLost {
+        id: ReqId,
+    },
+    RoutedToDown {
+        id: ReqId,
+        backend: u32,
+    },
+}
