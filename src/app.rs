@@ -2,9 +2,10 @@
 //! the URL as the source of the lab and run.
 
 use crate::components::{
-    canvas::ClusterCanvas, event_log::EventLog, help::HelpOverlay, inspector::InspectorPanel,
-    invariants::InvariantMonitor, log_grid::LogGridPanel, network::NetworkPanel, notice::NoticeBar,
-    settings::SettingsPanel, share::ShareBar, transport::TransportBar,
+    canvas::ClusterCanvas, charts::ChartsPanel, event_log::EventLog, help::HelpOverlay,
+    inspector::InspectorPanel, invariants::InvariantMonitor, log_grid::LogGridPanel,
+    network::NetworkPanel, notice::NoticeBar, settings::SettingsPanel, share::ShareBar,
+    transport::TransportBar,
 };
 use crate::controller::{Controller, Notice, Selection};
 use crate::i18n::{fill, Catalog, Lang, LangContext};
@@ -114,6 +115,7 @@ pub fn App() -> impl IntoView {
                     <ClusterCanvas />
                     <TransportBar />
                     <LogGridPanel />
+                    <ChartsPanel />
                     <ShareBar />
                     <EventLog />
                 </div>
@@ -134,6 +136,7 @@ fn intro(lab: LabId, cat: &Catalog) -> &'static str {
         LabId::TwoPhaseCommit => cat.tpc.intro,
         LabId::Raft => cat.raft.intro,
         LabId::Paxos => cat.paxos.intro,
+        LabId::LoadBalancing => cat.lb.intro,
     }
 }
 

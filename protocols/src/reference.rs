@@ -69,7 +69,7 @@ pub const REFERENCES: &[Reference] = &[
         seed: 9,
         steps: 3_000,
         bug: false,
-        expected: 0x992a_85a9_938e_4d07,
+        expected: 0x6a6a_c01b_dab3_2839,
     },
 ];
 

@@ -1,6 +1,7 @@
 //! The shell's components. Each reads the controller from context and the text catalog.
 
 pub mod canvas;
+pub mod charts;
 pub mod event_log;
 pub mod help;
 pub mod inspector;

@@ -52,6 +52,26 @@ pub fn SettingsPanel() -> impl IntoView {
             </label>
         }
         .into_any(),
+        SettingKind::Choice { options, value } => view! {
+            <label class="setting">
+                <span>{s.label}</span>
+                <select on:change=move |ev| {
+                    if let Ok(i) = event_target_value(&ev).parse::<u64>() {
+                        apply(s.key, i)
+                    }
+                }>
+                    {options
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, o)| {
+                            let selected = i as u64 == value;
+                            view! { <option value=i.to_string() selected=selected>{o}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+        }
+        .into_any(),
         SettingKind::Toggle { on, help } => view! {
             <label class="setting toggle">
                 <input type="checkbox" prop:checked=on on:change=move |ev| apply(s.key, event_target_checked(&ev) as u64) />

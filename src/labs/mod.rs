@@ -6,6 +6,7 @@
 //! interface the controller and components use, so components never see an engine type.
 
 pub mod errors;
+pub mod load_balancing;
 pub mod paxos;
 pub mod raft;
 pub mod sim;
@@ -14,6 +15,7 @@ pub mod two_phase_commit;
 use crate::i18n::Catalog;
 use crate::view_model::layout::Point;
 
+use protocols::load_balancing::LoadBalancing;
 use protocols::paxos::Paxos;
 use protocols::raft::Raft;
 use protocols::two_phase_commit::TwoPhaseCommit;
@@ -25,16 +27,23 @@ pub enum LabId {
     TwoPhaseCommit,
     Raft,
     Paxos,
+    LoadBalancing,
 }
 
 impl LabId {
-    pub const ALL: [LabId; 3] = [LabId::TwoPhaseCommit, LabId::Raft, LabId::Paxos];
+    pub const ALL: [LabId; 4] = [
+        LabId::TwoPhaseCommit,
+        LabId::Raft,
+        LabId::Paxos,
+        LabId::LoadBalancing,
+    ];
 
     pub fn slug(self) -> &'static str {
         match self {
             LabId::TwoPhaseCommit => "two-phase-commit",
             LabId::Raft => "raft",
             LabId::Paxos => "paxos",
+            LabId::LoadBalancing => "load-balancing",
         }
     }
     pub fn from_slug(s: &str) -> Option<LabId> {
@@ -45,6 +54,7 @@ impl LabId {
             LabId::TwoPhaseCommit => cat.lab_two_phase_commit,
             LabId::Raft => cat.lab_raft,
             LabId::Paxos => cat.lab_paxos,
+            LabId::LoadBalancing => cat.lab_load_balancing,
         }
     }
     /// A fresh run of this lab with its defaults and `seed`.
@@ -53,6 +63,7 @@ impl LabId {
             LabId::TwoPhaseCommit => Box::new(Sim::<TwoPhaseCommit>::fresh(seed)),
             LabId::Raft => Box::new(Sim::<Raft>::fresh(seed)),
             LabId::Paxos => Box::new(Sim::<Paxos>::fresh(seed)),
+            LabId::LoadBalancing => Box::new(Sim::<LoadBalancing>::fresh(seed)),
         }
     }
     /// A run of this lab loaded from scenario JSON.
@@ -61,6 +72,7 @@ impl LabId {
             LabId::TwoPhaseCommit => Box::new(Sim::<TwoPhaseCommit>::load(json, cat)?),
             LabId::Raft => Box::new(Sim::<Raft>::load(json, cat)?),
             LabId::Paxos => Box::new(Sim::<Paxos>::load(json, cat)?),
+            LabId::LoadBalancing => Box::new(Sim::<LoadBalancing>::load(json, cat)?),
         })
     }
 }
@@ -260,8 +272,47 @@ pub struct Action {
 /// A configuration field the settings panel edits.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SettingKind {
-    Number { min: u64, max: u64, value: u64 },
-    Toggle { on: bool, help: &'static str },
+    Number {
+        min: u64,
+        max: u64,
+        value: u64,
+    },
+    Toggle {
+        on: bool,
+        help: &'static str,
+    },
+    /// One of several named options; the value set is the option's index.
+    Choice {
+        options: Vec<&'static str>,
+        value: u64,
+    },
+}
+
+/// A plot over the run's time: one or more series of (x, y) points.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Chart {
+    pub title: &'static str,
+    /// What the y axis counts ("ticks", "per second", "%").
+    pub unit: &'static str,
+    pub x_label: &'static str,
+    pub series: Vec<Series>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Series {
+    pub label: String,
+    /// A CSS class giving the line its colour and dash (always named in the legend).
+    pub class: &'static str,
+    pub points: Vec<(u64, u64)>,
+}
+
+/// A batch-mode table: column headings, then one row per variant (e.g. per algorithm).
+#[derive(Clone, Debug, PartialEq)]
+pub struct BatchTable {
+    pub title: &'static str,
+    pub caption: String,
+    pub columns: Vec<&'static str>,
+    pub rows: Vec<Vec<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -321,4 +372,12 @@ pub trait LabSim: Send + Sync {
     fn reseeded(&self, seed: u64) -> Box<dyn LabSim>;
     /// The run as scenario JSON (config, seed, inputs): share links and export.
     fn export(&self) -> String;
+    /// Plots of the run so far, for labs that measure (load balancing).
+    fn charts(&self, cat: &Catalog) -> Vec<Chart>;
+    /// How many batch rows this lab offers (0: no batch mode), and one of them, computed
+    /// without animation from the current configuration and seed (it may take a while:
+    /// the page computes one row per frame).
+    fn batch_rows(&self) -> usize;
+    fn batch_row(&self, index: usize, cat: &Catalog) -> Vec<String>;
+    fn batch_table(&self, rows: Vec<Vec<String>>, cat: &Catalog) -> Option<BatchTable>;
 }

@@ -73,6 +73,24 @@ pub trait LabProtocol: Protocol {
     ) -> Vec<String> {
         Vec::new()
     }
+    /// Plots of the run up to virtual time `now`.
+    fn charts(_cfg: &Self::Config, _ghost: &Self::Ghost, _now: u64, _cat: &Catalog) -> Vec<Chart> {
+        Vec::new()
+    }
+    /// Batch mode: how many rows, one row, and the table around them.
+    fn batch_rows(_cfg: &Self::Config) -> usize {
+        0
+    }
+    fn batch_row(_cfg: &Self::Config, _seed: u64, _index: usize, _cat: &Catalog) -> Vec<String> {
+        Vec::new()
+    }
+    fn batch_table(
+        _cfg: &Self::Config,
+        _rows: Vec<Vec<String>>,
+        _cat: &Catalog,
+    ) -> Option<BatchTable> {
+        None
+    }
     /// Which links the canvas draws, as node pairs.
     fn links(cfg: &Self::Config) -> Vec<(usize, usize)>;
     fn settings(cfg: &Self::Config, cat: &Catalog) -> Vec<Setting>;
@@ -600,6 +618,20 @@ impl<P: LabProtocol> LabSim for Sim<P> {
         }
         let history = History::new(spec).map_err(|e| self.config_error_text(&e, cat))?;
         Ok(Box::new(Sim { history }))
+    }
+
+    fn charts(&self, cat: &Catalog) -> Vec<Chart> {
+        let world = self.history.world();
+        P::charts(self.cfg(), world.ghost(), world.time.0, cat)
+    }
+    fn batch_rows(&self) -> usize {
+        P::batch_rows(self.cfg())
+    }
+    fn batch_row(&self, index: usize, cat: &Catalog) -> Vec<String> {
+        P::batch_row(self.cfg(), self.seed(), index, cat)
+    }
+    fn batch_table(&self, rows: Vec<Vec<String>>, cat: &Catalog) -> Option<BatchTable> {
+        P::batch_table(self.cfg(), rows, cat)
     }
 
     fn reseeded(&self, seed: u64) -> Box<dyn LabSim> {

@@ -67,6 +67,42 @@ pub fn roles(proposers: usize, acceptors: usize, learners: usize) -> Vec<Point> 
     points
 }
 
+/// Load balancing: clients down the left, the balancer in the middle, backends in columns
+/// on the right (up to four rows per column). Index order: clients, balancer, backends.
+pub fn balancer(clients: usize, backends: usize) -> Vec<Point> {
+    let column = |n: usize, x: f64| -> Vec<Point> {
+        let gap = if n <= 1 {
+            0.0
+        } else {
+            (HEIGHT - 200.0) / (n - 1) as f64
+        };
+        let top = if n <= 1 { HEIGHT / 2.0 - 30.0 } else { 80.0 };
+        (0..n)
+            .map(|i| Point {
+                x,
+                y: top + i as f64 * gap.min(150.0),
+            })
+            .collect()
+    };
+    let mut points = column(clients, 170.0);
+    points.push(Point {
+        x: 440.0,
+        y: HEIGHT / 2.0 - 30.0,
+    });
+    let columns = backends.div_ceil(4).max(1);
+    let per = backends.div_ceil(columns);
+    for c in 0..columns {
+        let n = per.min(backends - c * per);
+        let x = if columns == 1 {
+            820.0
+        } else {
+            660.0 + c as f64 * (290.0 / (columns - 1) as f64)
+        };
+        points.extend(column(n, x));
+    }
+    points
+}
+
 /// Servers on a ring (Raft, Paxos): evenly spaced, the first at the top, clockwise.
 pub fn ring(n: usize) -> Vec<Point> {
     let (cx, cy, r) = (WIDTH / 2.0, 290.0, 195.0);

@@ -221,9 +221,14 @@ impl Protocol for LoadBalancing {
     ) {
         invariants::check(cfg, ghost, nodes, notes, found)
     }
-    /// Slow a backend down or back to normal, or have a client send a request now.
+    /// Slow a backend down or back to normal, have a client send a request now, or switch
+    /// the balancer's algorithm.
     fn random_request(cfg: &Config, pick: &mut dyn FnMut(u64) -> u64) -> Option<(NodeId, Request)> {
-        if pick(2) == 0 {
+        let kind = pick(5);
+        if kind == 0 {
+            let algorithm = Algorithm::ALL[pick(8) as usize];
+            Some((cfg.balancer_node(), Request::UseAlgorithm { algorithm }))
+        } else if kind < 3 {
             let b = cfg.backend_node(pick(cfg.backends as u64) as u32);
             let percent = [100, 400][pick(2) as usize];
             Some((b, Request::Slow { percent }))

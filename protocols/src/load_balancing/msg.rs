@@ -1,5 +1,6 @@
 //! The load-balancing lab's requests, messages, timers and notes.
 
+use super::algo::Algorithm;
 use serde::{Deserialize, Serialize};
 
 /// A client request's identity: which client, and its sequence number there.
@@ -82,6 +83,8 @@ pub enum Request {
     Slow { percent: u32 },
     /// Client: send one request now.
     SendNow,
+    /// Balancer: switch algorithm, live.
+    UseAlgorithm { algorithm: Algorithm },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -166,6 +169,9 @@ pub enum Note {
     },
     SpeedSet {
         percent: u32,
+    },
+    AlgorithmSet {
+        algorithm: Algorithm,
     },
     Restarted,
     // Violation details.

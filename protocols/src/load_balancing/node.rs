@@ -1,6 +1,6 @@
 //! Clients, the load balancer and backends.
 
-use super::algo::{Candidate, Picker};
+use super::algo::{Algorithm, Candidate, Picker};
 use super::msg::{Failure, Msg, Note, ReqId, Request, Timer};
 use super::{Config, Kind, LoadBalancing};
 use crate::sim::rng::Rng;
@@ -54,6 +54,8 @@ pub struct Pending {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Balancer {
+    /// The algorithm in use (the configured one, until switched live).
+    pub algorithm: Algorithm,
     pub backends: Vec<BackendView>,
     pub pending: BTreeMap<ReqId, Pending>,
     /// Retry budget in thousandths of a retry.
@@ -109,6 +111,7 @@ pub(super) fn init(cfg: &Config, me: NodeId, out: &mut O) -> Node {
                 out.set_timer(Timer::Probe, cfg.probe_every..=cfg.probe_every);
             }
             Node::Balancer(Balancer {
+                algorithm: cfg.algorithm,
                 backends: (0..cfg.backends)
                     .map(|_| BackendView {
                         up: true,
@@ -290,6 +293,10 @@ pub(super) fn on_request(cfg: &Config, node: &mut Node, req: Request, out: &mut 
             });
         }
         (Node::Client(c), Request::SendNow) => issue(cfg, c, out),
+        (Node::Balancer(b), Request::UseAlgorithm { algorithm }) => {
+            b.algorithm = algorithm;
+            out.note(Note::AlgorithmSet { algorithm });
+        }
         _ => {}
     }
 }
@@ -460,7 +467,7 @@ fn route(cfg: &Config, b: &mut Balancer, id: ReqId, out: &mut O) {
     } else {
         &fresh
     };
-    let Some(backend) = b.picker.pick(cfg.algorithm, pool, p.key) else {
+    let Some(backend) = b.picker.pick(b.algorithm, pool, p.key) else {
         let p = b.pending.remove(&id).expect("pending");
         out.send(
             p.client,

@@ -1,0 +1,165 @@
+//! Plots of the run (latency percentiles, throughput, failures, utilisation) and the batch
+//! table, for labs that measure. Pure SVG, drawn from the checkers' time series.
+
+use super::catalog;
+use crate::controller::{use_controller, Controller};
+use crate::labs::{Chart, Series};
+use leptos::prelude::*;
+
+const W: f64 = 460.0;
+const H: f64 = 150.0;
+const PAD_L: f64 = 44.0;
+const PAD_B: f64 = 20.0;
+const PAD_T: f64 = 8.0;
+
+fn polyline(s: &Series, x0: u64, x1: u64, ymax: u64) -> String {
+    let sx = |x: u64| PAD_L + (x - x0) as f64 / (x1 - x0).max(1) as f64 * (W - PAD_L - 8.0);
+    let sy = |y: u64| PAD_T + (1.0 - y as f64 / ymax.max(1) as f64) * (H - PAD_T - PAD_B);
+    s.points
+        .iter()
+        .map(|(x, y)| format!("{:.1},{:.1}", sx(*x), sy(*y)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[component]
+fn ChartView(chart: Chart) -> impl IntoView {
+    let cat = catalog();
+    let (mut x0, mut x1, mut ymax) = (u64::MAX, 0, 1);
+    for s in &chart.series {
+        for (x, y) in &s.points {
+            x0 = x0.min(*x);
+            x1 = x1.max(*x);
+            ymax = ymax.max(*y);
+        }
+    }
+    if x0 > x1 {
+        x0 = 0;
+    }
+    let summary = chart
+        .series
+        .iter()
+        .map(|s| {
+            let last = s.points.last().map_or("–".to_string(), |p| p.1.to_string());
+            format!("{} {}", s.label, last)
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let aria = format!("{} ({}): {}", chart.title, chart.unit, summary);
+    let lines = chart
+        .series
+        .iter()
+        .map(|s| view! { <polyline class=format!("series {}", s.class) points=polyline(s, x0, x1, ymax) /> })
+        .collect_view();
+    let legend = chart
+        .series
+        .iter()
+        .map(|s| view! { <li><span class=format!("swatch {}", s.class)></span>{s.label.clone()}</li> })
+        .collect_view();
+    view! {
+        <figure class="chart">
+            <figcaption>{chart.title} " " <span class="muted small">"(" {chart.unit} ")"</span></figcaption>
+            <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label=aria>
+                <line class="axis" x1=PAD_L y1=PAD_T x2=PAD_L y2=H - PAD_B />
+                <line class="axis" x1=PAD_L y1=H - PAD_B x2=W - 8.0 y2=H - PAD_B />
+                <text class="tick" x=PAD_L - 4.0 y=PAD_T + 8.0 text-anchor="end">{ymax}</text>
+                <text class="tick" x=PAD_L - 4.0 y=H - PAD_B text-anchor="end">"0"</text>
+                <text class="tick" x=PAD_L y=H - 4.0>{x0}</text>
+                <text class="tick" x=W - 8.0 y=H - 4.0 text-anchor="end">{format!("{x1} {}", chart.x_label)}</text>
+                {lines}
+            </svg>
+            <ul class="legend" aria-label=cat().panels.chart_legend>{legend}</ul>
+        </figure>
+    }
+}
+
+/// The lab's live plots, if it has any.
+#[component]
+pub fn ChartsPanel() -> impl IntoView {
+    let ctl = use_controller();
+    let cat = catalog();
+    let charts = Memo::new(move |_| ctl.read(|s| s.charts(cat())));
+    move || {
+        let charts = charts.get();
+        (!charts.is_empty()).then(|| {
+            view! {
+                <section class="panel charts" aria-label=cat().panels.charts>
+                    <h2>{cat().panels.charts}</h2>
+                    <div class="chart-grid">
+                        {charts.into_iter().map(|chart| view! { <ChartView chart=chart /> }).collect_view()}
+                    </div>
+                    <BatchPanel />
+                </section>
+            }
+        })
+    }
+}
+
+/// Computes batch row `i` and schedules the next one on the next frame, so the page keeps
+/// responding while the batch runs.
+fn batch_step(
+    ctl: Controller,
+    rows: RwSignal<Vec<Vec<String>>>,
+    running: RwSignal<bool>,
+    i: usize,
+) {
+    request_animation_frame(move || {
+        let cat = ctl.lang.get_untracked().catalog();
+        let (n, row) = ctl.with(|s| (s.batch_rows(), s.batch_row(i, cat)));
+        rows.update(|r| r.push(row));
+        if i + 1 < n && running.get_untracked() {
+            batch_step(ctl, rows, running, i + 1);
+        } else {
+            running.set(false);
+        }
+    });
+}
+
+#[component]
+fn BatchPanel() -> impl IntoView {
+    let ctl = use_controller();
+    let cat = catalog();
+    let rows = RwSignal::new(Vec::<Vec<String>>::new());
+    let running = RwSignal::new(false);
+    // The table belongs to one configuration and seed: a new run clears it.
+    let fingerprint =
+        Memo::new(move |_| ctl.read(|s| format!("{:?}{}", s.settings(cat()), s.seed())));
+    Effect::new(move |_| {
+        fingerprint.track();
+        rows.set(Vec::new());
+        running.set(false);
+    });
+    let start = move |_| {
+        rows.set(Vec::new());
+        running.set(true);
+        batch_step(ctl, rows, running, 0);
+    };
+    move || {
+        let n = ctl.with(|s| s.batch_rows());
+        (n > 0).then(|| {
+            let table = ctl.with(|s| s.batch_table(rows.get(), cat()));
+            view! {
+                <div class="batch">
+                    <button class="btn" on:click=start disabled=move || running.get()>
+                        {move || if running.get() { cat().panels.batch_running } else { cat().panels.batch_run }}
+                    </button>
+                    {table.filter(|t| !t.rows.is_empty()).map(|t| view! {
+                        <table class="batch-table">
+                            <caption>{t.title} ": " {t.caption}</caption>
+                            <thead><tr>{t.columns.iter().map(|c| view! { <th scope="col">{*c}</th> }).collect_view()}</tr></thead>
+                            <tbody>
+                                {t.rows.into_iter().map(|r| view! {
+                                    <tr>{r.into_iter().enumerate().map(|(i, c)| if i == 0 {
+                                        view! { <th scope="row">{c}</th> }.into_any()
+                                    } else {
+                                        view! { <td>{c}</td> }.into_any()
+                                    }).collect_view()}</tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    })}
+                </div>
+            }
+        })
+    }
+}

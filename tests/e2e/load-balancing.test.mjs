@@ -1,0 +1,48 @@
+// The load-balancing lab in the browser: requests flow and are plotted; a crashed backend
+// is marked down by the health checks; the algorithm switches live; the batch table ranks
+// every algorithm on the same workload.
+
+import assert from "node:assert/strict";
+import { siteTest, waitFor } from "./harness.mjs";
+import { TwoPhaseCommitLab } from "./two-phase-commit.page.mjs";
+
+siteTest("load balancing: traffic is plotted, a crash is detected, algorithms switch live and batch", async ({ page, server, shot }) => {
+  const lab = new TwoPhaseCommitLab(page, server); // the transport, log and node locators are shared
+  await page.goto(server.url + "#/load-balancing");
+  for (const n of ["Client 1", "Client 2", "Load balancer", "Backend 1", "Backend 4"]) {
+    await lab.node(n).waitFor({ state: "visible" });
+  }
+  const charts = page.getByRole("region", { name: "Measurements", exact: true });
+  for (const title of ["Latency (p50, p95, p99)", "Throughput", "Rejected and failed", "Utilisation per backend"]) {
+    assert.match(await charts.innerText(), new RegExp(title.replace(/[()]/g, "\\$&")));
+  }
+  await lab.speed.fill("60");
+  await lab.play();
+  await waitFor(async () => /done ([2-9]\d|\d{3,})/.test(await lab.nodeLabel("Client 1")), "client 1 gets dozens of answers");
+  await lab.pause();
+  const latency = page.getByRole("img", { name: /^Latency \(p50, p95, p99\) \(ticks\): p50 \d+/ });
+  assert.equal(await latency.count(), 1, "the latency chart names its latest values");
+
+  // Crash a backend: the balancer's probes go unanswered and it is marked down.
+  await lab.nodeAction("Backend 3", "Crash");
+  await lab.play();
+  await waitFor(async () => /marks Backend 3 down/.test(await lab.eventLog.innerText()), "the health checks mark Backend 3 down");
+  await lab.pause();
+  assert.match(await lab.nodeLabel("Load balancer"), /3\/4 up/);
+
+  // Switch the algorithm live, on the balancer.
+  await lab.nodeAction("Load balancer", "Use power of two choices");
+  assert.match(await lab.eventLog.innerText(), /Load balancer switches to power of two choices/);
+  assert.match(await lab.nodeLabel("Load balancer"), /^Load balancer — power of two choices/);
+  await shot("crash-detected");
+  const invariants = await lab.invariantLines();
+  assert.equal(invariants.length, 2);
+  assert.ok(!invariants.some((l) => /violated/.test(l)), invariants.join("; "));
+
+  // Batch mode: every algorithm, one row each.
+  await page.getByRole("button", { name: /Run every algorithm on this workload/ }).click();
+  const table = page.locator(".batch-table");
+  await waitFor(async () => (await table.locator("tbody tr").count()) === 8, "eight algorithms in the batch table", 60_000);
+  assert.match(await table.innerText(), /power of two choices/);
+  await shot("batch");
+});
