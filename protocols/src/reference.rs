@@ -69,7 +69,7 @@ pub const REFERENCES: &[Reference] = &[
         seed: 9,
         steps: 3_000,
         bug: false,
-        expected: 0x6a6a_c01b_dab3_2839,
+        expected: 0x7539_28b9_6bfc_b7ce,
     },
 ];
 

@@ -22,10 +22,22 @@ fn polyline(s: &Series, x0: u64, x1: u64, ymax: u64) -> String {
         .join(" ")
 }
 
+/// The largest y of a chart (at least 1).
+fn top(chart: &Chart) -> u64 {
+    chart
+        .series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.1))
+        .max()
+        .unwrap_or(0)
+        .max(1)
+}
+
+/// One chart; `scale` fixes the y axis's top (so two charts side by side share a scale).
 #[component]
-fn ChartView(chart: Chart) -> impl IntoView {
+fn ChartView(chart: Chart, #[prop(optional)] scale: Option<u64>) -> impl IntoView {
     let cat = catalog();
-    let (mut x0, mut x1, mut ymax) = (u64::MAX, 0, 1);
+    let (mut x0, mut x1, mut ymax) = (u64::MAX, 0, scale.unwrap_or(1));
     for s in &chart.series {
         for (x, y) in &s.points {
             x0 = x0.min(*x);
@@ -73,21 +85,96 @@ fn ChartView(chart: Chart) -> impl IntoView {
     }
 }
 
-/// The lab's live plots, if it has any.
+/// The lab's live plots, if it has any; with compare mode, each beside the same plot of
+/// the same workload replayed under another variant (another algorithm).
 #[component]
 pub fn ChartsPanel() -> impl IntoView {
     let ctl = use_controller();
     let cat = catalog();
     let charts = Memo::new(move |_| ctl.read(|s| s.charts(cat())));
+    let options = Memo::new(move |_| ctl.read(|s| s.compare_options(cat())));
+    let choice = RwSignal::new(0usize);
+    let compare: RwSignal<Option<(String, u64, Vec<Chart>)>> = RwSignal::new(None);
+    let fingerprint =
+        Memo::new(move |_| ctl.read(|s| format!("{:?}{}", s.settings(cat()), s.seed())));
+    Effect::new(move |_| {
+        fingerprint.track();
+        compare.set(None);
+    });
+    let run_compare = move |_| {
+        let i = choice.get_untracked();
+        let cat = cat();
+        let (label, time, charts) = ctl.with(|s| {
+            let label = s.compare_options(cat).get(i).copied().unwrap_or_default();
+            (label.to_string(), s.time(), s.compare_charts(i, cat))
+        });
+        compare.set(Some((label, time, charts)));
+    };
     move || {
         let charts = charts.get();
         (!charts.is_empty()).then(|| {
-            view! {
-                <section class="panel charts" aria-label=cat().panels.charts>
-                    <h2>{cat().panels.charts}</h2>
+            let opts = options.get();
+            let other = compare.get();
+            let grid = match other {
+                None => view! {
                     <div class="chart-grid">
                         {charts.into_iter().map(|chart| view! { <ChartView chart=chart /> }).collect_view()}
                     </div>
+                }
+                .into_any(),
+                Some((label, time, others)) => {
+                    let caption = crate::i18n::fill(
+                        cat().panels.compare_caption,
+                        &[("variant", &label), ("time", &time.to_string())],
+                    );
+                    view! {
+                        <p class="muted small">{caption}</p>
+                        <div class="chart-pairs">
+                            {charts
+                                .into_iter()
+                                .zip(others)
+                                .map(|(a, b)| {
+                                    let scale = top(&a).max(top(&b));
+                                    view! {
+                                        <div class="pair">
+                                            <ChartView chart=a scale=scale />
+                                            <ChartView chart=b scale=scale />
+                                        </div>
+                                    }
+                                })
+                                .collect_view()}
+                        </div>
+                    }
+                    .into_any()
+                }
+            };
+            let controls = (!opts.is_empty()).then(|| view! {
+                <div class="compare">
+                    <label>
+                        {cat().panels.compare_with} " "
+                        <select on:change=move |ev| {
+                            if let Ok(i) = event_target_value(&ev).parse::<usize>() {
+                                choice.set(i);
+                            }
+                        }>
+                            {opts.iter().enumerate().map(|(i, o)| {
+                                let selected = i == choice.get_untracked();
+                                view! { <option value=i.to_string() selected=selected>{*o}</option> }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    " "
+                    <button class="btn" on:click=run_compare>{cat().panels.compare_run}</button>
+                    {move || compare.with(|c| c.is_some()).then(|| view! {
+                        " " <button class="btn" on:click=move |_| compare.set(None)>{cat().panels.compare_off}</button>
+                    })}
+                </div>
+            });
+            view! {
+                <section class="panel charts" aria-label=cat().panels.charts>
+                    <h2>{cat().panels.charts}</h2>
+                    {controls}
+                    {grid}
                     <BatchPanel />
                 </section>
             }

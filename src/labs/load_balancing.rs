@@ -36,8 +36,12 @@ fn name(cfg: &Config, id: usize, cat: &Catalog) -> String {
     }
 }
 
+/// "c1#5"; a request from a restarted client also says when that client started.
 fn req(id: &ReqId) -> String {
-    format!("c{}#{}", id.client + 1, id.seq)
+    match id.epoch {
+        0 => format!("c{}#{}", id.client + 1, id.seq),
+        e => format!("c{}@{e}#{}", id.client + 1, id.seq),
+    }
 }
 
 fn failure_text(f: &Failure, cat: &Catalog) -> &'static str {
@@ -608,6 +612,28 @@ impl LabProtocol for LoadBalancing {
                 series: utilisation,
             },
         ]
+    }
+
+    fn compare_options(_cfg: &Config, cat: &Catalog) -> Vec<&'static str> {
+        Algorithm::ALL.iter().map(|a| algo_name(*a, cat)).collect()
+    }
+
+    fn compare_variant(cfg: &Config, variant: usize) -> Config {
+        Config {
+            algorithm: Algorithm::ALL[variant % Algorithm::ALL.len()],
+            ..cfg.clone()
+        }
+    }
+
+    /// The comparison keeps the run's faults and slowdowns, not its algorithm switches.
+    fn compare_keeps(input: &protocols::sim::Input<Self>) -> bool {
+        !matches!(
+            input,
+            protocols::sim::Input::Request {
+                request: Request::UseAlgorithm { .. },
+                ..
+            }
+        )
     }
 
     fn batch_rows(_cfg: &Config) -> usize {

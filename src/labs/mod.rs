@@ -380,4 +380,9 @@ pub trait LabSim: Send + Sync {
     fn batch_rows(&self) -> usize;
     fn batch_row(&self, index: usize, cat: &Catalog) -> Vec<String>;
     fn batch_table(&self, rows: Vec<Vec<String>>, cat: &Catalog) -> Option<BatchTable>;
+    /// Compare mode: the variants this lab can replay the run under (e.g. algorithms), and
+    /// the charts of one, replayed up to the current time from the same configuration, seed
+    /// and inputs.
+    fn compare_options(&self, cat: &Catalog) -> Vec<&'static str>;
+    fn compare_charts(&self, variant: usize, cat: &Catalog) -> Vec<Chart>;
 }

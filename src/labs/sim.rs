@@ -91,6 +91,17 @@ pub trait LabProtocol: Protocol {
     ) -> Option<BatchTable> {
         None
     }
+    /// Compare mode: the names of the variants, and the configuration of one.
+    fn compare_options(_cfg: &Self::Config, _cat: &Catalog) -> Vec<&'static str> {
+        Vec::new()
+    }
+    fn compare_variant(cfg: &Self::Config, _variant: usize) -> Self::Config {
+        cfg.clone()
+    }
+    /// Whether the comparison replays this input (not, say, a switch to another variant).
+    fn compare_keeps(_input: &Input<Self>) -> bool {
+        true
+    }
     /// Which links the canvas draws, as node pairs.
     fn links(cfg: &Self::Config) -> Vec<(usize, usize)>;
     fn settings(cfg: &Self::Config, cat: &Catalog) -> Vec<Setting>;
@@ -623,6 +634,47 @@ impl<P: LabProtocol> LabSim for Sim<P> {
     fn charts(&self, cat: &Catalog) -> Vec<Chart> {
         let world = self.history.world();
         P::charts(self.cfg(), world.ghost(), world.time.0, cat)
+    }
+    fn compare_options(&self, cat: &Catalog) -> Vec<&'static str> {
+        P::compare_options(self.cfg(), cat)
+    }
+    /// Replays the run's inputs, each at the virtual time it happened, on the variant's
+    /// configuration, up to the current time.
+    fn compare_charts(&self, variant: usize, cat: &Catalog) -> Vec<Chart> {
+        let spec = self.history.spec();
+        let cfg = P::compare_variant(&spec.cfg, variant);
+        let Ok(mut world) =
+            protocols::sim::World::<P>::new(cfg.clone(), spec.net.clone(), spec.seed)
+        else {
+            return Vec::new();
+        };
+        let now = self.time();
+        let records = self.history.records();
+        let mut inputs = spec
+            .inputs
+            .iter()
+            .filter(|s| s.at < self.cursor() && P::compare_keeps(&s.input))
+            .map(|s| {
+                (
+                    records.get(s.at as usize).map_or(u64::MAX, |r| r.time.0),
+                    s.input.clone(),
+                )
+            })
+            .peekable();
+        loop {
+            let due = world.next_due().map_or(u64::MAX, |t| t.0);
+            let input = match inputs.peek() {
+                Some((t, _)) if *t <= due => inputs.next().map(|(_, i)| i),
+                _ => None,
+            };
+            if input.is_none() && due > now {
+                break;
+            }
+            if world.step(input).is_none() {
+                break;
+            }
+        }
+        P::charts(&cfg, world.ghost(), now, cat)
     }
     fn batch_rows(&self) -> usize {
         P::batch_rows(self.cfg())

@@ -46,3 +46,23 @@ siteTest("load balancing: traffic is plotted, a crash is detected, algorithms sw
   assert.match(await table.innerText(), /power of two choices/);
   await shot("batch");
 });
+
+siteTest("load balancing: compare mode replays the same workload under another algorithm", async ({ page, server, shot }) => {
+  const lab = new TwoPhaseCommitLab(page, server);
+  await page.goto(server.url + "#/load-balancing");
+  await lab.node("Backend 2").waitFor({ state: "visible" });
+  await lab.nodeAction("Backend 2", "Slow down (×4)");
+  await lab.speed.fill("60");
+  await lab.play();
+  await waitFor(async () => /done ([4-9]\d|\d{3,})/.test(await lab.nodeLabel("Client 1")), "a few seconds of traffic");
+  await lab.pause();
+  await page.getByRole("combobox", { name: "Compare with" }).selectOption({ label: "least connections" });
+  await page.getByRole("button", { name: "Compare on this workload" }).click();
+  const charts = page.getByRole("region", { name: "Measurements", exact: true });
+  await waitFor(async () => (await charts.locator(".chart-pairs .pair").count()) === 4, "four pairs of charts");
+  assert.match(await charts.innerText(), /replayed under least connections/);
+  assert.equal(await charts.getByRole("img", { name: /^Latency/ }).count(), 2, "two latency charts side by side");
+  await shot("compare");
+  await page.getByRole("button", { name: "Stop comparing" }).click();
+  assert.equal(await charts.locator(".chart-pairs").count(), 0);
+});

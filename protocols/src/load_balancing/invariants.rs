@@ -26,8 +26,8 @@ pub struct Bucket {
 
 #[derive(Clone, Debug, Default)]
 pub struct Ghost {
-    /// Requests issued and not yet answered or failed, per client.
-    open: BTreeMap<u32, BTreeSet<u64>>,
+    /// Requests issued and not yet answered or failed, per client: (epoch, seq).
+    open: BTreeMap<u32, BTreeSet<(u64, u64)>>,
     /// Backends the balancer has marked down.
     down: BTreeSet<u32>,
     pub buckets: Vec<Bucket>,
@@ -85,7 +85,11 @@ pub fn check(
         match note {
             Note::Issued { id, .. } => {
                 ghost.issued += 1;
-                ghost.open.entry(id.client).or_default().insert(id.seq);
+                ghost
+                    .open
+                    .entry(id.client)
+                    .or_default()
+                    .insert((id.epoch, id.seq));
                 clients_noted.insert(id.client);
             }
             Note::Completed { id, latency, at } => {
@@ -170,17 +174,13 @@ pub fn check(
                 if open.len() != c.outstanding.len() {
                     let lost = open
                         .iter()
-                        .find(|s| !c.outstanding.contains_key(s))
+                        .find(|(e, s)| *e != c.epoch || !c.outstanding.contains_key(s))
                         .copied();
-                    if let Some(seq) = lost {
-                        open.remove(&seq);
-                        let id = ReqId { client, seq };
-                        report(
-                            ghost,
-                            NONE_LOST,
-                            seq ^ (u64::from(client) << 56),
-                            Note::RequestLost { id },
-                        );
+                    if let Some((epoch, seq)) = lost {
+                        open.remove(&(epoch, seq));
+                        let id = ReqId { client, epoch, seq };
+                        let key = seq ^ epoch.rotate_left(24) ^ (u64::from(client) << 56);
+                        report(ghost, NONE_LOST, key, Note::RequestLost { id });
                     }
                 }
             }
@@ -191,7 +191,7 @@ pub fn check(
 
 fn close(ghost: &mut Ghost, id: ReqId) {
     if let Some(open) = ghost.open.get_mut(&id.client) {
-        open.remove(&id.seq);
+        open.remove(&(id.epoch, id.seq));
     }
 }
 

@@ -3,12 +3,14 @@
 use super::algo::Algorithm;
 use serde::{Deserialize, Serialize};
 
-/// A client request's identity: which client, and its sequence number there.
+/// A client request's identity: which client, which life of it (the time it started, so a
+/// restarted client never reuses an id), and its sequence number in that life.
 #[derive(
     Copy, Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
 pub struct ReqId {
     pub client: u32,
+    pub epoch: u64,
     pub seq: u64,
 }
 
@@ -16,13 +18,15 @@ pub struct ReqId {
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Failure {
-    /// Every backend it was tried on had a full queue.
+    /// Its last attempt found the backend's queue full, and the retry budget was empty.
     Rejected,
-    /// No backend answered in time (crashed, partitioned, or too slow), retries spent.
+    /// Its last attempt got no answer in time (the backend crashed, was cut off or was too
+    /// slow), and the retry budget was empty.
     Timeout,
     /// No backend was marked up.
     NoBackend,
-    /// The client gave up waiting (the load balancer itself was unreachable).
+    /// The client stopped waiting first: the balancer was unreachable, or attempts and
+    /// retries outlasted the client's timeout.
     ClientTimeout,
 }
 

@@ -13,6 +13,8 @@ type O = Out<LoadBalancing>;
 #[derive(Clone, Debug, Serialize)]
 pub struct Client {
     pub index: u32,
+    /// When this life of the client started: part of every request id.
+    pub epoch: u64,
     /// Requests sent and not yet answered, with when they were sent.
     pub outstanding: BTreeMap<u64, u64>,
     pub issued: u64,
@@ -96,15 +98,17 @@ pub enum Node {
 pub(super) fn init(cfg: &Config, me: NodeId, out: &mut O) -> Node {
     match cfg.kind(me) {
         Kind::Client(index) => {
-            arm_arrival(cfg, out);
-            Node::Client(Client {
+            let mut c = Client {
                 index,
+                epoch: out.now(),
                 outstanding: BTreeMap::new(),
                 issued: 0,
                 completed: 0,
                 failed: 0,
                 rng: Rng::new(out.seed()),
-            })
+            };
+            arm_arrival(cfg, &mut c, out);
+            Node::Client(c)
         }
         Kind::Balancer => {
             if cfg.probe_every > 0 {
@@ -152,10 +156,13 @@ pub(super) fn restart(cfg: &Config, me: NodeId, out: &mut O) -> Node {
     init(cfg, me, out)
 }
 
-/// The next arrival: a mean gap of 1000/rate ticks, drawn uniformly around it.
-fn arm_arrival(cfg: &Config, out: &mut O) {
+/// The next arrival: a mean gap of 1000/rate ticks, drawn uniformly around it by the
+/// client itself, so its workload (arrivals, costs, keys) depends only on the seed, not on
+/// what the balancer does: two algorithms can be compared on the same requests.
+fn arm_arrival(cfg: &Config, c: &mut Client, out: &mut O) {
     let mean = (1000 / cfg.rate.max(1)).max(1);
-    out.set_timer(Timer::Arrive, 1..=(2 * mean - 1).max(1));
+    let gap = c.rng.range(1, (2 * mean - 1).max(1));
+    out.set_timer(Timer::Arrive, gap..=gap);
 }
 
 pub(super) fn on_timer(cfg: &Config, node: &mut Node, timer: Timer, out: &mut O) {
@@ -170,7 +177,7 @@ pub(super) fn on_timer(cfg: &Config, node: &mut Node, timer: Timer, out: &mut O)
                 }
             }
             if cfg.requests == 0 || c.issued < cfg.requests {
-                arm_arrival(cfg, out);
+                arm_arrival(cfg, c, out);
             }
         }
         (Node::Client(c), Timer::GiveUp { seq }) if c.outstanding.contains_key(&seq) => {
@@ -178,6 +185,7 @@ pub(super) fn on_timer(cfg: &Config, node: &mut Node, timer: Timer, out: &mut O)
             c.failed += 1;
             let id = ReqId {
                 client: c.index,
+                epoch: c.epoch,
                 seq,
             };
             out.note(Note::Failed {
@@ -254,6 +262,7 @@ fn issue(cfg: &Config, c: &mut Client, out: &mut O) {
     let seq = c.issued;
     let id = ReqId {
         client: c.index,
+        epoch: c.epoch,
         seq,
     };
     let cost = c.rng.range(cfg.cost_min, cfg.cost_max);
@@ -389,7 +398,12 @@ pub(super) fn on_message(cfg: &Config, node: &mut Node, from: NodeId, msg: Msg, 
         }
         (Node::Backend(_), Msg::Probe { seq }) => out.send(from, Msg::ProbeOk { seq }),
         (Node::Client(c), Msg::Reply { id, failure }) => {
-            let Some(sent) = c.outstanding.remove(&id.seq) else {
+            // A reply to a request from before this client's restart is not for it.
+            let sent = match id.epoch == c.epoch {
+                true => c.outstanding.remove(&id.seq),
+                false => None,
+            };
+            let Some(sent) = sent else {
                 return out.note(Note::LateReply { id });
             };
             out.cancel_timer(Timer::GiveUp { seq: id.seq });
