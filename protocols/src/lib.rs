@@ -9,5 +9,6 @@ pub mod paxos;
 pub mod raft;
 pub mod reference;
 pub mod scenario;
+pub mod sharding;
 pub mod sim;
 pub mod two_phase_commit;

@@ -171,3 +171,17 @@ fn batch_mode_compares_every_load_balancing_algorithm() {
         Some(2)
     );
 }
+
+#[test]
+fn batch_mode_reports_key_spread_and_moved_keys_per_placement() {
+    let out = sim(&["batch", "sharding", "--keys", "5000", "--servers", "8"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    for name in ["hash mod N", "ring, V = 100", "std dev", "moved", "ideal"] {
+        assert!(text.contains(name), "{name} in\n{text}");
+    }
+    assert_eq!(
+        sim(&["batch", "sharding", "--servers", "0"]).status.code(),
+        Some(2)
+    );
+}

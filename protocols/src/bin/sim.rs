@@ -7,6 +7,8 @@
 //!                                        print the scenario of a seeded random-fault run
 //! sim batch load-balancing [--requests N] [--seed N] [--backends N] [--rate N]
 //!                                        every algorithm on one workload, no animation
+//! sim batch sharding [--keys N] [--servers N]
+//!                                        key spread and moved keys per placement strategy
 //! ```
 //! Errors name the problem and exit with code 2.
 
@@ -26,6 +28,7 @@ const USAGE: &str = "usage:
   sim example PROTOCOL
   sim swarm PROTOCOL [--seed N] [--steps N] [--bug]
   sim batch load-balancing [--requests N] [--seed N] [--backends N] [--rate N]
+  sim batch sharding [--keys N] [--servers N]
 protocols: two-phase-commit, raft, paxos, sharding, load-balancing";
 
 fn main() -> ExitCode {
@@ -58,6 +61,18 @@ fn run(args: &[String]) -> Result<(), String> {
             let steps = flag(args, "--steps")?.unwrap_or(2_000);
             let bug = args.iter().any(|a| a == "--bug");
             println!("{}", swarm(name, seed, steps, bug)?);
+            Ok(())
+        }
+        Some("batch") if args.get(1).map(String::as_str) == Some("sharding") => {
+            let keys = flag(args, "--keys")?.unwrap_or(10_000);
+            let servers = flag(args, "--servers")?.unwrap_or(10);
+            if !(100..=1_000_000).contains(&keys) || !(1..=64).contains(&servers) {
+                return Err("--keys must be 100–1,000,000 and --servers 1–64".into());
+            }
+            print!(
+                "{}",
+                protocols::sharding::experiments::report(servers as u32, keys as usize)
+            );
             Ok(())
         }
         Some("batch") if args.get(1).map(String::as_str) == Some(LoadBalancing::NAME) => {
