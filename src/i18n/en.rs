@@ -553,6 +553,7 @@ pub static EN: Catalog = Catalog {
         s_bug_ignore_help: "A later proposer proposes its own value: a second value gets chosen.",
     },
     lb: LbText {
+        t_revive: "try {backend} again",
         intro: "Load balancing: clients send requests to one load balancer, which spreads them over backends of different sizes with the algorithm you pick (switch it live on the balancer). Each backend works on a few requests at once and queues a few more; a full queue rejects. Health probes and errors mark backends down and up again; failed attempts are retried within a budget. Crash or slow a backend and watch the latency plots.",
         a_round_robin: "round robin",
         a_weighted_round_robin: "smooth weighted round robin",

@@ -624,6 +624,7 @@ pub struct PaxosText {
 }
 
 pub struct LbText {
+    pub t_revive: &'static str,
     pub intro: &'static str,
     pub a_round_robin: &'static str,
     pub a_weighted_round_robin: &'static str,

@@ -225,6 +225,13 @@ impl LabProtocol for LoadBalancing {
             Timer::GiveUp { seq } => fill(l.t_give_up, &[("seq", &seq.to_string())]),
             Timer::Expire { id } => fill(l.t_expire, &[("id", &req(id))]),
             Timer::Probe => l.t_probe.to_string(),
+            Timer::Revive { backend } => fill(
+                l.t_revive,
+                &[(
+                    "backend",
+                    &fill(l.backend, &[("n", &(backend + 1).to_string())]),
+                )],
+            ),
             Timer::Done { id } => fill(l.t_done, &[("id", &req(id))]),
         }
     }

@@ -76,6 +76,9 @@ pub enum Timer {
     Expire { id: ReqId },
     /// Load balancer: send the next round of health probes.
     Probe,
+    /// Load balancer, without active checks: a backend marked down passively is tried
+    /// again after this (nginx's `fail_timeout`).
+    Revive { backend: u32 },
     /// Backend: this request's work is done.
     Done { id: ReqId },
 }

@@ -230,6 +230,14 @@ pub(super) fn on_timer(cfg: &Config, node: &mut Node, timer: Timer, out: &mut O)
             }
             out.set_timer(Timer::Probe, cfg.probe_every..=cfg.probe_every);
         }
+        (Node::Balancer(b), Timer::Revive { backend }) => {
+            let view = &mut b.backends[backend as usize];
+            if !view.up {
+                view.up = true;
+                view.errors = 0;
+                out.note(Note::MarkedUp { backend });
+            }
+        }
         (Node::Backend(k), Timer::Done { id }) => {
             if let Some(job) = k.running.remove(&id) {
                 out.send(
@@ -452,6 +460,11 @@ fn passive_check(cfg: &Config, b: &mut Balancer, backend: u32, out: &mut O) {
             backend,
             passive: true,
         });
+        if cfg.probe_every == 0 {
+            // No probe will see it come back: give it another chance later.
+            let wait = cfg.request_timeout;
+            out.set_timer(Timer::Revive { backend }, wait..=wait);
+        }
     }
 }
 

@@ -221,13 +221,13 @@ pub(super) fn on_request(cfg: &Config, me: NodeId, node: &mut Node, req: Request
         // (§2.3); in Multi-Paxos phase 1 starts at the first slot it does not know chosen.
         // The distinguished-proposer cure still holds: only that proposer proposes.
         Request::ProposeNow => {
-            p.phase = Phase::Idle;
-            out.cancel_timer(Timer::Backoff);
             if cfg.cure_leader && p.distinguished != p.index {
                 return out.note(Note::NotProposing {
                     cause: Cause::NotDistinguished,
                 });
             }
+            p.phase = Phase::Idle;
+            out.cancel_timer(Timer::Backoff);
             start_ballot(cfg, node, out)
         }
     }

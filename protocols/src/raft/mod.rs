@@ -97,6 +97,14 @@ impl Protocol for Raft {
             cfg.election_ticks_max,
         )?;
         check_range("heartbeat_ticks", cfg.heartbeat_ticks, 1, 100_000)?;
+        // A leader's heartbeats must come at least as often as the shortest election
+        // timeout, or followers keep deposing a healthy leader.
+        check_order(
+            "heartbeat_ticks",
+            cfg.heartbeat_ticks,
+            "election_ticks_min",
+            cfg.election_ticks_min,
+        )?;
         check_range(
             "max_entries_per_message",
             cfg.max_entries_per_message,

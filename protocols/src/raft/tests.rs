@@ -759,3 +759,20 @@ fn install_snapshot_replaces_the_followers_state() {
     assert_eq!(f.d.log, vec![entry(3)]);
     assert_eq!(f.last_index(), 6);
 }
+
+/// A configuration whose heartbeats come less often than the shortest election timeout is
+/// refused with a message naming both fields.
+#[test]
+fn heartbeats_slower_than_the_election_timeout_are_refused() {
+    let c = Config {
+        heartbeat_ticks: 400,
+        ..Config::default()
+    };
+    assert_eq!(
+        P::validate(&c),
+        Err(crate::sim::ConfigError::Inverted {
+            low: "heartbeat_ticks",
+            high: "election_ticks_min"
+        })
+    );
+}
