@@ -5,6 +5,7 @@
 use crate::load_balancing::{self as lb, LoadBalancing};
 use crate::paxos::{self, Paxos};
 use crate::raft::{self, Raft};
+use crate::sharding::Sharding;
 use crate::sim::history::{History, RunSpec};
 use crate::sim::swarm::{run_with_faults, Swarm};
 use crate::sim::trace::trace_hash;
@@ -64,6 +65,14 @@ pub const REFERENCES: &[Reference] = &[
         expected: 0x8462_f2d5_8ca6_cbe2,
     },
     Reference {
+        protocol: Sharding::NAME,
+        name: "sharding-seed-4",
+        seed: 4,
+        steps: 3_000,
+        bug: false,
+        expected: 0x65f9_25d5_a938_621b,
+    },
+    Reference {
         protocol: LoadBalancing::NAME,
         name: "load-balancing-seed-9",
         seed: 9,
@@ -97,6 +106,7 @@ pub fn compute(r: &Reference) -> u64 {
             };
             hash_of::<Paxos>(cfg, r)
         }
+        Sharding::NAME => hash_of::<Sharding>(Default::default(), r),
         // Power of two choices: the balancer's own random draws are pinned too.
         LoadBalancing::NAME => {
             let cfg = lb::Config {

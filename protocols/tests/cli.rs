@@ -105,17 +105,13 @@ fn malformed_and_impossible_files_are_refused_with_the_problem_named() {
         refused(r#"{"format": 1, "protocol": "gossip", "seed": 1, "steps": 1}"#)
             .contains("unknown protocol")
     );
-    assert!(
-        refused(r#"{"format": 1, "protocol": "sharding", "seed": 1, "steps": 1}"#)
-            .contains("not part of this build")
-    );
 }
 
 #[test]
 fn usage_errors_exit_with_2() {
     assert_eq!(sim(&[]).status.code(), Some(2));
     assert_eq!(sim(&["run", "/no/such/file.json"]).status.code(), Some(2));
-    assert_eq!(sim(&["example", "sharding"]).status.code(), Some(2));
+    assert_eq!(sim(&["example", "gossip"]).status.code(), Some(2));
 }
 
 #[test]

@@ -16,6 +16,7 @@ use protocols::load_balancing::{self as lb, LoadBalancing};
 use protocols::paxos::{self, Paxos};
 use protocols::raft::{self, Raft};
 use protocols::scenario::{self, Scenario, ScenarioError};
+use protocols::sharding::{self as shard, Sharding};
 use protocols::sim::history::{History, RunSpec};
 use protocols::sim::swarm::{run_with_faults, Swarm};
 use protocols::sim::trace::trace_hash;
@@ -158,6 +159,7 @@ fn run_file(text: &str) -> Result<(), ScenarioError> {
         Raft::NAME => run_typed::<Raft>(text),
         Paxos::NAME => run_typed::<Paxos>(text),
         LoadBalancing::NAME => run_typed::<LoadBalancing>(text),
+        Sharding::NAME => run_typed::<Sharding>(text),
         other => Err(not_built(other)),
     }
 }
@@ -177,6 +179,7 @@ fn example(name: &str) -> Result<String, String> {
         Raft::NAME => include_str!("../../examples/raft.json"),
         Paxos::NAME => include_str!("../../examples/paxos.json"),
         LoadBalancing::NAME => include_str!("../../examples/load-balancing.json"),
+        Sharding::NAME => include_str!("../../examples/sharding.json"),
         other => return Err(not_built(other).to_string()),
     };
     Ok(text.trim_end().to_string())
@@ -211,6 +214,10 @@ fn swarm(name: &str, seed: u64, steps: u64, bug: bool) -> Result<String, String>
         // The load-balancing lab has no bug switch; `--bug` changes nothing there.
         LoadBalancing::NAME => {
             swarm_scenario::<LoadBalancing>(lb::Config::default(), seed, steps).to_json()
+        }
+        // Nor has the sharding engine.
+        Sharding::NAME => {
+            swarm_scenario::<Sharding>(shard::Config::default(), seed, steps).to_json()
         }
         other => return Err(not_built(other).to_string()),
     })

@@ -1,6 +1,204 @@
-//! Sharding (issue 5, in progress): where each key lives. This module holds the placement
-//! strategies, pure and tested against naive references; the simulated servers, router,
-//! clients and migrations build on it next.
+//! Sharding: servers hold the keys their routing table gives them, R replicas each; a router
+//! sends each client request to the key's primary (writes) or a replica (reads); adding or
+//! removing a server versions the table and migrates the keys that move, as transfer
+//! messages; a request that reaches a server that no longer owns its key gets "moved", and
+//! the router retries.
+//!
+//! Placement ([`placement`]) is pure and tested against naive references; [`experiments`]
+//! measures spread and moved keys in batch. Invariants ([`invariants`]): every key has R
+//! replicas under the newest table; no acknowledged write is lost once a migration ends;
+//! the servers converge on the newest table.
 
 pub mod experiments;
+pub mod invariants;
+pub mod msg;
+pub mod node;
 pub mod placement;
+
+use crate::sim::rng::Rng;
+use crate::sim::{check_range, ConfigError, NodeId, Out, Protocol, Slot};
+use serde::{Deserialize, Serialize};
+
+pub use msg::{Msg, Note, Op, Request, Strategy, Table, Timer};
+pub use node::{Disk, Node};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Servers in the initial table, "Server 1".. (2–8).
+    pub servers: u32,
+    /// More servers outside it, for "Add server" (0–4).
+    pub spare_servers: u32,
+    pub clients: u32,
+    pub strategy: Strategy,
+    /// Virtual nodes per server on the ring (1–200).
+    pub vnodes: u32,
+    /// Replicas per key (1–3).
+    pub replication: u32,
+    /// Keys `key-0`.. (100–10,000).
+    pub keys: u32,
+    /// Hot keys: 0 is uniform; each step up skews toward the first keys (a Zipf-like knob).
+    pub skew: u32,
+    /// Requests per second per client.
+    pub rate: u64,
+    /// Requests per client before it stops; 0 never stops.
+    pub requests: u64,
+    pub request_timeout: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            servers: 4,
+            spare_servers: 1,
+            clients: 2,
+            strategy: Strategy::Ring,
+            vnodes: 16,
+            replication: 2,
+            keys: 1_000,
+            skew: 0,
+            rate: 20,
+            requests: 0,
+            request_timeout: 600,
+        }
+    }
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Server(u32),
+    Router,
+    Client(u32),
+}
+
+/// The name of key `k`.
+pub fn key_name(k: u32) -> String {
+    format!("key-{k}")
+}
+
+impl Config {
+    pub fn node_count(&self) -> usize {
+        (self.servers + self.spare_servers + 1 + self.clients) as usize
+    }
+    /// Node order: servers (spares last), the router, clients.
+    pub fn kind(&self, n: NodeId) -> Kind {
+        let s = self.servers + self.spare_servers;
+        if n.0 < s {
+            Kind::Server(n.0)
+        } else if n.0 == s {
+            Kind::Router
+        } else {
+            Kind::Client(n.0 - s - 1)
+        }
+    }
+    pub fn server_node(&self, index: u32) -> NodeId {
+        NodeId(index)
+    }
+    pub fn server_index(&self, n: NodeId) -> u32 {
+        n.0
+    }
+    pub fn router_node(&self) -> NodeId {
+        NodeId(self.servers + self.spare_servers)
+    }
+    pub fn initial_table(&self) -> Table {
+        Table::new(1, (0..self.servers).collect(), self.strategy, self.vnodes)
+    }
+    /// A key for the next request: uniform, or, with `skew` k, the smaller of k+1 draws'
+    /// worth of shrinking ranges, so low-numbered keys are hot.
+    pub fn pick_key(&self, rng: &mut Rng) -> u32 {
+        let mut k = rng.below(u64::from(self.keys));
+        for _ in 0..self.skew {
+            k = rng.below(k + 1);
+        }
+        k as u32
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sharding;
+
+impl Protocol for Sharding {
+    const NAME: &'static str = "sharding";
+    type Config = Config;
+    type Node = Node;
+    type Durable = Disk;
+    type Msg = Msg;
+    type Timer = Timer;
+    type Request = Request;
+    type Note = Note;
+    type Ghost = invariants::Ghost;
+
+    fn validate(cfg: &Config) -> Result<(), ConfigError> {
+        check_range("servers", cfg.servers as u64, 2, 8)?;
+        check_range("spare_servers", cfg.spare_servers as u64, 0, 4)?;
+        check_range("clients", cfg.clients as u64, 1, 4)?;
+        check_range("vnodes", cfg.vnodes as u64, 1, 200)?;
+        check_range("replication", cfg.replication as u64, 1, 3)?;
+        check_range("keys", cfg.keys as u64, 100, 10_000)?;
+        check_range("skew", cfg.skew as u64, 0, 4)?;
+        check_range("rate", cfg.rate, 1, 1_000)?;
+        check_range("requests", cfg.requests, 0, 10_000_000)?;
+        check_range("request_timeout", cfg.request_timeout, 10, 1_000_000)
+    }
+    fn node_count(cfg: &Config) -> usize {
+        cfg.node_count()
+    }
+    fn init(cfg: &Config, id: NodeId, out: &mut Out<Self>) -> Node {
+        node::init(cfg, id, out)
+    }
+    fn durable(node: &Node) -> Disk {
+        match node {
+            Node::Server { d, .. } | Node::Router { d, .. } => d.clone(),
+            Node::Client { .. } => Disk::default(),
+        }
+    }
+    fn weight(slot: &Slot<Self>) -> usize {
+        1 + slot.disk.store.len()
+            + slot.state.as_ref().map_or(0, |n| match n {
+                Node::Server { d, .. } => d.store.len(),
+                Node::Router { pending, .. } => pending.len(),
+                Node::Client { waiting, .. } => waiting.len(),
+            })
+    }
+    fn on_message(
+        cfg: &Config,
+        _id: NodeId,
+        node: &mut Node,
+        from: NodeId,
+        msg: Msg,
+        out: &mut Out<Self>,
+    ) {
+        node::on_message(cfg, node, from, msg, out)
+    }
+    fn on_timer(cfg: &Config, _id: NodeId, node: &mut Node, timer: Timer, out: &mut Out<Self>) {
+        node::on_timer(cfg, node, timer, out)
+    }
+    fn on_request(cfg: &Config, _id: NodeId, node: &mut Node, req: Request, out: &mut Out<Self>) {
+        node::on_request(cfg, node, req, out)
+    }
+    fn on_restart(cfg: &Config, id: NodeId, disk: &Disk, out: &mut Out<Self>) -> Node {
+        node::restart(cfg, id, disk, out)
+    }
+    fn invariants() -> &'static [&'static str] {
+        invariants::INVARIANTS
+    }
+    fn check(
+        cfg: &Config,
+        ghost: &mut invariants::Ghost,
+        nodes: &[Slot<Self>],
+        notes: &[(NodeId, Note)],
+        found: &mut Vec<(usize, Note)>,
+    ) {
+        invariants::check(cfg, ghost, nodes, notes, found)
+    }
+    /// A membership change at the router.
+    fn random_request(cfg: &Config, pick: &mut dyn FnMut(u64) -> u64) -> Option<(NodeId, Request)> {
+        let server = pick(u64::from(cfg.servers + cfg.spare_servers)) as u32;
+        let request = if pick(2) == 0 {
+            Request::AddServer { server }
+        } else {
+            Request::RemoveServer { server }
+        };
+        Some((cfg.router_node(), request))
+    }
+}

@@ -1,0 +1,606 @@
+//! Servers, the router and clients of the sharded store.
+
+use super::msg::{Msg, Note, Op, Request, Stamp, Table, Timer};
+use super::placement::hash_key;
+use super::{key_name, Config, Kind, Sharding};
+use crate::sim::rng::Rng;
+use crate::sim::{NodeId, Out};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+type O = Out<Sharding>;
+
+/// Attempts the router makes before failing a request.
+const ATTEMPTS: u32 = 8;
+
+/// What survives a crash: a server's store and tables; the router's table and stamp.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Disk {
+    pub store: BTreeMap<u32, (u64, Stamp)>,
+    pub table: Option<Table>,
+    /// The table before `table`, to work out what moves.
+    pub previous: Option<Table>,
+    pub next_stamp: Stamp,
+    /// The router's last request id: durable, so a restarted router never reuses one (a
+    /// late answer to an old request would otherwise acknowledge a new one).
+    pub next_id: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Pending {
+    pub client: NodeId,
+    pub client_id: u64,
+    pub key: u32,
+    pub op: Op,
+    pub stamp: Stamp,
+    pub attempt: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PutWait {
+    pub key: u32,
+    pub waiting: BTreeSet<u32>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Node {
+    Server {
+        index: u32,
+        d: Disk,
+        puts: BTreeMap<u64, PutWait>,
+        /// Transfers not yet acknowledged: (key, new replica).
+        outgoing: BTreeSet<(u32, u32)>,
+    },
+    Router {
+        d: Disk,
+        pending: BTreeMap<u64, Pending>,
+        /// The migration in progress: its version, and the servers still handing over.
+        migrating: Option<(u64, BTreeSet<u32>)>,
+    },
+    Client {
+        index: u32,
+        sent: u64,
+        /// Requests sent and not answered: id → key.
+        waiting: BTreeMap<u64, u32>,
+        #[serde(skip)]
+        rng: Rng,
+    },
+}
+
+fn hash(key: u32) -> u64 {
+    hash_key(&key_name(key))
+}
+
+pub(super) fn init(cfg: &Config, me: NodeId, out: &mut O) -> Node {
+    fresh(cfg, me, Disk::default(), out)
+}
+
+fn fresh(cfg: &Config, me: NodeId, d: Disk, out: &mut O) -> Node {
+    match cfg.kind(me) {
+        Kind::Server(index) => {
+            let mut d = d;
+            if d.table.is_none() && index < cfg.servers {
+                d.table = Some(cfg.initial_table());
+            }
+            Node::Server {
+                index,
+                d,
+                puts: BTreeMap::new(),
+                outgoing: BTreeSet::new(),
+            }
+        }
+        Kind::Router => {
+            let mut d = d;
+            if d.table.is_none() {
+                d.table = Some(cfg.initial_table());
+            }
+            Node::Router {
+                d,
+                pending: BTreeMap::new(),
+                migrating: None,
+            }
+        }
+        Kind::Client(index) => {
+            let mut rng = Rng::new(out.seed());
+            arm(cfg, &mut rng, out);
+            Node::Client {
+                index,
+                sent: 0,
+                waiting: BTreeMap::new(),
+                rng,
+            }
+        }
+    }
+}
+
+fn arm(cfg: &Config, rng: &mut Rng, out: &mut O) {
+    let mean = (1000 / cfg.rate.max(1)).max(1);
+    let gap = rng.range(1, (2 * mean - 1).max(1));
+    out.set_timer(Timer::Arrive, gap..=gap);
+}
+
+/// Recovery: a server reloads its store and tables and resumes handing over what moves; the
+/// router reloads its table and asks every server to confirm the migration again.
+pub(super) fn restart(cfg: &Config, me: NodeId, disk: &Disk, out: &mut O) -> Node {
+    let mut node = fresh(cfg, me, disk.clone(), out);
+    match &mut node {
+        Node::Server {
+            index, d, outgoing, ..
+        } => {
+            out.note(Note::Recovered {
+                keys: d.store.len() as u32,
+                version: d.table.as_ref().map_or(0, |t| t.version),
+            });
+            if let Some(t) = d.table.clone() {
+                plan_transfers(cfg, *index, d, &t, outgoing, out);
+            }
+        }
+        Node::Router { d, migrating, .. } => {
+            let t = d.table.clone().expect("the router has a table");
+            *migrating = Some((t.version, t.members.iter().copied().collect()));
+            out.note(Note::Recovered {
+                keys: 0,
+                version: t.version,
+            });
+            broadcast_table(cfg, &t, &t.members.iter().copied().collect(), out);
+            out.set_timer(Timer::Nudge, 300..=300);
+        }
+        Node::Client { .. } => {}
+    }
+    node
+}
+
+fn broadcast_table(cfg: &Config, t: &Table, to: &BTreeSet<u32>, out: &mut O) {
+    for s in to {
+        out.send(cfg.server_node(*s), Msg::NewTable { table: t.clone() });
+    }
+}
+
+pub(super) fn on_timer(cfg: &Config, node: &mut Node, timer: Timer, out: &mut O) {
+    match (node, timer) {
+        (
+            Node::Client {
+                index,
+                sent,
+                waiting,
+                rng,
+            },
+            Timer::Arrive,
+        ) => {
+            *sent += 1;
+            let id = *sent;
+            let key = cfg.pick_key(rng);
+            let op = if rng.below(2) == 0 {
+                Op::Get
+            } else {
+                Op::Put {
+                    value: u64::from(*index + 1) * 1_000_000 + id,
+                }
+            };
+            waiting.insert(id, key);
+            out.note(Note::Sent {
+                id,
+                key,
+                op: op.clone(),
+            });
+            out.send(cfg.router_node(), Msg::Request { id, key, op });
+            if cfg.requests == 0 || *sent < cfg.requests {
+                arm(cfg, rng, out);
+            }
+        }
+        (Node::Router { d, pending, .. }, Timer::Expire { id }) => {
+            let Some(p) = pending.get_mut(&id) else {
+                return;
+            };
+            p.attempt += 1;
+            if p.attempt > ATTEMPTS {
+                let p = pending.remove(&id).expect("pending");
+                out.send(
+                    p.client,
+                    Msg::Response {
+                        id: p.client_id,
+                        ok: false,
+                        value: None,
+                    },
+                );
+                return;
+            }
+            out.note(Note::Retrying {
+                id,
+                attempt: p.attempt,
+            });
+            let t = d.table.clone().expect("table");
+            route(cfg, &t, id, p, out);
+        }
+        (
+            Node::Router {
+                d,
+                migrating: Some((_, waiting)),
+                ..
+            },
+            Timer::Nudge,
+        ) => {
+            let t = d.table.clone().expect("table");
+            broadcast_table(cfg, &t, waiting, out);
+            out.set_timer(Timer::Nudge, 300..=300);
+        }
+        (Node::Server { puts, .. }, Timer::ReplicaTimeout { id }) => {
+            // Not every replica answered: no acknowledgement; the router will try again.
+            puts.remove(&id);
+        }
+        (Node::Server { d, outgoing, .. }, Timer::Resend) if !outgoing.is_empty() => {
+            let version = d.table.as_ref().map_or(0, |t| t.version);
+            for (key, to) in outgoing.iter() {
+                if let Some((value, stamp)) = d.store.get(key) {
+                    out.send(
+                        cfg.server_node(*to),
+                        Msg::Transfer {
+                            version,
+                            key: *key,
+                            value: *value,
+                            stamp: *stamp,
+                        },
+                    );
+                }
+            }
+            out.set_timer(Timer::Resend, 300..=300);
+        }
+        _ => {}
+    }
+}
+
+/// Sends a pending request to the server the table names: a put to the key's primary, a get
+/// to a replica (the next one on each retry: surviving replicas serve a crashed one's keys).
+fn route(cfg: &Config, t: &Table, id: u64, p: &Pending, out: &mut O) {
+    let replicas = t.replicas(hash(p.key), cfg.replication as usize);
+    let Some(&first) = replicas.first() else {
+        return;
+    };
+    let server = match p.op {
+        Op::Put { .. } => first,
+        Op::Get => replicas[(p.attempt as usize) % replicas.len()],
+    };
+    out.note(Note::Routed {
+        id,
+        key: p.key,
+        server,
+        attempt: p.attempt,
+    });
+    out.send(
+        cfg.server_node(server),
+        Msg::Forward {
+            id,
+            key: p.key,
+            op: p.op.clone(),
+            stamp: p.stamp,
+            version: t.version,
+        },
+    );
+    let wait = cfg.request_timeout;
+    out.set_timer(Timer::Expire { id }, wait..=wait);
+}
+
+pub(super) fn on_request(cfg: &Config, node: &mut Node, req: Request, out: &mut O) {
+    let Node::Router { d, migrating, .. } = node else {
+        return;
+    };
+    let t = d.table.clone().expect("table");
+    let (add, server) = match req {
+        Request::AddServer { server } => (true, server),
+        Request::RemoveServer { server } => (false, server),
+    };
+    let member = t.members.contains(&server);
+    let possible = server < cfg.servers + cfg.spare_servers
+        && member != add
+        && (add || t.members.len() > cfg.replication as usize);
+    if migrating.is_some() || !possible {
+        return out.note(Note::ChangeRefused {
+            busy: migrating.is_some(),
+        });
+    }
+    let mut members = t.members.clone();
+    if add {
+        members.push(server);
+    } else {
+        members.retain(|m| *m != server);
+    }
+    let new = Table::new(t.version + 1, members.clone(), t.strategy, t.vnodes);
+    d.previous = Some(t.clone());
+    d.table = Some(new.clone());
+    out.persist();
+    let everyone: BTreeSet<u32> = t.members.iter().chain(members.iter()).copied().collect();
+    *migrating = Some((new.version, everyone.clone()));
+    out.note(Note::TableChanged {
+        version: new.version,
+        members,
+    });
+    broadcast_table(cfg, &new, &everyone, out);
+    out.set_timer(Timer::Nudge, 300..=300);
+}
+
+pub(super) fn on_message(cfg: &Config, node: &mut Node, from: NodeId, msg: Msg, out: &mut O) {
+    match node {
+        Node::Router {
+            d,
+            pending,
+            migrating,
+        } => match msg {
+            Msg::Request { id, key, op } => {
+                d.next_id += 1;
+                let rid = d.next_id;
+                let stamp = match op {
+                    Op::Put { .. } => {
+                        d.next_stamp += 1;
+                        d.next_stamp
+                    }
+                    Op::Get => 0,
+                };
+                out.persist();
+                let p = Pending {
+                    client: from,
+                    client_id: id,
+                    key,
+                    op,
+                    stamp,
+                    attempt: 0,
+                };
+                let t = d.table.clone().expect("table");
+                route(cfg, &t, rid, &p, out);
+                pending.insert(rid, p);
+            }
+            Msg::Done { id, value } => {
+                let Some(p) = pending.remove(&id) else {
+                    return;
+                };
+                out.cancel_timer(Timer::Expire { id });
+                if let Op::Put { value: v } = p.op {
+                    out.note(Note::PutAcknowledged {
+                        key: p.key,
+                        value: v,
+                        stamp: p.stamp,
+                    });
+                }
+                out.send(
+                    p.client,
+                    Msg::Response {
+                        id: p.client_id,
+                        ok: true,
+                        value,
+                    },
+                );
+            }
+            Msg::Moved { id, version } => {
+                let t = d.table.clone().expect("table");
+                if version < t.version {
+                    out.send(from, Msg::NewTable { table: t });
+                }
+                // Try again shortly (the server may be catching up with the table).
+                if pending.contains_key(&id) {
+                    out.set_timer(Timer::Expire { id }, 20..=20);
+                }
+            }
+            Msg::MigrationDone { version } => {
+                let server = cfg.server_index(from);
+                if let Some((v, waiting)) = migrating {
+                    if *v == version {
+                        waiting.remove(&server);
+                        if waiting.is_empty() {
+                            out.note(Note::MigrationOver { version });
+                            *migrating = None;
+                            out.cancel_timer(Timer::Nudge);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        },
+        Node::Server {
+            index,
+            d,
+            puts,
+            outgoing,
+        } => match msg {
+            Msg::Forward {
+                id,
+                key,
+                op,
+                stamp,
+                version,
+            } => {
+                let mine = d.table.as_ref().filter(|t| t.version >= version).map(|t| {
+                    let replicas = t.replicas(hash(key), cfg.replication as usize);
+                    let ok = match op {
+                        Op::Get => replicas.contains(index),
+                        Op::Put { .. } => replicas.first() == Some(index),
+                    };
+                    (ok, replicas)
+                });
+                let Some((true, replicas)) = mine else {
+                    let v = d.table.as_ref().map_or(0, |t| t.version);
+                    out.note(Note::NotMine { key, version: v });
+                    return out.send(from, Msg::Moved { id, version: v });
+                };
+                match op {
+                    Op::Get => {
+                        let value = d.store.get(&key).copied();
+                        out.send(from, Msg::Done { id, value });
+                    }
+                    Op::Put { value } => {
+                        store(d, key, value, stamp, out);
+                        out.note(Note::Stored {
+                            key,
+                            stamp,
+                            replicas: replicas.len() as u32,
+                        });
+                        let others: BTreeSet<u32> =
+                            replicas.iter().copied().filter(|r| r != index).collect();
+                        if others.is_empty() {
+                            return out.send(from, Msg::Done { id, value: None });
+                        }
+                        for r in &others {
+                            out.send(
+                                cfg.server_node(*r),
+                                Msg::Replicate {
+                                    id,
+                                    key,
+                                    value,
+                                    stamp,
+                                },
+                            );
+                        }
+                        puts.insert(
+                            id,
+                            PutWait {
+                                key,
+                                waiting: others,
+                            },
+                        );
+                        let wait = cfg.request_timeout / 2;
+                        out.set_timer(Timer::ReplicaTimeout { id }, wait..=wait);
+                    }
+                }
+            }
+            Msg::Replicate {
+                id,
+                key,
+                value,
+                stamp,
+            } => {
+                store(d, key, value, stamp, out);
+                out.send(from, Msg::Replicated { id });
+            }
+            Msg::Replicated { id } => {
+                let r = cfg.server_index(from);
+                if let Some(w) = puts.get_mut(&id) {
+                    w.waiting.remove(&r);
+                    if w.waiting.is_empty() {
+                        puts.remove(&id);
+                        out.cancel_timer(Timer::ReplicaTimeout { id });
+                        out.send(cfg.router_node(), Msg::Done { id, value: None });
+                    }
+                }
+            }
+            Msg::NewTable { table } => {
+                let current = d.table.as_ref().map_or(0, |t| t.version);
+                if table.version > current {
+                    d.previous = d.table.take();
+                    d.table = Some(table.clone());
+                    out.persist();
+                    plan_transfers(cfg, *index, d, &table, outgoing, out);
+                } else if table.version == current && outgoing.is_empty() {
+                    // The router asks again: it may have missed the last report.
+                    out.send(from, Msg::MigrationDone { version: current });
+                }
+            }
+            Msg::Transfer {
+                version,
+                key,
+                value,
+                stamp,
+            } => {
+                store(d, key, value, stamp, out);
+                out.note(Note::Received { key, stamp });
+                out.send(from, Msg::TransferAck { version, key });
+            }
+            Msg::TransferAck { version, key } => {
+                let current = d.table.as_ref().map_or(0, |t| t.version);
+                if version == current && outgoing.remove(&(key, cfg.server_index(from))) {
+                    finish_if_done(cfg, *index, d, outgoing, out);
+                }
+            }
+            _ => {}
+        },
+        Node::Client { waiting, .. } => {
+            if let Msg::Response { id, ok, value } = msg {
+                let Some(key) = waiting.remove(&id) else {
+                    return;
+                };
+                if ok {
+                    out.note(Note::Acknowledged { id, key, value });
+                } else {
+                    out.note(Note::Failed { id, key });
+                }
+            }
+        }
+    }
+}
+
+/// Keeps the newer of two versions of a key (writes are totally ordered by their stamps).
+fn store(d: &mut Disk, key: u32, value: u64, stamp: Stamp, out: &mut O) {
+    if d.store.get(&key).is_none_or(|(_, s)| *s < stamp) {
+        d.store.insert(key, (value, stamp));
+        out.persist();
+    }
+}
+
+/// Under a new table, every key this server holds goes to each of its new replicas that
+/// was not one before. Keys it no longer replicates are dropped once handed over.
+fn plan_transfers(
+    cfg: &Config,
+    me: u32,
+    d: &mut Disk,
+    t: &Table,
+    outgoing: &mut BTreeSet<(u32, u32)>,
+    out: &mut O,
+) {
+    outgoing.clear();
+    let r = cfg.replication as usize;
+    for key in d.store.keys() {
+        let h = hash(*key);
+        let now = t.replicas(h, r);
+        let before = d
+            .previous
+            .as_ref()
+            .map(|p| p.replicas(h, r))
+            .unwrap_or_default();
+        for to in now {
+            if to != me && !before.contains(&to) {
+                outgoing.insert((*key, to));
+            }
+        }
+    }
+    out.note(Note::Adopted {
+        version: t.version,
+        outgoing: outgoing.len() as u32,
+    });
+    for (key, to) in outgoing.iter() {
+        let (value, stamp) = d.store[key];
+        out.send(
+            cfg.server_node(*to),
+            Msg::Transfer {
+                version: t.version,
+                key: *key,
+                value,
+                stamp,
+            },
+        );
+    }
+    if !outgoing.is_empty() {
+        out.set_timer(Timer::Resend, 300..=300);
+    }
+    finish_if_done(cfg, me, d, outgoing, out);
+}
+
+fn finish_if_done(
+    cfg: &Config,
+    me: u32,
+    d: &mut Disk,
+    outgoing: &BTreeSet<(u32, u32)>,
+    out: &mut O,
+) {
+    if !outgoing.is_empty() {
+        return;
+    }
+    let Some(t) = d.table.clone() else {
+        return;
+    };
+    let r = cfg.replication as usize;
+    let before = d.store.len();
+    d.store.retain(|k, _| t.replicas(hash(*k), r).contains(&me));
+    if d.store.len() != before {
+        out.persist();
+    }
+    out.note(Note::Handed { version: t.version });
+    out.send(cfg.router_node(), Msg::MigrationDone { version: t.version });
+}
