@@ -136,6 +136,7 @@ fn intro(lab: LabId, cat: &Catalog) -> &'static str {
         LabId::TwoPhaseCommit => cat.tpc.intro,
         LabId::Raft => cat.raft.intro,
         LabId::Paxos => cat.paxos.intro,
+        LabId::Sharding => cat.shard.intro,
         LabId::LoadBalancing => cat.lb.intro,
     }
 }

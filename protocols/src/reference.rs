@@ -70,7 +70,7 @@ pub const REFERENCES: &[Reference] = &[
         seed: 4,
         steps: 3_000,
         bug: false,
-        expected: 0x65f9_25d5_a938_621b,
+        expected: 0xd1b3_aeb0_3efe_780b,
     },
     Reference {
         protocol: LoadBalancing::NAME,

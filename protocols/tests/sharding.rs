@@ -169,3 +169,27 @@ fn sweep_loses_no_acknowledged_write() {
         assert_eq!(violations(&h), 0, "seed {seed}: {:?}", first_violation(&h));
     }
 }
+
+/// With one replica per key, a removal is the only copy moving. A router that restarts in
+/// the middle asks the removed server too, so its keys still reach their new owners.
+#[test]
+fn a_router_restart_during_a_removal_loses_nothing() {
+    let cfg = Config {
+        replication: 1,
+        rate: 200,
+        ..Config::default()
+    };
+    let mut h = history(cfg.clone(), 6);
+    h.run_to(4_000);
+    h.inject(Input::Request {
+        node: cfg.router_node(),
+        request: Request::RemoveServer { server: 0 },
+    })
+    .unwrap();
+    h.run_to(h.len() + 3);
+    h.inject(Input::Crash { node: cfg.router_node() }).unwrap();
+    h.inject(Input::Restart { node: cfg.router_node() }).unwrap();
+    assert!(h.run_until(10_000, over), "the migration ends");
+    assert_eq!(keys_on(&h, &cfg, 0), 0, "the removed server handed everything over");
+    assert_eq!(violations(&h), 0, "{:?}", first_violation(&h));
+}

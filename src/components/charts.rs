@@ -48,21 +48,63 @@ fn ChartView(chart: Chart, #[prop(optional)] scale: Option<u64>) -> impl IntoVie
     if x0 > x1 {
         x0 = 0;
     }
-    let summary = chart
-        .series
-        .iter()
-        .map(|s| {
-            let last = s.points.last().map_or("–".to_string(), |p| p.1.to_string());
-            format!("{} {}", s.label, last)
-        })
-        .collect::<Vec<_>>()
-        .join(", ");
+    let summary = if chart.bars {
+        let s = chart.series.first();
+        chart
+            .x_names
+            .iter()
+            .zip(s.map(|s| s.points.as_slice()).unwrap_or_default())
+            .map(|(n, p)| format!("{n} {}", p.1))
+            .collect::<Vec<_>>()
+            .join(", ")
+    } else {
+        chart
+            .series
+            .iter()
+            .map(|s| {
+                let last = s.points.last().map_or("–".to_string(), |p| p.1.to_string());
+                format!("{} {}", s.label, last)
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let aria = format!("{} ({}): {}", chart.title, chart.unit, summary);
-    let lines = chart
-        .series
-        .iter()
-        .map(|s| view! { <polyline class=format!("series {}", s.class) points=polyline(s, x0, x1, ymax) /> })
-        .collect_view();
+    let lines = if chart.bars {
+        let n = chart.series.first().map_or(0, |s| s.points.len()).max(1);
+        let slot = (W - PAD_L - 8.0) / n as f64;
+        chart
+            .series
+            .first()
+            .map(|s| {
+                s.points
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (_, y))| {
+                        let h = *y as f64 / ymax as f64 * (H - PAD_T - PAD_B);
+                        let x = PAD_L + i as f64 * slot + slot * 0.15;
+                        let name = chart.x_names.get(i).cloned().unwrap_or_default();
+                        view! {
+                            <rect class=format!("bar {}", s.class) x=x y=H - PAD_B - h width=slot * 0.7 height=h />
+                            <text class="tick" x=x + slot * 0.35 y=H - PAD_B - h - 2.0 text-anchor="middle">{*y}</text>
+                            <text class="tick" x=x + slot * 0.35 y=H - 4.0 text-anchor="middle">{name}</text>
+                        }
+                    })
+                    .collect_view()
+            })
+            .into_any()
+    } else {
+        chart
+            .series
+            .iter()
+            .map(|s| view! { <polyline class=format!("series {}", s.class) points=polyline(s, x0, x1, ymax) /> })
+            .collect_view()
+            .into_any()
+    };
+    let x_ticks = (!chart.bars).then(|| view! {
+        <text class="tick" x=PAD_L y=H - 4.0>{x0}</text>
+        <text class="tick" x=W - 8.0 y=H - 4.0 text-anchor="end">{format!("{x1} {}", chart.x_label)}</text>
+    });
+    let note = chart.note.clone();
     let legend = chart
         .series
         .iter()
@@ -76,11 +118,11 @@ fn ChartView(chart: Chart, #[prop(optional)] scale: Option<u64>) -> impl IntoVie
                 <line class="axis" x1=PAD_L y1=H - PAD_B x2=W - 8.0 y2=H - PAD_B />
                 <text class="tick" x=PAD_L - 4.0 y=PAD_T + 8.0 text-anchor="end">{ymax}</text>
                 <text class="tick" x=PAD_L - 4.0 y=H - PAD_B text-anchor="end">"0"</text>
-                <text class="tick" x=PAD_L y=H - 4.0>{x0}</text>
-                <text class="tick" x=W - 8.0 y=H - 4.0 text-anchor="end">{format!("{x1} {}", chart.x_label)}</text>
+                {x_ticks}
                 {lines}
             </svg>
             <ul class="legend" aria-label=cat().panels.chart_legend>{legend}</ul>
+            {(!note.is_empty()).then(|| view! { <p class="small chart-note">{note}</p> })}
         </figure>
     }
 }

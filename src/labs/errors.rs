@@ -99,8 +99,8 @@ mod tests {
             "it is in format 3, and this site reads format 1"
         );
         assert_eq!(
-            refused(r#"{"format": 1, "protocol": "sharding", "seed": 1, "steps": 5}"#),
-            "the sharding lab is not part of this site yet"
+            refused(r#"{"format": 1, "protocol": "gossip", "seed": 1, "steps": 5}"#),
+            "there is no protocol called “gossip”"
         );
         assert!(refused(&format!(
             "{{{base}, \"inputs\": [{{\"at\": 1, \"kind\": \"crash\", \"node\": 40}}]}}"

@@ -523,7 +523,13 @@ impl LabProtocol for LoadBalancing {
         Some((id, request))
     }
 
-    fn charts(cfg: &Config, ghost: &Ghost, now: u64, cat: &Catalog) -> Vec<Chart> {
+    fn charts(
+        cfg: &Config,
+        _nodes: &[Slot<Self>],
+        ghost: &Ghost,
+        now: u64,
+        cat: &Catalog,
+    ) -> Vec<Chart> {
         let l = &cat.lb;
         // The last two minutes of the run, one point per complete simulated second.
         let upto = ((now / BUCKET_TICKS) as usize).min(ghost.buckets.len());
@@ -567,6 +573,9 @@ impl LabProtocol for LoadBalancing {
                 title: l.c_latency,
                 unit: l.u_ticks,
                 x_label: l.u_seconds,
+                bars: false,
+                x_names: Vec::new(),
+                note: String::new(),
                 series: vec![
                     Series {
                         label: "p50".into(),
@@ -589,6 +598,9 @@ impl LabProtocol for LoadBalancing {
                 title: l.c_throughput,
                 unit: l.u_per_second,
                 x_label: l.u_seconds,
+                bars: false,
+                x_names: Vec::new(),
+                note: String::new(),
                 series: vec![Series {
                     label: l.completed.to_string(),
                     class: "s0",
@@ -599,6 +611,9 @@ impl LabProtocol for LoadBalancing {
                 title: l.c_failures,
                 unit: l.u_per_second,
                 x_label: l.u_seconds,
+                bars: false,
+                x_names: Vec::new(),
+                note: String::new(),
                 series: vec![
                     Series {
                         label: l.f_rejected.to_string(),
@@ -616,6 +631,9 @@ impl LabProtocol for LoadBalancing {
                 title: l.c_utilisation,
                 unit: l.u_percent,
                 x_label: l.u_seconds,
+                bars: false,
+                x_names: Vec::new(),
+                note: String::new(),
                 series: utilisation,
             },
         ]

@@ -9,6 +9,7 @@ pub mod errors;
 pub mod load_balancing;
 pub mod paxos;
 pub mod raft;
+pub mod sharding;
 pub mod sim;
 pub mod two_phase_commit;
 
@@ -18,6 +19,7 @@ use crate::view_model::layout::Point;
 use protocols::load_balancing::LoadBalancing;
 use protocols::paxos::Paxos;
 use protocols::raft::Raft;
+use protocols::sharding::Sharding;
 use protocols::two_phase_commit::TwoPhaseCommit;
 pub use sim::{LabProtocol, Sim};
 
@@ -27,14 +29,16 @@ pub enum LabId {
     TwoPhaseCommit,
     Raft,
     Paxos,
+    Sharding,
     LoadBalancing,
 }
 
 impl LabId {
-    pub const ALL: [LabId; 4] = [
+    pub const ALL: [LabId; 5] = [
         LabId::TwoPhaseCommit,
         LabId::Raft,
         LabId::Paxos,
+        LabId::Sharding,
         LabId::LoadBalancing,
     ];
 
@@ -43,6 +47,7 @@ impl LabId {
             LabId::TwoPhaseCommit => "two-phase-commit",
             LabId::Raft => "raft",
             LabId::Paxos => "paxos",
+            LabId::Sharding => "sharding",
             LabId::LoadBalancing => "load-balancing",
         }
     }
@@ -54,6 +59,7 @@ impl LabId {
             LabId::TwoPhaseCommit => cat.lab_two_phase_commit,
             LabId::Raft => cat.lab_raft,
             LabId::Paxos => cat.lab_paxos,
+            LabId::Sharding => cat.lab_sharding,
             LabId::LoadBalancing => cat.lab_load_balancing,
         }
     }
@@ -63,6 +69,7 @@ impl LabId {
             LabId::TwoPhaseCommit => Box::new(Sim::<TwoPhaseCommit>::fresh(seed)),
             LabId::Raft => Box::new(Sim::<Raft>::fresh(seed)),
             LabId::Paxos => Box::new(Sim::<Paxos>::fresh(seed)),
+            LabId::Sharding => Box::new(Sim::<Sharding>::fresh(seed)),
             LabId::LoadBalancing => Box::new(Sim::<LoadBalancing>::fresh(seed)),
         }
     }
@@ -72,6 +79,7 @@ impl LabId {
             LabId::TwoPhaseCommit => Box::new(Sim::<TwoPhaseCommit>::load(json, cat)?),
             LabId::Raft => Box::new(Sim::<Raft>::load(json, cat)?),
             LabId::Paxos => Box::new(Sim::<Paxos>::load(json, cat)?),
+            LabId::Sharding => Box::new(Sim::<Sharding>::load(json, cat)?),
             LabId::LoadBalancing => Box::new(Sim::<LoadBalancing>::load(json, cat)?),
         })
     }
@@ -296,6 +304,11 @@ pub struct Chart {
     pub unit: &'static str,
     pub x_label: &'static str,
     pub series: Vec<Series>,
+    /// Bars (one per point of the first series, named by `x_names`) instead of lines.
+    pub bars: bool,
+    pub x_names: Vec<String>,
+    /// A line under the chart (e.g. "max 310 · mean 250 · std dev 41").
+    pub note: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -74,7 +74,13 @@ pub trait LabProtocol: Protocol {
         Vec::new()
     }
     /// Plots of the run up to virtual time `now`.
-    fn charts(_cfg: &Self::Config, _ghost: &Self::Ghost, _now: u64, _cat: &Catalog) -> Vec<Chart> {
+    fn charts(
+        _cfg: &Self::Config,
+        _nodes: &[Slot<Self>],
+        _ghost: &Self::Ghost,
+        _now: u64,
+        _cat: &Catalog,
+    ) -> Vec<Chart> {
         Vec::new()
     }
     /// Batch mode: how many rows, one row, and the table around them.
@@ -633,7 +639,7 @@ impl<P: LabProtocol> LabSim for Sim<P> {
 
     fn charts(&self, cat: &Catalog) -> Vec<Chart> {
         let world = self.history.world();
-        P::charts(self.cfg(), world.ghost(), world.time.0, cat)
+        P::charts(self.cfg(), world.nodes(), world.ghost(), world.time.0, cat)
     }
     fn compare_options(&self, cat: &Catalog) -> Vec<&'static str> {
         P::compare_options(self.cfg(), cat)
@@ -674,7 +680,7 @@ impl<P: LabProtocol> LabSim for Sim<P> {
                 break;
             }
         }
-        P::charts(&cfg, world.ghost(), now, cat)
+        P::charts(&cfg, world.nodes(), world.ghost(), now, cat)
     }
     fn batch_rows(&self) -> usize {
         P::batch_rows(self.cfg())

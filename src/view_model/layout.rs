@@ -103,6 +103,36 @@ pub fn balancer(clients: usize, backends: usize) -> Vec<Point> {
     points
 }
 
+/// Sharding: servers on a ring around the router, clients down the left. Index order:
+/// servers, router, clients.
+pub fn sharding(servers: usize, clients: usize) -> Vec<Point> {
+    let (cx, cy, r) = (620.0, 290.0, 215.0);
+    let mut points: Vec<Point> = (0..servers)
+        .map(|i| {
+            let a = i as f64 / servers as f64 * std::f64::consts::TAU;
+            Point {
+                x: cx + r * a.sin(),
+                y: cy - r * a.cos(),
+            }
+        })
+        .collect();
+    points.push(Point { x: cx, y: cy });
+    let gap = if clients <= 1 {
+        0.0
+    } else {
+        (HEIGHT - 220.0) / (clients - 1) as f64
+    };
+    points.extend((0..clients).map(|i| Point {
+        x: 120.0,
+        y: if clients <= 1 {
+            cy
+        } else {
+            90.0 + i as f64 * gap.min(150.0)
+        },
+    }));
+    points
+}
+
 /// Servers on a ring (Raft, Paxos): evenly spaced, the first at the top, clockwise.
 pub fn ring(n: usize) -> Vec<Point> {
     let (cx, cy, r) = (WIDTH / 2.0, 290.0, 195.0);

@@ -13,11 +13,21 @@ pub const TABLES_CONVERGE: usize = 2;
 
 pub const INVARIANTS: &[&str] = &["r_replicas", "no_acked_write_lost", "tables_converge"];
 
+/// What the last membership change moved: the share of the keyspace whose primary changed,
+/// and the ideal share (1/(N+1) for a join to N servers, 1/N for a leave from N), per mille.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Moved {
+    pub version: u64,
+    pub moved_per_mille: u64,
+    pub ideal_per_mille: u64,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Ghost {
     /// The newest acknowledged write of each key.
     pub acked: BTreeMap<u32, Stamp>,
     pub migrating: bool,
+    pub last_change: Option<Moved>,
     reported: BTreeSet<(usize, u64)>,
 }
 
@@ -39,6 +49,26 @@ fn held(cfg: &Config, nodes: &[Slot<Sharding>], t: &Table, key: u32, stamp: Stam
             .store
             .get(&key)
             .is_some_and(|(_, s)| *s >= stamp)
+    })
+}
+
+/// The share of the keyspace whose primary the last change moved, against the ideal.
+fn moved_share(cfg: &Config, nodes: &[Slot<Sharding>]) -> Option<Moved> {
+    let Some(Node::Router { d, .. }) = &nodes[cfg.router_node().index()].state else {
+        return None;
+    };
+    let (t, p) = (d.table.as_ref()?, d.previous.as_ref()?);
+    let moved = (0..cfg.keys)
+        .filter(|k| {
+            let h = hash_key(&key_name(*k));
+            t.replicas(h, 1) != p.replicas(h, 1)
+        })
+        .count() as u64;
+    let (before, after) = (p.members.len() as u64, t.members.len() as u64);
+    Some(Moved {
+        version: t.version,
+        moved_per_mille: moved * 1000 / u64::from(cfg.keys),
+        ideal_per_mille: 1000 / before.max(after),
     })
 }
 
@@ -67,6 +97,7 @@ pub fn check(
             // newest table: checked whenever the table changes.
             Note::TableChanged { .. } => {
                 ghost.migrating = true;
+                ghost.last_change = moved_share(cfg, nodes);
                 if let Some(t) = router_table(cfg, nodes) {
                     let want = (cfg.replication as usize).min(t.members.len());
                     for key in 0..cfg.keys {

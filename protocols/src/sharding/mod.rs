@@ -103,8 +103,8 @@ impl Config {
     pub fn initial_table(&self) -> Table {
         Table::new(1, (0..self.servers).collect(), self.strategy, self.vnodes)
     }
-    /// A key for the next request: uniform, or, with `skew` k, the smaller of k+1 draws'
-    /// worth of shrinking ranges, so low-numbered keys are hot.
+    /// A key for the next request: uniform, or with `skew` k, k more draws each within the
+    /// range below the last (the mean halves each time), so low-numbered keys are hot.
     pub fn pick_key(&self, rng: &mut Rng) -> u32 {
         let mut k = rng.below(u64::from(self.keys));
         for _ in 0..self.skew {

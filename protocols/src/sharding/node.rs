@@ -10,10 +10,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 type O = Out<Sharding>;
 
-/// Attempts the router makes before failing a request.
+/// Retries the router makes (after the first attempt) before failing a request.
 const ATTEMPTS: u32 = 8;
 
-/// What survives a crash: a server's store and tables; the router's table and stamp.
+/// What survives a crash: a server's store and tables; the router's tables, its last write
+/// stamp and its last request id.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Disk {
     pub store: BTreeMap<u32, (u64, Stamp)>,
@@ -104,9 +105,11 @@ fn fresh(cfg: &Config, me: NodeId, d: Disk, out: &mut O) -> Node {
         Kind::Client(index) => {
             let mut rng = Rng::new(out.seed());
             arm(cfg, &mut rng, out);
+            // Request ids count on from the start time, so a restarted client never reuses
+            // one (a late answer to an old request must not end a new one).
             Node::Client {
                 index,
-                sent: 0,
+                sent: out.now() << 20,
                 waiting: BTreeMap::new(),
                 rng,
             }
@@ -137,13 +140,21 @@ pub(super) fn restart(cfg: &Config, me: NodeId, disk: &Disk, out: &mut O) -> Nod
             }
         }
         Node::Router { d, migrating, .. } => {
+            // The last change may not have finished: every server of the previous and the
+            // current table (a removed server may still hold keys to hand over) confirms.
             let t = d.table.clone().expect("the router has a table");
-            *migrating = Some((t.version, t.members.iter().copied().collect()));
+            let everyone: BTreeSet<u32> = t
+                .members
+                .iter()
+                .chain(d.previous.iter().flat_map(|p| p.members.iter()))
+                .copied()
+                .collect();
+            *migrating = Some((t.version, everyone.clone()));
             out.note(Note::Recovered {
                 keys: 0,
                 version: t.version,
             });
-            broadcast_table(cfg, &t, &t.members.iter().copied().collect(), out);
+            broadcast_table(cfg, &t, &everyone, out);
             out.set_timer(Timer::Nudge, 300..=300);
         }
         Node::Client { .. } => {}
@@ -170,6 +181,7 @@ pub(super) fn on_timer(cfg: &Config, node: &mut Node, timer: Timer, out: &mut O)
         ) => {
             *sent += 1;
             let id = *sent;
+            let count = id & ((1 << 20) - 1);
             let key = cfg.pick_key(rng);
             let op = if rng.below(2) == 0 {
                 Op::Get
@@ -185,7 +197,7 @@ pub(super) fn on_timer(cfg: &Config, node: &mut Node, timer: Timer, out: &mut O)
                 op: op.clone(),
             });
             out.send(cfg.router_node(), Msg::Request { id, key, op });
-            if cfg.requests == 0 || *sent < cfg.requests {
+            if cfg.requests == 0 || count < cfg.requests {
                 arm(cfg, rng, out);
             }
         }
