@@ -187,9 +187,19 @@ fn a_router_restart_during_a_removal_loses_nothing() {
     })
     .unwrap();
     h.run_to(h.len() + 3);
-    h.inject(Input::Crash { node: cfg.router_node() }).unwrap();
-    h.inject(Input::Restart { node: cfg.router_node() }).unwrap();
+    h.inject(Input::Crash {
+        node: cfg.router_node(),
+    })
+    .unwrap();
+    h.inject(Input::Restart {
+        node: cfg.router_node(),
+    })
+    .unwrap();
     assert!(h.run_until(10_000, over), "the migration ends");
-    assert_eq!(keys_on(&h, &cfg, 0), 0, "the removed server handed everything over");
+    assert_eq!(
+        keys_on(&h, &cfg, 0),
+        0,
+        "the removed server handed everything over"
+    );
     assert_eq!(violations(&h), 0, "{:?}", first_violation(&h));
 }

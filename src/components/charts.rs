@@ -11,6 +11,8 @@ const H: f64 = 150.0;
 const PAD_L: f64 = 44.0;
 const PAD_B: f64 = 20.0;
 const PAD_T: f64 = 8.0;
+/// A ring chart's square side.
+const RING: f64 = 300.0;
 
 fn polyline(s: &Series, x0: u64, x1: u64, ymax: u64) -> String {
     let sx = |x: u64| PAD_L + (x - x0) as f64 / (x1 - x0).max(1) as f64 * (W - PAD_L - 8.0);
@@ -48,7 +50,20 @@ fn ChartView(chart: Chart, #[prop(optional)] scale: Option<u64>) -> impl IntoVie
     if x0 > x1 {
         x0 = 0;
     }
-    let summary = if chart.bars {
+    let summary = if let Some(ring) = &chart.ring {
+        let mut counts = vec![0usize; ring.servers.len()];
+        for (_, i) in &ring.keys {
+            if let Some(c) = counts.get_mut(*i) {
+                *c += 1;
+            }
+        }
+        ring.servers
+            .iter()
+            .zip(counts)
+            .map(|(n, c)| format!("{n} {c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    } else if chart.bars {
         let s = chart.series.first();
         chart
             .x_names
@@ -69,7 +84,36 @@ fn ChartView(chart: Chart, #[prop(optional)] scale: Option<u64>) -> impl IntoVie
             .join(", ")
     };
     let aria = format!("{} ({}): {}", chart.title, chart.unit, summary);
-    let lines = if chart.bars {
+    let lines = if let Some(ring) = &chart.ring {
+        let (cx, cy, r) = (RING / 2.0, RING / 2.0, RING / 2.0 - 14.0);
+        let at = |f: u32, rr: f64| {
+            let a = f64::from(f) / 1000.0 * std::f64::consts::TAU;
+            (cx + rr * a.sin(), cy - rr * a.cos())
+        };
+        let class = |i: usize| chart.series.get(i).map_or("s0", |s| s.class);
+        let tokens = ring
+            .tokens
+            .iter()
+            .map(|(f, i)| {
+                let ((x1, y1), (x2, y2)) = (at(*f, r - 4.0), at(*f, r + 8.0));
+                view! { <line class=format!("series token {}", class(*i)) x1=x1 y1=y1 x2=x2 y2=y2 /> }
+            })
+            .collect_view();
+        let keys = ring
+            .keys
+            .iter()
+            .map(|(f, i)| {
+                let (x, y) = at(*f, r - 12.0);
+                view! { <circle class=format!("dot {}", class(*i)) cx=x cy=y r=2.2 /> }
+            })
+            .collect_view();
+        view! {
+            <circle class="axis ring" cx=cx cy=cy r=r />
+            {tokens}
+            {keys}
+        }
+        .into_any()
+    } else if chart.bars {
         let n = chart.series.first().map_or(0, |s| s.points.len()).max(1);
         let slot = (W - PAD_L - 8.0) / n as f64;
         chart
@@ -100,7 +144,8 @@ fn ChartView(chart: Chart, #[prop(optional)] scale: Option<u64>) -> impl IntoVie
             .collect_view()
             .into_any()
     };
-    let x_ticks = (!chart.bars).then(|| view! {
+    let plain = chart.ring.is_none();
+    let x_ticks = (!chart.bars && plain).then(|| view! {
         <text class="tick" x=PAD_L y=H - 4.0>{x0}</text>
         <text class="tick" x=W - 8.0 y=H - 4.0 text-anchor="end">{format!("{x1} {}", chart.x_label)}</text>
     });
@@ -113,11 +158,13 @@ fn ChartView(chart: Chart, #[prop(optional)] scale: Option<u64>) -> impl IntoVie
     view! {
         <figure class="chart">
             <figcaption>{chart.title} " " <span class="muted small">"(" {chart.unit} ")"</span></figcaption>
-            <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label=aria>
-                <line class="axis" x1=PAD_L y1=PAD_T x2=PAD_L y2=H - PAD_B />
-                <line class="axis" x1=PAD_L y1=H - PAD_B x2=W - 8.0 y2=H - PAD_B />
-                <text class="tick" x=PAD_L - 4.0 y=PAD_T + 8.0 text-anchor="end">{ymax}</text>
-                <text class="tick" x=PAD_L - 4.0 y=H - PAD_B text-anchor="end">"0"</text>
+            <svg viewBox=if plain { format!("0 0 {W} {H}") } else { format!("0 0 {RING} {RING}") } class:ring-svg=!plain role="img" aria-label=aria>
+                {plain.then(|| view! {
+                    <line class="axis" x1=PAD_L y1=PAD_T x2=PAD_L y2=H - PAD_B />
+                    <line class="axis" x1=PAD_L y1=H - PAD_B x2=W - 8.0 y2=H - PAD_B />
+                    <text class="tick" x=PAD_L - 4.0 y=PAD_T + 8.0 text-anchor="end">{ymax}</text>
+                    <text class="tick" x=PAD_L - 4.0 y=H - PAD_B text-anchor="end">"0"</text>
+                })}
                 {x_ticks}
                 {lines}
             </svg>

@@ -684,6 +684,10 @@ pub static EN: Catalog = Catalog {
         use_labels: ["Use round robin", "Use smooth weighted round robin", "Use random", "Use weighted random", "Use least connections", "Use power of two choices", "Use least load (peak EWMA)", "Use consistent hashing"],
     },
     shard: ShardText {
+        c_ring: "The hash ring",
+        u_ring: "tokens outside, sampled keys inside, coloured by primary",
+        u_mod_n: "hash mod N: no tokens; sampled keys coloured by primary",
+        ring_note: "Table v{version}. Each key belongs to the first token clockwise from its hash; with hash mod N, to server number hash mod N.",
         intro: "Sharding: each key lives on R servers chosen by the routing table (consistent hashing with virtual nodes, or hash mod N). Clients send gets and puts to the router, which sends writes to the key's primary; the primary stores and replicates before the write is acknowledged. Add or remove a server and watch the table's version go up and the keys that must move travel as transfer messages, while requests that reach a server too early come back as \"moved\" and are retried.",
         server: "Server {n}",
         router: "Router",

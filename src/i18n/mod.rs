@@ -757,6 +757,10 @@ pub struct LbText {
 }
 
 pub struct ShardText {
+    pub c_ring: &'static str,
+    pub u_ring: &'static str,
+    pub u_mod_n: &'static str,
+    pub ring_note: &'static str,
     pub intro: &'static str,
     pub server: &'static str,
     pub router: &'static str,

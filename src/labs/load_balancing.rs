@@ -576,6 +576,7 @@ impl LabProtocol for LoadBalancing {
                 bars: false,
                 x_names: Vec::new(),
                 note: String::new(),
+                ring: None,
                 series: vec![
                     Series {
                         label: "p50".into(),
@@ -601,6 +602,7 @@ impl LabProtocol for LoadBalancing {
                 bars: false,
                 x_names: Vec::new(),
                 note: String::new(),
+                ring: None,
                 series: vec![Series {
                     label: l.completed.to_string(),
                     class: "s0",
@@ -614,6 +616,7 @@ impl LabProtocol for LoadBalancing {
                 bars: false,
                 x_names: Vec::new(),
                 note: String::new(),
+                ring: None,
                 series: vec![
                     Series {
                         label: l.f_rejected.to_string(),
@@ -634,6 +637,7 @@ impl LabProtocol for LoadBalancing {
                 bars: false,
                 x_names: Vec::new(),
                 note: String::new(),
+                ring: None,
                 series: utilisation,
             },
         ]

@@ -309,6 +309,18 @@ pub struct Chart {
     pub x_names: Vec<String>,
     /// A line under the chart (e.g. "max 310 · mean 250 · std dev 41").
     pub note: String,
+    /// Drawn as a hash ring instead of axes.
+    pub ring: Option<RingView>,
+}
+
+/// A hash ring: each server's tokens, and keys as dots coloured by owner. Positions are
+/// fractions of the hash space (0 at the top, clockwise).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RingView {
+    /// (position in thousandths of the ring, index into `servers`).
+    pub tokens: Vec<(u32, usize)>,
+    pub keys: Vec<(u32, usize)>,
+    pub servers: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -3,10 +3,11 @@
 //! the last membership change moved against the ideal.
 
 use super::sim::LabProtocol;
-use super::{Action, Chart, LabId, LogEntry, Row, Series, Setting, SettingKind};
+use super::{Action, Chart, LabId, LogEntry, RingView, Row, Series, Setting, SettingKind};
 use crate::i18n::{fill, Catalog};
 use crate::view_model::layout::{self, Point};
 use protocols::sharding::invariants::Ghost;
+use protocols::sharding::placement::{hash_key, token};
 use protocols::sharding::{Config, Kind, Msg, Node, Note, Op, Request, Sharding, Strategy, Timer};
 use protocols::sim::{NodeId, Slot};
 
@@ -40,6 +41,65 @@ fn op_text(op: &Op, cat: &Catalog) -> String {
         Op::Put { value } => fill(cat.shard.put, &[("value", &value.to_string())]),
     }
 }
+
+/// The router's table as a ring: each member's tokens (consistent hashing), and up to 600
+/// keys as dots coloured by their primary.
+fn ring_chart(cfg: &Config, nodes: &[Slot<Sharding>], cat: &Catalog) -> Option<Chart> {
+    let c = &cat.shard;
+    let router = &nodes[cfg.router_node().index()];
+    let t = match &router.state {
+        Some(Node::Router { d, .. }) => d.table.clone(),
+        _ => router.disk.table.clone(),
+    }?;
+    let frac = |h: u64| ((u128::from(h) * 1000) >> 64) as u32;
+    let index = |s: u32| t.members.iter().position(|m| *m == s).unwrap_or(0);
+    let tokens = match t.strategy {
+        Strategy::Ring => t
+            .members
+            .iter()
+            .flat_map(|s| (0..t.vnodes).map(move |v| (token(*s, v), *s)))
+            .map(|(p, s)| (frac(p), index(s)))
+            .collect(),
+        Strategy::ModN => Vec::new(),
+    };
+    let step = (cfg.keys / 600).max(1);
+    let keys = (0..cfg.keys)
+        .step_by(step as usize)
+        .filter_map(|k| {
+            let h = hash_key(&key(k));
+            t.replicas(h, 1).first().map(|s| (frac(h), index(*s)))
+        })
+        .collect();
+    Some(Chart {
+        title: c.c_ring,
+        unit: if t.strategy == Strategy::Ring {
+            c.u_ring
+        } else {
+            c.u_mod_n
+        },
+        x_label: "",
+        series: t
+            .members
+            .iter()
+            .enumerate()
+            .map(|(i, s)| Series {
+                label: server(*s, cat),
+                class: RING_CLASSES[i % RING_CLASSES.len()],
+                points: Vec::new(),
+            })
+            .collect(),
+        bars: false,
+        x_names: Vec::new(),
+        note: fill(c.ring_note, &[("version", &t.version.to_string())]),
+        ring: Some(RingView {
+            tokens,
+            keys,
+            servers: t.members.iter().map(|s| server(*s, cat)).collect(),
+        }),
+    })
+}
+
+const RING_CLASSES: [&str; 8] = ["s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7"];
 
 impl LabProtocol for Sharding {
     const LAB: LabId = LabId::Sharding;
@@ -590,7 +650,11 @@ impl LabProtocol for Sharding {
             bars: true,
             x_names: (0..n).map(|s| format!("S{}", s + 1)).collect(),
             note,
+            ring: None,
         }]
+        .into_iter()
+        .chain(ring_chart(cfg, nodes, cat))
+        .collect()
     }
 
     fn settings(cfg: &Config, cat: &Catalog) -> Vec<Setting> {

@@ -27,6 +27,7 @@ siteTest("sharding: a server joins under load, keys migrate, and the move is mea
   const charts = page.getByRole("region", { name: "Measurements", exact: true });
   assert.match(await charts.innerText(), /The change to table v2 moved \d+\.\d% of the keys' primaries \(ideal 20\.0%\)/);
   assert.equal(await charts.getByRole("img", { name: /^Keys per server \(keys on disk\): S1 \d+, S2 \d+, S3 \d+, S4 \d+, S5 [1-9]/ }).count(), 1);
+  assert.equal(await charts.getByRole("img", { name: /^The hash ring .*: Server 1 \d+, Server 2 \d+, Server 3 \d+, Server 4 \d+, Server 5 [1-9]/ }).count(), 1, "the ring shows the new server's keys");
   await shot("migrated");
   const invariants = await lab.invariantLines();
   assert.equal(invariants.length, 3);
