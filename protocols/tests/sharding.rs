@@ -203,3 +203,23 @@ fn a_router_restart_during_a_removal_loses_nothing() {
     );
     assert_eq!(violations(&h), 0, "{:?}", first_violation(&h));
 }
+
+/// Hash mod N's replica lists against their naive definition: the member at hash mod N, then
+/// the next ones in order, wrapping.
+#[test]
+fn mod_n_replica_lists_match_the_naive_definition() {
+    use protocols::sharding::{Strategy, Table};
+    for n in 1..=8u32 {
+        let members: Vec<u32> = (0..n).map(|i| i * 2 + 1).collect();
+        let t = Table::new(1, members.clone(), Strategy::ModN, 1);
+        for k in 0..500u32 {
+            let h = hash_key(&key_name(k));
+            for r in 1..=3usize {
+                let naive: Vec<u32> = (0..r.min(n as usize))
+                    .map(|j| members[((h % u64::from(n)) as usize + j) % n as usize])
+                    .collect();
+                assert_eq!(t.replicas(h, r), naive);
+            }
+        }
+    }
+}

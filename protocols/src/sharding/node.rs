@@ -607,9 +607,19 @@ fn finish_if_done(
     let Some(t) = d.table.clone() else {
         return;
     };
+    // Drop only the keys this change moved away from this server (a replica under the
+    // previous table, not under this one): a key received for a newer table it has not
+    // adopted yet must stay.
     let r = cfg.replication as usize;
     let before = d.store.len();
-    d.store.retain(|k, _| t.replicas(hash(*k), r).contains(&me));
+    let previous = d.previous.clone();
+    d.store.retain(|k, _| {
+        let h = hash(*k);
+        let was = previous
+            .as_ref()
+            .is_some_and(|p| p.replicas(h, r).contains(&me));
+        !was || t.replicas(h, r).contains(&me)
+    });
     if d.store.len() != before {
         out.persist();
     }
