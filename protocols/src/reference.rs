@@ -78,7 +78,7 @@ pub const REFERENCES: &[Reference] = &[
         seed: 9,
         steps: 3_000,
         bug: false,
-        expected: 0x7539_28b9_6bfc_b7ce,
+        expected: 0xb9da_1377_f243_be32,
     },
 ];
 

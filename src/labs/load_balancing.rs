@@ -847,3 +847,25 @@ const USE_IDS: [&str; 8] = [
 /// Line styles for per-backend series (colour and dash, so each is told apart without
 /// colour too).
 const SERIES_CLASSES: [&str; 8] = ["s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7"];
+
+#[cfg(test)]
+mod tests {
+    use crate::i18n::EN;
+    use crate::labs::{LabId, SettingKind};
+
+    /// The algorithm is a choice setting: its options are the algorithms' names, and
+    /// choosing one starts a run that uses it; an index past the end is refused.
+    #[test]
+    fn the_algorithm_is_chosen_by_name() {
+        let sim = LabId::LoadBalancing.fresh(1);
+        let setting = sim.settings(&EN).into_iter().find(|s| s.key == "algorithm").unwrap();
+        let SettingKind::Choice { options, value } = setting.kind else {
+            panic!("a choice");
+        };
+        assert_eq!((options.len(), value), (8, 0));
+        let i = options.iter().position(|o| *o == "power of two choices").unwrap();
+        let two = sim.with_setting("algorithm", i as u64, &EN).unwrap();
+        assert!(two.export().contains(r#""algorithm": "power_of_two""#), "{}", two.export());
+        assert!(sim.with_setting("algorithm", 8, &EN).is_err());
+    }
+}

@@ -1,6 +1,7 @@
 //! The balancing algorithms, as pure choices over the backends marked up.
 
-use crate::sim::rng::Rng;
+use crate::sharding::placement::Ring;
+use crate::sim::rng::{mix64, Rng};
 use serde::{Deserialize, Serialize};
 
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,32 +54,21 @@ pub struct Picker {
     next: u32,
     current: Vec<i64>,
     rng: Rng,
-    /// (point, backend), sorted by point.
-    ring: Vec<(u64, u32)>,
+    /// The hash ring over every backend (the same consistent hashing the sharding lab uses).
+    ring: Ring,
 }
 
 /// Virtual nodes per backend on the hash ring.
 pub const VNODES: u32 = 64;
 
-/// SplitMix64: a well-mixed hash of an integer.
-pub fn mix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
-
 impl Picker {
     pub fn new(backends: u32, seed: u64) -> Self {
-        let mut ring: Vec<(u64, u32)> = (0..backends)
-            .flat_map(|b| (0..VNODES).map(move |v| (mix((u64::from(b) << 32) | u64::from(v)), b)))
-            .collect();
-        ring.sort_unstable();
+        let all: Vec<u32> = (0..backends).collect();
         Picker {
             next: 0,
             current: vec![0; backends as usize],
             rng: Rng::new(seed),
-            ring,
+            ring: Ring::new(&all, VNODES),
         }
     }
 
@@ -160,11 +150,11 @@ impl Picker {
                     .index
             }
             Algorithm::ConsistentHash => {
-                let h = mix(u64::from(key.unwrap_or(0)) ^ 0x5eed);
-                let start = self.ring.partition_point(|(p, _)| *p < h);
-                let len = self.ring.len();
-                (0..len)
-                    .map(|i| self.ring[(start + i) % len].1)
+                // The first backend clockwise from the key's hash that is marked up.
+                let h = mix64(u64::from(key.unwrap_or(0)) ^ 0x5eed);
+                self.ring
+                    .preference_list(h, self.current.len())
+                    .into_iter()
                     .find(|b| up.iter().any(|c| c.index == *b))
                     .expect("some backend is up")
             }

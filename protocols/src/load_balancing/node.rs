@@ -160,8 +160,7 @@ pub(super) fn restart(cfg: &Config, me: NodeId, out: &mut O) -> Node {
 /// client itself, so its workload (arrivals, costs, keys) depends only on the seed, not on
 /// what the balancer does: two algorithms can be compared on the same requests.
 fn arm_arrival(cfg: &Config, c: &mut Client, out: &mut O) {
-    let mean = (1000 / cfg.rate.max(1)).max(1);
-    let gap = c.rng.range(1, (2 * mean - 1).max(1));
+    let gap = c.rng.arrival_gap(cfg.rate);
     out.set_timer(Timer::Arrive, gap..=gap);
 }
 

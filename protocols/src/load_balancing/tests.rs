@@ -125,3 +125,50 @@ fn nodes_are_clients_then_the_balancer_then_backends() {
     assert_eq!(cfg.capacity(0), (4, 200), "the first backend is large");
     assert_eq!(cfg.capacity(1), (2, 100));
 }
+
+/// Without active probes, a backend marked down by errors is tried again after the attempt
+/// timeout (nginx's fail_timeout), or it would stay down for good.
+#[test]
+fn without_probes_a_passively_downed_backend_is_revived() {
+    use crate::sim::{NodeId, Out, Protocol};
+    let cfg = Config {
+        probe_every: 0,
+        passive_errors: 1,
+        retry_budget_pct: 0,
+        ..Config::default()
+    };
+    let lb = cfg.balancer_node();
+    let mut b = LoadBalancing::init(&cfg, lb, &mut Out::default());
+    let id = ReqId {
+        client: 0,
+        epoch: 0,
+        seq: 1,
+    };
+    let mut out = Out::default();
+    let request = Msg::Request {
+        id,
+        key: None,
+        cost: 10,
+    };
+    LoadBalancing::on_message(&cfg, lb, &mut b, NodeId(0), request, &mut out);
+    let mut out = Out::default();
+    LoadBalancing::on_timer(&cfg, lb, &mut b, Timer::Expire { id }, &mut out);
+    let down = out.notes().into_iter().find_map(|n| match n {
+        Note::MarkedDown {
+            backend,
+            passive: true,
+        } => Some(backend),
+        _ => None,
+    });
+    let backend = down.expect("one error marks it down");
+    assert!(out.effects.iter().any(|e| matches!(
+        e,
+        crate::sim::Effect::SetTimer {
+            timer: Timer::Revive { .. },
+            ..
+        }
+    )));
+    let mut out = Out::default();
+    LoadBalancing::on_timer(&cfg, lb, &mut b, Timer::Revive { backend }, &mut out);
+    assert_eq!(out.notes(), vec![Note::MarkedUp { backend }]);
+}

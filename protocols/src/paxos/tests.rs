@@ -367,3 +367,28 @@ fn persist_writes_the_durable_state_exactly() {
         assert_eq!(disk, P::durable(&a));
     }
 }
+
+/// §2.4 with the distinguished-proposer cure: "Propose now" on another proposer is refused
+/// and leaves its current ballot alone.
+#[test]
+fn propose_now_on_a_non_distinguished_proposer_keeps_its_ballot() {
+    let c = Config {
+        cure_leader: true,
+        ..cfg()
+    };
+    let mut p = node(&c, P2);
+    p.proposer.as_mut().unwrap().distinguished = 1;
+    request(&c, &mut p, P2, Request::ProposeNow);
+    let ballot = p.proposer.as_ref().unwrap().ballot;
+    assert_eq!(p.proposer.as_ref().unwrap().phase, Phase::Preparing);
+    p.proposer.as_mut().unwrap().distinguished = 0;
+    let out = request(&c, &mut p, P2, Request::ProposeNow);
+    assert_eq!(
+        out.notes(),
+        vec![Note::NotProposing {
+            cause: msg::Cause::NotDistinguished
+        }]
+    );
+    let pr = p.proposer.as_ref().unwrap();
+    assert_eq!((pr.ballot, &pr.phase), (ballot, &Phase::Preparing));
+}

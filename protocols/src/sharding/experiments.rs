@@ -1,7 +1,8 @@
 //! Batch experiments on placement, without animation: how evenly keys spread, and what
 //! fraction moves when a server joins, for hash mod N and for consistent hashing.
 
-use super::placement::{hash_key, mod_n, Ring};
+use super::msg::{Strategy, Table};
+use super::placement::hash_key;
 
 /// Keys per server: the largest, the mean, and the standard deviation.
 #[derive(Clone, Debug, PartialEq)]
@@ -30,36 +31,20 @@ impl Spread {
     }
 }
 
-/// How keys are placed.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum Strategy {
-    ModN,
-    /// Consistent hashing with this many virtual nodes per server.
-    Ring(u32),
-}
-
 /// The generated keyspace: `key-0` … `key-(n-1)`, hashed.
 pub fn keyspace(n: usize) -> Vec<u64> {
     (0..n).map(|i| hash_key(&format!("key-{i}"))).collect()
 }
 
-fn owner_fn(strategy: Strategy, servers: &[u32]) -> Box<dyn Fn(u64) -> u32> {
-    match strategy {
-        Strategy::ModN => {
-            let s = servers.to_vec();
-            Box::new(move |h| mod_n(h, &s).expect("servers"))
-        }
-        Strategy::Ring(v) => {
-            let ring = Ring::new(servers, v);
-            Box::new(move |h| ring.owner(h).expect("servers"))
-        }
-    }
+/// The primary of each hash under a table of servers `0..servers` (the lab's own tables).
+fn owner_fn(strategy: Strategy, vnodes: u32, servers: u32) -> impl Fn(u64) -> u32 {
+    let t = Table::new(0, (0..servers).collect(), strategy, vnodes);
+    move |h| t.replicas(h, 1)[0]
 }
 
 /// Keys per server for `servers` servers (numbered 0..).
-pub fn spread(strategy: Strategy, servers: u32, keys: &[u64]) -> Spread {
-    let ids: Vec<u32> = (0..servers).collect();
-    let owner = owner_fn(strategy, &ids);
+pub fn spread(strategy: Strategy, vnodes: u32, servers: u32, keys: &[u64]) -> Spread {
+    let owner = owner_fn(strategy, vnodes, servers);
     let mut counts = vec![0u64; servers as usize];
     for k in keys {
         counts[owner(*k) as usize] += 1;
@@ -69,10 +54,9 @@ pub fn spread(strategy: Strategy, servers: u32, keys: &[u64]) -> Spread {
 
 /// The fraction of keys whose owner changes when server `servers` joins `0..servers`,
 /// and the ideal, 1/(N+1).
-pub fn moved_on_join(strategy: Strategy, servers: u32, keys: &[u64]) -> (f64, f64) {
-    let before: Vec<u32> = (0..servers).collect();
-    let after: Vec<u32> = (0..=servers).collect();
-    let (b, a) = (owner_fn(strategy, &before), owner_fn(strategy, &after));
+pub fn moved_on_join(strategy: Strategy, vnodes: u32, servers: u32, keys: &[u64]) -> (f64, f64) {
+    let b = owner_fn(strategy, vnodes, servers);
+    let a = owner_fn(strategy, vnodes, servers + 1);
     let moved = keys.iter().filter(|k| b(**k) != a(**k)).count();
     (
         moved as f64 / keys.len().max(1) as f64,
@@ -87,14 +71,14 @@ pub fn report(servers: u32, keys: usize) -> String {
         "{keys} keys, {servers} servers, then one joins\n{:<22} {:>8} {:>9} {:>9} {:>12} {:>8}\n",
         "strategy", "max", "mean", "std dev", "moved", "ideal"
     );
-    for (name, s) in [
-        ("hash mod N", Strategy::ModN),
-        ("ring, V = 1", Strategy::Ring(1)),
-        ("ring, V = 10", Strategy::Ring(10)),
-        ("ring, V = 100", Strategy::Ring(100)),
+    for (name, s, v) in [
+        ("hash mod N", Strategy::ModN, 1),
+        ("ring, V = 1", Strategy::Ring, 1),
+        ("ring, V = 10", Strategy::Ring, 10),
+        ("ring, V = 100", Strategy::Ring, 100),
     ] {
-        let sp = spread(s, servers, &ks);
-        let (moved, ideal) = moved_on_join(s, servers, &ks);
+        let sp = spread(s, v, servers, &ks);
+        let (moved, ideal) = moved_on_join(s, v, servers, &ks);
         t.push_str(&format!(
             "{name:<22} {:>8} {:>9.1} {:>9.1} {:>11.1}% {:>7.1}%\n",
             sp.max,

@@ -118,8 +118,7 @@ fn fresh(cfg: &Config, me: NodeId, d: Disk, out: &mut O) -> Node {
 }
 
 fn arm(cfg: &Config, rng: &mut Rng, out: &mut O) {
-    let mean = (1000 / cfg.rate.max(1)).max(1);
-    let gap = rng.range(1, (2 * mean - 1).max(1));
+    let gap = rng.arrival_gap(cfg.rate);
     out.set_timer(Timer::Arrive, gap..=gap);
 }
 
@@ -625,4 +624,38 @@ fn finish_if_done(
     }
     out.note(Note::Handed { version: t.version });
     out.send(cfg.router_node(), Msg::MigrationDone { version: t.version });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sharding::Strategy;
+
+    /// A server drops only the keys the last change moved away from it: a key it received
+    /// for a newer table it has not adopted yet stays.
+    #[test]
+    fn a_server_keeps_keys_received_for_a_newer_table() {
+        let cfg = Config {
+            replication: 1,
+            ..Config::default()
+        };
+        let v1 = Table::new(1, vec![0, 1, 2, 3], Strategy::Ring, cfg.vnodes);
+        let v2 = Table::new(2, vec![0, 1, 2, 3, 4], Strategy::Ring, cfg.vnodes);
+        // A key server 0 replicates under neither table, and another it handed over.
+        let foreign = (0..cfg.keys)
+            .find(|k| v1.replicas(hash(*k), 1)[0] != 0 && v2.replicas(hash(*k), 1)[0] != 0)
+            .unwrap();
+        let mut d = Disk {
+            table: Some(v2),
+            previous: Some(v1),
+            ..Disk::default()
+        };
+        d.store.insert(foreign, (7, 9));
+        let outgoing = BTreeSet::new();
+        finish_if_done(&cfg, 0, &mut d, &outgoing, &mut Out::default());
+        assert!(
+            d.store.contains_key(&foreign),
+            "not moved away from server 0: kept"
+        );
+    }
 }

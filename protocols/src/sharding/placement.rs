@@ -14,12 +14,7 @@ pub fn hash_key(key: &str) -> u64 {
     mix(h)
 }
 
-/// SplitMix64's finaliser.
-pub fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
+pub use crate::sim::rng::mix64 as mix;
 
 /// Hash mod N: server `hash % n` of the `n` servers, in order.
 pub fn mod_n(hash: u64, servers: &[u32]) -> Option<u32> {

@@ -8,6 +8,14 @@
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
 
+/// SplitMix64's finaliser: a well-mixed 64-bit hash of an integer (seeds for nodes, hash
+/// ring tokens, key hashes).
+pub fn mix64(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
 /// A seeded, portable pseudo-random generator.
 #[derive(Clone, Debug)]
 pub struct Rng(ChaCha8Rng);
@@ -37,6 +45,13 @@ impl Rng {
             return self.0.next_u64();
         }
         lo + self.below(hi - lo + 1)
+    }
+
+    /// The gap before the next arrival of a process sending `per_second` requests a second
+    /// (ticks are milliseconds): drawn uniformly in 1..2×mean, mean ⌊1000 / per_second⌋.
+    pub fn arrival_gap(&mut self, per_second: u64) -> u64 {
+        let mean = (1000 / per_second.max(1)).max(1);
+        self.range(1, (2 * mean - 1).max(1))
     }
 
     /// True with probability `per_mille`/1000.

@@ -519,11 +519,9 @@ impl<P: Protocol> World<P> {
     /// from the run's seed, the node and the time (SplitMix64), drawn without touching the
     /// world's own generator, so runs of protocols that never use it are unchanged.
     fn out_for(&self, node: NodeId) -> Out<P> {
-        let mut z =
+        let z =
             self.seed ^ (u64::from(node.0) << 48) ^ self.time.0.wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        Out::at(self.time.0, z ^ (z >> 31))
+        Out::at(self.time.0, super::rng::mix64(z))
     }
 
     fn apply_effects(&mut self, node: NodeId, out: Out<P>, scratch: &mut Scratch<P>) {
