@@ -70,7 +70,7 @@ pub const REFERENCES: &[Reference] = &[
         seed: 4,
         steps: 3_000,
         bug: false,
-        expected: 0xd1b3_aeb0_3efe_780b,
+        expected: 0xac4a_a47f_da16_2d60,
     },
     Reference {
         protocol: LoadBalancing::NAME,

@@ -858,14 +858,25 @@ mod tests {
     #[test]
     fn the_algorithm_is_chosen_by_name() {
         let sim = LabId::LoadBalancing.fresh(1);
-        let setting = sim.settings(&EN).into_iter().find(|s| s.key == "algorithm").unwrap();
+        let setting = sim
+            .settings(&EN)
+            .into_iter()
+            .find(|s| s.key == "algorithm")
+            .unwrap();
         let SettingKind::Choice { options, value } = setting.kind else {
             panic!("a choice");
         };
         assert_eq!((options.len(), value), (8, 0));
-        let i = options.iter().position(|o| *o == "power of two choices").unwrap();
+        let i = options
+            .iter()
+            .position(|o| *o == "power of two choices")
+            .unwrap();
         let two = sim.with_setting("algorithm", i as u64, &EN).unwrap();
-        assert!(two.export().contains(r#""algorithm": "power_of_two""#), "{}", two.export());
+        assert!(
+            two.export().contains(r#""algorithm": "power_of_two""#),
+            "{}",
+            two.export()
+        );
         assert!(sim.with_setting("algorithm", 8, &EN).is_err());
     }
 }

@@ -52,6 +52,21 @@ fn held(cfg: &Config, nodes: &[Slot<Sharding>], t: &Table, key: u32, stamp: Stam
     })
 }
 
+/// How many replicas of `key` under `t` hold a write at least as new as `stamp` on disk.
+fn holders(cfg: &Config, nodes: &[Slot<Sharding>], t: &Table, key: u32, stamp: Stamp) -> usize {
+    let h = hash_key(&key_name(key));
+    t.replicas(h, cfg.replication as usize)
+        .iter()
+        .filter(|r| {
+            nodes[cfg.server_node(**r).index()]
+                .disk
+                .store
+                .get(&key)
+                .is_some_and(|(_, s)| *s >= stamp)
+        })
+        .count()
+}
+
 /// The share of the keyspace whose primary the last change moved, against the ideal.
 fn moved_share(cfg: &Config, nodes: &[Slot<Sharding>]) -> Option<Moved> {
     let Some(Node::Router { d, .. }) = &nodes[cfg.router_node().index()].state else {
@@ -143,6 +158,23 @@ pub fn check(
                 u64::from(key) << 32 | stamp,
                 detail,
             );
+        }
+    }
+    // When a migration ends, every acknowledged write is on the disks of all R replicas
+    // the newest table names (a crashed replica's disk still counts).
+    if migration_over {
+        let want = (cfg.replication as usize).min(t.members.len());
+        let keys: Vec<(u32, Stamp)> = ghost.acked.iter().map(|(k, s)| (*k, *s)).collect();
+        for (key, stamp) in keys {
+            let got = holders(cfg, nodes, &t, key, stamp);
+            if got < want {
+                let detail = Note::WrongReplicaCount {
+                    key,
+                    got: got as u32,
+                    want: want as u32,
+                };
+                report(ghost, R_REPLICAS, u64::from(key) << 32 | t.version, detail);
+            }
         }
     }
     // When a migration ends, every member that is up has the newest table.

@@ -25,6 +25,10 @@ pub struct Disk {
     /// The router's last request id: durable, so a restarted router never reuses one (a
     /// late answer to an old request would otherwise acknowledge a new one).
     pub next_id: u64,
+    /// A server's last table whose handover it finished (its keys sent and acknowledged,
+    /// the keys moved away dropped): durable, so a restart never hands over an old table
+    /// again, which would drop keys received since for the next one.
+    pub handed: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -134,7 +138,7 @@ pub(super) fn restart(cfg: &Config, me: NodeId, disk: &Disk, out: &mut O) -> Nod
                 keys: d.store.len() as u32,
                 version: d.table.as_ref().map_or(0, |t| t.version),
             });
-            if let Some(t) = d.table.clone() {
+            if let Some(t) = d.table.clone().filter(|t| t.version > d.handed) {
                 plan_transfers(cfg, *index, d, &t, outgoing, out);
             }
         }
@@ -610,7 +614,6 @@ fn finish_if_done(
     // previous table, not under this one): a key received for a newer table it has not
     // adopted yet must stay.
     let r = cfg.replication as usize;
-    let before = d.store.len();
     let previous = d.previous.clone();
     d.store.retain(|k, _| {
         let h = hash(*k);
@@ -619,9 +622,8 @@ fn finish_if_done(
             .is_some_and(|p| p.replicas(h, r).contains(&me));
         !was || t.replicas(h, r).contains(&me)
     });
-    if d.store.len() != before {
-        out.persist();
-    }
+    d.handed = t.version;
+    out.persist();
     out.note(Note::Handed { version: t.version });
     out.send(cfg.router_node(), Msg::MigrationDone { version: t.version });
 }
@@ -657,5 +659,35 @@ mod tests {
             d.store.contains_key(&foreign),
             "not moved away from server 0: kept"
         );
+    }
+
+    /// A server that finished handing over its table and restarts does not hand it over
+    /// again: doing so would drop a key it replicated before that table, lost with it, and
+    /// received since for the next one.
+    #[test]
+    fn a_restart_after_a_handover_does_not_hand_over_again() {
+        let cfg = Config::default();
+        let v1 = Table::new(1, vec![0, 1, 2, 3], Strategy::Ring, cfg.vnodes);
+        let v2 = Table::new(2, vec![0, 1, 2, 3, 4], Strategy::Ring, cfg.vnodes);
+        let r = cfg.replication as usize;
+        let back = (0..cfg.keys)
+            .find(|k| {
+                v1.replicas(hash(*k), r).contains(&0) && !v2.replicas(hash(*k), r).contains(&0)
+            })
+            .unwrap();
+        let mut d = Disk {
+            table: Some(v2),
+            previous: Some(v1),
+            handed: 2,
+            ..Disk::default()
+        };
+        d.store.insert(back, (7, 9));
+        let mut out = Out::default();
+        let node = restart(&cfg, cfg.server_node(0), &d, &mut out);
+        let Node::Server { d, outgoing, .. } = node else {
+            panic!("a server")
+        };
+        assert!(outgoing.is_empty(), "nothing to hand over again");
+        assert!(d.store.contains_key(&back), "the key received since stays");
     }
 }
