@@ -70,7 +70,7 @@ pub const REFERENCES: &[Reference] = &[
         seed: 4,
         steps: 3_000,
         bug: false,
-        expected: 0xac4a_a47f_da16_2d60,
+        expected: 0x1fd6_ec77_8697_a2a4,
     },
     Reference {
         protocol: LoadBalancing::NAME,

@@ -1,7 +1,6 @@
 //! Sharding scenarios and a seed sweep (the engine; the lab's UI comes next).
 
-use protocols::sharding::placement::hash_key;
-use protocols::sharding::{key_name, Config, Node, Note, Request, Sharding};
+use protocols::sharding::{Config, Key, Node, Note, Request, Sharding, Strategy};
 use protocols::sim::history::{History, RunSpec};
 use protocols::sim::swarm::{heal_and_settle, run_with_faults, Swarm};
 use protocols::sim::{Input, NetConfig, StepRecord};
@@ -126,7 +125,7 @@ fn acknowledged_writes_are_on_every_replica() {
     for r in h.records() {
         for (_, n) in &r.notes {
             if let Note::PutAcknowledged { key, stamp, .. } = n {
-                for rep in t.replicas(hash_key(&key_name(*key)), 2) {
+                for rep in t.replicas(key, 2) {
                     let s = nodes[rep as usize].disk.store.get(key).map_or(0, |v| v.1);
                     assert!(s >= *stamp, "key {key} missing on replica {rep}");
                 }
@@ -143,8 +142,12 @@ fn acknowledged_writes_are_on_every_replica() {
 #[test]
 fn sweep_loses_no_acknowledged_write() {
     for seed in 0..1_000 {
+        // Every third seed each: the ring, hash mod N, ranges (with hot-range splits).
+        let strategy = [Strategy::Ring, Strategy::ModN, Strategy::Range][seed as usize % 3];
         let cfg = Config {
             keys: 200,
+            strategy,
+            skew: (seed % 4) as u32,
             ..Config::default()
         };
         let mut h = history(cfg.clone(), seed);
@@ -208,18 +211,188 @@ fn a_router_restart_during_a_removal_loses_nothing() {
 /// the next ones in order, wrapping.
 #[test]
 fn mod_n_replica_lists_match_the_naive_definition() {
-    use protocols::sharding::{Strategy, Table};
+    use protocols::sharding::Table;
     for n in 1..=8u32 {
         let members: Vec<u32> = (0..n).map(|i| i * 2 + 1).collect();
         let t = Table::new(1, members.clone(), Strategy::ModN, 1);
         for k in 0..500u32 {
-            let h = hash_key(&key_name(k));
+            let key = Key::generated(k);
+            let h = key.hash();
             for r in 1..=3usize {
                 let naive: Vec<u32> = (0..r.min(n as usize))
                     .map(|j| members[((h % u64::from(n)) as usize + j) % n as usize])
                     .collect();
-                assert_eq!(t.replicas(h, r), naive);
+                assert_eq!(t.replicas(&key, r), naive);
             }
         }
     }
+}
+
+/// Requests the router sent to each server (first attempts) in steps `from..to`.
+fn routed_per_server(h: &H, cfg: &Config, from: u64, to: u64) -> Vec<u64> {
+    let mut n = vec![0u64; (cfg.servers + cfg.spare_servers) as usize];
+    for r in &h.records()[from as usize..to as usize] {
+        for (_, note) in &r.notes {
+            if let Note::Routed {
+                server, attempt: 0, ..
+            } = note
+            {
+                n[*server as usize] += 1;
+            }
+        }
+    }
+    n
+}
+
+/// Range partitioning with a hot-key workload: the first range (the low-numbered keys)
+/// takes most requests. A hot-range split cuts it where its requests halve and moves the
+/// upper part to the least busy server: the busiest server's share of requests falls, the
+/// migration ends, and nothing is lost.
+#[test]
+fn a_hot_key_workload_then_a_range_split() {
+    let cfg = Config {
+        strategy: Strategy::Range,
+        replication: 1,
+        skew: 2,
+        rate: 200,
+        ..Config::default()
+    };
+    let mut h = history(cfg.clone(), 11);
+    h.run_to(4_000);
+    let before = routed_per_server(&h, &cfg, 0, 4_000);
+    let total: u64 = before.iter().sum();
+    assert!(
+        before[0] * 2 > total,
+        "server 1 holds the hot keys: {before:?}"
+    );
+    h.inject(Input::Request {
+        node: cfg.router_node(),
+        request: Request::SplitHot,
+    })
+    .unwrap();
+    let split = h
+        .records()
+        .last()
+        .unwrap()
+        .notes
+        .iter()
+        .find_map(|(_, n)| match n {
+            Note::RangeSplit { range, at, to } => Some((*range, *at, *to)),
+            _ => None,
+        });
+    let (range, at, to) = split.expect("the router splits");
+    assert_eq!(range, 0, "the first range is the hot one");
+    assert_ne!(to, 0, "its upper part moves to another server");
+    assert!(at > Key::generated(0), "the cut is inside the range");
+    assert!(h.run_until(10_000, over), "the migration ends");
+    let from = h.len();
+    h.run_to(from + 4_000);
+    let after = routed_per_server(&h, &cfg, from, from + 4_000);
+    let total_after: u64 = after.iter().sum();
+    let share = |v: &[u64], t: u64| *v.iter().max().unwrap() as f64 / t as f64;
+    assert!(
+        share(&after, total_after) < share(&before, total) * 0.8,
+        "the busiest server's share falls: {before:?} then {after:?}"
+    );
+    assert!(
+        after[to as usize] > before[to as usize],
+        "the new owner gets requests"
+    );
+    assert_eq!(violations(&h), 0, "{:?}", first_violation(&h));
+}
+
+/// With ranges, a join splits the range with the most keys at its median key: the
+/// newcomer gets half of one range, about 1/(2N) of the keys, not 1/(N+1).
+#[test]
+fn a_join_under_ranges_takes_half_of_the_largest_range() {
+    let cfg = Config {
+        strategy: Strategy::Range,
+        replication: 1,
+        ..Config::default()
+    };
+    let t = cfg.initial_table();
+    let positions = cfg.positions();
+    let joined = t.with_member(4, &positions);
+    let on = |t: &protocols::sharding::Table, s: u32| {
+        cfg.keyspace().filter(|k| t.replicas(k, 1)[0] == s).count()
+    };
+    assert_eq!((0..4).map(|s| on(&t, s)).collect::<Vec<_>>(), vec![250; 4]);
+    assert_eq!(on(&joined, 4), 125, "half of one range of 250");
+    assert_eq!(on(&joined, 0), 125, "taken from the first of the largest");
+    let left = joined.without_member(4, &positions);
+    assert_eq!(on(&left, 4), 0);
+    assert_eq!(
+        (0..4).map(|s| on(&left, s)).sum::<usize>(),
+        1_000,
+        "every key has an owner again"
+    );
+}
+
+/// A key a user types: a client puts it, the router stamps and routes it like any key,
+/// and a later get reads the value back. A name the store cannot hold is refused.
+#[test]
+fn a_typed_key_is_written_and_read_back() {
+    let cfg = Config {
+        rate: 1,
+        ..Config::default()
+    };
+    let client = protocols::sim::NodeId(cfg.router_node().0 + 1);
+    let mut h = history(cfg.clone(), 12);
+    h.run_to(10);
+    for request in [
+        Request::Put {
+            key: "cart:alice".into(),
+        },
+        Request::Put {
+            key: "a name far too long for a key".into(),
+        },
+    ] {
+        h.inject(Input::Request {
+            node: client,
+            request,
+        })
+        .unwrap();
+    }
+    let alice = Key::parse("cart:alice").unwrap();
+    let refused = h.records().iter().flat_map(|r| r.notes.iter()).any(
+        |(_, n)| matches!(n, Note::BadKey { name } if name == "a name far too long for a key"),
+    );
+    assert!(refused, "the long name is refused");
+    assert!(
+        h.run_until(2_000, |r| r.notes.iter().any(
+            |(_, n)| matches!(n, Note::PutAcknowledged { key, .. } if *key == alice)
+        )),
+        "the put is acknowledged"
+    );
+    let put_value = h
+        .records()
+        .iter()
+        .flat_map(|r| r.notes.iter())
+        .find_map(|(_, n)| match n {
+            Note::PutAcknowledged { key, value, .. } if *key == alice => Some(*value),
+            _ => None,
+        });
+    h.inject(Input::Request {
+        node: client,
+        request: Request::Get {
+            key: " cart:alice ".into(),
+        },
+    })
+    .unwrap();
+    let got = |r: &StepRecord<Sharding>| {
+        r.notes.iter().find_map(|(_, n)| match n {
+            Note::Acknowledged {
+                key,
+                value: Some((v, _)),
+                ..
+            } if *key == alice => Some(*v),
+            _ => None,
+        })
+    };
+    assert!(
+        h.run_until(2_000, |r| got(r).is_some()),
+        "the get is answered"
+    );
+    let read = h.records().iter().find_map(got);
+    assert_eq!(read, put_value, "the get reads the value put");
 }

@@ -107,10 +107,15 @@ fn ChartView(chart: Chart, #[prop(optional)] scale: Option<u64>) -> impl IntoVie
                 view! { <circle class=format!("dot {}", class(*i)) cx=x cy=y r=2.2 /> }
             })
             .collect_view();
+        let focus = ring.focus.map(|(f, i)| {
+            let (x, y) = at(f, r - 12.0);
+            view! { <circle class=format!("dot focus {}", class(i)) cx=x cy=y r=6.0 /> }
+        });
         view! {
             <circle class="axis ring" cx=cx cy=cy r=r />
             {tokens}
             {keys}
+            {focus}
         }
         .into_any()
     } else if chart.bars {

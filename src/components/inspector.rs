@@ -3,7 +3,7 @@
 
 use super::catalog;
 use crate::controller::{use_controller, Selection};
-use crate::labs::{Row, UiInput};
+use crate::labs::{Row, TextField, UiInput};
 use leptos::prelude::*;
 
 #[component]
@@ -55,6 +55,7 @@ fn NodeInspector(index: usize) -> impl IntoView {
     let cat = catalog();
     let info = Memo::new(move |_| ctl.read(|s| s.inspect_node(index, cat())));
     let actions = Memo::new(move |_| ctl.read(|s| s.actions(index, cat())));
+    let field = Memo::new(move |_| ctl.read(|s| s.text_field(index, cat())));
     let up = move || info.get().is_some_and(|i| i.up);
     move || {
         let Some(i) = info.get() else {
@@ -85,6 +86,7 @@ fn NodeInspector(index: usize) -> impl IntoView {
                         })
                         .collect_view()}
                 </div>
+                {move || field.get().map(|f| view! { <TextFieldForm index=index field=f /> })}
                 {i.notes.iter().map(|n| view! { <p class="hint">{n.clone()}</p> }).collect_view()}
                 <h4>{cat().panels.durable}</h4>
                 <p class="muted small">{cat().panels.durable_hint}</p>
@@ -103,6 +105,55 @@ fn NodeInspector(index: usize) -> impl IntoView {
             </div>
         }
         .into_any()
+    }
+}
+
+/// A node's text field (a key) and the actions that send what is typed; a text the lab
+/// refuses gets its reason beside the field, and the field keeps what was typed.
+#[component]
+fn TextFieldForm(index: usize, field: TextField) -> impl IntoView {
+    let ctl = use_controller();
+    let cat = catalog();
+    let text = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let input_id = format!("text-field-{index}");
+    let send = move |action: &'static str| {
+        let typed = text.get_untracked();
+        match ctl.read(|s| s.check_text(index, action, &typed, cat())) {
+            Ok(()) => {
+                problem.set(None);
+                ctl.inject(UiInput::ActionText(index, action, typed));
+            }
+            Err(why) => problem.set(Some(why)),
+        }
+    };
+    view! {
+        <form class="text-field" on:submit=move |ev| {
+            ev.prevent_default();
+            if let Some(first) = field.actions.first() {
+                send(first.id);
+            }
+        }>
+            <label for=input_id.clone()>{field.label}</label>
+            <input
+                id=input_id
+                type="text"
+                maxlength="64"
+                placeholder=field.placeholder
+                aria-invalid=move || problem.get().is_some().to_string()
+                prop:value=move || text.get()
+                on:input=move |ev| text.set(event_target_value(&ev))
+            />
+            {field
+                .actions
+                .iter()
+                .map(|a| {
+                    let id = a.id;
+                    view! { <button class="btn" type="button" on:click=move |_| send(id)>{a.label}</button> }
+                })
+                .collect_view()}
+            {move || problem.get().map(|p| view! { <p class="warn small" role="alert">{p}</p> })}
+        </form>
     }
 }
 

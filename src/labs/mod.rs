@@ -277,6 +277,15 @@ pub struct Action {
     pub label: &'static str,
 }
 
+/// A text field on a node with the actions that use what is typed in it (a client's
+/// "Key" field with "Put" and "Get").
+#[derive(Clone, Debug, PartialEq)]
+pub struct TextField {
+    pub label: &'static str,
+    pub placeholder: &'static str,
+    pub actions: Vec<Action>,
+}
+
 /// A configuration field the settings panel edits.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SettingKind {
@@ -321,6 +330,8 @@ pub struct RingView {
     pub tokens: Vec<(u32, usize)>,
     pub keys: Vec<(u32, usize)>,
     pub servers: Vec<String>,
+    /// A key to ring (the one a user typed last): its position and its primary.
+    pub focus: Option<(u32, usize)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -362,6 +373,8 @@ pub enum UiInput {
     LinkLoss(usize, usize, u16),
     Heal,
     Action(usize, &'static str),
+    /// An action of a node's text field, with what was typed.
+    ActionText(usize, &'static str, String),
 }
 
 /// A running lab, whatever its protocol. The controller owns one.
@@ -386,6 +399,15 @@ pub trait LabSim: Send + Sync {
     /// The selected message's label and fields, if it is in flight.
     fn inspect_message(&self, id: u64, cat: &Catalog) -> Option<(String, Vec<Row>)>;
     fn actions(&self, node: usize, cat: &Catalog) -> Vec<Action>;
+    fn text_field(&self, node: usize, cat: &Catalog) -> Option<TextField>;
+    /// Whether a text-field action accepts `text`, or what is wrong with it, in words.
+    fn check_text(
+        &self,
+        node: usize,
+        action: &str,
+        text: &str,
+        cat: &Catalog,
+    ) -> Result<(), String>;
     fn node_names(&self, cat: &Catalog) -> Vec<String>;
     /// The replicated log as a grid, for labs that have one.
     fn log_grid(&self, cat: &Catalog) -> Option<LogGrid>;

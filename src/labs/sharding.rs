@@ -1,14 +1,20 @@
 //! The sharding lab: servers on a ring around the router, clients at the side; each
-//! server's key count and table version; live migrations; keys per server as bars; what
-//! the last membership change moved against the ideal.
+//! server's key count and table version; live migrations; keys and requests per server as
+//! bars; what the last change moved against the ideal; the ring (or the ranges) with the
+//! key a user typed, its primary and replicas.
 
 use super::sim::LabProtocol;
-use super::{Action, Chart, LabId, LogEntry, RingView, Row, Series, Setting, SettingKind};
+use super::{
+    Action, Chart, LabId, LogEntry, RingView, Row, Series, Setting, SettingKind, TextField,
+};
 use crate::i18n::{fill, Catalog};
 use crate::view_model::layout::{self, Point};
 use protocols::sharding::invariants::Ghost;
-use protocols::sharding::placement::{hash_key, token};
-use protocols::sharding::{Config, Kind, Msg, Node, Note, Op, Request, Sharding, Strategy, Timer};
+use protocols::sharding::placement::token;
+use protocols::sharding::{
+    Config, Key, KeyError, Kind, Msg, Node, Note, Op, Refusal, Request, Sharding, Strategy, Table,
+    Timer,
+};
 use protocols::sim::{NodeId, Slot};
 
 fn name(cfg: &Config, id: usize, cat: &Catalog) -> String {
@@ -31,8 +37,45 @@ fn members(m: &[u32], cat: &Catalog) -> String {
         .join(", ")
 }
 
-fn key(k: u32) -> String {
-    format!("key-{k}")
+fn key(k: Key) -> String {
+    k.name().to_string()
+}
+
+/// A range-partitioned table's ranges: "from key-0000: Server 1; from key-0250: ...".
+fn ranges_text(t: &Table, cat: &Catalog) -> Option<String> {
+    let g = t.ranges.as_ref()?;
+    Some(
+        (0..g.owners.len())
+            .map(|i| {
+                let from = if i == 0 {
+                    cat.shard.range_start.to_string()
+                } else {
+                    range_key(g.bounds[i - 1])
+                };
+                fill(
+                    cat.shard.range_item,
+                    &[("from", &from), ("server", &server(g.owners[i], cat))],
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+    )
+}
+
+/// A split point as the key name it starts at.
+fn range_key(position: u128) -> String {
+    let bytes = position.to_be_bytes();
+    let len = bytes.iter().position(|b| *b == 0).unwrap_or(bytes.len());
+    String::from_utf8_lossy(&bytes[..len]).into_owned()
+}
+
+/// The router's newest table (from its disk while it is down).
+fn router_table(cfg: &Config, nodes: &[Slot<Sharding>]) -> Option<Table> {
+    let router = &nodes[cfg.router_node().index()];
+    match &router.state {
+        Some(Node::Router { d, .. }) => d.table.clone(),
+        _ => router.disk.table.clone(),
+    }
 }
 
 fn op_text(op: &Op, cat: &Catalog) -> String {
@@ -42,41 +85,75 @@ fn op_text(op: &Op, cat: &Catalog) -> String {
     }
 }
 
-/// The router's table as a ring: each member's tokens (consistent hashing), and up to 600
-/// keys as dots coloured by their primary.
-fn ring_chart(cfg: &Config, nodes: &[Slot<Sharding>], cat: &Catalog) -> Option<Chart> {
+/// The router's table as a circle: for hashing, each member's tokens and keys at their
+/// hashes; for ranges, the keys in name order with a mark where each range starts. Up to
+/// 600 keys are drawn as dots coloured by their primary; the key a user typed last is
+/// ringed, with its replicas named.
+fn ring_chart(
+    cfg: &Config,
+    nodes: &[Slot<Sharding>],
+    ghost: &Ghost,
+    cat: &Catalog,
+) -> Option<Chart> {
     let c = &cat.shard;
-    let router = &nodes[cfg.router_node().index()];
-    let t = match &router.state {
-        Some(Node::Router { d, .. }) => d.table.clone(),
-        _ => router.disk.table.clone(),
-    }?;
-    let frac = |h: u64| ((u128::from(h) * 1000) >> 64) as u32;
+    let t = router_table(cfg, nodes)?;
+    let r = cfg.replication as usize;
     let index = |s: u32| t.members.iter().position(|m| *m == s).unwrap_or(0);
-    let tokens = match t.strategy {
-        Strategy::Ring => t
+    let hashed = |h: u64| ((u128::from(h) * 1000) >> 64) as u32;
+    // Ranges: a position's place among the generated keys, in thousandths of the circle.
+    let positions = cfg.positions();
+    let ordinal = |p: u128| {
+        (positions.partition_point(|q| *q < p) as u64 * 1000 / u64::from(cfg.keys)) as u32
+    };
+    let place = |k: &Key| match t.strategy {
+        Strategy::Range => ordinal(k.position()),
+        _ => hashed(k.hash()),
+    };
+    let tokens = match (&t.strategy, &t.ranges) {
+        (Strategy::Ring, _) => t
             .members
             .iter()
             .flat_map(|s| (0..t.vnodes).map(move |v| (token(*s, v), *s)))
-            .map(|(p, s)| (frac(p), index(s)))
+            .map(|(p, s)| (hashed(p), index(s)))
             .collect(),
-        Strategy::ModN => Vec::new(),
+        (Strategy::Range, Some(g)) => (0..g.owners.len())
+            .map(|i| {
+                (
+                    if i == 0 { 0 } else { ordinal(g.bounds[i - 1]) },
+                    index(g.owners[i]),
+                )
+            })
+            .collect(),
+        _ => Vec::new(),
     };
     let step = (cfg.keys / 600).max(1);
-    let keys = (0..cfg.keys)
+    let keys = cfg
+        .keyspace()
         .step_by(step as usize)
-        .filter_map(|k| {
-            let h = hash_key(&key(k));
-            t.replicas(h, 1).first().map(|s| (frac(h), index(*s)))
-        })
+        .filter_map(|k| t.replicas(&k, 1).first().map(|s| (place(&k), index(*s))))
         .collect();
+    let focus = ghost.followed.and_then(|k| {
+        let replicas = t.replicas(&k, r);
+        let primary = *replicas.first()?;
+        let label = fill(
+            c.focus_note,
+            &[("key", k.name()), ("replicas", &members(&replicas, cat))],
+        );
+        Some((place(&k), index(primary), label))
+    });
+    let (title, unit, note) = match t.strategy {
+        Strategy::Ring => (c.c_ring, c.u_ring, c.ring_note),
+        Strategy::ModN => (c.c_ring, c.u_mod_n, c.ring_note),
+        Strategy::Range => (c.c_ranges, c.u_ranges, c.ranges_note),
+    };
+    let mut note = fill(note, &[("version", &t.version.to_string())]);
+    if let Some((_, _, label)) = &focus {
+        note.push(' ');
+        note.push_str(label);
+    }
     Some(Chart {
-        title: c.c_ring,
-        unit: if t.strategy == Strategy::Ring {
-            c.u_ring
-        } else {
-            c.u_mod_n
-        },
+        title,
+        unit,
         x_label: "",
         series: t
             .members
@@ -90,13 +167,107 @@ fn ring_chart(cfg: &Config, nodes: &[Slot<Sharding>], cat: &Catalog) -> Option<C
             .collect(),
         bars: false,
         x_names: Vec::new(),
-        note: fill(c.ring_note, &[("version", &t.version.to_string())]),
+        note,
         ring: Some(RingView {
             tokens,
             keys,
             servers: t.members.iter().map(|s| server(*s, cat)).collect(),
+            focus: focus.map(|(at, i, _)| (at, i)),
         }),
     })
+}
+
+/// Requests per primary since the last change (the router's count of each key's requests,
+/// by the key's primary under its table): where a hot range shows.
+fn requests_chart(cfg: &Config, nodes: &[Slot<Sharding>], cat: &Catalog) -> Option<Chart> {
+    let c = &cat.shard;
+    let Some(Node::Router { d, hits, .. }) = &nodes[cfg.router_node().index()].state else {
+        return None;
+    };
+    let t = d.table.as_ref()?;
+    let n = cfg.servers + cfg.spare_servers;
+    let mut per = vec![0u64; n as usize];
+    for (k, h) in hits {
+        if let Some(p) = t.replicas(k, 1).first() {
+            per[*p as usize] += h;
+        }
+    }
+    let total: u64 = per.iter().sum();
+    let note = if total == 0 {
+        c.requests_none.to_string()
+    } else {
+        let max = per.iter().copied().max().unwrap_or(0);
+        fill(
+            c.requests_note,
+            &[
+                (
+                    "share",
+                    &format!("{:.0}", max as f64 * 100.0 / total as f64),
+                ),
+                ("total", &total.to_string()),
+                (
+                    "even",
+                    &format!("{:.0}", 100.0 / t.members.len().max(1) as f64),
+                ),
+            ],
+        )
+    };
+    Some(bars(
+        c.c_requests,
+        c.u_requests,
+        c.requests_series,
+        per,
+        note,
+    ))
+}
+
+/// A bar chart with one bar per server, "S1"...
+fn bars(
+    title: &'static str,
+    unit: &'static str,
+    label: &str,
+    values: Vec<u64>,
+    note: String,
+) -> Chart {
+    Chart {
+        title,
+        unit,
+        x_label: "",
+        x_names: (0..values.len()).map(|s| format!("S{}", s + 1)).collect(),
+        series: vec![Series {
+            label: label.to_string(),
+            class: "s0",
+            points: values
+                .into_iter()
+                .enumerate()
+                .map(|(i, k)| (i as u64, k))
+                .collect(),
+        }],
+        bars: true,
+        note,
+        ring: None,
+    }
+}
+
+/// Keys with a replica that is down under the router's table (generated keys, and typed
+/// keys once written).
+fn under_replicated(cfg: &Config, nodes: &[Slot<Sharding>], ghost: &Ghost) -> Option<usize> {
+    let t = router_table(cfg, nodes)?;
+    let down = |s: &u32| nodes[cfg.server_node(*s).index()].state.is_none();
+    if !t.members.iter().any(down) {
+        return Some(0);
+    }
+    let typed = ghost
+        .acked
+        .keys()
+        .filter(|k| k.generated_index().is_none())
+        .copied();
+    Some(
+        cfg.keyspace()
+            .chain(typed)
+            .filter(|k| t.replicas(k, cfg.replication as usize).iter().any(down))
+            .count(),
+    )
 }
 
 const RING_CLASSES: [&str; 8] = ["s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7"];
@@ -129,14 +300,29 @@ impl LabProtocol for Sharding {
     }
 
     fn node_status(
-        _cfg: &Config,
+        cfg: &Config,
         id: usize,
         node: &Node,
         _slot: &Slot<Self>,
-        _ghost: &Ghost,
+        ghost: &Ghost,
         cat: &Catalog,
     ) -> (String, &'static str, Vec<String>) {
         let c = &cat.shard;
+        // The key a user typed last: which servers (by their own table) hold it, and which
+        // client waits for it.
+        let followed = |d: &protocols::sharding::Disk| -> Option<String> {
+            let k = ghost.followed?;
+            let replicas = d.table.as_ref()?.replicas(&k, cfg.replication as usize);
+            let i = replicas.iter().position(|s| *s == id as u32)?;
+            Some(fill(
+                if i == 0 {
+                    c.badge_primary
+                } else {
+                    c.badge_replica
+                },
+                &[("key", k.name())],
+            ))
+        };
         match node {
             Node::Server { d, outgoing, .. } => {
                 let version = d.table.as_ref().map_or(0, |t| t.version);
@@ -156,11 +342,12 @@ impl LabProtocol for Sharding {
                         ("moving", &outgoing.len().to_string()),
                     ],
                 );
-                let badges = if member {
+                let mut badges = if member {
                     vec![]
                 } else {
                     vec![c.badge_outside.to_string()]
                 };
+                badges.extend(followed(d));
                 let tone = if !member {
                     "tone-idle"
                 } else if outgoing.is_empty() {
@@ -174,6 +361,7 @@ impl LabProtocol for Sharding {
                 d,
                 migrating,
                 pending,
+                ..
             } => {
                 let t = d.table.as_ref();
                 let status = fill(
@@ -188,6 +376,10 @@ impl LabProtocol for Sharding {
                         ("pending", &pending.len().to_string()),
                     ],
                 );
+                let routing = ghost
+                    .followed
+                    .filter(|k| pending.values().any(|p| p.key == *k))
+                    .map(|k| fill(c.badge_routing, &[("key", k.name())]));
                 (
                     status,
                     if migrating.is_some() {
@@ -195,14 +387,14 @@ impl LabProtocol for Sharding {
                     } else {
                         "tone-commit"
                     },
-                    vec![],
+                    routing.into_iter().collect(),
                 )
             }
             Node::Client { sent, waiting, .. } => (
                 fill(
                     c.st_client,
                     &[
-                        ("sent", &sent.to_string()),
+                        ("sent", &(sent & ((1 << 20) - 1)).to_string()),
                         ("waiting", &waiting.len().to_string()),
                     ],
                 ),
@@ -211,7 +403,12 @@ impl LabProtocol for Sharding {
                 } else {
                     "tone-working"
                 },
-                vec![],
+                ghost
+                    .followed
+                    .filter(|k| waiting.values().any(|w| w == k))
+                    .map(|k| fill(c.badge_asked, &[("key", k.name())]))
+                    .into_iter()
+                    .collect(),
             ),
         }
     }
@@ -297,10 +494,14 @@ impl LabProtocol for Sharding {
                 ),
             ],
             Msg::Replicated { id } => vec![Row::new(c.f_id, s(*id))],
-            Msg::NewTable { table } => vec![
-                Row::new(c.f_version, s(table.version)),
-                Row::new(c.f_members, members(&table.members, cat)),
-            ],
+            Msg::NewTable { table } => {
+                let mut rows = vec![
+                    Row::new(c.f_version, s(table.version)),
+                    Row::new(c.f_members, members(&table.members, cat)),
+                ];
+                rows.extend(ranges_text(table, cat).map(|r| Row::new(c.f_ranges, r)));
+                rows
+            }
             Msg::Transfer {
                 version,
                 key: k,
@@ -341,6 +542,9 @@ impl LabProtocol for Sharding {
             Request::RemoveServer { server: s } => {
                 fill(cat.shard.r_remove, &[("server", &server(*s, cat))])
             }
+            Request::SplitHot => cat.shard.r_split.to_string(),
+            Request::Put { key } => fill(cat.shard.r_put, &[("key", key)]),
+            Request::Get { key } => fill(cat.shard.r_get, &[("key", key)]),
         }
     }
 
@@ -397,8 +601,24 @@ impl LabProtocol for Sharding {
                 c.n_migration_over,
                 &[("node", &me), ("version", &s(*version))],
             ),
-            Note::ChangeRefused { busy: true } => fill(c.n_refused_busy, &[("node", &me)]),
-            Note::ChangeRefused { busy: false } => fill(c.n_refused, &[("node", &me)]),
+            Note::ChangeRefused { why } => fill(
+                match why {
+                    Refusal::Busy => c.n_refused_busy,
+                    Refusal::Impossible => c.n_refused,
+                    Refusal::NothingToSplit => c.n_refused_split,
+                },
+                &[("node", &me)],
+            ),
+            Note::RangeSplit { range, at, to } => fill(
+                c.n_range_split,
+                &[
+                    ("node", &me),
+                    ("range", &(range + 1).to_string()),
+                    ("key", at.name()),
+                    ("server", &server(*to, cat)),
+                ],
+            ),
+            Note::BadKey { name } => fill(c.n_bad_key, &[("node", &me), ("name", name)]),
             Note::Stored {
                 key: k,
                 stamp,
@@ -491,6 +711,14 @@ impl LabProtocol for Sharding {
             ),
             Row::new(c.keys_held, d.store.len().to_string()),
         ]
+        .into_iter()
+        .chain(
+            d.table
+                .as_ref()
+                .and_then(|t| ranges_text(t, cat))
+                .map(|r| Row::new(c.f_ranges, r)),
+        )
+        .collect()
     }
 
     fn volatile_rows(_cfg: &Config, _id: usize, node: &Node, cat: &Catalog) -> Vec<Row> {
@@ -556,9 +784,14 @@ impl LabProtocol for Sharding {
         Vec::new()
     }
 
-    /// On a server: add it (if outside the table) or remove it; the request goes to the router.
-    fn actions(_cfg: &Config, id: usize, node: &Node, cat: &Catalog) -> Vec<Action> {
+    /// On a server: add it (if outside the table) or remove it; the request goes to the
+    /// router. On the router, with ranges: split the busiest range.
+    fn actions(cfg: &Config, id: usize, node: &Node, cat: &Catalog) -> Vec<Action> {
         match node {
+            Node::Router { .. } if cfg.strategy == Strategy::Range => vec![Action {
+                id: "split",
+                label: cat.shard.split,
+            }],
             Node::Server { d, .. } => {
                 let member = d
                     .table
@@ -591,13 +824,62 @@ impl LabProtocol for Sharding {
         let request = match action {
             "add" => Request::AddServer { server },
             "remove" => Request::RemoveServer { server },
+            "split" => Request::SplitHot,
             _ => return None,
         };
         Some((cfg.router_node().index(), request))
     }
 
-    /// Keys per server (from their disks), with max, mean and standard deviation; and what
-    /// the last membership change moved against the ideal.
+    /// On a client: a key to put or get.
+    fn text_field(_cfg: &Config, _id: usize, node: &Node, cat: &Catalog) -> Option<TextField> {
+        let c = &cat.shard;
+        matches!(node, Node::Client { .. }).then(|| TextField {
+            label: c.key_field,
+            placeholder: c.key_placeholder,
+            actions: vec![
+                Action {
+                    id: "put",
+                    label: c.put_typed,
+                },
+                Action {
+                    id: "get",
+                    label: c.get_typed,
+                },
+            ],
+        })
+    }
+
+    fn text_request(
+        cfg: &Config,
+        id: usize,
+        action: &str,
+        text: &str,
+        cat: &Catalog,
+    ) -> Result<(usize, Request), String> {
+        let c = &cat.shard;
+        if !matches!(cfg.kind(NodeId(id as u32)), Kind::Client(_)) {
+            return Err(c.key_not_client.to_string());
+        }
+        Key::parse(text).map_err(|e| {
+            match e {
+                KeyError::Empty => c.key_empty,
+                KeyError::TooLong => c.key_long,
+                KeyError::ControlCharacter => c.key_control,
+            }
+            .to_string()
+        })?;
+        let key = text.trim().to_string();
+        let request = match action {
+            "put" => Request::Put { key },
+            "get" => Request::Get { key },
+            _ => return Err(format!("unknown action {action}")),
+        };
+        Ok((id, request))
+    }
+
+    /// Keys per server (from their disks), with max, mean and standard deviation, what the
+    /// last change moved against the ideal, and the keys under-replicated; requests per
+    /// primary since the last change; the ring or the ranges.
     fn charts(
         cfg: &Config,
         nodes: &[Slot<Self>],
@@ -624,37 +906,36 @@ impl LabProtocol for Sharding {
             ],
         );
         if let Some(m) = ghost.last_change {
+            let moved = format!("{:.1}", m.moved_per_mille as f64 / 10.0);
+            let version = m.version.to_string();
             note.push(' ');
-            note.push_str(&fill(
-                c.moved_note,
-                &[
-                    ("version", &m.version.to_string()),
-                    ("moved", &format!("{:.1}", m.moved_per_mille as f64 / 10.0)),
-                    ("ideal", &format!("{:.1}", m.ideal_per_mille as f64 / 10.0)),
-                ],
-            ));
+            note.push_str(&match m.ideal_per_mille {
+                Some(ideal) => fill(
+                    c.moved_note,
+                    &[
+                        ("version", &version),
+                        ("moved", &moved),
+                        ("ideal", &format!("{:.1}", ideal as f64 / 10.0)),
+                    ],
+                ),
+                None => fill(
+                    c.moved_split_note,
+                    &[("version", &version), ("moved", &moved)],
+                ),
+            });
         }
-        vec![Chart {
-            title: c.c_keys,
-            unit: c.u_keys,
-            x_label: "",
-            series: vec![Series {
-                label: c.keys_held.to_string(),
-                class: "s0",
-                points: counts
-                    .iter()
-                    .enumerate()
-                    .map(|(i, k)| (i as u64, *k))
-                    .collect(),
-            }],
-            bars: true,
-            x_names: (0..n).map(|s| format!("S{}", s + 1)).collect(),
-            note,
-            ring: None,
-        }]
-        .into_iter()
-        .chain(ring_chart(cfg, nodes, cat))
-        .collect()
+        if let Some(under) = under_replicated(cfg, nodes, ghost) {
+            note.push(' ');
+            note.push_str(&if under == 0 {
+                c.under_none.to_string()
+            } else {
+                fill(c.under_note, &[("n", &under.to_string())])
+            });
+        }
+        std::iter::once(bars(c.c_keys, c.u_keys, c.keys_held, counts, note))
+            .chain(requests_chart(cfg, nodes, cat))
+            .chain(ring_chart(cfg, nodes, ghost, cat))
+            .collect()
     }
 
     fn settings(cfg: &Config, cat: &Catalog) -> Vec<Setting> {
@@ -669,8 +950,12 @@ impl LabProtocol for Sharding {
                 key: "strategy",
                 label: c.s_strategy,
                 kind: SettingKind::Choice {
-                    options: vec![c.strategy_ring, c.strategy_mod_n],
-                    value: u64::from(cfg.strategy == Strategy::ModN),
+                    options: vec![c.strategy_ring, c.strategy_mod_n, c.strategy_range],
+                    value: match cfg.strategy {
+                        Strategy::Ring => 0,
+                        Strategy::ModN => 1,
+                        Strategy::Range => 2,
+                    },
                 },
             },
             number("servers", c.s_servers, 2, 8, u64::from(cfg.servers)),
@@ -707,10 +992,10 @@ impl LabProtocol for Sharding {
         let small = |v: u64| v.min(u64::from(u32::MAX)) as u32;
         match key {
             "strategy" => {
-                cfg.strategy = if value == 1 {
-                    Strategy::ModN
-                } else {
-                    Strategy::Ring
+                cfg.strategy = match value {
+                    1 => Strategy::ModN,
+                    2 => Strategy::Range,
+                    _ => Strategy::Ring,
                 }
             }
             "servers" => cfg.servers = small(value),

@@ -53,6 +53,26 @@ pub trait LabProtocol: Protocol {
         action: &str,
         salt: u64,
     ) -> Option<(usize, Self::Request)>;
+    /// A text field on node `id` and its actions, for labs that take typed input.
+    fn text_field(
+        _cfg: &Self::Config,
+        _id: usize,
+        _node: &Self::Node,
+        _cat: &Catalog,
+    ) -> Option<TextField> {
+        None
+    }
+    /// The request a text-field action sends with `text`, and the node it goes to; or
+    /// what is wrong with the text, in words.
+    fn text_request(
+        _cfg: &Self::Config,
+        _id: usize,
+        action: &str,
+        _text: &str,
+        _cat: &Catalog,
+    ) -> Result<(usize, Self::Request), String> {
+        Err(format!("unknown action {action}"))
+    }
     /// The replicated log as a grid, for protocols that keep one. `ghost` is what the
     /// invariant checkers know (facts no node knows yet, such as a value being chosen).
     fn log_grid(
@@ -334,6 +354,16 @@ impl<P: LabProtocol> Sim<P> {
                 to: id(b),
                 per_mille,
             },
+            UiInput::ActionText(n, action, text) => {
+                // The page checks the text first, in the reader's language
+                // (`LabSim::check_text`); this is the last line of defence.
+                let (to, request) =
+                    P::text_request(self.cfg(), n, action, &text, &crate::i18n::EN)?;
+                Input::Request {
+                    node: id(to),
+                    request,
+                }
+            }
             UiInput::Action(n, action) => {
                 let nodes = self.history.world().nodes();
                 let (to, request) =
@@ -573,6 +603,21 @@ impl<P: LabProtocol> LabSim for Sim<P> {
             Some(state) => P::actions(self.cfg(), node, state, cat),
             None => Vec::new(),
         }
+    }
+
+    fn text_field(&self, node: usize, cat: &Catalog) -> Option<TextField> {
+        let state = self.history.world().nodes().get(node)?.state.as_ref()?;
+        P::text_field(self.cfg(), node, state, cat)
+    }
+
+    fn check_text(
+        &self,
+        node: usize,
+        action: &str,
+        text: &str,
+        cat: &Catalog,
+    ) -> Result<(), String> {
+        P::text_request(self.cfg(), node, action, text, cat).map(|_| ())
     }
 
     fn node_names(&self, cat: &Catalog) -> Vec<String> {

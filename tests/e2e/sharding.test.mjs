@@ -21,7 +21,7 @@ siteTest("sharding: a server joins under load, keys migrate, and the move is mea
   await lab.nodeAction("Server 5", "Add server");
   assert.match(await lab.eventLog.innerText(), /Router makes routing table v2: Server 1, Server 2, Server 3, Server 4, Server 5/);
   await lab.play();
-  await waitFor(async () => /table v2 is in force/.test(await lab.eventLog.innerText()), "the migration ends");
+  await waitFor(async () => /table v2: 5 servers · \d+ in flight/.test(await lab.nodeLabel("Router")), "the migration ends");
   await lab.pause();
   assert.match(await lab.nodeLabel("Server 5"), /^Server 5 — [1-9]\d* keys · table v2/, "the new server holds keys");
   const charts = page.getByRole("region", { name: "Measurements", exact: true });
@@ -31,5 +31,55 @@ siteTest("sharding: a server joins under load, keys migrate, and the move is mea
   await shot("migrated");
   const invariants = await lab.invariantLines();
   assert.equal(invariants.length, 3);
+  assert.ok(!invariants.some((l) => /violated/.test(l)), invariants.join("; "));
+});
+
+siteTest("sharding: a typed key is followed, a hot range is split, and bad keys are refused", async ({ page, server, shot }) => {
+  const lab = new TwoPhaseCommitLab(page, server);
+  const run = {
+    format: 1, protocol: "sharding", seed: 3, steps: 0,
+    network: { latency_ticks_min: 10, latency_ticks_max: 30, loss_per_mille: 0 },
+    config: { strategy: "range", skew: 2, rate: 100, replication: 2 }, inputs: [],
+  };
+  await page.goto(server.url + "#/sharding?run=" + encodeURIComponent(JSON.stringify(run)) + "&at=0");
+  await lab.node("Client 1").click();
+  const field = page.getByLabel("Key", { exact: true });
+  await page.getByRole("button", { name: "Put", exact: true }).click();
+  assert.match(await page.getByRole("alert").innerText(), /Type a key first/, "an empty key is refused in words");
+  await field.fill("a key far too long");
+  await page.getByRole("button", { name: "Get", exact: true }).click();
+  assert.match(await page.getByRole("alert").innerText(), /at most 16 bytes/);
+  assert.equal(await field.inputValue(), "a key far too long", "what was typed stays");
+  await field.fill("cart:alice");
+  await page.getByRole("button", { name: "Put", exact: true }).click();
+  assert.match(await lab.eventLog.innerText(), /Client 1 sends put \d+ cart:alice/);
+
+  await lab.speed.fill("60");
+  await lab.play();
+  await waitFor(async () => /The busiest primary took \d+% of [1-9]\d{2,} requests/.test(await page.getByRole("region", { name: "Measurements", exact: true }).innerText()), "requests pile up");
+  await lab.pause();
+  const names = await Promise.all(["Server 1", "Server 2", "Server 3", "Server 4"].map((n) => lab.nodeLabel(n)));
+  assert.equal(names.filter((n) => /primary of cart:alice/.test(n)).length, 1, names.join("; "));
+  assert.equal(names.filter((n) => /replica of cart:alice/.test(n)).length, 1, "R = 2: one more replica");
+  const charts = page.getByRole("region", { name: "Measurements", exact: true });
+  const busiest = async () => Number((await charts.innerText()).match(/The busiest primary took (\d+)%/)[1]);
+  const before = await busiest();
+  assert.ok(before >= 40, `the first range is hot: ${before}%`);
+  assert.equal(await charts.getByRole("img", { name: /^The key ranges/ }).count(), 1);
+
+  await lab.nodeAction("Router", "Split the busiest range");
+  assert.match(await lab.eventLog.innerText(), /Router splits range 1 at key-\d{4}, where its requests halve: .* move to Server \d/);
+  await lab.play();
+  // The router's status drops "migrating" (the event log shows only its newest lines).
+  await waitFor(async () => /table v2: 4 servers · \d+ in flight/.test(await lab.nodeLabel("Router")), "the split's migration ends");
+  await waitFor(async () => /The busiest primary took \d+% of [1-9]\d{2,} requests/.test(await charts.innerText()), "requests under the new table");
+  await lab.pause();
+  assert.match(await charts.innerText(), /The split to table v2 moved \d+\.\d% of the keys' primaries/);
+  const after = await busiest();
+  assert.ok(after < before, `the busiest primary's share falls: ${before}% then ${after}%`);
+  await lab.node("Router").click();
+  assert.match(await page.getByRole("region", { name: "Inspector", exact: true }).innerText(), /from key-\d{4}: Server \d/, "the table lists its ranges");
+  await shot("split");
+  const invariants = await lab.invariantLines();
   assert.ok(!invariants.some((l) => /violated/.test(l)), invariants.join("; "));
 });

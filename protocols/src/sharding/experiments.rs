@@ -1,8 +1,9 @@
 //! Batch experiments on placement, without animation: how evenly keys spread, and what
 //! fraction moves when a server joins, for hash mod N and for consistent hashing.
 
+use super::key::Key;
 use super::msg::{Strategy, Table};
-use super::placement::hash_key;
+use super::placement::Ranges;
 
 /// Keys per server: the largest, the mean, and the standard deviation.
 #[derive(Clone, Debug, PartialEq)]
@@ -31,33 +32,57 @@ impl Spread {
     }
 }
 
-/// The generated keyspace: `key-0` … `key-(n-1)`, hashed.
-pub fn keyspace(n: usize) -> Vec<u64> {
-    (0..n).map(|i| hash_key(&format!("key-{i}"))).collect()
+/// A generated keyspace as the placement sees it: `key-0000` … `key-(n-1)`, each as its
+/// (hash, range position), in key order.
+pub fn keyspace(n: usize) -> Vec<(u64, u128)> {
+    (0..n as u32)
+        .map(Key::generated)
+        .map(|k| (k.hash(), k.position()))
+        .collect()
 }
 
-/// The primary of each hash under a table of servers `0..servers` (the lab's own tables).
-fn owner_fn(strategy: Strategy, vnodes: u32, servers: u32) -> impl Fn(u64) -> u32 {
-    let t = Table::new(0, (0..servers).collect(), strategy, vnodes);
-    move |h| t.replicas(h, 1)[0]
+/// The lab's own tables for servers `0..servers` (ranges balanced over `keys`), before
+/// and after server `servers` joins.
+fn tables(strategy: Strategy, vnodes: u32, servers: u32, keys: &[(u64, u128)]) -> (Table, Table) {
+    let members: Vec<u32> = (0..servers).collect();
+    let positions: Vec<u128> = keys.iter().map(|k| k.1).collect();
+    let before = if strategy == Strategy::Range {
+        let ranges = Ranges::balanced(&positions, &members);
+        Table::ranged(1, members, vnodes, ranges)
+    } else {
+        Table::new(1, members, strategy, vnodes)
+    };
+    let after = before.with_member(servers, &positions);
+    (before, after)
+}
+
+fn primary(t: &Table, k: &(u64, u128)) -> u32 {
+    t.replicas_at(k.0, k.1, 1)[0]
 }
 
 /// Keys per server for `servers` servers (numbered 0..).
-pub fn spread(strategy: Strategy, vnodes: u32, servers: u32, keys: &[u64]) -> Spread {
-    let owner = owner_fn(strategy, vnodes, servers);
+pub fn spread(strategy: Strategy, vnodes: u32, servers: u32, keys: &[(u64, u128)]) -> Spread {
+    let (t, _) = tables(strategy, vnodes, servers, keys);
     let mut counts = vec![0u64; servers as usize];
     for k in keys {
-        counts[owner(*k) as usize] += 1;
+        counts[primary(&t, k) as usize] += 1;
     }
     Spread::of(counts)
 }
 
 /// The fraction of keys whose owner changes when server `servers` joins `0..servers`,
 /// and the ideal, 1/(N+1).
-pub fn moved_on_join(strategy: Strategy, vnodes: u32, servers: u32, keys: &[u64]) -> (f64, f64) {
-    let b = owner_fn(strategy, vnodes, servers);
-    let a = owner_fn(strategy, vnodes, servers + 1);
-    let moved = keys.iter().filter(|k| b(**k) != a(**k)).count();
+pub fn moved_on_join(
+    strategy: Strategy,
+    vnodes: u32,
+    servers: u32,
+    keys: &[(u64, u128)],
+) -> (f64, f64) {
+    let (b, a) = tables(strategy, vnodes, servers, keys);
+    let moved = keys
+        .iter()
+        .filter(|k| primary(&b, k) != primary(&a, k))
+        .count();
     (
         moved as f64 / keys.len().max(1) as f64,
         1.0 / f64::from(servers + 1),
@@ -76,6 +101,7 @@ pub fn report(servers: u32, keys: usize) -> String {
         ("ring, V = 1", Strategy::Ring, 1),
         ("ring, V = 10", Strategy::Ring, 10),
         ("ring, V = 100", Strategy::Ring, 100),
+        ("ranges", Strategy::Range, 1),
     ] {
         let sp = spread(s, v, servers, &ks);
         let (moved, ideal) = moved_on_join(s, v, servers, &ks);

@@ -1,9 +1,9 @@
 //! The sharded store's promises, checked live.
 
+use super::key::Key;
 use super::msg::{Note, Stamp, Table};
 use super::node::Node;
-use super::placement::hash_key;
-use super::{key_name, Config, Sharding};
+use super::{Config, Sharding};
 use crate::sim::{NodeId, Slot};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -13,22 +13,25 @@ pub const TABLES_CONVERGE: usize = 2;
 
 pub const INVARIANTS: &[&str] = &["r_replicas", "no_acked_write_lost", "tables_converge"];
 
-/// What the last membership change moved: the share of the keyspace whose primary changed,
-/// and the ideal share (1/(N+1) for a join to N servers, 1/N for a leave from N), per mille.
+/// What the last change moved: the share of the keyspace whose primary changed, and the
+/// ideal share for a membership change (1/(N+1) for a join to N servers, 1/N for a leave
+/// from N), per mille. A range split keeps the members: it has no such ideal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Moved {
     pub version: u64,
     pub moved_per_mille: u64,
-    pub ideal_per_mille: u64,
+    pub ideal_per_mille: Option<u64>,
 }
 
 #[derive(Clone, Debug, Default)]
 pub struct Ghost {
     /// The newest acknowledged write of each key.
-    pub acked: BTreeMap<u32, Stamp>,
+    pub acked: BTreeMap<Key, Stamp>,
     pub migrating: bool,
     pub last_change: Option<Moved>,
-    reported: BTreeSet<(usize, u64)>,
+    /// The last key a user typed, which the lab follows (its replicas, its place).
+    pub followed: Option<Key>,
+    reported: BTreeSet<(usize, Option<Key>, u64)>,
 }
 
 fn router_table(cfg: &Config, nodes: &[Slot<Sharding>]) -> Option<Table> {
@@ -41,9 +44,8 @@ fn router_table(cfg: &Config, nodes: &[Slot<Sharding>]) -> Option<Table> {
 
 /// Whether some replica of `key` under `t` holds a write at least as new as `stamp`, on
 /// its disk (a crashed replica's disk still counts: the write is not lost, only offline).
-fn held(cfg: &Config, nodes: &[Slot<Sharding>], t: &Table, key: u32, stamp: Stamp) -> bool {
-    let h = hash_key(&key_name(key));
-    t.replicas(h, cfg.replication as usize).iter().any(|r| {
+fn held(cfg: &Config, nodes: &[Slot<Sharding>], t: &Table, key: Key, stamp: Stamp) -> bool {
+    t.replicas(&key, cfg.replication as usize).iter().any(|r| {
         nodes[cfg.server_node(*r).index()]
             .disk
             .store
@@ -53,9 +55,8 @@ fn held(cfg: &Config, nodes: &[Slot<Sharding>], t: &Table, key: u32, stamp: Stam
 }
 
 /// How many replicas of `key` under `t` hold a write at least as new as `stamp` on disk.
-fn holders(cfg: &Config, nodes: &[Slot<Sharding>], t: &Table, key: u32, stamp: Stamp) -> usize {
-    let h = hash_key(&key_name(key));
-    t.replicas(h, cfg.replication as usize)
+fn holders(cfg: &Config, nodes: &[Slot<Sharding>], t: &Table, key: Key, stamp: Stamp) -> usize {
+    t.replicas(&key, cfg.replication as usize)
         .iter()
         .filter(|r| {
             nodes[cfg.server_node(**r).index()]
@@ -73,17 +74,15 @@ fn moved_share(cfg: &Config, nodes: &[Slot<Sharding>]) -> Option<Moved> {
         return None;
     };
     let (t, p) = (d.table.as_ref()?, d.previous.as_ref()?);
-    let moved = (0..cfg.keys)
-        .filter(|k| {
-            let h = hash_key(&key_name(*k));
-            t.replicas(h, 1) != p.replicas(h, 1)
-        })
+    let moved = cfg
+        .keyspace()
+        .filter(|k| t.replicas(k, 1) != p.replicas(k, 1))
         .count() as u64;
     let (before, after) = (p.members.len() as u64, t.members.len() as u64);
     Some(Moved {
         version: t.version,
         moved_per_mille: moved * 1000 / u64::from(cfg.keys),
-        ideal_per_mille: 1000 / before.max(after),
+        ideal_per_mille: (before != after).then(|| 1000 / before.max(after)),
     })
 }
 
@@ -94,8 +93,8 @@ pub fn check(
     notes: &[(NodeId, Note)],
     found: &mut Vec<(usize, Note)>,
 ) {
-    let mut report = |ghost: &mut Ghost, inv: usize, key: u64, detail: Note| {
-        if ghost.reported.insert((inv, key)) {
+    let mut report = |ghost: &mut Ghost, inv: usize, key: Option<Key>, n: u64, detail: Note| {
+        if ghost.reported.insert((inv, key, n)) {
             found.push((inv, detail));
         }
     };
@@ -115,8 +114,8 @@ pub fn check(
                 ghost.last_change = moved_share(cfg, nodes);
                 if let Some(t) = router_table(cfg, nodes) {
                     let want = (cfg.replication as usize).min(t.members.len());
-                    for key in 0..cfg.keys {
-                        let reps = t.replicas(hash_key(&key_name(key)), cfg.replication as usize);
+                    for key in cfg.keyspace() {
+                        let reps = t.replicas(&key, cfg.replication as usize);
                         let distinct: BTreeSet<u32> = reps.iter().copied().collect();
                         if reps.len() != want || distinct.len() != want {
                             let detail = Note::WrongReplicaCount {
@@ -124,11 +123,14 @@ pub fn check(
                                 got: distinct.len() as u32,
                                 want: want as u32,
                             };
-                            report(ghost, R_REPLICAS, u64::from(key), detail);
+                            report(ghost, R_REPLICAS, Some(key), t.version, detail);
                         }
                     }
                 }
             }
+            Note::Sent {
+                key, typed: true, ..
+            } => ghost.followed = Some(*key),
             Note::MigrationOver { .. } => {
                 ghost.migrating = false;
                 migration_over = true;
@@ -141,7 +143,7 @@ pub fn check(
     };
     // No acknowledged write is lost: once a migration ends (and for every write acknowledged
     // outside one), a replica of the key under the newest table holds it.
-    let keys: Vec<u32> = if migration_over {
+    let keys: Vec<Key> = if migration_over {
         ghost.acked.keys().copied().collect()
     } else if !ghost.migrating {
         acked_now
@@ -152,19 +154,14 @@ pub fn check(
         let stamp = ghost.acked[&key];
         if !held(cfg, nodes, &t, key, stamp) {
             let detail = Note::AcknowledgedWriteLost { key, stamp };
-            report(
-                ghost,
-                NO_ACKED_WRITE_LOST,
-                u64::from(key) << 32 | stamp,
-                detail,
-            );
+            report(ghost, NO_ACKED_WRITE_LOST, Some(key), stamp, detail);
         }
     }
     // When a migration ends, every acknowledged write is on the disks of all R replicas
     // the newest table names (a crashed replica's disk still counts).
     if migration_over {
         let want = (cfg.replication as usize).min(t.members.len());
-        let keys: Vec<(u32, Stamp)> = ghost.acked.iter().map(|(k, s)| (*k, *s)).collect();
+        let keys: Vec<(Key, Stamp)> = ghost.acked.iter().map(|(k, s)| (*k, *s)).collect();
         for (key, stamp) in keys {
             let got = holders(cfg, nodes, &t, key, stamp);
             if got < want {
@@ -173,7 +170,7 @@ pub fn check(
                     got: got as u32,
                     want: want as u32,
                 };
-                report(ghost, R_REPLICAS, u64::from(key) << 32 | t.version, detail);
+                report(ghost, R_REPLICAS, Some(key), t.version, detail);
             }
         }
     }
@@ -191,6 +188,7 @@ pub fn check(
                     report(
                         ghost,
                         TABLES_CONVERGE,
+                        None,
                         u64::from(*m) << 32 | t.version,
                         detail,
                     );

@@ -11,15 +11,18 @@
 
 pub mod experiments;
 pub mod invariants;
+pub mod key;
 pub mod msg;
 pub mod node;
 pub mod placement;
 
 use crate::sim::rng::Rng;
 use crate::sim::{check_range, ConfigError, NodeId, Out, Protocol, Slot};
+use placement::Ranges;
 use serde::{Deserialize, Serialize};
 
-pub use msg::{Msg, Note, Op, Request, Strategy, Table, Timer};
+pub use key::{Key, KeyError, KEY_MAX};
+pub use msg::{Msg, Note, Op, Refusal, Request, Strategy, Table, Timer};
 pub use node::{Disk, Node};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,7 +38,7 @@ pub struct Config {
     pub vnodes: u32,
     /// Replicas per key (1–3).
     pub replication: u32,
-    /// Keys `key-0`.. (100–10,000).
+    /// Keys `key-0000`.. (100–10,000).
     pub keys: u32,
     /// Hot keys: 0 is uniform; each step up skews toward the first keys (a Zipf-like knob).
     pub skew: u32,
@@ -71,11 +74,6 @@ pub enum Kind {
     Client(u32),
 }
 
-/// The name of key `k`.
-pub fn key_name(k: u32) -> String {
-    format!("key-{k}")
-}
-
 impl Config {
     pub fn node_count(&self) -> usize {
         (self.servers + self.spare_servers + 1 + self.clients) as usize
@@ -101,16 +99,31 @@ impl Config {
         NodeId(self.servers + self.spare_servers)
     }
     pub fn initial_table(&self) -> Table {
-        Table::new(1, (0..self.servers).collect(), self.strategy, self.vnodes)
+        let members: Vec<u32> = (0..self.servers).collect();
+        match self.strategy {
+            Strategy::Range => {
+                let ranges = Ranges::balanced(&self.positions(), &members);
+                Table::ranged(1, members, self.vnodes, ranges)
+            }
+            _ => Table::new(1, members, self.strategy, self.vnodes),
+        }
+    }
+    /// The generated keys, in order.
+    pub fn keyspace(&self) -> impl Iterator<Item = Key> {
+        (0..self.keys).map(Key::generated)
+    }
+    /// The generated keys' range positions, ascending.
+    pub fn positions(&self) -> Vec<u128> {
+        self.keyspace().map(|k| k.position()).collect()
     }
     /// A key for the next request: uniform, or with `skew` k, k more draws each within the
     /// range below the last (the mean halves each time), so low-numbered keys are hot.
-    pub fn pick_key(&self, rng: &mut Rng) -> u32 {
+    pub fn pick_key(&self, rng: &mut Rng) -> Key {
         let mut k = rng.below(u64::from(self.keys));
         for _ in 0..self.skew {
             k = rng.below(k + 1);
         }
-        k as u32
+        Key::generated(k as u32)
     }
 }
 
@@ -191,13 +204,14 @@ impl Protocol for Sharding {
     ) {
         invariants::check(cfg, ghost, nodes, notes, found)
     }
-    /// A membership change at the router.
+    /// A membership change (or, with ranges, a hot-range split) at the router.
     fn random_request(cfg: &Config, pick: &mut dyn FnMut(u64) -> u64) -> Option<(NodeId, Request)> {
         let server = pick(u64::from(cfg.servers + cfg.spare_servers)) as u32;
-        let request = if pick(2) == 0 {
-            Request::AddServer { server }
-        } else {
-            Request::RemoveServer { server }
+        let request = match pick(3) {
+            0 => Request::AddServer { server },
+            1 => Request::RemoveServer { server },
+            _ if cfg.strategy == Strategy::Range => Request::SplitHot,
+            _ => Request::AddServer { server },
         };
         Some((cfg.router_node(), request))
     }

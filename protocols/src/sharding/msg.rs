@@ -1,6 +1,7 @@
 //! The sharding lab's routing tables, messages, timers, requests and notes.
 
-use super::placement::{mod_n, Ring};
+use super::key::Key;
+use super::placement::{mod_n, Ranges, Ring};
 use serde::{Deserialize, Serialize};
 
 /// How keys map to servers.
@@ -10,6 +11,8 @@ pub enum Strategy {
     ModN,
     #[default]
     Ring,
+    /// Range partitioning: runs of keys in name order, split and moved whole.
+    Range,
 }
 
 /// A versioned routing table: the members, in order, and how keys map to them.
@@ -19,11 +22,15 @@ pub struct Table {
     pub members: Vec<u32>,
     pub strategy: Strategy,
     pub vnodes: u32,
+    /// Range partitioning's split points and owners.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ranges: Option<Ranges>,
     #[serde(skip)]
     ring: Option<Ring>,
 }
 
 impl Table {
+    /// A table for a hashing strategy (mod N or the ring).
     pub fn new(version: u64, members: Vec<u32>, strategy: Strategy, vnodes: u32) -> Table {
         let ring = (strategy == Strategy::Ring).then(|| Ring::new(&members, vnodes));
         Table {
@@ -31,32 +38,94 @@ impl Table {
             members,
             strategy,
             vnodes,
+            ranges: None,
             ring,
         }
     }
+    /// A range-partitioned table.
+    pub fn ranged(version: u64, members: Vec<u32>, vnodes: u32, ranges: Ranges) -> Table {
+        Table {
+            version,
+            members,
+            strategy: Strategy::Range,
+            vnodes,
+            ranges: Some(ranges),
+            ring: None,
+        }
+    }
+    /// The next version with `server` added. Hashing strategies rebuild their map; with
+    /// ranges the newcomer takes the upper half (by keys of `positions`, the generated
+    /// keyspace) of the range with the most keys.
+    pub fn with_member(&self, server: u32, positions: &[u128]) -> Table {
+        let mut members = self.members.clone();
+        members.push(server);
+        let Some(mut ranges) = self.ranges.clone() else {
+            return Table::new(self.version + 1, members, self.strategy, self.vnodes);
+        };
+        let counts = ranges.counts(positions);
+        let i = (0..counts.len())
+            .max_by_key(|i| (counts[*i], usize::MAX - i))
+            .expect("a range");
+        let inside: Vec<u128> = positions
+            .iter()
+            .copied()
+            .filter(|p| ranges.range_of(*p) == i)
+            .collect();
+        if inside.len() >= 2 {
+            ranges.split(i, inside[inside.len() / 2], server);
+        }
+        Table::ranged(self.version + 1, members, self.vnodes, ranges)
+    }
+    /// The next version without `server`. With ranges, each of its ranges goes to the
+    /// member then holding the fewest keys of `positions`.
+    pub fn without_member(&self, server: u32, positions: &[u128]) -> Table {
+        let mut members = self.members.clone();
+        members.retain(|m| *m != server);
+        let Some(mut ranges) = self.ranges.clone() else {
+            return Table::new(self.version + 1, members, self.strategy, self.vnodes);
+        };
+        while let Some(i) = ranges.owners.iter().position(|o| *o == server) {
+            let counts = ranges.counts(positions);
+            let load = |m: u32| -> usize {
+                (0..counts.len())
+                    .filter(|j| ranges.owners[*j] == m)
+                    .map(|j| counts[j])
+                    .sum()
+            };
+            let to = *members
+                .iter()
+                .min_by_key(|m| (load(**m), **m))
+                .expect("members");
+            ranges.reassign(i, to);
+        }
+        Table::ranged(self.version + 1, members, self.vnodes, ranges)
+    }
     /// The key's replicas, primary first: `r` distinct members (fewer if there are fewer).
     /// Mod N: the member at hash mod N, then the next ones in order; the ring: the next
-    /// distinct members clockwise (a preference list).
-    pub fn replicas(&self, hash: u64, r: usize) -> Vec<u32> {
-        match self.strategy {
-            Strategy::ModN => {
-                let Some(first) = mod_n(hash, &self.members) else {
-                    return Vec::new();
-                };
-                let i = self
-                    .members
-                    .iter()
-                    .position(|m| *m == first)
-                    .expect("member");
-                (0..r.min(self.members.len()))
-                    .map(|k| self.members[(i + k) % self.members.len()])
-                    .collect()
+    /// distinct members clockwise (a preference list); ranges: the owner of the key's
+    /// range, then the next members in order.
+    pub fn replicas(&self, key: &Key, r: usize) -> Vec<u32> {
+        self.replicas_at(key.hash(), key.position(), r)
+    }
+    /// [`Table::replicas`] from a key's hash and position (placement experiments hash
+    /// once).
+    pub fn replicas_at(&self, hash: u64, position: u128, r: usize) -> Vec<u32> {
+        let first = match self.strategy {
+            Strategy::ModN => mod_n(hash, &self.members),
+            Strategy::Range => self.ranges.as_ref().and_then(|g| g.owner(position)),
+            Strategy::Ring => {
+                return match &self.ring {
+                    Some(ring) => ring.preference_list(hash, r),
+                    None => Ring::new(&self.members, self.vnodes).preference_list(hash, r),
+                }
             }
-            Strategy::Ring => match &self.ring {
-                Some(ring) => ring.preference_list(hash, r),
-                None => Ring::new(&self.members, self.vnodes).preference_list(hash, r),
-            },
-        }
+        };
+        let Some(i) = first.and_then(|f| self.members.iter().position(|m| *m == f)) else {
+            return Vec::new();
+        };
+        (0..r.min(self.members.len()))
+            .map(|k| self.members[(i + k) % self.members.len()])
+            .collect()
     }
 }
 
@@ -76,7 +145,7 @@ pub enum Msg {
     /// Client → router.
     Request {
         id: u64,
-        key: u32,
+        key: Key,
         op: Op,
     },
     /// Router → client.
@@ -88,7 +157,7 @@ pub enum Msg {
     /// Router → server: do `op` on `key` (a put carries its stamp).
     Forward {
         id: u64,
-        key: u32,
+        key: Key,
         op: Op,
         stamp: Stamp,
         version: u64,
@@ -106,7 +175,7 @@ pub enum Msg {
     /// Primary → replica, and replica → primary.
     Replicate {
         id: u64,
-        key: u32,
+        key: Key,
         value: u64,
         stamp: Stamp,
     },
@@ -120,13 +189,13 @@ pub enum Msg {
     /// Server → new replica: a key that moves, and its acknowledgement.
     Transfer {
         version: u64,
-        key: u32,
+        key: Key,
         value: u64,
         stamp: Stamp,
     },
     TransferAck {
         version: u64,
-        key: u32,
+        key: Key,
     },
     /// Server → router: every key it had to hand over under `version` is acknowledged.
     MigrationDone {
@@ -156,6 +225,25 @@ pub enum Request {
     AddServer { server: u32 },
     /// Router: remove a server.
     RemoveServer { server: u32 },
+    /// Router, range partitioning: split the busiest range where it halves its requests,
+    /// and move the upper part to the least busy server.
+    SplitHot,
+    /// Client: write the next value to a key the user typed.
+    Put { key: String },
+    /// Client: read a key the user typed.
+    Get { key: String },
+}
+
+/// Why the router refuses a change.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Refusal {
+    /// A migration is still running.
+    Busy,
+    /// Not a server, already a member (add), not one (remove), or too few would be left.
+    Impossible,
+    /// A split needs range partitioning, and a range with two keys it has seen requests for.
+    NothingToSplit,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -164,27 +252,29 @@ pub enum Note {
     // Clients.
     Sent {
         id: u64,
-        key: u32,
+        key: Key,
         op: Op,
+        /// Typed by the user (not drawn from the workload).
+        typed: bool,
     },
     Acknowledged {
         id: u64,
-        key: u32,
+        key: Key,
         value: Option<(u64, Stamp)>,
     },
     Failed {
         id: u64,
-        key: u32,
+        key: Key,
     },
     // The router.
     Routed {
         id: u64,
-        key: u32,
+        key: Key,
         server: u32,
         attempt: u32,
     },
     PutAcknowledged {
-        key: u32,
+        key: Key,
         value: u64,
         stamp: Stamp,
     },
@@ -200,16 +290,25 @@ pub enum Note {
         version: u64,
     },
     ChangeRefused {
-        busy: bool,
+        why: Refusal,
+    },
+    RangeSplit {
+        range: u32,
+        at: Key,
+        to: u32,
+    },
+    /// A client refused a typed key.
+    BadKey {
+        name: String,
     },
     // Servers.
     Stored {
-        key: u32,
+        key: Key,
         stamp: Stamp,
         replicas: u32,
     },
     NotMine {
-        key: u32,
+        key: Key,
         version: u64,
     },
     Adopted {
@@ -217,7 +316,7 @@ pub enum Note {
         outgoing: u32,
     },
     Received {
-        key: u32,
+        key: Key,
         stamp: Stamp,
     },
     Handed {
@@ -229,12 +328,12 @@ pub enum Note {
     },
     // Violation details.
     WrongReplicaCount {
-        key: u32,
+        key: Key,
         got: u32,
         want: u32,
     },
     AcknowledgedWriteLost {
-        key: u32,
+        key: Key,
         stamp: Stamp,
     },
     TableBehind {

@@ -1,8 +1,8 @@
 //! Servers, the router and clients of the sharded store.
 
-use super::msg::{Msg, Note, Op, Request, Stamp, Table, Timer};
-use super::placement::hash_key;
-use super::{key_name, Config, Kind, Sharding};
+use super::key::Key;
+use super::msg::{Msg, Note, Op, Refusal, Request, Stamp, Table, Timer};
+use super::{Config, Kind, Sharding};
 use crate::sim::rng::Rng;
 use crate::sim::{NodeId, Out};
 use serde::Serialize;
@@ -17,7 +17,7 @@ const ATTEMPTS: u32 = 8;
 /// stamp and its last request id.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Disk {
-    pub store: BTreeMap<u32, (u64, Stamp)>,
+    pub store: BTreeMap<Key, (u64, Stamp)>,
     pub table: Option<Table>,
     /// The table before `table`, to work out what moves.
     pub previous: Option<Table>,
@@ -35,7 +35,7 @@ pub struct Disk {
 pub struct Pending {
     pub client: NodeId,
     pub client_id: u64,
-    pub key: u32,
+    pub key: Key,
     pub op: Op,
     pub stamp: Stamp,
     pub attempt: u32,
@@ -43,7 +43,7 @@ pub struct Pending {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PutWait {
-    pub key: u32,
+    pub key: Key,
     pub waiting: BTreeSet<u32>,
 }
 
@@ -55,26 +55,24 @@ pub enum Node {
         d: Disk,
         puts: BTreeMap<u64, PutWait>,
         /// Transfers not yet acknowledged: (key, new replica).
-        outgoing: BTreeSet<(u32, u32)>,
+        outgoing: BTreeSet<(Key, u32)>,
     },
     Router {
         d: Disk,
         pending: BTreeMap<u64, Pending>,
         /// The migration in progress: its version, and the servers still handing over.
         migrating: Option<(u64, BTreeSet<u32>)>,
+        /// Requests per key since the table last changed (what a hot-range split weighs).
+        hits: BTreeMap<Key, u64>,
     },
     Client {
         index: u32,
         sent: u64,
         /// Requests sent and not answered: id → key.
-        waiting: BTreeMap<u64, u32>,
+        waiting: BTreeMap<u64, Key>,
         #[serde(skip)]
         rng: Rng,
     },
-}
-
-fn hash(key: u32) -> u64 {
-    hash_key(&key_name(key))
 }
 
 pub(super) fn init(cfg: &Config, me: NodeId, out: &mut O) -> Node {
@@ -104,6 +102,7 @@ fn fresh(cfg: &Config, me: NodeId, d: Disk, out: &mut O) -> Node {
                 d,
                 pending: BTreeMap::new(),
                 migrating: None,
+                hits: BTreeMap::new(),
             }
         }
         Kind::Client(index) => {
@@ -182,24 +181,10 @@ pub(super) fn on_timer(cfg: &Config, node: &mut Node, timer: Timer, out: &mut O)
             },
             Timer::Arrive,
         ) => {
-            *sent += 1;
-            let id = *sent;
-            let count = id & ((1 << 20) - 1);
             let key = cfg.pick_key(rng);
-            let op = if rng.below(2) == 0 {
-                Op::Get
-            } else {
-                Op::Put {
-                    value: u64::from(*index + 1) * 1_000_000 + id,
-                }
-            };
-            waiting.insert(id, key);
-            out.note(Note::Sent {
-                id,
-                key,
-                op: op.clone(),
-            });
-            out.send(cfg.router_node(), Msg::Request { id, key, op });
+            let put = rng.below(2) == 1;
+            let id = send_request(cfg, *index, sent, waiting, key, put, false, out);
+            let count = id & ((1 << 20) - 1);
             if cfg.requests == 0 || count < cfg.requests {
                 arm(cfg, rng, out);
             }
@@ -265,10 +250,42 @@ pub(super) fn on_timer(cfg: &Config, node: &mut Node, timer: Timer, out: &mut O)
     }
 }
 
+/// A client's next request: a get, or a put of a value naming the client and the request.
+#[allow(clippy::too_many_arguments)]
+fn send_request(
+    cfg: &Config,
+    index: u32,
+    sent: &mut u64,
+    waiting: &mut BTreeMap<u64, Key>,
+    key: Key,
+    put: bool,
+    typed: bool,
+    out: &mut O,
+) -> u64 {
+    *sent += 1;
+    let id = *sent;
+    let op = if put {
+        Op::Put {
+            value: u64::from(index + 1) * 1_000_000 + (id & ((1 << 20) - 1)),
+        }
+    } else {
+        Op::Get
+    };
+    waiting.insert(id, key);
+    out.note(Note::Sent {
+        id,
+        key,
+        op: op.clone(),
+        typed,
+    });
+    out.send(cfg.router_node(), Msg::Request { id, key, op });
+    id
+}
+
 /// Sends a pending request to the server the table names: a put to the key's primary, a get
 /// to a replica (the next one on each retry: surviving replicas serve a crashed one's keys).
 fn route(cfg: &Config, t: &Table, id: u64, p: &Pending, out: &mut O) {
-    let replicas = t.replicas(hash(p.key), cfg.replication as usize);
+    let replicas = t.replicas(&p.key, cfg.replication as usize);
     let Some(&first) = replicas.first() else {
         return;
     };
@@ -297,41 +314,159 @@ fn route(cfg: &Config, t: &Table, id: u64, p: &Pending, out: &mut O) {
 }
 
 pub(super) fn on_request(cfg: &Config, node: &mut Node, req: Request, out: &mut O) {
-    let Node::Router { d, migrating, .. } = node else {
-        return;
-    };
-    let t = d.table.clone().expect("table");
+    match node {
+        Node::Router {
+            d, migrating, hits, ..
+        } => {
+            let t = d.table.clone().expect("table");
+            let change = if migrating.is_some() {
+                Err(Refusal::Busy)
+            } else {
+                next_table(cfg, &t, &req, hits)
+            };
+            let (new, split) = match change {
+                Ok(change) => change,
+                Err(why) => return out.note(Note::ChangeRefused { why }),
+            };
+            d.previous = Some(t.clone());
+            d.table = Some(new.clone());
+            out.persist();
+            hits.clear();
+            let everyone: BTreeSet<u32> = t
+                .members
+                .iter()
+                .chain(new.members.iter())
+                .copied()
+                .collect();
+            *migrating = Some((new.version, everyone.clone()));
+            if let Some(split) = split {
+                out.note(split);
+            }
+            out.note(Note::TableChanged {
+                version: new.version,
+                members: new.members.clone(),
+            });
+            broadcast_table(cfg, &new, &everyone, out);
+            out.set_timer(Timer::Nudge, 300..=300);
+        }
+        Node::Client {
+            index,
+            sent,
+            waiting,
+            ..
+        } => {
+            let (name, put) = match req {
+                Request::Put { key } => (key, true),
+                Request::Get { key } => (key, false),
+                _ => return,
+            };
+            match Key::parse(&name) {
+                Ok(key) => {
+                    send_request(cfg, *index, sent, waiting, key, put, true, out);
+                }
+                Err(_) => out.note(Note::BadKey { name }),
+            }
+        }
+        Node::Server { .. } => {}
+    }
+}
+
+/// The table after a change, and (for a split) a note saying where it cut; or why not.
+fn next_table(
+    cfg: &Config,
+    t: &Table,
+    req: &Request,
+    hits: &BTreeMap<Key, u64>,
+) -> Result<(Table, Option<Note>), Refusal> {
     let (add, server) = match req {
-        Request::AddServer { server } => (true, server),
-        Request::RemoveServer { server } => (false, server),
+        Request::AddServer { server } => (true, *server),
+        Request::RemoveServer { server } => (false, *server),
+        Request::SplitHot => return split_hot(cfg, t, hits),
+        Request::Put { .. } | Request::Get { .. } => return Err(Refusal::Impossible),
     };
     let member = t.members.contains(&server);
     let possible = server < cfg.servers + cfg.spare_servers
         && member != add
         && (add || t.members.len() > cfg.replication as usize);
-    if migrating.is_some() || !possible {
-        return out.note(Note::ChangeRefused {
-            busy: migrating.is_some(),
-        });
+    if !possible {
+        return Err(Refusal::Impossible);
     }
-    let mut members = t.members.clone();
-    if add {
-        members.push(server);
+    let positions = cfg.positions();
+    let new = if add {
+        t.with_member(server, &positions)
     } else {
-        members.retain(|m| *m != server);
+        t.without_member(server, &positions)
+    };
+    Ok((new, None))
+}
+
+/// Splits the range with the most requests since the last change (the most keys if none)
+/// where its requests halve, and gives the upper part to the member with the fewest
+/// requests, as load-based splitting does.
+fn split_hot(
+    cfg: &Config,
+    t: &Table,
+    hits: &BTreeMap<Key, u64>,
+) -> Result<(Table, Option<Note>), Refusal> {
+    let Some(mut ranges) = t.ranges.clone() else {
+        return Err(Refusal::NothingToSplit);
+    };
+    // What each key weighs: its requests, or 1 per generated key before any request.
+    let weights: Vec<(Key, u64)> = if hits.is_empty() {
+        cfg.keyspace().map(|k| (k, 1)).collect()
+    } else {
+        hits.iter().map(|(k, n)| (*k, *n)).collect()
+    };
+    let mut per_range = vec![0u64; ranges.owners.len()];
+    for (k, w) in &weights {
+        per_range[ranges.range_of(k.position())] += w;
     }
-    let new = Table::new(t.version + 1, members.clone(), t.strategy, t.vnodes);
-    d.previous = Some(t.clone());
-    d.table = Some(new.clone());
-    out.persist();
-    let everyone: BTreeSet<u32> = t.members.iter().chain(members.iter()).copied().collect();
-    *migrating = Some((new.version, everyone.clone()));
-    out.note(Note::TableChanged {
-        version: new.version,
-        members,
-    });
-    broadcast_table(cfg, &new, &everyone, out);
-    out.set_timer(Timer::Nudge, 300..=300);
+    let i = (0..per_range.len())
+        .max_by_key(|i| (per_range[*i], usize::MAX - i))
+        .expect("a range");
+    let inside: Vec<(Key, u64)> = weights
+        .iter()
+        .copied()
+        .filter(|(k, _)| ranges.range_of(k.position()) == i)
+        .collect();
+    let owner = ranges.owners[i];
+    let to = t
+        .members
+        .iter()
+        .copied()
+        .filter(|m| *m != owner)
+        .min_by_key(|m| {
+            let load: u64 = (0..per_range.len())
+                .filter(|j| ranges.owners[*j] == *m)
+                .map(|j| per_range[j])
+                .sum();
+            (load, *m)
+        });
+    let (Some(to), true) = (to, inside.len() >= 2) else {
+        return Err(Refusal::NothingToSplit);
+    };
+    // The first key from which the keys below hold at least half the range's requests.
+    let total: u64 = inside.iter().map(|(_, w)| w).sum();
+    let mut below = 0;
+    let mut j = 1;
+    for (n, (_, w)) in inside.iter().enumerate() {
+        below += w;
+        j = n + 1;
+        if below * 2 >= total {
+            break;
+        }
+    }
+    let at = inside[j.min(inside.len() - 1)].0;
+    ranges.split(i, at.position(), to);
+    let note = Note::RangeSplit {
+        range: i as u32,
+        at,
+        to,
+    };
+    Ok((
+        Table::ranged(t.version + 1, t.members.clone(), t.vnodes, ranges),
+        Some(note),
+    ))
 }
 
 pub(super) fn on_message(cfg: &Config, node: &mut Node, from: NodeId, msg: Msg, out: &mut O) {
@@ -340,8 +475,10 @@ pub(super) fn on_message(cfg: &Config, node: &mut Node, from: NodeId, msg: Msg, 
             d,
             pending,
             migrating,
+            hits,
         } => match msg {
             Msg::Request { id, key, op } => {
+                *hits.entry(key).or_default() += 1;
                 d.next_id += 1;
                 let rid = d.next_id;
                 let stamp = match op {
@@ -424,7 +561,7 @@ pub(super) fn on_message(cfg: &Config, node: &mut Node, from: NodeId, msg: Msg, 
                 version,
             } => {
                 let mine = d.table.as_ref().filter(|t| t.version >= version).map(|t| {
-                    let replicas = t.replicas(hash(key), cfg.replication as usize);
+                    let replicas = t.replicas(&key, cfg.replication as usize);
                     let ok = match op {
                         Op::Get => replicas.contains(index),
                         Op::Put { .. } => replicas.first() == Some(index),
@@ -542,7 +679,7 @@ pub(super) fn on_message(cfg: &Config, node: &mut Node, from: NodeId, msg: Msg, 
 }
 
 /// Keeps the newer of two versions of a key (writes are totally ordered by their stamps).
-fn store(d: &mut Disk, key: u32, value: u64, stamp: Stamp, out: &mut O) {
+fn store(d: &mut Disk, key: Key, value: u64, stamp: Stamp, out: &mut O) {
     if d.store.get(&key).is_none_or(|(_, s)| *s < stamp) {
         d.store.insert(key, (value, stamp));
         out.persist();
@@ -556,18 +693,17 @@ fn plan_transfers(
     me: u32,
     d: &mut Disk,
     t: &Table,
-    outgoing: &mut BTreeSet<(u32, u32)>,
+    outgoing: &mut BTreeSet<(Key, u32)>,
     out: &mut O,
 ) {
     outgoing.clear();
     let r = cfg.replication as usize;
     for key in d.store.keys() {
-        let h = hash(*key);
-        let now = t.replicas(h, r);
+        let now = t.replicas(key, r);
         let before = d
             .previous
             .as_ref()
-            .map(|p| p.replicas(h, r))
+            .map(|p| p.replicas(key, r))
             .unwrap_or_default();
         for to in now {
             if to != me && !before.contains(&to) {
@@ -601,7 +737,7 @@ fn finish_if_done(
     cfg: &Config,
     me: u32,
     d: &mut Disk,
-    outgoing: &BTreeSet<(u32, u32)>,
+    outgoing: &BTreeSet<(Key, u32)>,
     out: &mut O,
 ) {
     if !outgoing.is_empty() {
@@ -616,11 +752,10 @@ fn finish_if_done(
     let r = cfg.replication as usize;
     let previous = d.previous.clone();
     d.store.retain(|k, _| {
-        let h = hash(*k);
         let was = previous
             .as_ref()
-            .is_some_and(|p| p.replicas(h, r).contains(&me));
-        !was || t.replicas(h, r).contains(&me)
+            .is_some_and(|p| p.replicas(k, r).contains(&me));
+        !was || t.replicas(k, r).contains(&me)
     });
     d.handed = t.version;
     out.persist();
@@ -644,8 +779,9 @@ mod tests {
         let v1 = Table::new(1, vec![0, 1, 2, 3], Strategy::Ring, cfg.vnodes);
         let v2 = Table::new(2, vec![0, 1, 2, 3, 4], Strategy::Ring, cfg.vnodes);
         // A key server 0 replicates under neither table, and another it handed over.
-        let foreign = (0..cfg.keys)
-            .find(|k| v1.replicas(hash(*k), 1)[0] != 0 && v2.replicas(hash(*k), 1)[0] != 0)
+        let foreign = cfg
+            .keyspace()
+            .find(|k| v1.replicas(k, 1)[0] != 0 && v2.replicas(k, 1)[0] != 0)
             .unwrap();
         let mut d = Disk {
             table: Some(v2),
@@ -670,10 +806,9 @@ mod tests {
         let v1 = Table::new(1, vec![0, 1, 2, 3], Strategy::Ring, cfg.vnodes);
         let v2 = Table::new(2, vec![0, 1, 2, 3, 4], Strategy::Ring, cfg.vnodes);
         let r = cfg.replication as usize;
-        let back = (0..cfg.keys)
-            .find(|k| {
-                v1.replicas(hash(*k), r).contains(&0) && !v2.replicas(hash(*k), r).contains(&0)
-            })
+        let back = cfg
+            .keyspace()
+            .find(|k| v1.replicas(k, r).contains(&0) && !v2.replicas(k, r).contains(&0))
             .unwrap();
         let mut d = Disk {
             table: Some(v2),

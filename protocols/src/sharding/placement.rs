@@ -2,6 +2,7 @@
 //! lists (Karger et al., 1997; Dynamo's "next distinct servers clockwise"); and range
 //! partitioning with split points. Integers only, so placements are the same everywhere.
 
+use serde::Serialize;
 use std::collections::BTreeSet;
 
 /// FNV-1a over the key's bytes, then SplitMix64's finaliser: a well-spread 64-bit hash.
@@ -84,45 +85,79 @@ impl Ring {
     }
 }
 
-/// Range partitioning: split points cut the hash space into ranges, each with an owner.
-/// Range `i` holds hashes in `[bounds[i-1], bounds[i])` (the first from 0, the last to the
-/// top of the space).
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Range partitioning: split points cut the key order into ranges, each with an owner.
+/// Positions are [`Key::position`](super::key::Key::position)s (a key's bytes as a number,
+/// so ranges are runs of keys in name order). Range `i` holds positions in
+/// `[bounds[i-1], bounds[i])` (the first from 0, the last to the top of the space).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Ranges {
     /// Ascending split points; `owners.len() == bounds.len() + 1`.
-    pub bounds: Vec<u64>,
+    pub bounds: Vec<u128>,
     pub owners: Vec<u32>,
 }
 
 impl Ranges {
-    /// `servers.len()` equal ranges, one per server in order.
-    pub fn even(servers: &[u32]) -> Ranges {
-        let n = servers.len().max(1) as u128;
-        let bounds = (1..servers.len() as u128)
-            .map(|i| ((u128::from(u64::MAX) + 1) * i / n) as u64)
-            .collect();
-        Ranges {
+    /// One range per server, in order, cutting the sorted `positions` (a keyspace) into
+    /// runs as equal as possible.
+    pub fn balanced(positions: &[u128], servers: &[u32]) -> Ranges {
+        let n = servers.len().max(1);
+        let bounds = (1..servers.len())
+            .filter_map(|i| positions.get(positions.len() * i / n).copied())
+            .collect::<Vec<_>>();
+        let mut r = Ranges {
+            owners: servers[..bounds.len() + 1].to_vec(),
             bounds,
-            owners: servers.to_vec(),
+        };
+        r.bounds.dedup();
+        r.owners.truncate(r.bounds.len() + 1);
+        r
+    }
+    pub fn range_of(&self, position: u128) -> usize {
+        self.bounds.partition_point(|b| *b <= position)
+    }
+    pub fn owner(&self, position: u128) -> Option<u32> {
+        self.owners.get(self.range_of(position)).copied()
+    }
+    /// How many of `positions` fall in each range.
+    pub fn counts(&self, positions: &[u128]) -> Vec<usize> {
+        let mut c = vec![0; self.owners.len()];
+        for p in positions {
+            c[self.range_of(*p)] += 1;
         }
+        c
     }
-    pub fn range_of(&self, hash: u64) -> usize {
-        self.bounds.partition_point(|b| *b <= hash)
-    }
-    pub fn owner(&self, hash: u64) -> Option<u32> {
-        self.owners.get(self.range_of(hash)).copied()
-    }
-    /// Splits range `i` at `at` (which must lie strictly inside it); the upper half goes to
-    /// `to`. Returns false (and changes nothing) if `at` is not inside range `i`.
-    pub fn split(&mut self, i: usize, at: u64, to: u32) -> bool {
+    /// Range `i`'s positions: from `low` (inclusive) to `high` (exclusive; None is the top).
+    pub fn span(&self, i: usize) -> (u128, Option<u128>) {
         let low = if i == 0 { 0 } else { self.bounds[i - 1] };
-        let inside =
-            i < self.owners.len() && at > low && self.bounds.get(i).is_none_or(|high| at < *high);
+        (low, self.bounds.get(i).copied())
+    }
+    /// Splits range `i` at `at` (which must lie strictly inside it); the upper part goes to
+    /// `to`. Returns false (and changes nothing) if `at` is not inside range `i`.
+    pub fn split(&mut self, i: usize, at: u128, to: u32) -> bool {
+        let (low, high) = if i < self.owners.len() {
+            self.span(i)
+        } else {
+            return false;
+        };
+        let inside = at > low && high.is_none_or(|high| at < high);
         if inside {
             self.bounds.insert(i, at);
             self.owners.insert(i + 1, to);
         }
         inside
+    }
+    /// Gives range `i` to `to`, then merges neighbouring ranges with the same owner.
+    pub fn reassign(&mut self, i: usize, to: u32) {
+        self.owners[i] = to;
+        let mut k = 1;
+        while k < self.owners.len() {
+            if self.owners[k] == self.owners[k - 1] {
+                self.owners.remove(k);
+                self.bounds.remove(k - 1);
+            } else {
+                k += 1;
+            }
+        }
     }
 }
 
@@ -284,19 +319,31 @@ mod tests {
 
     #[test]
     fn ranges_split_a_hot_range_and_keep_the_others() {
-        let mut r = Ranges::even(&[0, 1, 2, 3]);
+        let positions: Vec<u128> = (0..1000u128).map(|p| p * 10).collect();
+        let mut r = Ranges::balanced(&positions, &[0, 1, 2, 3]);
+        assert_eq!(r.bounds, vec![2500, 5000, 7500], "250 positions each");
         assert_eq!(r.owner(0), Some(0));
-        assert_eq!(r.owner(u64::MAX), Some(3));
-        let (low, high) = (r.bounds[0], r.bounds[1]);
-        let mid = low + (high - low) / 2;
-        assert!(r.split(1, mid, 4));
-        assert_eq!(r.owner(mid - 1), Some(1));
-        assert_eq!(r.owner(mid), Some(4));
-        assert_eq!(r.owner(high), Some(2), "the next range is untouched");
+        assert_eq!(r.owner(u128::MAX), Some(3));
+        assert!(r.split(1, 3000, 4));
+        assert_eq!(r.owner(2999), Some(1));
+        assert_eq!(r.owner(3000), Some(4));
+        assert_eq!(r.owner(5000), Some(2), "the next range is untouched");
         assert!(
-            !r.split(1, low, 5),
+            !r.split(1, 2500, 5),
             "a split point must lie inside the range"
         );
+        assert!(!r.split(9, 1, 5), "no such range");
         assert_eq!(r.owners.len(), r.bounds.len() + 1);
+        // Server 4 leaves: its range goes to server 1, and the two merge.
+        r.reassign(2, 1);
+        assert_eq!(r.bounds, vec![2500, 5000, 7500]);
+        assert_eq!(r.owners, vec![0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn balanced_ranges_with_fewer_keys_than_servers_have_no_empty_cuts() {
+        let r = Ranges::balanced(&[5, 6], &[0, 1, 2, 3]);
+        assert_eq!(r.owners.len(), r.bounds.len() + 1);
+        assert!(r.bounds.windows(2).all(|w| w[0] < w[1]));
     }
 }
