@@ -396,3 +396,22 @@ fn a_typed_key_is_written_and_read_back() {
     let read = h.records().iter().find_map(got);
     assert_eq!(read, put_value, "the get reads the value put");
 }
+
+/// The batch figures for ranges against theory: balanced ranges spread keys exactly
+/// evenly; a join moves half of one range, 1/(2N) of the keys; and hot keys (skew 2) land
+/// in the first range, so its server takes far more than its share of requests, while
+/// hashing spreads them.
+#[test]
+fn batch_figures_for_ranges_against_hashing() {
+    use protocols::sharding::experiments::{figures, keyspace, workload};
+    let keys = keyspace(10_000);
+    let load = workload(10_000, 2, 100_000, 1);
+    let ranges = figures(Strategy::Range, 1, 10, &keys, &load);
+    assert_eq!(ranges.spread.std_dev, 0.0, "1,000 keys each");
+    assert!((ranges.moved - 0.05).abs() < 1e-9, "half of one range: {}", ranges.moved);
+    let ring = figures(Strategy::Ring, 100, 10, &keys, &load);
+    // Skew 2: a key is about N × U0 × U1 × U2 (three uniform draws), so the first tenth's
+    // share is P(U0 U1 U2 < 0.1) = 0.1 × (1 + ln 10 + (ln 10)² / 2) ≈ 0.595.
+    assert!((ranges.busiest - 0.595).abs() < 0.02, "{}", ranges.busiest);
+    assert!(ring.busiest < 0.2, "hashing spreads the hot keys: {}", ring.busiest);
+}

@@ -5,10 +5,12 @@
 
 use super::sim::LabProtocol;
 use super::{
-    Action, Chart, LabId, LogEntry, RingView, Row, Series, Setting, SettingKind, TextField,
+    Action, BatchTable, Chart, LabId, LogEntry, RingView, Row, Series, Setting, SettingKind,
+    TextField,
 };
 use crate::i18n::{fill, Catalog};
 use crate::view_model::layout::{self, Point};
+use protocols::sharding::experiments;
 use protocols::sharding::invariants::Ghost;
 use protocols::sharding::placement::token;
 use protocols::sharding::{
@@ -269,6 +271,9 @@ fn under_replicated(cfg: &Config, nodes: &[Slot<Sharding>], ghost: &Ghost) -> Op
             .count(),
     )
 }
+
+/// Requests the batch table draws from the lab's workload.
+const BATCH_REQUESTS: u64 = 100_000;
 
 const RING_CLASSES: [&str; 8] = ["s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7"];
 
@@ -936,6 +941,61 @@ impl LabProtocol for Sharding {
             .chain(requests_chart(cfg, nodes, cat))
             .chain(ring_chart(cfg, nodes, ghost, cat))
             .collect()
+    }
+
+    fn batch_rows(_cfg: &Config) -> usize {
+        experiments::VARIANTS.len()
+    }
+
+    /// One placement with the lab's servers, keys and hot keys, without animation: keys per
+    /// server, what a join moves, and the busiest primary's share of BATCH_REQUESTS.
+    fn batch_row(cfg: &Config, seed: u64, index: usize, cat: &Catalog) -> Vec<String> {
+        let c = &cat.shard;
+        let (strategy, v) = experiments::VARIANTS[index];
+        let keys = experiments::keyspace(cfg.keys as usize);
+        let load = experiments::workload(cfg.keys, cfg.skew, BATCH_REQUESTS, seed);
+        let f = experiments::figures(strategy, v, cfg.servers, &keys, &load);
+        let name = match strategy {
+            Strategy::ModN => c.strategy_mod_n.to_string(),
+            Strategy::Ring => fill(c.b_ring, &[("v", &v.to_string())]),
+            Strategy::Range => c.strategy_range.to_string(),
+        };
+        let pct = |x: f64| format!("{:.1}%", x * 100.0);
+        vec![
+            name,
+            f.spread.max.to_string(),
+            format!("{:.1}", f.spread.mean),
+            format!("{:.1}", f.spread.std_dev),
+            pct(f.moved),
+            pct(f.ideal),
+            pct(f.busiest),
+        ]
+    }
+
+    fn batch_table(cfg: &Config, rows: Vec<Vec<String>>, cat: &Catalog) -> Option<BatchTable> {
+        let c = &cat.shard;
+        Some(BatchTable {
+            title: c.batch_title,
+            caption: fill(
+                c.batch_caption,
+                &[
+                    ("keys", &cfg.keys.to_string()),
+                    ("servers", &cfg.servers.to_string()),
+                    ("n", &BATCH_REQUESTS.to_string()),
+                    ("skew", &cfg.skew.to_string()),
+                ],
+            ),
+            columns: vec![
+                c.b_placement,
+                c.b_max,
+                c.b_mean,
+                c.b_sd,
+                c.b_moved,
+                c.b_ideal,
+                c.b_busiest,
+            ],
+            rows,
+        })
     }
 
     fn settings(cfg: &Config, cat: &Catalog) -> Vec<Setting> {

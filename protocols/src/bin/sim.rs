@@ -7,7 +7,7 @@
 //!                                        print the scenario of a seeded random-fault run
 //! sim batch load-balancing [--requests N] [--seed N] [--backends N] [--rate N]
 //!                                        every algorithm on one workload, no animation
-//! sim batch sharding [--keys N] [--servers N]
+//! sim batch sharding [--keys N] [--servers N] [--skew N]
 //!                                        key spread and moved keys per placement strategy
 //! ```
 //! Errors name the problem and exit with code 2.
@@ -29,7 +29,7 @@ const USAGE: &str = "usage:
   sim example PROTOCOL
   sim swarm PROTOCOL [--seed N] [--steps N] [--bug]
   sim batch load-balancing [--requests N] [--seed N] [--backends N] [--rate N]
-  sim batch sharding [--keys N] [--servers N]
+  sim batch sharding [--keys N] [--servers N] [--skew N]
 protocols: two-phase-commit, raft, paxos, sharding, load-balancing";
 
 fn main() -> ExitCode {
@@ -67,12 +67,20 @@ fn run(args: &[String]) -> Result<(), String> {
         Some("batch") if args.get(1).map(String::as_str) == Some("sharding") => {
             let keys = flag(args, "--keys")?.unwrap_or(10_000);
             let servers = flag(args, "--servers")?.unwrap_or(10);
-            if !(100..=1_000_000).contains(&keys) || !(1..=64).contains(&servers) {
-                return Err("--keys must be 100–1,000,000 and --servers 1–64".into());
+            let skew = flag(args, "--skew")?.unwrap_or(0);
+            if !(100..=1_000_000).contains(&keys)
+                || !(1..=64).contains(&servers)
+                || !(0..=4).contains(&skew)
+            {
+                return Err("--keys must be 100–1,000,000, --servers 1–64 and --skew 0–4".into());
             }
             print!(
                 "{}",
-                protocols::sharding::experiments::report(servers as u32, keys as usize)
+                protocols::sharding::experiments::report(
+                    servers as u32,
+                    keys as usize,
+                    skew as u32
+                )
             );
             Ok(())
         }

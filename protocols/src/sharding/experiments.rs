@@ -1,9 +1,12 @@
-//! Batch experiments on placement, without animation: how evenly keys spread, and what
-//! fraction moves when a server joins, for hash mod N and for consistent hashing.
+//! Batch experiments on placement, without animation: how evenly keys spread, what
+//! fraction moves when a server joins, and how much of a workload the busiest primary
+//! takes, for hash mod N, consistent hashing and ranges.
 
 use super::key::Key;
 use super::msg::{Strategy, Table};
 use super::placement::Ranges;
+use super::Config;
+use crate::sim::rng::Rng;
 
 /// Keys per server: the largest, the mean, and the standard deviation.
 #[derive(Clone, Debug, PartialEq)]
@@ -33,7 +36,7 @@ impl Spread {
 }
 
 /// A generated keyspace as the placement sees it: `key-0000` … `key-(n-1)`, each as its
-/// (hash, range position), in key order.
+/// (hash, range position).
 pub fn keyspace(n: usize) -> Vec<(u64, u128)> {
     (0..n as u32)
         .map(Key::generated)
@@ -45,7 +48,9 @@ pub fn keyspace(n: usize) -> Vec<(u64, u128)> {
 /// and after server `servers` joins.
 fn tables(strategy: Strategy, vnodes: u32, servers: u32, keys: &[(u64, u128)]) -> (Table, Table) {
     let members: Vec<u32> = (0..servers).collect();
-    let positions: Vec<u128> = keys.iter().map(|k| k.1).collect();
+    // Sorted: past 9,999 generated names no longer sort like their numbers.
+    let mut positions: Vec<u128> = keys.iter().map(|k| k.1).collect();
+    positions.sort_unstable();
     let before = if strategy == Strategy::Range {
         let ranges = Ranges::balanced(&positions, &members);
         Table::ranged(1, members, vnodes, ranges)
@@ -89,29 +94,90 @@ pub fn moved_on_join(
     )
 }
 
-/// A table of both experiments for the usual strategies.
-pub fn report(servers: u32, keys: usize) -> String {
+/// The placements the batch compares: (strategy, virtual nodes).
+pub const VARIANTS: [(Strategy, u32); 5] = [
+    (Strategy::ModN, 1),
+    (Strategy::Ring, 1),
+    (Strategy::Ring, 10),
+    (Strategy::Ring, 100),
+    (Strategy::Range, 1),
+];
+
+/// Requests per generated key: `requests` draws of the lab's workload over `keys` keys
+/// (uniform, or hot keys with `skew`), seeded.
+pub fn workload(keys: u32, skew: u32, requests: u64, seed: u64) -> Vec<u64> {
+    let cfg = Config {
+        keys,
+        skew,
+        ..Config::default()
+    };
+    let mut rng = Rng::new(seed);
+    let mut load = vec![0u64; keys as usize];
+    for _ in 0..requests {
+        load[cfg.pick_index(&mut rng) as usize] += 1;
+    }
+    load
+}
+
+/// One placement's figures.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Figures {
+    pub spread: Spread,
+    /// The share of keys whose primary changes when one server joins, and the ideal.
+    pub moved: f64,
+    pub ideal: f64,
+    /// The share of the workload's requests whose key the busiest server is primary for.
+    pub busiest: f64,
+}
+
+/// Spread, moved keys and the busiest primary's share of `load` (requests per key of
+/// `keys`) for servers `0..servers`.
+pub fn figures(
+    strategy: Strategy,
+    vnodes: u32,
+    servers: u32,
+    keys: &[(u64, u128)],
+    load: &[u64],
+) -> Figures {
+    let (t, _) = tables(strategy, vnodes, servers, keys);
+    let mut per = vec![0u64; servers as usize];
+    for (k, n) in keys.iter().zip(load) {
+        per[primary(&t, k) as usize] += n;
+    }
+    let total: u64 = per.iter().sum();
+    let (moved, ideal) = moved_on_join(strategy, vnodes, servers, keys);
+    Figures {
+        spread: spread(strategy, vnodes, servers, keys),
+        moved,
+        ideal,
+        busiest: per.iter().copied().max().unwrap_or(0) as f64 / total.max(1) as f64,
+    }
+}
+
+/// A table of the experiments for every variant: `keys` keys on `servers` servers, then
+/// one joins; 100,000 requests with hot keys `skew`.
+pub fn report(servers: u32, keys: usize, skew: u32) -> String {
     let ks = keyspace(keys);
+    let load = workload(keys as u32, skew, 100_000, 1);
     let mut t = format!(
-        "{keys} keys, {servers} servers, then one joins\n{:<22} {:>8} {:>9} {:>9} {:>12} {:>8}\n",
-        "strategy", "max", "mean", "std dev", "moved", "ideal"
+        "{keys} keys, {servers} servers, then one joins; 100000 requests, skew {skew}\n{:<22} {:>8} {:>9} {:>9} {:>9} {:>8} {:>9}\n",
+        "strategy", "max", "mean", "std dev", "moved", "ideal", "busiest"
     );
-    for (name, s, v) in [
-        ("hash mod N", Strategy::ModN, 1),
-        ("ring, V = 1", Strategy::Ring, 1),
-        ("ring, V = 10", Strategy::Ring, 10),
-        ("ring, V = 100", Strategy::Ring, 100),
-        ("ranges", Strategy::Range, 1),
-    ] {
-        let sp = spread(s, v, servers, &ks);
-        let (moved, ideal) = moved_on_join(s, v, servers, &ks);
+    for (s, v) in VARIANTS {
+        let name = match s {
+            Strategy::ModN => "hash mod N".to_string(),
+            Strategy::Ring => format!("ring, V = {v}"),
+            Strategy::Range => "ranges".to_string(),
+        };
+        let f = figures(s, v, servers, &ks, &load);
         t.push_str(&format!(
-            "{name:<22} {:>8} {:>9.1} {:>9.1} {:>11.1}% {:>7.1}%\n",
-            sp.max,
-            sp.mean,
-            sp.std_dev,
-            moved * 100.0,
-            ideal * 100.0
+            "{name:<22} {:>8} {:>9.1} {:>9.1} {:>8.1}% {:>7.1}% {:>8.1}%\n",
+            f.spread.max,
+            f.spread.mean,
+            f.spread.std_dev,
+            f.moved * 100.0,
+            f.ideal * 100.0,
+            f.busiest * 100.0
         ));
     }
     t

@@ -119,11 +119,15 @@ impl Config {
     /// A key for the next request: uniform, or with `skew` k, k more draws each within the
     /// range below the last (the mean halves each time), so low-numbered keys are hot.
     pub fn pick_key(&self, rng: &mut Rng) -> Key {
+        Key::generated(self.pick_index(rng))
+    }
+    /// [`Config::pick_key`]'s key number.
+    pub fn pick_index(&self, rng: &mut Rng) -> u32 {
         let mut k = rng.below(u64::from(self.keys));
         for _ in 0..self.skew {
             k = rng.below(k + 1);
         }
-        Key::generated(k as u32)
+        k as u32
     }
 }
 
