@@ -70,7 +70,7 @@ pub const REFERENCES: &[Reference] = &[
         seed: 4,
         steps: 3_000,
         bug: false,
-        expected: 0x1fd6_ec77_8697_a2a4,
+        expected: 0x30b3_0db3_863a_b34c,
     },
     Reference {
         protocol: LoadBalancing::NAME,

@@ -173,7 +173,15 @@ fn batch_mode_reports_key_spread_and_moved_keys_per_placement() {
     let out = sim(&["batch", "sharding", "--keys", "5000", "--servers", "8"]);
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
-    for name in ["hash mod N", "ring, V = 100", "ranges", "std dev", "moved", "ideal", "busiest"] {
+    for name in [
+        "hash mod N",
+        "ring, V = 100",
+        "ranges",
+        "std dev",
+        "moved",
+        "ideal",
+        "busiest",
+    ] {
         assert!(text.contains(name), "{name} in\n{text}");
     }
     assert_eq!(

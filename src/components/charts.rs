@@ -319,10 +319,11 @@ fn BatchPanel() -> impl IntoView {
         let n = ctl.with(|s| s.batch_rows());
         (n > 0).then(|| {
             let table = ctl.with(|s| s.batch_table(rows.get(), cat()));
+            let run = table.as_ref().map_or("", |t| t.run);
             view! {
                 <div class="batch">
                     <button class="btn" on:click=start disabled=move || running.get()>
-                        {move || if running.get() { cat().panels.batch_running } else { cat().panels.batch_run }}
+                        {move || if running.get() { cat().panels.batch_running } else { run }}
                     </button>
                     {table.filter(|t| !t.rows.is_empty()).map(|t| view! {
                         <table class="batch-table">

@@ -120,7 +120,6 @@ pub struct Panels {
     pub compare_off: &'static str,
     pub compare_caption: &'static str,
     pub chart_legend: &'static str,
-    pub batch_run: &'static str,
     pub batch_running: &'static str,
     pub grid_snapshot: &'static str,
     pub grid_snapshot_edge: &'static str,
@@ -754,6 +753,7 @@ pub struct LbText {
     pub s_passive: &'static str,
     pub s_budget: &'static str,
     pub use_labels: [&'static str; 8],
+    pub batch_run: &'static str,
 }
 
 pub struct ShardText {
@@ -897,4 +897,19 @@ pub struct ShardText {
     pub b_moved: &'static str,
     pub b_ideal: &'static str,
     pub b_busiest: &'static str,
+    pub router_n: &'static str,
+    pub m_not_yet: &'static str,
+    pub m_get_table: &'static str,
+    pub m_settled: &'static str,
+    pub f_wait: &'static str,
+    pub f_previous: &'static str,
+    pub yes: &'static str,
+    pub no: &'static str,
+    pub t_retry: &'static str,
+    pub n_not_yet: &'static str,
+    pub n_settled: &'static str,
+    pub n_router_adopted: &'static str,
+    pub badge_owner: &'static str,
+    pub s_routers: &'static str,
+    pub batch_run: &'static str,
 }

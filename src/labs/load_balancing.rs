@@ -696,6 +696,7 @@ impl LabProtocol for LoadBalancing {
         let l = &cat.lb;
         Some(BatchTable {
             title: l.batch_title,
+            run: l.batch_run,
             caption: fill(
                 l.batch_caption,
                 &[

@@ -346,6 +346,8 @@ pub struct Series {
 #[derive(Clone, Debug, PartialEq)]
 pub struct BatchTable {
     pub title: &'static str,
+    /// The button that runs it ("Run every algorithm on this workload (batch)").
+    pub run: &'static str,
     pub caption: String,
     pub columns: Vec<&'static str>,
     pub rows: Vec<Vec<String>>,

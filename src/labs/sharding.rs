@@ -23,7 +23,8 @@ fn name(cfg: &Config, id: usize, cat: &Catalog) -> String {
     let n = |k: u32| (k + 1).to_string();
     match cfg.kind(NodeId(id as u32)) {
         Kind::Server(s) => fill(cat.shard.server, &[("n", &n(s))]),
-        Kind::Router => cat.shard.router.to_string(),
+        Kind::Router(_) if cfg.routers == 1 => cat.shard.router.to_string(),
+        Kind::Router(r) => fill(cat.shard.router_n, &[("n", &n(r))]),
         Kind::Client(c) => fill(cat.shard.client, &[("n", &n(c))]),
     }
 }
@@ -179,20 +180,26 @@ fn ring_chart(
     })
 }
 
-/// Requests per primary since the last change (the router's count of each key's requests,
-/// by the key's primary under its table): where a hot range shows.
+/// Requests per primary since the last change (the routers' counts of each key's requests,
+/// by the key's primary under Router 1's table): where a hot range shows.
 fn requests_chart(cfg: &Config, nodes: &[Slot<Sharding>], cat: &Catalog) -> Option<Chart> {
     let c = &cat.shard;
-    let Some(Node::Router { d, hits, .. }) = &nodes[cfg.router_node().index()].state else {
-        return None;
-    };
-    let t = d.table.as_ref()?;
+    let t = router_table(cfg, nodes)?;
     let n = cfg.servers + cfg.spare_servers;
     let mut per = vec![0u64; n as usize];
-    for (k, h) in hits {
-        if let Some(p) = t.replicas(k, 1).first() {
-            per[*p as usize] += h;
+    let mut any = false;
+    for r in cfg.routers() {
+        if let Some(Node::Router { hits, .. }) = &nodes[r.index()].state {
+            any = true;
+            for (k, h) in hits {
+                if let Some(p) = t.replicas(k, 1).first() {
+                    per[*p as usize] += h;
+                }
+            }
         }
+    }
+    if !any {
+        return None;
     }
     let total: u64 = per.iter().sum();
     let note = if total == 0 {
@@ -283,19 +290,26 @@ impl LabProtocol for Sharding {
     fn layout(cfg: &Config) -> Vec<Point> {
         layout::sharding(
             (cfg.servers + cfg.spare_servers) as usize,
+            cfg.routers as usize,
             cfg.clients as usize,
         )
     }
 
     fn links(cfg: &Config) -> Vec<(usize, usize)> {
-        let r = cfg.router_node().index();
-        let s = (cfg.servers + cfg.spare_servers) as usize;
-        let mut links: Vec<(usize, usize)> = (0..cfg.node_count())
-            .filter(|n| *n != r)
-            .map(|n| (n, r))
+        // Servers to every router, routers to Router 1, each client to its router, and
+        // the servers around their ring (transfers).
+        let s = cfg.servers + cfg.spare_servers;
+        let routers: Vec<usize> = cfg.routers().map(|r| r.index()).collect();
+        let mut links: Vec<(usize, usize)> = (0..s as usize)
+            .flat_map(|a| routers.iter().map(move |r| (a, *r)))
             .collect();
-        for a in 0..s {
-            links.push((a, (a + 1) % s));
+        links.extend(routers.iter().skip(1).map(|r| (*r, routers[0])));
+        links.extend((0..cfg.clients).map(|c| {
+            let node = (s + cfg.routers + c) as usize;
+            (node, cfg.router_of_client(c).index())
+        }));
+        for a in 0..s as usize {
+            links.push((a, (a + 1) % s as usize));
         }
         links
     }
@@ -363,6 +377,7 @@ impl LabProtocol for Sharding {
                 (status, tone, badges)
             }
             Node::Router {
+                index,
                 d,
                 migrating,
                 pending,
@@ -392,7 +407,11 @@ impl LabProtocol for Sharding {
                     } else {
                         "tone-commit"
                     },
-                    routing.into_iter().collect(),
+                    (*index == 0 && cfg.routers > 1)
+                        .then(|| c.badge_owner.to_string())
+                        .into_iter()
+                        .chain(routing)
+                        .collect(),
                 )
             }
             Node::Client { sent, waiting, .. } => (
@@ -426,10 +445,19 @@ impl LabProtocol for Sharding {
             }
             Msg::Response { ok: true, .. } | Msg::Done { .. } => c.m_done.to_string(),
             Msg::Response { ok: false, .. } => c.m_failed.to_string(),
-            Msg::Moved { version, .. } => fill(c.m_moved, &[("version", &version.to_string())]),
+            Msg::Moved {
+                version,
+                wait: false,
+                ..
+            } => fill(c.m_moved, &[("version", &version.to_string())]),
+            Msg::Moved { wait: true, .. } => c.m_not_yet.to_string(),
             Msg::Replicate { key: k, .. } => fill(c.m_replicate, &[("key", &key(*k))]),
             Msg::Replicated { .. } => c.m_replicated.to_string(),
-            Msg::NewTable { table } => fill(c.m_table, &[("version", &table.version.to_string())]),
+            Msg::NewTable { table, .. } => {
+                fill(c.m_table, &[("version", &table.version.to_string())])
+            }
+            Msg::GetTable => c.m_get_table.to_string(),
+            Msg::Settled { version } => fill(c.m_settled, &[("version", &version.to_string())]),
             Msg::Transfer { key: k, .. } => fill(c.m_transfer, &[("key", &key(*k))]),
             Msg::TransferAck { key: k, .. } => fill(c.m_transfer_ack, &[("key", &key(*k))]),
             Msg::MigrationDone { version } => {
@@ -445,9 +473,10 @@ impl LabProtocol for Sharding {
             | Msg::Done { .. }
             | Msg::Replicated { .. }
             | Msg::TransferAck { .. }
-            | Msg::MigrationDone { .. } => "tone-commit",
+            | Msg::MigrationDone { .. }
+            | Msg::Settled { .. } => "tone-commit",
             Msg::Response { ok: false, .. } | Msg::Moved { .. } => "tone-abort",
-            Msg::NewTable { .. } | Msg::Transfer { .. } => "tone-blocked",
+            Msg::NewTable { .. } | Msg::Transfer { .. } | Msg::GetTable => "tone-blocked",
         }
     }
 
@@ -464,13 +493,11 @@ impl LabProtocol for Sharding {
                 id,
                 key: k,
                 op,
-                stamp,
                 version,
             } => vec![
                 Row::new(c.f_id, s(*id)),
                 Row::new(c.f_key, key(*k)),
                 Row::new(c.f_op, op_text(op, cat)),
-                Row::new(c.f_stamp, s(*stamp)),
                 Row::new(c.f_version, s(*version)),
             ],
             Msg::Response { id, value, .. } | Msg::Done { id, value } => vec![
@@ -482,9 +509,13 @@ impl LabProtocol for Sharding {
                     }),
                 ),
             ],
-            Msg::Moved { id, version } => {
-                vec![Row::new(c.f_id, s(*id)), Row::new(c.f_version, s(*version))]
-            }
+            Msg::Moved { id, version, wait } => vec![
+                Row::new(c.f_id, s(*id)),
+                Row::new(c.f_version, s(*version)),
+                Row::new(c.f_wait, if *wait { c.yes } else { c.no }),
+            ],
+            Msg::GetTable => Vec::new(),
+            Msg::Settled { version } => vec![Row::new(c.f_version, s(*version))],
             Msg::Replicate {
                 id,
                 key: k,
@@ -498,13 +529,27 @@ impl LabProtocol for Sharding {
                     fill(c.value_at, &[("value", &s(*value)), ("stamp", &s(*stamp))]),
                 ),
             ],
-            Msg::Replicated { id } => vec![Row::new(c.f_id, s(*id))],
-            Msg::NewTable { table } => {
+            Msg::Replicated { id, stamp } => {
+                vec![Row::new(c.f_id, s(*id)), Row::new(c.f_stamp, s(*stamp))]
+            }
+            Msg::NewTable { table, previous } => {
                 let mut rows = vec![
                     Row::new(c.f_version, s(table.version)),
                     Row::new(c.f_members, members(&table.members, cat)),
                 ];
                 rows.extend(ranges_text(table, cat).map(|r| Row::new(c.f_ranges, r)));
+                rows.push(Row::new(
+                    c.f_previous,
+                    previous.as_ref().map_or(c.none.to_string(), |p| {
+                        fill(
+                            c.table_value,
+                            &[
+                                ("version", &p.version.to_string()),
+                                ("members", &members(&p.members, cat)),
+                            ],
+                        )
+                    }),
+                ));
                 rows
             }
             Msg::Transfer {
@@ -533,6 +578,7 @@ impl LabProtocol for Sharding {
         match timer {
             Timer::Arrive => c.t_arrive.to_string(),
             Timer::Expire { id } => fill(c.t_expire, &[("id", &id.to_string())]),
+            Timer::Retry { id } => fill(c.t_retry, &[("id", &id.to_string())]),
             Timer::ReplicaTimeout { id } => fill(c.t_replica, &[("id", &id.to_string())]),
             Timer::Resend => c.t_resend.to_string(),
             Timer::Nudge => c.t_nudge.to_string(),
@@ -641,6 +687,14 @@ impl LabProtocol for Sharding {
                 c.n_not_mine,
                 &[("node", &me), ("key", &key(*k)), ("version", &s(*version))],
             ),
+            Note::Adopted { version, .. }
+                if matches!(cfg.kind(NodeId(node as u32)), Kind::Router(_)) =>
+            {
+                fill(
+                    c.n_router_adopted,
+                    &[("node", &me), ("version", &s(*version))],
+                )
+            }
             Note::Adopted { version, outgoing } => fill(
                 c.n_adopted,
                 &[
@@ -671,17 +725,24 @@ impl LabProtocol for Sharding {
                     ("want", &s(u64::from(*want))),
                 ],
             ),
+            Note::NotYet { key: k, version } => fill(
+                c.n_not_yet,
+                &[("node", &me), ("key", &key(*k)), ("version", &s(*version))],
+            ),
+            Note::SettledAt { version } => {
+                fill(c.n_settled, &[("node", &me), ("version", &s(*version))])
+            }
             Note::AcknowledgedWriteLost { key: k, stamp } => {
                 fill(c.n_lost, &[("key", &key(*k)), ("stamp", &s(*stamp))])
             }
             Note::TableBehind {
-                server: sv,
+                node: n,
                 version,
                 newest,
             } => fill(
                 c.n_behind,
                 &[
-                    ("server", &server(*sv, cat)),
+                    ("node", &name(cfg, *n as usize, cat)),
                     ("version", &s(*version)),
                     ("newest", &s(*newest)),
                 ],
@@ -726,7 +787,7 @@ impl LabProtocol for Sharding {
         .collect()
     }
 
-    fn volatile_rows(_cfg: &Config, _id: usize, node: &Node, cat: &Catalog) -> Vec<Row> {
+    fn volatile_rows(cfg: &Config, _id: usize, node: &Node, cat: &Catalog) -> Vec<Row> {
         let c = &cat.shard;
         match node {
             Node::Server { outgoing, puts, .. } => vec![
@@ -755,7 +816,7 @@ impl LabProtocol for Sharding {
                                 (
                                     "waiting",
                                     &w.iter()
-                                        .map(|s| server(*s, cat))
+                                        .map(|n| name(cfg, n.index(), cat))
                                         .collect::<Vec<_>>()
                                         .join(", "),
                                 ),
@@ -793,7 +854,7 @@ impl LabProtocol for Sharding {
     /// router. On the router, with ranges: split the busiest range.
     fn actions(cfg: &Config, id: usize, node: &Node, cat: &Catalog) -> Vec<Action> {
         match node {
-            Node::Router { .. } if cfg.strategy == Strategy::Range => vec![Action {
+            Node::Router { index: 0, .. } if cfg.strategy == Strategy::Range => vec![Action {
                 id: "split",
                 label: cat.shard.split,
             }],
@@ -976,6 +1037,7 @@ impl LabProtocol for Sharding {
         let c = &cat.shard;
         Some(BatchTable {
             title: c.batch_title,
+            run: c.batch_run,
             caption: fill(
                 c.batch_caption,
                 &[
@@ -1026,6 +1088,7 @@ impl LabProtocol for Sharding {
                 4,
                 u64::from(cfg.spare_servers),
             ),
+            number("routers", c.s_routers, 1, 3, u64::from(cfg.routers)),
             number("clients", c.s_clients, 1, 4, u64::from(cfg.clients)),
             number("vnodes", c.s_vnodes, 1, 200, u64::from(cfg.vnodes)),
             number(
@@ -1060,6 +1123,7 @@ impl LabProtocol for Sharding {
             }
             "servers" => cfg.servers = small(value),
             "spare_servers" => cfg.spare_servers = small(value),
+            "routers" => cfg.routers = small(value),
             "clients" => cfg.clients = small(value),
             "vnodes" => cfg.vnodes = small(value),
             "replication" => cfg.replication = small(value),

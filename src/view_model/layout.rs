@@ -105,7 +105,7 @@ pub fn balancer(clients: usize, backends: usize) -> Vec<Point> {
 
 /// Sharding: servers on a ring around the router, clients down the left. Index order:
 /// servers, router, clients.
-pub fn sharding(servers: usize, clients: usize) -> Vec<Point> {
+pub fn sharding(servers: usize, routers: usize, clients: usize) -> Vec<Point> {
     let (cx, cy, r) = (620.0, 290.0, 215.0);
     let mut points: Vec<Point> = (0..servers)
         .map(|i| {
@@ -116,7 +116,16 @@ pub fn sharding(servers: usize, clients: usize) -> Vec<Point> {
             }
         })
         .collect();
-    points.push(Point { x: cx, y: cy });
+    // Routers inside the ring: one at the centre; two side by side, a step apart in
+    // height so their status lines clear each other; a third below them.
+    let spots = [(0.0, 0.0), (-105.0, -45.0), (105.0, 45.0), (0.0, 120.0)];
+    points.extend((0..routers).map(|i| {
+        let (dx, dy) = if routers == 1 { spots[0] } else { spots[i + 1] };
+        Point {
+            x: cx + dx,
+            y: cy + dy,
+        }
+    }));
     let gap = if clients <= 1 {
         0.0
     } else {

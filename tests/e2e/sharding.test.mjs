@@ -29,17 +29,23 @@ siteTest("sharding: a server joins under load, keys migrate, and the move is mea
   assert.equal(await charts.getByRole("img", { name: /^Keys per server \(keys on disk\): S1 \d+, S2 \d+, S3 \d+, S4 \d+, S5 [1-9]/ }).count(), 1);
   assert.equal(await charts.getByRole("img", { name: /^The hash ring .*: Server 1 \d+, Server 2 \d+, Server 3 \d+, Server 4 \d+, Server 5 [1-9]/ }).count(), 1, "the ring shows the new server's keys");
   await shot("migrated");
+  await page.getByRole("button", { name: "Run every placement on these keys (batch)" }).click();
+  const batch = page.getByRole("table", { name: /^Batch: every placement/ });
+  await waitFor(async () => (await batch.getByRole("row").count()) === 6, "five placements and a header");
+  const rows = await batch.getByRole("row").allInnerTexts();
+  assert.match(rows[1], /^hash mod N\s+\d+/);
+  assert.match(rows[5], /^range partitioning\s+250\s+250\.0\s+0\.0\s+12\.5%\s+20\.0%/, "ranges: even, a join moves 1/(2N)");
   const invariants = await lab.invariantLines();
   assert.equal(invariants.length, 3);
   assert.ok(!invariants.some((l) => /violated/.test(l)), invariants.join("; "));
 });
 
-siteTest("sharding: a typed key is followed, a hot range is split, and bad keys are refused", async ({ page, server, shot }) => {
+siteTest("sharding: a typed key is followed, a hot range is split, both routers converge, and bad keys are refused", async ({ page, server, shot }) => {
   const lab = new TwoPhaseCommitLab(page, server);
   const run = {
     format: 1, protocol: "sharding", seed: 3, steps: 0,
     network: { latency_ticks_min: 10, latency_ticks_max: 30, loss_per_mille: 0 },
-    config: { strategy: "range", skew: 2, rate: 100, replication: 2 }, inputs: [],
+    config: { strategy: "range", skew: 2, rate: 100, replication: 2, routers: 2 }, inputs: [],
   };
   await page.goto(server.url + "#/sharding?run=" + encodeURIComponent(JSON.stringify(run)) + "&at=0");
   await lab.node("Client 1").click();
@@ -67,17 +73,19 @@ siteTest("sharding: a typed key is followed, a hot range is split, and bad keys 
   assert.ok(before >= 40, `the first range is hot: ${before}%`);
   assert.equal(await charts.getByRole("img", { name: /^The key ranges/ }).count(), 1);
 
-  await lab.nodeAction("Router", "Split the busiest range");
-  assert.match(await lab.eventLog.innerText(), /Router splits range 1 at key-\d{4}, where its requests halve: .* move to Server \d/);
+  assert.match(await lab.nodeLabel("Router 1"), /owns the table/);
+  await lab.nodeAction("Router 1", "Split the busiest range");
+  assert.match(await lab.eventLog.innerText(), /Router 1 splits range 1 at key-\d{4}, where its requests halve: .* move to Server \d/);
   await lab.play();
   // The router's status drops "migrating" (the event log shows only its newest lines).
-  await waitFor(async () => /table v2: 4 servers · \d+ in flight/.test(await lab.nodeLabel("Router")), "the split's migration ends");
+  await waitFor(async () => /table v2: 4 servers · \d+ in flight/.test(await lab.nodeLabel("Router 1")), "the split's migration ends");
+  assert.match(await lab.nodeLabel("Router 2"), /table v2/, "routers converge");
   await waitFor(async () => /The busiest primary took \d+% of [1-9]\d{2,} requests/.test(await charts.innerText()), "requests under the new table");
   await lab.pause();
   assert.match(await charts.innerText(), /The split to table v2 moved \d+\.\d% of the keys' primaries/);
   const after = await busiest();
   assert.ok(after < before, `the busiest primary's share falls: ${before}% then ${after}%`);
-  await lab.node("Router").click();
+  await lab.node("Router 2").click();
   assert.match(await page.getByRole("region", { name: "Inspector", exact: true }).innerText(), /from key-\d{4}: Server \d/, "the table lists its ranges");
   await shot("split");
   const invariants = await lab.invariantLines();

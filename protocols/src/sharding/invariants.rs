@@ -174,25 +174,30 @@ pub fn check(
             }
         }
     }
-    // When a migration ends, every member that is up has the newest table.
+    // When a migration ends, every member of the table and every router that is up has
+    // the newest table: routers converge (and the servers, which also judge requests by
+    // their tables).
     if migration_over {
-        for m in &t.members {
-            if let Some(Node::Server { d, .. }) = &nodes[cfg.server_node(*m).index()].state {
-                let v = d.table.as_ref().map_or(0, |x| x.version);
-                if v < t.version {
-                    let detail = Note::TableBehind {
-                        server: *m,
-                        version: v,
-                        newest: t.version,
-                    };
-                    report(
-                        ghost,
-                        TABLES_CONVERGE,
-                        None,
-                        u64::from(*m) << 32 | t.version,
-                        detail,
-                    );
+        let holders = t
+            .members
+            .iter()
+            .map(|m| cfg.server_node(*m))
+            .chain(cfg.routers());
+        for n in holders {
+            let v = match &nodes[n.index()].state {
+                Some(Node::Server { d, .. }) | Some(Node::Router { d, .. }) => {
+                    d.table.as_ref().map_or(0, |x| x.version)
                 }
+                _ => continue,
+            };
+            if v < t.version {
+                let detail = Note::TableBehind {
+                    node: n.0,
+                    version: v,
+                    newest: t.version,
+                };
+                let id = u64::from(n.0) << 32 | t.version;
+                report(ghost, TABLES_CONVERGE, None, id, detail);
             }
         }
     }

@@ -32,6 +32,10 @@ pub struct Config {
     pub servers: u32,
     /// More servers outside it, for "Add server" (0–4).
     pub spare_servers: u32,
+    /// Routers (1–3). Router 1 owns the table: it runs membership changes and splits, and
+    /// sends each new table to the servers and the other routers. Client c uses router
+    /// c mod `routers`.
+    pub routers: u32,
     pub clients: u32,
     pub strategy: Strategy,
     /// Virtual nodes per server on the ring (1–200).
@@ -54,6 +58,7 @@ impl Default for Config {
         Config {
             servers: 4,
             spare_servers: 1,
+            routers: 1,
             clients: 2,
             strategy: Strategy::Ring,
             vnodes: 16,
@@ -70,24 +75,36 @@ impl Default for Config {
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Kind {
     Server(u32),
-    Router,
+    Router(u32),
     Client(u32),
 }
 
 impl Config {
     pub fn node_count(&self) -> usize {
-        (self.servers + self.spare_servers + 1 + self.clients) as usize
+        (self.servers + self.spare_servers + self.routers + self.clients) as usize
     }
-    /// Node order: servers (spares last), the router, clients.
+    /// Node order: servers (spares last), routers, clients.
     pub fn kind(&self, n: NodeId) -> Kind {
         let s = self.servers + self.spare_servers;
         if n.0 < s {
             Kind::Server(n.0)
-        } else if n.0 == s {
-            Kind::Router
+        } else if n.0 < s + self.routers {
+            Kind::Router(n.0 - s)
         } else {
-            Kind::Client(n.0 - s - 1)
+            Kind::Client(n.0 - s - self.routers)
         }
+    }
+    /// Router `i`'s node.
+    pub fn router(&self, i: u32) -> NodeId {
+        NodeId(self.servers + self.spare_servers + i)
+    }
+    /// Every router's node, Router 1 first.
+    pub fn routers(&self) -> impl Iterator<Item = NodeId> + '_ {
+        (0..self.routers).map(|i| self.router(i))
+    }
+    /// The router client `c` sends to.
+    pub fn router_of_client(&self, c: u32) -> NodeId {
+        self.router(c % self.routers)
     }
     pub fn server_node(&self, index: u32) -> NodeId {
         NodeId(index)
@@ -95,8 +112,9 @@ impl Config {
     pub fn server_index(&self, n: NodeId) -> u32 {
         n.0
     }
+    /// Router 1, which owns the table.
     pub fn router_node(&self) -> NodeId {
-        NodeId(self.servers + self.spare_servers)
+        self.router(0)
     }
     pub fn initial_table(&self) -> Table {
         let members: Vec<u32> = (0..self.servers).collect();
@@ -148,6 +166,7 @@ impl Protocol for Sharding {
     fn validate(cfg: &Config) -> Result<(), ConfigError> {
         check_range("servers", cfg.servers as u64, 2, 8)?;
         check_range("spare_servers", cfg.spare_servers as u64, 0, 4)?;
+        check_range("routers", cfg.routers as u64, 1, 3)?;
         check_range("clients", cfg.clients as u64, 1, 4)?;
         check_range("vnodes", cfg.vnodes as u64, 1, 200)?;
         check_range("replication", cfg.replication as u64, 1, 3)?;

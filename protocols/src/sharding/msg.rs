@@ -154,23 +154,24 @@ pub enum Msg {
         ok: bool,
         value: Option<(u64, Stamp)>,
     },
-    /// Router → server: do `op` on `key` (a put carries its stamp).
+    /// Router → server: do `op` on `key`, routed under table `version`.
     Forward {
         id: u64,
         key: Key,
         op: Op,
-        stamp: Stamp,
         version: u64,
     },
-    /// Server → router.
+    /// Server → router: a get's value, or a put's value and the stamp the primary gave it.
     Done {
         id: u64,
         value: Option<(u64, Stamp)>,
     },
-    /// Server → router: not mine under table `version` (or my table is older).
+    /// Server → router: not mine under table `version` (or my table is older), or (`wait`)
+    /// mine, but still on its way to me in the migration to `version`.
     Moved {
         id: u64,
         version: u64,
+        wait: bool,
     },
     /// Primary → replica, and replica → primary.
     Replicate {
@@ -181,10 +182,19 @@ pub enum Msg {
     },
     Replicated {
         id: u64,
+        stamp: Stamp,
     },
-    /// Router → servers: the newest table.
+    /// Router → servers and routers: the newest table.
     NewTable {
-        table: Table,
+        table: Box<Table>,
+        /// The table before it: what servers work out the move against.
+        previous: Option<Box<Table>>,
+    },
+    /// Router → server: send me your table (it answered "moved" with a newer version).
+    GetTable,
+    /// Router 1 → servers and routers: the migration to `version` is over.
+    Settled {
+        version: u64,
     },
     /// Server → new replica: a key that moves, and its acknowledgement.
     Transfer {
@@ -197,7 +207,8 @@ pub enum Msg {
         version: u64,
         key: Key,
     },
-    /// Server → router: every key it had to hand over under `version` is acknowledged.
+    /// Server → router: every key it had to hand over under `version` is acknowledged; or
+    /// router → Router 1: it has table `version`.
     MigrationDone {
         version: u64,
     },
@@ -210,6 +221,8 @@ pub enum Timer {
     Arrive,
     /// Router: this attempt took too long.
     Expire { id: u64 },
+    /// Router: try again after a "moved".
+    Retry { id: u64 },
     /// Primary: replicas did not all answer in time.
     ReplicaTimeout { id: u64 },
     /// Server: send unacknowledged transfers again.
@@ -311,6 +324,14 @@ pub enum Note {
         key: Key,
         version: u64,
     },
+    /// A key moving to this server that has not arrived from its previous primary.
+    NotYet {
+        key: Key,
+        version: u64,
+    },
+    SettledAt {
+        version: u64,
+    },
     Adopted {
         version: u64,
         outgoing: u32,
@@ -337,7 +358,7 @@ pub enum Note {
         stamp: Stamp,
     },
     TableBehind {
-        server: u32,
+        node: u32,
         version: u64,
         newest: u64,
     },

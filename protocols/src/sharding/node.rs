@@ -1,4 +1,4 @@
-//! Servers, the router and clients of the sharded store.
+//! Servers, routers and clients of the sharded store.
 
 use super::key::Key;
 use super::msg::{Msg, Note, Op, Refusal, Request, Stamp, Table, Timer};
@@ -10,25 +10,35 @@ use std::collections::{BTreeMap, BTreeSet};
 
 type O = Out<Sharding>;
 
-/// Retries the router makes (after the first attempt) before failing a request.
+/// Retries a router makes after timeouts (after the first attempt) before failing a
+/// request.
 const ATTEMPTS: u32 = 8;
+/// "Moved" answers a router takes for one request before failing it (a key in migration
+/// can be unavailable for a while; each one waits `MOVED_WAIT` ticks).
+const MOVED_RETRIES: u32 = 50;
+const MOVED_WAIT: u64 = 20;
+/// How often Router 1 sends the table again to whoever has not confirmed a migration, and
+/// a server its unacknowledged transfers.
+const NUDGE: u64 = 300;
 
-/// What survives a crash: a server's store and tables; the router's tables, its last write
-/// stamp and its last request id.
+/// What survives a crash: a server's store and tables; a router's tables and its last
+/// request id.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Disk {
     pub store: BTreeMap<Key, (u64, Stamp)>,
     pub table: Option<Table>,
     /// The table before `table`, to work out what moves.
     pub previous: Option<Table>,
-    pub next_stamp: Stamp,
-    /// The router's last request id: durable, so a restarted router never reuses one (a
+    /// A router's last request id: durable, so a restarted router never reuses one (a
     /// late answer to an old request would otherwise acknowledge a new one).
     pub next_id: u64,
     /// A server's last table whose handover it finished (its keys sent and acknowledged,
     /// the keys moved away dropped): durable, so a restart never hands over an old table
     /// again, which would drop keys received since for the next one.
     pub handed: u64,
+    /// The last table whose migration a server heard is over: until then the keys moving
+    /// to it wait for their previous primary's copy.
+    pub settled: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -37,13 +47,17 @@ pub struct Pending {
     pub client_id: u64,
     pub key: Key,
     pub op: Op,
-    pub stamp: Stamp,
     pub attempt: u32,
+    pub moved: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PutWait {
     pub key: Key,
+    pub value: u64,
+    pub stamp: Stamp,
+    /// The router to answer.
+    pub router: NodeId,
     pub waiting: BTreeSet<u32>,
 }
 
@@ -56,12 +70,18 @@ pub enum Node {
         puts: BTreeMap<u64, PutWait>,
         /// Transfers not yet acknowledged: (key, new replica).
         outgoing: BTreeSet<(Key, u32)>,
+        /// Keys moving to this server that arrived from their previous primary (which
+        /// holds every write it acknowledged), in the migration to its table.
+        arrived: BTreeSet<Key>,
     },
     Router {
+        /// 0 for Router 1, which owns the table.
+        index: u32,
         d: Disk,
         pending: BTreeMap<u64, Pending>,
-        /// The migration in progress: its version, and the servers still handing over.
-        migrating: Option<(u64, BTreeSet<u32>)>,
+        /// Router 1's migration in progress: its version, and the nodes (servers and the
+        /// other routers) still to confirm it.
+        migrating: Option<(u64, BTreeSet<NodeId>)>,
         /// Requests per key since the table last changed (what a hot-range split weighs).
         hits: BTreeMap<Key, u64>,
     },
@@ -85,20 +105,23 @@ fn fresh(cfg: &Config, me: NodeId, d: Disk, out: &mut O) -> Node {
             let mut d = d;
             if d.table.is_none() && index < cfg.servers {
                 d.table = Some(cfg.initial_table());
+                d.settled = 1;
             }
             Node::Server {
                 index,
                 d,
                 puts: BTreeMap::new(),
                 outgoing: BTreeSet::new(),
+                arrived: BTreeSet::new(),
             }
         }
-        Kind::Router => {
+        Kind::Router(index) => {
             let mut d = d;
             if d.table.is_none() {
                 d.table = Some(cfg.initial_table());
             }
             Node::Router {
+                index,
                 d,
                 pending: BTreeMap::new(),
                 migrating: None,
@@ -125,8 +148,20 @@ fn arm(cfg: &Config, rng: &mut Rng, out: &mut O) {
     out.set_timer(Timer::Arrive, gap..=gap);
 }
 
-/// Recovery: a server reloads its store and tables and resumes handing over what moves; the
-/// router reloads its table and asks every server to confirm the migration again.
+/// Who confirms a migration to `t`: every server of the previous and the current table (a
+/// removed server may still hold keys to hand over), and the other routers.
+fn confirmers(cfg: &Config, t: &Table, previous: Option<&Table>) -> BTreeSet<NodeId> {
+    t.members
+        .iter()
+        .chain(previous.iter().flat_map(|p| p.members.iter()))
+        .map(|s| cfg.server_node(*s))
+        .chain(cfg.routers().skip(1))
+        .collect()
+}
+
+/// Recovery: a server reloads its store and tables and resumes handing over what moves;
+/// Router 1 reloads its table and asks everyone to confirm the migration again; another
+/// router reloads its table (Router 1's nudges, or a "moved", bring it a newer one).
 pub(super) fn restart(cfg: &Config, me: NodeId, disk: &Disk, out: &mut O) -> Node {
     let mut node = fresh(cfg, me, disk.clone(), out);
     match &mut node {
@@ -141,32 +176,41 @@ pub(super) fn restart(cfg: &Config, me: NodeId, disk: &Disk, out: &mut O) -> Nod
                 plan_transfers(cfg, *index, d, &t, outgoing, out);
             }
         }
-        Node::Router { d, migrating, .. } => {
-            // The last change may not have finished: every server of the previous and the
-            // current table (a removed server may still hold keys to hand over) confirms.
-            let t = d.table.clone().expect("the router has a table");
-            let everyone: BTreeSet<u32> = t
-                .members
-                .iter()
-                .chain(d.previous.iter().flat_map(|p| p.members.iter()))
-                .copied()
-                .collect();
-            *migrating = Some((t.version, everyone.clone()));
+        Node::Router {
+            index,
+            d,
+            migrating,
+            ..
+        } => {
+            let t = d.table.clone().expect("a router has a table");
             out.note(Note::Recovered {
                 keys: 0,
                 version: t.version,
             });
-            broadcast_table(cfg, &t, &everyone, out);
-            out.set_timer(Timer::Nudge, 300..=300);
+            if *index == 0 {
+                // The last change may not have finished.
+                let everyone = confirmers(cfg, &t, d.previous.as_ref());
+                *migrating = Some((t.version, everyone.clone()));
+                broadcast_table(d, &everyone, out);
+                out.set_timer(Timer::Nudge, NUDGE..=NUDGE);
+            }
         }
         Node::Client { .. } => {}
     }
     node
 }
 
-fn broadcast_table(cfg: &Config, t: &Table, to: &BTreeSet<u32>, out: &mut O) {
-    for s in to {
-        out.send(cfg.server_node(*s), Msg::NewTable { table: t.clone() });
+/// Router 1 sends its table, and the one before it (what servers diff against).
+fn broadcast_table(d: &Disk, to: &BTreeSet<NodeId>, out: &mut O) {
+    let table = d.table.clone().expect("a router has a table");
+    for n in to {
+        out.send(
+            *n,
+            Msg::NewTable {
+                table: Box::new(table.clone()),
+                previous: d.previous.clone().map(Box::new),
+            },
+        );
     }
 }
 
@@ -196,15 +240,7 @@ pub(super) fn on_timer(cfg: &Config, node: &mut Node, timer: Timer, out: &mut O)
             p.attempt += 1;
             if p.attempt > ATTEMPTS {
                 let p = pending.remove(&id).expect("pending");
-                out.send(
-                    p.client,
-                    Msg::Response {
-                        id: p.client_id,
-                        ok: false,
-                        value: None,
-                    },
-                );
-                return;
+                return fail(p, out);
             }
             out.note(Note::Retrying {
                 id,
@@ -212,6 +248,13 @@ pub(super) fn on_timer(cfg: &Config, node: &mut Node, timer: Timer, out: &mut O)
             });
             let t = d.table.clone().expect("table");
             route(cfg, &t, id, p, out);
+        }
+        (Node::Router { d, pending, .. }, Timer::Retry { id }) => {
+            // After a "moved": the same attempt again, under the router's table now.
+            if let Some(p) = pending.get(&id) {
+                let t = d.table.clone().expect("table");
+                route(cfg, &t, id, p, out);
+            }
         }
         (
             Node::Router {
@@ -221,9 +264,8 @@ pub(super) fn on_timer(cfg: &Config, node: &mut Node, timer: Timer, out: &mut O)
             },
             Timer::Nudge,
         ) => {
-            let t = d.table.clone().expect("table");
-            broadcast_table(cfg, &t, waiting, out);
-            out.set_timer(Timer::Nudge, 300..=300);
+            broadcast_table(d, waiting, out);
+            out.set_timer(Timer::Nudge, NUDGE..=NUDGE);
         }
         (Node::Server { puts, .. }, Timer::ReplicaTimeout { id }) => {
             // Not every replica answered: no acknowledgement; the router will try again.
@@ -244,10 +286,21 @@ pub(super) fn on_timer(cfg: &Config, node: &mut Node, timer: Timer, out: &mut O)
                     );
                 }
             }
-            out.set_timer(Timer::Resend, 300..=300);
+            out.set_timer(Timer::Resend, NUDGE..=NUDGE);
         }
         _ => {}
     }
+}
+
+fn fail(p: Pending, out: &mut O) {
+    out.send(
+        p.client,
+        Msg::Response {
+            id: p.client_id,
+            ok: false,
+            value: None,
+        },
+    );
 }
 
 /// A client's next request: a get, or a put of a value naming the client and the request.
@@ -278,7 +331,7 @@ fn send_request(
         op: op.clone(),
         typed,
     });
-    out.send(cfg.router_node(), Msg::Request { id, key, op });
+    out.send(cfg.router_of_client(index), Msg::Request { id, key, op });
     id
 }
 
@@ -305,7 +358,6 @@ fn route(cfg: &Config, t: &Table, id: u64, p: &Pending, out: &mut O) {
             id,
             key: p.key,
             op: p.op.clone(),
-            stamp: p.stamp,
             version: t.version,
         },
     );
@@ -316,7 +368,11 @@ fn route(cfg: &Config, t: &Table, id: u64, p: &Pending, out: &mut O) {
 pub(super) fn on_request(cfg: &Config, node: &mut Node, req: Request, out: &mut O) {
     match node {
         Node::Router {
-            d, migrating, hits, ..
+            index: 0,
+            d,
+            migrating,
+            hits,
+            ..
         } => {
             let t = d.table.clone().expect("table");
             let change = if migrating.is_some() {
@@ -332,12 +388,7 @@ pub(super) fn on_request(cfg: &Config, node: &mut Node, req: Request, out: &mut 
             d.table = Some(new.clone());
             out.persist();
             hits.clear();
-            let everyone: BTreeSet<u32> = t
-                .members
-                .iter()
-                .chain(new.members.iter())
-                .copied()
-                .collect();
+            let everyone = confirmers(cfg, &new, Some(&t));
             *migrating = Some((new.version, everyone.clone()));
             if let Some(split) = split {
                 out.note(split);
@@ -346,8 +397,8 @@ pub(super) fn on_request(cfg: &Config, node: &mut Node, req: Request, out: &mut 
                 version: new.version,
                 members: new.members.clone(),
             });
-            broadcast_table(cfg, &new, &everyone, out);
-            out.set_timer(Timer::Nudge, 300..=300);
+            broadcast_table(d, &everyone, out);
+            out.set_timer(Timer::Nudge, NUDGE..=NUDGE);
         }
         Node::Client {
             index,
@@ -367,7 +418,7 @@ pub(super) fn on_request(cfg: &Config, node: &mut Node, req: Request, out: &mut 
                 Err(_) => out.note(Note::BadKey { name }),
             }
         }
-        Node::Server { .. } => {}
+        Node::Router { .. } | Node::Server { .. } => {}
     }
 }
 
@@ -472,6 +523,7 @@ fn split_hot(
 pub(super) fn on_message(cfg: &Config, node: &mut Node, from: NodeId, msg: Msg, out: &mut O) {
     match node {
         Node::Router {
+            index,
             d,
             pending,
             migrating,
@@ -480,22 +532,16 @@ pub(super) fn on_message(cfg: &Config, node: &mut Node, from: NodeId, msg: Msg, 
             Msg::Request { id, key, op } => {
                 *hits.entry(key).or_default() += 1;
                 d.next_id += 1;
-                let rid = d.next_id;
-                let stamp = match op {
-                    Op::Put { .. } => {
-                        d.next_stamp += 1;
-                        d.next_stamp
-                    }
-                    Op::Get => 0,
-                };
+                // Ids are unique across routers: servers key replication by them.
+                let rid = d.next_id * u64::from(cfg.routers) + u64::from(*index);
                 out.persist();
                 let p = Pending {
                     client: from,
                     client_id: id,
                     key,
                     op,
-                    stamp,
                     attempt: 0,
+                    moved: 0,
                 };
                 let t = d.table.clone().expect("table");
                 route(cfg, &t, rid, &p, out);
@@ -506,11 +552,12 @@ pub(super) fn on_message(cfg: &Config, node: &mut Node, from: NodeId, msg: Msg, 
                     return;
                 };
                 out.cancel_timer(Timer::Expire { id });
-                if let Op::Put { value: v } = p.op {
+                out.cancel_timer(Timer::Retry { id });
+                if let (Op::Put { value: v }, Some((_, stamp))) = (&p.op, value) {
                     out.note(Note::PutAcknowledged {
                         key: p.key,
-                        value: v,
-                        stamp: p.stamp,
+                        value: *v,
+                        stamp,
                     });
                 }
                 out.send(
@@ -522,28 +569,66 @@ pub(super) fn on_message(cfg: &Config, node: &mut Node, from: NodeId, msg: Msg, 
                     },
                 );
             }
-            Msg::Moved { id, version } => {
+            Msg::Moved { id, version, wait } => {
                 let t = d.table.clone().expect("table");
                 if version < t.version {
-                    out.send(from, Msg::NewTable { table: t });
+                    let previous = d.previous.clone().map(Box::new);
+                    let table = Box::new(t);
+                    out.send(from, Msg::NewTable { table, previous });
+                } else if version > t.version {
+                    out.send(from, Msg::GetTable);
                 }
-                // Try again shortly (the server may be catching up with the table).
-                if pending.contains_key(&id) {
-                    out.set_timer(Timer::Expire { id }, 20..=20);
+                let _ = wait;
+                // Try again shortly (the server or this router may be catching up).
+                let Some(p) = pending.get_mut(&id) else {
+                    return;
+                };
+                p.moved += 1;
+                out.cancel_timer(Timer::Expire { id });
+                if p.moved > MOVED_RETRIES {
+                    let p = pending.remove(&id).expect("pending");
+                    return fail(p, out);
+                }
+                out.set_timer(Timer::Retry { id }, MOVED_WAIT..=MOVED_WAIT);
+            }
+            Msg::NewTable { table, previous } => {
+                // From Router 1 (or a server that has a newer one than this router).
+                let current = d.table.as_ref().map_or(0, |t| t.version);
+                if table.version > current {
+                    d.table = Some((*table).clone());
+                    d.previous = previous.map(|p| *p);
+                    out.persist();
+                    hits.clear();
+                    out.note(Note::Adopted {
+                        version: table.version,
+                        outgoing: 0,
+                    });
+                }
+                if cfg.kind(from) == Kind::Router(0) {
+                    let version = d.table.as_ref().map_or(0, |t| t.version);
+                    out.send(from, Msg::MigrationDone { version });
                 }
             }
             Msg::MigrationDone { version } => {
-                let server = cfg.server_index(from);
+                let current = d.table.as_ref().map_or(0, |t| t.version);
+                if migrating.is_none() && version == current && *index == 0 {
+                    // A report after the migration ended: the sender missed the news.
+                    return out.send(from, Msg::Settled { version });
+                }
                 if let Some((v, waiting)) = migrating {
-                    if *v == version {
-                        waiting.remove(&server);
-                        if waiting.is_empty() {
-                            out.note(Note::MigrationOver { version });
-                            *migrating = None;
-                            out.cancel_timer(Timer::Nudge);
+                    if *v == version && waiting.remove(&from) && waiting.is_empty() {
+                        out.note(Note::MigrationOver { version });
+                        *migrating = None;
+                        out.cancel_timer(Timer::Nudge);
+                        let t = d.table.clone().expect("table");
+                        for n in confirmers(cfg, &t, d.previous.as_ref()) {
+                            out.send(n, Msg::Settled { version });
                         }
                     }
                 }
+            }
+            Msg::Settled { version } if d.table.as_ref().is_some_and(|t| t.version == version) => {
+                out.note(Note::SettledAt { version });
             }
             _ => {}
         },
@@ -552,14 +637,15 @@ pub(super) fn on_message(cfg: &Config, node: &mut Node, from: NodeId, msg: Msg, 
             d,
             puts,
             outgoing,
+            arrived,
         } => match msg {
             Msg::Forward {
                 id,
                 key,
                 op,
-                stamp,
                 version,
             } => {
+                let current = d.table.as_ref().map_or(0, |t| t.version);
                 let mine = d.table.as_ref().filter(|t| t.version >= version).map(|t| {
                     let replicas = t.replicas(&key, cfg.replication as usize);
                     let ok = match op {
@@ -569,16 +655,52 @@ pub(super) fn on_message(cfg: &Config, node: &mut Node, from: NodeId, msg: Msg, 
                     (ok, replicas)
                 });
                 let Some((true, replicas)) = mine else {
-                    let v = d.table.as_ref().map_or(0, |t| t.version);
-                    out.note(Note::NotMine { key, version: v });
-                    return out.send(from, Msg::Moved { id, version: v });
+                    out.note(Note::NotMine {
+                        key,
+                        version: current,
+                    });
+                    return out.send(
+                        from,
+                        Msg::Moved {
+                            id,
+                            version: current,
+                            wait: false,
+                        },
+                    );
                 };
+                if arriving(cfg, *index, d, arrived, &key) {
+                    out.note(Note::NotYet {
+                        key,
+                        version: current,
+                    });
+                    if d.handed == current {
+                        // Done handing over and still waiting: Router 1 may have ended
+                        // the migration without this server hearing it. Report again.
+                        let version = current;
+                        out.send(cfg.router_node(), Msg::MigrationDone { version });
+                    }
+                    return out.send(
+                        from,
+                        Msg::Moved {
+                            id,
+                            version: current,
+                            wait: true,
+                        },
+                    );
+                }
                 match op {
                     Op::Get => {
                         let value = d.store.get(&key).copied();
                         out.send(from, Msg::Done { id, value });
                     }
                     Op::Put { value } => {
+                        // The primary orders the key's writes: the next stamp after the
+                        // newest it holds (it holds every acknowledged one). A retry (or a
+                        // duplicate) of a write still replicating keeps its stamp.
+                        let stamp = match puts.get(&id) {
+                            Some(w) if w.key == key && w.value == value => w.stamp,
+                            _ => d.store.get(&key).map_or(0, |(_, s)| *s) + 1,
+                        };
                         store(d, key, value, stamp, out);
                         out.note(Note::Stored {
                             key,
@@ -588,7 +710,13 @@ pub(super) fn on_message(cfg: &Config, node: &mut Node, from: NodeId, msg: Msg, 
                         let others: BTreeSet<u32> =
                             replicas.iter().copied().filter(|r| r != index).collect();
                         if others.is_empty() {
-                            return out.send(from, Msg::Done { id, value: None });
+                            return out.send(
+                                from,
+                                Msg::Done {
+                                    id,
+                                    value: Some((value, stamp)),
+                                },
+                            );
                         }
                         for r in &others {
                             out.send(
@@ -605,6 +733,9 @@ pub(super) fn on_message(cfg: &Config, node: &mut Node, from: NodeId, msg: Msg, 
                             id,
                             PutWait {
                                 key,
+                                value,
+                                stamp,
+                                router: from,
                                 waiting: others,
                             },
                         );
@@ -620,30 +751,56 @@ pub(super) fn on_message(cfg: &Config, node: &mut Node, from: NodeId, msg: Msg, 
                 stamp,
             } => {
                 store(d, key, value, stamp, out);
-                out.send(from, Msg::Replicated { id });
+                out.send(from, Msg::Replicated { id, stamp });
             }
-            Msg::Replicated { id } => {
+            Msg::Replicated { id, stamp } => {
                 let r = cfg.server_index(from);
-                if let Some(w) = puts.get_mut(&id) {
+                // Only for this write's stamp: an answer to an older copy proves nothing.
+                if let Some(w) = puts.get_mut(&id).filter(|w| w.stamp == stamp) {
                     w.waiting.remove(&r);
                     if w.waiting.is_empty() {
-                        puts.remove(&id);
+                        let w = puts.remove(&id).expect("waiting");
                         out.cancel_timer(Timer::ReplicaTimeout { id });
-                        out.send(cfg.router_node(), Msg::Done { id, value: None });
+                        out.send(
+                            w.router,
+                            Msg::Done {
+                                id,
+                                value: Some((w.value, w.stamp)),
+                            },
+                        );
                     }
                 }
             }
-            Msg::NewTable { table } => {
+            Msg::NewTable { table, previous } => {
                 let current = d.table.as_ref().map_or(0, |t| t.version);
                 if table.version > current {
-                    d.previous = d.table.take();
-                    d.table = Some(table.clone());
+                    // The cluster's previous table, not this server's last one: a server
+                    // rejoining after versions outside the table must diff against it.
+                    d.previous = previous.map(|p| *p);
+                    d.table = Some((*table).clone());
                     out.persist();
+                    arrived.clear();
                     plan_transfers(cfg, *index, d, &table, outgoing, out);
                 } else if table.version == current && outgoing.is_empty() {
-                    // The router asks again: it may have missed the last report.
+                    // Router 1 asks again: it may have missed the last report.
                     out.send(from, Msg::MigrationDone { version: current });
                 }
+            }
+            Msg::GetTable => {
+                if let Some(table) = d.table.clone() {
+                    let previous = d.previous.clone().map(Box::new);
+                    let table = Box::new(table);
+                    out.send(from, Msg::NewTable { table, previous });
+                }
+            }
+            Msg::Settled { version }
+                if version > d.settled
+                    && d.table.as_ref().is_some_and(|t| t.version >= version) =>
+            {
+                d.settled = version;
+                out.persist();
+                arrived.clear();
+                out.note(Note::SettledAt { version });
             }
             Msg::Transfer {
                 version,
@@ -653,6 +810,16 @@ pub(super) fn on_message(cfg: &Config, node: &mut Node, from: NodeId, msg: Msg, 
             } => {
                 store(d, key, value, stamp, out);
                 out.note(Note::Received { key, stamp });
+                // From the key's primary under the previous table: it holds every write
+                // it acknowledged, so the key is served here from now on.
+                let sender = cfg.server_index(from);
+                let from_primary = d.table.as_ref().is_some_and(|t| t.version == version)
+                    && d.previous.as_ref().is_some_and(|p| {
+                        p.replicas(&key, cfg.replication as usize).first() == Some(&sender)
+                    });
+                if from_primary {
+                    arrived.insert(key);
+                }
                 out.send(from, Msg::TransferAck { version, key });
             }
             Msg::TransferAck { version, key } => {
@@ -676,6 +843,24 @@ pub(super) fn on_message(cfg: &Config, node: &mut Node, from: NodeId, msg: Msg, 
             }
         }
     }
+}
+
+/// Whether `key` is still on its way to this server: its table (whose migration it has not
+/// heard is over) made it a replica of the key, the previous table did not, and the copy
+/// from the key's previous primary has not arrived. Serving it sooner would let a get miss
+/// an acknowledged write, and a put be numbered below acknowledged writes not seen yet.
+fn arriving(cfg: &Config, me: u32, d: &Disk, arrived: &BTreeSet<Key>, key: &Key) -> bool {
+    let Some(t) = &d.table else {
+        return false;
+    };
+    let r = cfg.replication as usize;
+    t.version > d.settled
+        && !arrived.contains(key)
+        && !d
+            .previous
+            .as_ref()
+            .is_some_and(|p| p.replicas(key, r).contains(&me))
+        && t.replicas(key, r).contains(&me)
 }
 
 /// Keeps the newer of two versions of a key (writes are totally ordered by their stamps).
