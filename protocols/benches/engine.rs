@@ -38,6 +38,46 @@ fn main() {
     raft_figures();
     paxos_figures();
     load_balancing_figures();
+    sharding_figures();
+}
+
+/// Sharding: 4 servers and a spare, 2 routers, 2 clients at 200 requests/s each, R = 2,
+/// 1,000 keys on the ring; the spare joins at step 20,000; 100,000 steps.
+fn sharding_figures() {
+    const SHARD_STEPS: u64 = 100_000;
+    use protocols::sharding::{Config, Node, Note, Request, Sharding};
+    use protocols::sim::Input;
+    let cfg = Config {
+        routers: 2,
+        rate: 200,
+        ..Config::default()
+    };
+    let router = cfg.router_node();
+    let mut world = World::<Sharding>::new(cfg, NetConfig::default(), 1).expect("valid");
+    let start = Instant::now();
+    let (mut events, mut acked) = (0u64, 0u64);
+    while events < SHARD_STEPS {
+        let input = (events == 20_000).then_some(Input::Request {
+            node: router,
+            request: Request::AddServer { server: 4 },
+        });
+        let Some(r) = world.step(input) else { break };
+        acked += r
+            .notes
+            .iter()
+            .filter(|(_, n)| matches!(n, Note::PutAcknowledged { .. }))
+            .count() as u64;
+        events += 1;
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let version = match &world.nodes()[router.index()].state {
+        Some(Node::Router { d, .. }) => d.table.as_ref().map_or(0, |t| t.version),
+        _ => 0,
+    };
+    println!(
+        "sharding world.step: {events} events ({acked} writes acknowledged, table v{version}) in {secs:.2} s = {:.0} events/s",
+        events as f64 / secs
+    );
 }
 
 /// Load balancing: 4 clients, 16 one-slot backends at 85% load, power of two choices,
