@@ -116,14 +116,19 @@ pub fn sharding(servers: usize, routers: usize, clients: usize) -> Vec<Point> {
             }
         })
         .collect();
-    // Routers inside the ring: one at the centre; two side by side, a step apart in
-    // height so their status lines clear each other; a third below them.
-    let spots = [(0.0, 0.0), (-105.0, -45.0), (105.0, 45.0), (0.0, 120.0)];
+    // One router at the centre of the ring; several in a column between the clients and
+    // the ring (clients → routers → servers, left to right).
     points.extend((0..routers).map(|i| {
-        let (dx, dy) = if routers == 1 { spots[0] } else { spots[i + 1] };
-        Point {
-            x: cx + dx,
-            y: cy + dy,
+        if routers == 1 {
+            Point { x: cx, y: cy }
+        } else {
+            let gap = 300.0 / (routers - 1) as f64;
+            Point {
+                x: 262.0,
+                y: cy - 150.0
+                    + i as f64 * gap.min(150.0)
+                    + (300.0 - gap.min(150.0) * (routers - 1) as f64) / 2.0,
+            }
         }
     }));
     let gap = if clients <= 1 {
@@ -230,6 +235,25 @@ mod tests {
                         a.dist(*b) > 2.0 * NODE_R + 10.0,
                         "{n} participants overlap: {a:?} {b:?}"
                     );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn sharding_nodes_fit_the_canvas_and_never_overlap() {
+        for servers in 2..=12 {
+            for routers in 1..=3 {
+                for clients in 1..=4 {
+                    let pts = sharding(servers, routers, clients);
+                    assert_eq!(pts.len(), servers + routers + clients);
+                    let what = format!("{servers} servers, {routers} routers, {clients} clients");
+                    assert!(pts.iter().all(|p| inside(*p)), "{what}: {pts:?}");
+                    for (i, a) in pts.iter().enumerate() {
+                        for b in &pts[i + 1..] {
+                            assert!(a.dist(*b) > 2.0 * NODE_R + 10.0, "{what} overlap");
+                        }
+                    }
                 }
             }
         }
