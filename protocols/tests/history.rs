@@ -75,3 +75,43 @@ fn a_100k_step_run_keeps_a_bounded_number_of_checkpoints() {
     h.seek(1_234);
     assert_eq!(h.cursor(), 1_234);
 }
+
+/// Stepping back one step at a time from the end of a long run, where checkpoints are far
+/// apart: the first step back leaves checkpoints on the way, and every state reached is
+/// the state a fresh replay reaches at that step.
+#[test]
+fn stepping_back_through_a_long_run_leaves_checkpoints_and_stays_exact() {
+    let cfg = Config {
+        participants: 5,
+        transactions: 100_000,
+        txn_gap_ticks: 30,
+        ..Config::default()
+    };
+    let mut h = history(cfg.clone(), 14);
+    h.run_to(60_000);
+    let before = h.checkpoint_count();
+    h.seek(h.len() - 1);
+    assert!(
+        h.checkpoint_count() >= before + 3,
+        "checkpoints left on the way back: {before} then {}",
+        h.checkpoint_count()
+    );
+    let state =
+        |h: &protocols::sim::history::History<protocols::two_phase_commit::TwoPhaseCommit>| {
+            format!(
+                "{:?}",
+                h.world()
+                    .nodes()
+                    .iter()
+                    .map(|s| s.state.clone())
+                    .collect::<Vec<_>>()
+            )
+        };
+    for _ in 0..300 {
+        h.seek(h.cursor() - 1);
+    }
+    let mut fresh = history(cfg, 14);
+    fresh.run_to(h.cursor());
+    assert_eq!(state(&h), state(&fresh), "step {}", h.cursor());
+    assert_eq!(h.len(), 60_000, "stepping back never changes the record");
+}

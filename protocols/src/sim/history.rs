@@ -125,11 +125,30 @@ impl<P: Protocol> History<P> {
             .range(..=step)
             .next_back()
             .expect("step 0 is kept");
-        if step < self.cursor() || at > self.cursor() {
+        let back = step < self.cursor();
+        if back || at > self.cursor() {
             self.world = world.clone();
         }
+        // Going back far past a checkpoint (a long run keeps them sparse): leave checkpoints
+        // on the way, 64, 128, 256, … steps before the target, so stepping back again (as
+        // a student does, one step at a time) replays a few dozen steps, not thousands.
+        let marks: Vec<u64> = if back {
+            (6..63)
+                .map(|k| 1u64 << k)
+                .take_while(|d| *d < step - at)
+                .map(|d| step - d)
+                .collect()
+        } else {
+            Vec::new()
+        };
         while self.cursor() < step {
             self.step_forward();
+            if marks.contains(&self.cursor()) {
+                self.checkpoints.insert(self.cursor(), self.world.clone());
+            }
+        }
+        if !marks.is_empty() {
+            self.thin_checkpoints();
         }
     }
 
