@@ -1136,3 +1136,59 @@ impl LabProtocol for Sharding {
         true
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::i18n::EN;
+    use crate::labs::{load_run, UiInput};
+
+    /// A busy run (two routers, ranges, a typed key, a split, a crash and a restart): every
+    /// event-log line is a whole sentence, with no template hole left unfilled, and a
+    /// refused typed key is refused in words before anything is sent.
+    #[test]
+    fn every_event_of_a_busy_run_reads_as_a_sentence() {
+        let run = r#"{"format": 1, "protocol": "sharding", "seed": 4, "steps": 0,
+            "config": {"strategy": "range", "skew": 2, "routers": 2, "rate": 100},
+            "inputs": []}"#;
+        let mut sim = load_run(run, &EN).unwrap();
+        let client = 5 + 2; // servers 0-4, routers 5-6, clients from 7
+        assert_eq!(
+            sim.check_text(client, "put", "", &EN),
+            Err(EN.shard.key_empty.to_string())
+        );
+        assert!(sim.check_text(5, "put", "x", &EN).is_err(), "a router is no client");
+        sim.inject(UiInput::ActionText(client, "put", "cart:alice".into()))
+            .unwrap();
+        for _ in 0..3_000 {
+            sim.step_forward();
+        }
+        sim.inject(UiInput::Action(5, "split")).unwrap();
+        sim.inject(UiInput::Crash(1)).unwrap();
+        for _ in 0..2_000 {
+            sim.step_forward();
+        }
+        sim.inject(UiInput::Restart(1)).unwrap();
+        for _ in 0..3_000 {
+            sim.step_forward();
+        }
+        let lines = sim.log_lines(0, sim.len(), &EN);
+        assert_eq!(lines.len() as u64, sim.len());
+        for l in &lines {
+            assert!(
+                !l.text.contains('{') && l.text.ends_with('.'),
+                "step {}: {}",
+                l.step,
+                l.text
+            );
+        }
+        let all: String = lines.iter().map(|l| l.text.as_str()).collect();
+        for expected in [
+            "Router 1 splits range 1 at key-",
+            "Client 1 sends put",
+            "received table v2 from Router 1",
+            "hears the migration to table v2 is over",
+        ] {
+            assert!(all.contains(expected), "{expected}");
+        }
+    }
+}

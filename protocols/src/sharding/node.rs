@@ -569,7 +569,8 @@ pub(super) fn on_message(cfg: &Config, node: &mut Node, from: NodeId, msg: Msg, 
                     },
                 );
             }
-            Msg::Moved { id, version, wait } => {
+            // `wait` or not, the router tries again shortly; only the version differs.
+            Msg::Moved { id, version, .. } => {
                 let t = d.table.clone().expect("table");
                 if version < t.version {
                     let previous = d.previous.clone().map(Box::new);
@@ -578,7 +579,6 @@ pub(super) fn on_message(cfg: &Config, node: &mut Node, from: NodeId, msg: Msg, 
                 } else if version > t.version {
                     out.send(from, Msg::GetTable);
                 }
-                let _ = wait;
                 // Try again shortly (the server or this router may be catching up).
                 let Some(p) = pending.get_mut(&id) else {
                     return;
