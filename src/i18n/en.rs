@@ -839,5 +839,9 @@ pub static EN: Catalog = Catalog {
         badge_owner: "owns the table",
         s_routers: "Routers (1–3)",
         batch_run: "Run every placement on these keys (batch)",
+        path_note: "Its last request went {path}: {state}.",
+        path_answered: "answered",
+        path_failed: "failed",
+        path_waiting: "under way",
     },
 };

@@ -912,4 +912,8 @@ pub struct ShardText {
     pub badge_owner: &'static str,
     pub s_routers: &'static str,
     pub batch_run: &'static str,
+    pub path_note: &'static str,
+    pub path_answered: &'static str,
+    pub path_failed: &'static str,
+    pub path_waiting: &'static str,
 }

@@ -154,6 +154,23 @@ fn ring_chart(
         note.push(' ');
         note.push_str(label);
     }
+    if let Some(p) = &ghost.path {
+        // The request path: client → router → each server it was routed to.
+        let hops: Vec<String> = std::iter::once(name(cfg, p.client.index(), cat))
+            .chain(p.router.map(|r| name(cfg, r.index(), cat)))
+            .chain(p.servers.iter().map(|s| server(*s, cat)))
+            .collect();
+        let state = match p.answered {
+            Some(true) => c.path_answered,
+            Some(false) => c.path_failed,
+            None => c.path_waiting,
+        };
+        note.push(' ');
+        note.push_str(&fill(
+            c.path_note,
+            &[("path", &hops.join(" → ")), ("state", state)],
+        ));
+    }
     Some(Chart {
         title,
         unit,
@@ -1156,7 +1173,10 @@ mod tests {
             sim.check_text(client, "put", "", &EN),
             Err(EN.shard.key_empty.to_string())
         );
-        assert!(sim.check_text(5, "put", "x", &EN).is_err(), "a router is no client");
+        assert!(
+            sim.check_text(5, "put", "x", &EN).is_err(),
+            "a router is no client"
+        );
         sim.inject(UiInput::ActionText(client, "put", "cart:alice".into()))
             .unwrap();
         for _ in 0..3_000 {
@@ -1182,6 +1202,11 @@ mod tests {
             );
         }
         let all: String = lines.iter().map(|l| l.text.as_str()).collect();
+        let charts: String = sim.charts(&EN).iter().map(|c| c.note.clone()).collect();
+        assert!(
+            charts.contains("Its last request went Client 1 → Router 1 → Server "),
+            "{charts}"
+        );
         for expected in [
             "Router 1 splits range 1 at key-",
             "Client 1 sends put",

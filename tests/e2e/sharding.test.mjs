@@ -72,6 +72,7 @@ siteTest("sharding: a typed key is followed, a hot range is split, both routers 
   const before = await busiest();
   assert.ok(before >= 40, `the first range is hot: ${before}%`);
   assert.equal(await charts.getByRole("img", { name: /^The key ranges/ }).count(), 1);
+  assert.match(await charts.innerText(), /Its last request went Client 1 → Router 1 → Server \d: answered\./, "the request path");
 
   assert.match(await lab.nodeLabel("Router 1"), /owns the table/);
   await lab.nodeAction("Router 1", "Split the busiest range");

@@ -23,6 +23,17 @@ pub struct Moved {
     pub ideal_per_mille: Option<u64>,
 }
 
+/// Where the followed key's last request went.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestPath {
+    pub client: NodeId,
+    pub router: Option<NodeId>,
+    /// The servers it was routed to, in order (a retry or a "moved" may add one).
+    pub servers: Vec<u32>,
+    /// Answered (true), failed (false), or under way.
+    pub answered: Option<bool>,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Ghost {
     /// The newest acknowledged write of each key.
@@ -31,6 +42,8 @@ pub struct Ghost {
     pub last_change: Option<Moved>,
     /// The last key a user typed, which the lab follows (its replicas, its place).
     pub followed: Option<Key>,
+    /// The path of the last request for it: client → router → servers tried.
+    pub path: Option<RequestPath>,
     reported: BTreeSet<(usize, Option<Key>, u64)>,
 }
 
@@ -100,7 +113,7 @@ pub fn check(
     };
     let mut acked_now = Vec::new();
     let mut migration_over = false;
-    for (_, note) in notes {
+    for (node, note) in notes {
         match note {
             Note::PutAcknowledged { key, stamp, .. } => {
                 let a = ghost.acked.entry(*key).or_default();
@@ -130,7 +143,31 @@ pub fn check(
             }
             Note::Sent {
                 key, typed: true, ..
-            } => ghost.followed = Some(*key),
+            } => {
+                ghost.followed = Some(*key);
+                ghost.path = Some(RequestPath {
+                    client: *node,
+                    router: None,
+                    servers: Vec::new(),
+                    answered: None,
+                });
+            }
+            Note::Routed { key, server, .. } if ghost.followed == Some(*key) => {
+                if let Some(p) = ghost.path.as_mut().filter(|p| p.answered.is_none()) {
+                    p.router = Some(*node);
+                    if p.servers.last() != Some(server) {
+                        p.servers.push(*server);
+                    }
+                }
+            }
+            Note::Acknowledged { key, .. } | Note::Failed { key, .. }
+                if ghost.followed == Some(*key) =>
+            {
+                let ok = matches!(note, Note::Acknowledged { .. });
+                if let Some(p) = ghost.path.as_mut().filter(|p| p.client == *node) {
+                    p.answered.get_or_insert(ok);
+                }
+            }
             Note::MigrationOver { .. } => {
                 ghost.migrating = false;
                 migration_over = true;
