@@ -11,7 +11,7 @@ use super::{
 use crate::i18n::{fill, Catalog};
 use crate::view_model::layout::{self, Point};
 use protocols::sharding::experiments;
-use protocols::sharding::invariants::Ghost;
+use protocols::sharding::invariants::{router_table, Ghost};
 use protocols::sharding::placement::token;
 use protocols::sharding::{
     Config, Key, KeyError, Kind, Msg, Node, Note, Op, Refusal, Request, Sharding, Strategy, Table,
@@ -70,15 +70,6 @@ fn range_key(position: u128) -> String {
     let bytes = position.to_be_bytes();
     let len = bytes.iter().position(|b| *b == 0).unwrap_or(bytes.len());
     String::from_utf8_lossy(&bytes[..len]).into_owned()
-}
-
-/// The router's newest table (from its disk while it is down).
-fn router_table(cfg: &Config, nodes: &[Slot<Sharding>]) -> Option<Table> {
-    let router = &nodes[cfg.router_node().index()];
-    match &router.state {
-        Some(Node::Router { d, .. }) => d.table.clone(),
-        _ => router.disk.table.clone(),
-    }
 }
 
 fn op_text(op: &Op, cat: &Catalog) -> String {

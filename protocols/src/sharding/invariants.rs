@@ -47,7 +47,8 @@ pub struct Ghost {
     reported: BTreeSet<(usize, Option<Key>, u64)>,
 }
 
-fn router_table(cfg: &Config, nodes: &[Slot<Sharding>]) -> Option<Table> {
+/// Router 1's newest table (from its disk while it is down).
+pub fn router_table(cfg: &Config, nodes: &[Slot<Sharding>]) -> Option<Table> {
     let slot = &nodes[cfg.router_node().index()];
     match &slot.state {
         Some(Node::Router { d, .. }) => d.table.clone(),
@@ -55,19 +56,8 @@ fn router_table(cfg: &Config, nodes: &[Slot<Sharding>]) -> Option<Table> {
     }
 }
 
-/// Whether some replica of `key` under `t` holds a write at least as new as `stamp`, on
-/// its disk (a crashed replica's disk still counts: the write is not lost, only offline).
-fn held(cfg: &Config, nodes: &[Slot<Sharding>], t: &Table, key: Key, stamp: Stamp) -> bool {
-    t.replicas(&key, cfg.replication as usize).iter().any(|r| {
-        nodes[cfg.server_node(*r).index()]
-            .disk
-            .store
-            .get(&key)
-            .is_some_and(|(_, s)| *s >= stamp)
-    })
-}
-
-/// How many replicas of `key` under `t` hold a write at least as new as `stamp` on disk.
+/// How many replicas of `key` under `t` hold a write at least as new as `stamp` on their
+/// disks (a crashed replica's disk still counts: the write is not lost, only offline).
 fn holders(cfg: &Config, nodes: &[Slot<Sharding>], t: &Table, key: Key, stamp: Stamp) -> usize {
     t.replicas(&key, cfg.replication as usize)
         .iter()
@@ -189,7 +179,7 @@ pub fn check(
     };
     for key in keys {
         let stamp = ghost.acked[&key];
-        if !held(cfg, nodes, &t, key, stamp) {
+        if holders(cfg, nodes, &t, key, stamp) == 0 {
             let detail = Note::AcknowledgedWriteLost { key, stamp };
             report(ghost, NO_ACKED_WRITE_LOST, Some(key), stamp, detail);
         }

@@ -200,17 +200,19 @@ pub(super) fn restart(cfg: &Config, me: NodeId, disk: &Disk, out: &mut O) -> Nod
     node
 }
 
-/// Router 1 sends its table, and the one before it (what servers diff against).
+/// A node's table, and the one before it (what servers diff against), as a message.
+fn table_msg(d: &Disk) -> Option<Msg> {
+    Some(Msg::NewTable {
+        table: Box::new(d.table.clone()?),
+        previous: d.previous.clone().map(Box::new),
+    })
+}
+
+/// Router 1 sends its table to `to`.
 fn broadcast_table(d: &Disk, to: &BTreeSet<NodeId>, out: &mut O) {
-    let table = d.table.clone().expect("a router has a table");
+    let msg = table_msg(d).expect("a router has a table");
     for n in to {
-        out.send(
-            *n,
-            Msg::NewTable {
-                table: Box::new(table.clone()),
-                previous: d.previous.clone().map(Box::new),
-            },
-        );
+        out.send(*n, msg.clone());
     }
 }
 
@@ -571,12 +573,10 @@ pub(super) fn on_message(cfg: &Config, node: &mut Node, from: NodeId, msg: Msg, 
             }
             // `wait` or not, the router tries again shortly; only the version differs.
             Msg::Moved { id, version, .. } => {
-                let t = d.table.clone().expect("table");
-                if version < t.version {
-                    let previous = d.previous.clone().map(Box::new);
-                    let table = Box::new(t);
-                    out.send(from, Msg::NewTable { table, previous });
-                } else if version > t.version {
+                let mine = d.table.as_ref().map_or(0, |t| t.version);
+                if version < mine {
+                    out.send(from, table_msg(d).expect("a router has a table"));
+                } else if version > mine {
                     out.send(from, Msg::GetTable);
                 }
                 // Try again shortly (the server or this router may be catching up).
@@ -787,10 +787,8 @@ pub(super) fn on_message(cfg: &Config, node: &mut Node, from: NodeId, msg: Msg, 
                 }
             }
             Msg::GetTable => {
-                if let Some(table) = d.table.clone() {
-                    let previous = d.previous.clone().map(Box::new);
-                    let table = Box::new(table);
-                    out.send(from, Msg::NewTable { table, previous });
+                if let Some(msg) = table_msg(d) {
+                    out.send(from, msg);
                 }
             }
             Msg::Settled { version }
