@@ -30,7 +30,7 @@ pub const REFERENCES: &[Reference] = &[
         seed: 1,
         steps: 1_000,
         bug: false,
-        expected: 0xb7bc_4370_105f_345a,
+        expected: 0x36df_36e2_cea6_e6d6,
     },
     Reference {
         protocol: TwoPhaseCommit::NAME,
@@ -38,7 +38,7 @@ pub const REFERENCES: &[Reference] = &[
         seed: 2,
         steps: 1_000,
         bug: false,
-        expected: 0x0164_7c42_6b08_75ea,
+        expected: 0x13ec_c568_a0a7_ebcc,
     },
     Reference {
         protocol: TwoPhaseCommit::NAME,
@@ -46,7 +46,7 @@ pub const REFERENCES: &[Reference] = &[
         seed: 7,
         steps: 2_000,
         bug: true,
-        expected: 0x37fe_9dc7_5f42_f89a,
+        expected: 0xce5d_a0ad_ec0c_328e,
     },
     Reference {
         protocol: Raft::NAME,

@@ -59,8 +59,8 @@ fn the_example_runs_and_ends_with_a_summary_line() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = stdout.lines().collect();
     let last = lines.last().unwrap();
-    assert!(last.starts_with("steps=62 violations=0 hash="), "{last}");
-    assert_eq!(lines.len(), 63, "one line per event, then the summary");
+    assert!(last.starts_with("steps=81 violations=0 hash="), "{last}");
+    assert_eq!(lines.len(), 82, "one line per event, then the summary");
     assert!(
         stdout.contains("\"kind\":\"crash\""),
         "the example's crash input is reached"

@@ -11,7 +11,8 @@ use protocols::two_phase_commit::{Config, CoordPhase, PartState, Role};
 
 const SEEDS: u64 = 1_000;
 const SAFETY_STEPS: u64 = 1_500;
-/// Liveness budget: after healing, every transaction must be resolved within this many steps.
+/// Liveness budget: after healing, every transaction must be resolved, and the client must
+/// know every outcome, within this many steps.
 const LIVENESS_STEPS: u64 = 3_000;
 /// The bug needs a crash inside a short window, so its sweep runs longer.
 const BUG_STEPS: u64 = 6_000;
@@ -46,7 +47,12 @@ fn sweep_finds_no_violation_and_every_transaction_resolves_after_healing() {
                     txns.values().all(|t| t.phase != CoordPhase::Committing),
                     "seed {seed}: coordinator never got every ACK: {txns:?}"
                 ),
-                Role::Client { .. } => {}
+                // The client retries its BEGIN until it hears the outcome.
+                Role::Client { results } => assert!(
+                    results.values().all(|r| r.is_some()),
+                    "seed {seed}: the client never learned an outcome: {results:?}; {}",
+                    replay_hint(seed)
+                ),
             }
         }
         assert_eq!(violations(&h), 0, "seed {seed}");
