@@ -11,6 +11,8 @@ pub mod paxos;
 pub mod raft;
 pub mod sharding;
 pub mod sim;
+#[cfg(test)]
+mod test_support;
 pub mod two_phase_commit;
 
 use crate::i18n::Catalog;
