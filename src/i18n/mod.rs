@@ -83,6 +83,9 @@ pub struct Transport {
     pub speed_value: &'static str,
     pub finished: &'static str,
     pub region: &'static str,
+    pub loading: &'static str,
+    pub loading_stop: &'static str,
+    pub loading_stopped: &'static str,
 }
 
 pub struct Panels {
@@ -222,6 +225,15 @@ pub struct Errors {
     pub bad_input: &'static str,
     pub inputs_out_of_order: &'static str,
     pub too_many_steps: &'static str,
+    pub too_long_for_page: &'static str,
+    pub stopped_in_flight: &'static str,
+    pub stopped_world: &'static str,
+    pub stopped_memory: &'static str,
+    pub bad_at: &'static str,
+    pub at_past_end: &'static str,
+    pub link_too_long: &'static str,
+    pub banner_defaults: &'static str,
+    pub banner_lost: &'static str,
     pub dismiss: &'static str,
 }
 

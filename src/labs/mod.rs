@@ -116,6 +116,25 @@ pub struct NodeView {
     pub log_hidden: usize,
 }
 
+impl NodeView {
+    /// An empty, crashed-looking node: drawn for at most a moment by a view that outlived
+    /// its node (a run with fewer nodes replaced the one it showed).
+    pub fn placeholder(id: usize) -> Self {
+        NodeView {
+            id,
+            name: String::new(),
+            status: String::new(),
+            tone: "",
+            up: false,
+            at: Point { x: 0.0, y: 0.0 },
+            badges: Vec::new(),
+            timer: None,
+            log: Vec::new(),
+            log_hidden: 0,
+        }
+    }
+}
+
 /// One durable-log entry as drawn under a node.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LogEntry {
@@ -391,6 +410,14 @@ pub trait LabSim: Send + Sync {
     /// When the next event is due, if anything is left to happen.
     fn next_due(&self) -> Option<u64>;
     fn is_finished(&self) -> bool;
+    /// While a loaded run is still being recorded: (steps recorded, steps asked for).
+    fn loading(&self) -> Option<(u64, u64)>;
+    /// Records at most `budget` more steps of a loaded run; true while more is left.
+    fn record_some(&mut self, budget: u64) -> bool;
+    /// Keeps what a loaded run has recorded so far, and records no more of it.
+    fn stop_loading(&mut self);
+    /// Why recording stopped early (a resource bound), in words, if it did.
+    fn stopped(&self, cat: &Catalog) -> Option<String>;
     fn step_forward(&mut self) -> bool;
     fn seek(&mut self, step: u64);
     fn inject(&mut self, input: UiInput) -> Result<(), String>;

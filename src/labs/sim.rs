@@ -5,6 +5,7 @@ use super::*;
 use crate::i18n::fill;
 use protocols::scenario::Scenario;
 use protocols::sim::history::{History, RunSpec};
+use protocols::sim::limits;
 use protocols::sim::{
     ConfigError, Event, Input, LossReason, MsgId, NetConfig, NodeId, Protocol, Slot, StepRecord,
 };
@@ -138,6 +139,8 @@ pub trait LabProtocol: Protocol {
 /// A running lab over engine `P`.
 pub struct Sim<P: LabProtocol> {
     history: History<P>,
+    /// How many steps a loaded run asks for: the page records them a slice per frame.
+    goal: u64,
 }
 
 impl<P: LabProtocol> Sim<P> {
@@ -150,23 +153,35 @@ impl<P: LabProtocol> Sim<P> {
         };
         Sim {
             history: History::new(spec).expect("the default configuration is valid"),
+            goal: 0,
         }
     }
 
-    /// A run from scenario JSON; a problem is told in the catalog's words.
+    /// A run from scenario JSON, not yet recorded (see [`LabSim::record_some`]); a problem
+    /// is told in the catalog's words. A run longer than a tab can hold is refused here,
+    /// before anything is recorded.
     pub fn load(json: &str, cat: &Catalog) -> Result<Self, String> {
         let settings = LabSim::settings(&Self::fresh(0), cat);
         let sc = Scenario::<P>::parse(json)
             .map_err(|e| errors::scenario_error_text(&e, &settings, cat))?;
-        let history = sc
-            .run()
+        let max = limits::max_recorded_steps::<P>();
+        if sc.steps > max {
+            return Err(fill(
+                cat.errors.too_long_for_page,
+                &[("got", &sc.steps.to_string()), ("max", &max.to_string())],
+            ));
+        }
+        let history = History::new(sc.spec)
             .map_err(|e| errors::config_error_text(&e, &settings, cat))?;
-        Ok(Sim { history })
+        Ok(Sim {
+            history,
+            goal: sc.steps,
+        })
     }
 
     fn from_spec(spec: RunSpec<P>) -> Result<Self, String> {
         History::new(spec)
-            .map(|history| Sim { history })
+            .map(|history| Sim { history, goal: 0 })
             .map_err(|e| e.to_string())
     }
 
@@ -395,18 +410,26 @@ impl<P: LabProtocol> LabSim for Sim<P> {
         self.history.spec().seed
     }
     fn next_due(&self) -> Option<u64> {
-        if self.cursor() < self.len() {
-            // Replaying: the recorded next step says when.
-            return self
-                .history
-                .records()
-                .get(self.cursor() as usize)
-                .map(|r| r.time.0);
-        }
-        self.history.world().next_due().map(|t| t.0)
+        self.history.next_due().map(|t| t.0)
     }
     fn is_finished(&self) -> bool {
         self.history.is_finished() || (self.cursor() == self.len() && self.next_due().is_none())
+    }
+    fn loading(&self) -> Option<(u64, u64)> {
+        (self.len() < self.goal && !self.history.is_finished()).then(|| (self.len(), self.goal))
+    }
+    fn record_some(&mut self, budget: u64) -> bool {
+        let more = self.history.record_some(self.goal, budget);
+        if !more {
+            self.goal = self.len();
+        }
+        more
+    }
+    fn stop_loading(&mut self) {
+        self.goal = self.len();
+    }
+    fn stopped(&self, cat: &Catalog) -> Option<String> {
+        self.history.stopped().map(|stop| errors::stop_text(&stop, cat))
     }
     fn step_forward(&mut self) -> bool {
         self.history.step_forward()
@@ -679,7 +702,7 @@ impl<P: LabProtocol> LabSim for Sim<P> {
             _ => return Err(format!("unknown setting {key}")),
         }
         let history = History::new(spec).map_err(|e| self.config_error_text(&e, cat))?;
-        Ok(Box::new(Sim { history }))
+        Ok(Box::new(Sim { history, goal: 0 }))
     }
 
     fn charts(&self, cat: &Catalog) -> Vec<Chart> {
