@@ -150,6 +150,13 @@ impl Protocol for Raft {
                 .as_ref()
                 .map_or(0, |n| n.d.log.len() + n.kv.len() + n.d.snapshot.kv.len())
     }
+    fn msg_weight(msg: &Msg) -> usize {
+        match msg {
+            Msg::AppendEntries { entries, .. } => entries.len(),
+            Msg::InstallSnapshot { kv, members, .. } => kv.len() + members.len(),
+            _ => 0,
+        }
+    }
     fn on_message(
         cfg: &Config,
         id: NodeId,

@@ -12,12 +12,13 @@ use serde::Serialize;
 /// The most messages in flight at once.
 pub const MAX_IN_FLIGHT: usize = 200_000;
 /// The most weight a world may have (see [`Protocol::weight`]: log and map entries,
-/// plus one per message in flight and [`Protocol::msg_weight`]).
+/// plus one per message in flight).
 pub const MAX_WORLD_WEIGHT: usize = 2_000_000;
 /// The most bytes a recorded run's steps may take (an estimate: see [`record_bytes`]).
 /// A browser tab's WebAssembly memory is at most 4 GiB, and one growing `Vec` of steps
-/// needs up to twice its size while it moves; 512 MiB leaves room for everything else.
-pub const MAX_RECORD_BYTES: u64 = 512 << 20;
+/// needs up to twice its size while it moves; measured resident memory is up to twice this
+/// estimate (`examples/limits.rs`), so 384 MiB leaves room for checkpoints and the page.
+pub const MAX_RECORD_BYTES: u64 = 384 << 20;
 /// Bytes one unit of message weight stands for in [`record_bytes`].
 const BYTES_PER_WEIGHT: u64 = 32;
 
