@@ -200,9 +200,9 @@ impl Controller {
             }
         };
         if more {
+            // Only the progress bar follows: drawing every frame of a run being recorded
+            // would cost more than recording it.
             self.loading.set(self.with(|s| s.loading()));
-            self.snap_time();
-            self.changed(false);
         } else {
             self.finish_loading();
         }

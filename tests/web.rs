@@ -260,3 +260,26 @@ async fn an_impossible_setting_is_refused_with_a_message_and_the_run_is_kept() {
         "coordinator, 4 participants, client"
     );
 }
+
+/// A loaded run is recorded a slice per frame, then stands where the link's `at` says;
+/// a step past the end is clamped with a message.
+#[wasm_bindgen_test]
+async fn a_loaded_run_is_recorded_in_slices_then_seeks_to_its_step() {
+    use playground::controller::Cursor;
+    let (root, ctl) = mount(|| view! { <NoticeBar /> <TransportBar /> });
+    let json = r#"{"format": 1, "protocol": "raft", "seed": 3, "steps": 20000}"#;
+    let sim = playground::labs::load_run(json, &playground::i18n::EN).unwrap();
+    ctl.open(sim, Cursor::Step(25_000));
+    assert!(ctl.loading.get_untracked().is_some(), "recording goes on over frames");
+    for _ in 0..600 {
+        if ctl.loading.get_untracked().is_none() {
+            break;
+        }
+        settle(20).await;
+    }
+    assert_eq!(ctl.loading.get_untracked(), None, "recorded within 12 s");
+    assert_eq!(ctl.with(|s| (s.len(), s.cursor())), (20_000, 20_000));
+    settle(0).await;
+    let alert = root.query_selector("[role=alert]").unwrap().expect("a message");
+    assert!(alert.text_content().unwrap().contains("asks for step 25000"));
+}

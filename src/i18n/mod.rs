@@ -109,6 +109,7 @@ pub struct Panels {
     pub message: &'static str,
     pub in_flight: &'static str,
     pub in_flight_item: &'static str,
+    pub in_flight_more: &'static str,
     pub message_fields: &'static str,
     pub message_in_flight: &'static str,
     pub legend: &'static str,

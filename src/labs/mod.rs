@@ -135,6 +135,9 @@ impl NodeView {
     }
 }
 
+/// The most messages the canvas and the in-flight list draw at once.
+pub const MAX_DRAWN_MESSAGES: usize = 300;
+
 /// One durable-log entry as drawn under a node.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LogEntry {
@@ -233,7 +236,10 @@ pub struct Scene {
     pub seed: u64,
     pub finished: bool,
     pub nodes: Vec<NodeView>,
+    /// The messages drawn: at most [`MAX_DRAWN_MESSAGES`], those arriving soonest.
     pub messages: Vec<MsgView>,
+    /// Messages in flight beyond those drawn.
+    pub messages_hidden: usize,
     pub lost: Option<LostView>,
     /// The message the last step delivered, to flash its destination.
     pub delivered_to: Option<usize>,
@@ -462,3 +468,6 @@ pub trait LabSim: Send + Sync {
     fn compare_options(&self, cat: &Catalog) -> Vec<&'static str>;
     fn compare_charts(&self, variant: usize, cat: &Catalog) -> Vec<Chart>;
 }
+
+#[cfg(test)]
+mod sentences_test;

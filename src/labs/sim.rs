@@ -477,9 +477,16 @@ impl<P: LabProtocol> LabSim for Sim<P> {
                 }
             })
             .collect();
-        let messages = world
-            .in_flight()
-            .iter()
+        // A world can hold 200,000 messages in flight: draw those arriving soonest.
+        let mut soonest: Vec<_> = world.in_flight().iter().collect();
+        let messages_hidden = soonest.len().saturating_sub(MAX_DRAWN_MESSAGES);
+        if messages_hidden > 0 {
+            soonest.select_nth_unstable_by_key(MAX_DRAWN_MESSAGES, |(id, m)| (m.deliver_at, **id));
+            soonest.truncate(MAX_DRAWN_MESSAGES);
+            soonest.sort_by_key(|(id, _)| **id);
+        }
+        let messages = soonest
+            .into_iter()
             .map(|(id, m)| MsgView {
                 id: id.0,
                 from: m.from.index(),
@@ -534,6 +541,7 @@ impl<P: LabProtocol> LabSim for Sim<P> {
             finished: self.is_finished(),
             nodes,
             messages,
+            messages_hidden,
             lost,
             delivered_to,
             invariants,
