@@ -325,11 +325,19 @@ impl LabProtocol for Raft {
                 candidate,
                 term,
                 log_behind,
+            }
+            | Note::PreVoteGranted {
+                candidate,
+                term,
+                log_behind,
             } => {
                 // Granted to a candidate with a less up-to-date log: only bug switch 1 does.
-                let tpl = match log_behind {
-                    true => r.n_vote_granted_bug,
-                    false => r.n_vote_granted,
+                let pre = matches!(note, Note::PreVoteGranted { .. });
+                let tpl = match (pre, log_behind) {
+                    (false, false) => r.n_vote_granted,
+                    (false, true) => r.n_vote_granted_bug,
+                    (true, false) => r.n_prevote_granted,
+                    (true, true) => r.n_prevote_granted_bug,
                 };
                 vote(tpl, candidate, term)
             }
@@ -494,17 +502,6 @@ impl LabProtocol for Raft {
             ),
             Note::BecamePreCandidate { term } => {
                 fill(r.n_precandidate, &[("node", &me), ("term", &s(term.0))])
-            }
-            Note::PreVoteGranted {
-                candidate,
-                term,
-                log_behind,
-            } => {
-                let tpl = match log_behind {
-                    true => r.n_prevote_granted_bug,
-                    false => r.n_prevote_granted,
-                };
-                vote(tpl, candidate, term)
             }
             Note::PreVoteDenied {
                 candidate,

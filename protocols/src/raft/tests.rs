@@ -505,10 +505,7 @@ fn with_config(mut n: Node, ids: &[NodeId]) -> Node {
 /// the pre-candidate keeps its term, and the voter neither moves its term nor records a vote.
 #[test]
 fn pre_vote_changes_no_term_and_records_no_vote() {
-    let pv = Config {
-        pre_vote: true,
-        ..cfg()
-    };
+    let pv = pre_vote_on();
     let mut c = with_log(&[1], 1);
     let mut out = Out::default();
     P::on_timer(&pv, S1, &mut c, Timer::Election, &mut out);
@@ -538,14 +535,15 @@ fn pre_vote_changes_no_term_and_records_no_vote() {
     }));
 }
 
-/// §9.6: "the other servers will have been receiving regular heartbeats from the leader", so
-/// a server that has heard from a leader since its timer last fired refuses pre-votes.
-#[test]
-fn pre_vote_is_refused_while_a_leader_is_heard() {
-    let pv = Config {
+fn pre_vote_on() -> Config {
+    Config {
         pre_vote: true,
         ..cfg()
-    };
+    }
+}
+
+/// S2, a follower in term 1 that has just heard a heartbeat from S3, its leader.
+fn hearing_a_leader(pv: &Config) -> Node {
     let mut v = with_log(&[1], 1);
     let heartbeat = Msg::AppendEntries {
         term: Term(1),
@@ -554,7 +552,16 @@ fn pre_vote_is_refused_while_a_leader_is_heard() {
         entries: vec![],
         leader_commit: 0,
     };
-    deliver_with(&pv, &mut v, S2, S3, heartbeat);
+    deliver_with(pv, &mut v, S2, S3, heartbeat);
+    v
+}
+
+/// §9.6: "the other servers will have been receiving regular heartbeats from the leader", so
+/// a server that has heard from a leader since its timer last fired refuses pre-votes.
+#[test]
+fn pre_vote_is_refused_while_a_leader_is_heard() {
+    let pv = pre_vote_on();
+    let mut v = hearing_a_leader(&pv);
     let ask = Msg::PreVote {
         term: Term(2),
         last_log_index: 1,

@@ -137,10 +137,7 @@ fn a_stale_request_is_refused_with_the_current_term_and_a_stale_reply_dropped() 
 /// of its own (it has not "heard from" a leader).
 #[test]
 fn a_leader_refuses_a_pre_vote_as_the_leader_itself() {
-    let pv = Config {
-        pre_vote: true,
-        ..cfg()
-    };
+    let pv = pre_vote_on();
     let mut l = leader_of_term(1, &[1]);
     let ask = Msg::PreVote {
         term: Term(2),
@@ -162,19 +159,8 @@ fn a_leader_refuses_a_pre_vote_as_the_leader_itself() {
 /// leader of term 1 does not stop a pre-vote once the voter has moved on to term 2.
 #[test]
 fn a_leader_heard_in_an_older_term_does_not_block_a_pre_vote() {
-    let pv = Config {
-        pre_vote: true,
-        ..cfg()
-    };
-    let mut v = with_log(&[1], 1);
-    let heartbeat = Msg::AppendEntries {
-        term: Term(1),
-        prev_log_index: 1,
-        prev_log_term: Term(1),
-        entries: vec![],
-        leader_commit: 0,
-    };
-    deliver_with(&pv, &mut v, S2, S3, heartbeat);
+    let pv = pre_vote_on();
+    let mut v = hearing_a_leader(&pv);
     assert!(v.heard_from_leader);
     let vote = Msg::RequestVote {
         term: Term(2),
