@@ -54,7 +54,7 @@ pub const REFERENCES: &[Reference] = &[
         seed: 3,
         steps: 2_000,
         bug: false,
-        expected: 0x91a6_87a5_44ea_3fc6,
+        expected: 0xf16b_c979_9306_2857,
     },
     Reference {
         protocol: Paxos::NAME,

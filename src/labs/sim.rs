@@ -136,6 +136,20 @@ pub trait LabProtocol: Protocol {
     fn set(cfg: &mut Self::Config, key: &str, value: u64) -> bool;
 }
 
+/// The sides of a partition as the world cuts them (`World`'s `Input::Partition`): a node
+/// is on the side of the first group that lists it, and the nodes no group lists form one
+/// more side together, cut from every listed group but not from each other. Empty sides
+/// are left out.
+fn partition_sides(groups: &[Vec<NodeId>], nodes: usize) -> Vec<Vec<NodeId>> {
+    let mut sides = vec![Vec::new(); groups.len() + 1];
+    for id in (0..nodes as u32).map(NodeId) {
+        let side = groups.iter().position(|g| g.contains(&id));
+        sides[side.unwrap_or(groups.len())].push(id);
+    }
+    sides.retain(|side| !side.is_empty());
+    sides
+}
+
 /// A running lab over engine `P`.
 pub struct Sim<P: LabProtocol> {
     history: History<P>,
@@ -296,19 +310,13 @@ impl<P: LabProtocol> Sim<P> {
             Input::Crash { node } => fill(s.in_crash, &[("node", &n(node))]),
             Input::Restart { node } => fill(s.in_restart, &[("node", &n(node))]),
             Input::Partition { groups } => {
-                let side: Vec<String> = groups.iter().flatten().map(n).collect();
-                let rest: Vec<String> = (0..P::node_count(self.cfg()) as u32)
-                    .map(NodeId)
-                    .filter(|id| !groups.iter().flatten().any(|g| g == id))
-                    .map(|id| n(&id))
+                let sides: Vec<String> = partition_sides(groups, P::node_count(self.cfg()))
+                    .iter()
+                    .map(|side| {
+                        format!("{{{}}}", side.iter().map(n).collect::<Vec<_>>().join(", "))
+                    })
                     .collect();
-                fill(
-                    s.in_partition,
-                    &[(
-                        "groups",
-                        &format!("{{{}}} | {{{}}}", side.join(", "), rest.join(", ")),
-                    )],
-                )
+                fill(s.in_partition, &[("groups", &sides.join(" | "))])
             }
             Input::Cut { from, to } => fill(s.in_cut, &[("from", &n(from)), ("to", &n(to))]),
             Input::Heal => s.in_heal.to_string(),
@@ -783,5 +791,49 @@ impl<P: LabProtocol> LabSim for Sim<P> {
             steps: self.history.len(),
         }
         .to_json()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::EN;
+
+    fn partition_text(json: &str) -> String {
+        let sim = load_run(json, &EN).unwrap();
+        let lines = sim.log_lines(0, sim.len(), &EN);
+        lines
+            .into_iter()
+            .find(|l| l.text.contains("partitioned"))
+            .unwrap()
+            .text
+    }
+
+    /// The sentence names every side the world cuts: each scripted group, and the unlisted
+    /// nodes together as one more side (issue 11, item 15).
+    #[test]
+    fn a_partition_is_told_by_the_sides_it_really_cuts() {
+        let raft = r#"{"format": 1, "protocol": "raft", "seed": 1, "steps": 1,
+            "config": {"servers": 5, "spare_servers": 1},
+            "inputs": [{"at": 0, "kind": "partition", "groups": [[0, 1], [2, 3, 4, 5]]}]}"#;
+        assert_eq!(
+            partition_text(raft),
+            "You partitioned the network: {S1, S2} | {S3, S4, S5, S6}."
+        );
+        let two_pc = r#"{"format": 1, "protocol": "two-phase-commit", "seed": 1, "steps": 1,
+            "config": {"participants": 3},
+            "inputs": [{"at": 0, "kind": "partition", "groups": [[1, 2], [3]]}]}"#;
+        assert_eq!(
+            partition_text(two_pc),
+            "You partitioned the network: {Participant 1, Participant 2} | {Participant 3} \
+             | {Coordinator, Client}."
+        );
+    }
+
+    #[test]
+    fn a_node_listed_twice_is_on_the_side_of_its_first_group() {
+        let ids = |v: &[u32]| v.iter().copied().map(NodeId).collect::<Vec<_>>();
+        let sides = partition_sides(&[ids(&[0, 1]), ids(&[1, 2]), vec![]], 4);
+        assert_eq!(sides, vec![ids(&[0, 1]), ids(&[2]), ids(&[3])]);
     }
 }
