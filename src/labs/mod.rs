@@ -95,6 +95,15 @@ pub fn load_run(json: &str, cat: &Catalog) -> Result<Box<dyn LabSim>, String> {
     lab.load(json, cat)
 }
 
+/// A run loaded and recorded in full at once, as tests want it (the page records a slice
+/// per frame instead).
+#[cfg(test)]
+pub fn load_recorded(json: &str) -> Box<dyn LabSim> {
+    let mut sim = load_run(json, &crate::i18n::EN).expect("the run loads");
+    while sim.record_some(u64::MAX) {}
+    sim
+}
+
 /// What a node looks like now.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NodeView {

@@ -905,7 +905,7 @@ impl LabProtocol for Raft {
 mod tests {
     use super::*;
     use crate::i18n::EN;
-    use crate::labs::load_run;
+    use crate::labs::load_recorded;
     use protocols::raft::msg::{ConfigRefusal as CR, DenyReason as DR};
     use protocols::raft::Term;
     use protocols::scenario::Scenario;
@@ -930,7 +930,7 @@ mod tests {
     }
 
     fn assert_sentences(json: &str, what: &str) -> Vec<String> {
-        let sim = load_run(json, &EN).unwrap();
+        let sim = load_recorded(json);
         let lines = sim.log_lines(0, sim.len(), &EN);
         assert_eq!(lines.len() as u64, sim.len());
         for l in &lines {

@@ -2,7 +2,7 @@
 //! run and a busy run of every fault and every action a node offers, no log line, inspector
 //! row or node status keeps a template hole (`{name}`) or comes out empty.
 
-use super::{load_run, LabId, LabSim, UiInput};
+use super::{load_recorded, LabId, LabSim, UiInput};
 use crate::i18n::EN;
 
 /// A template hole left unfilled: `{name}` with a placeholder's name inside. (Braces
@@ -63,8 +63,7 @@ fn every_sentence_of_every_example_run_is_whole() {
         include_str!("../../protocols/examples/load-balancing.json"),
     ];
     for json in examples {
-        let mut sim = load_run(json, &EN).expect("the example loads");
-        while sim.record_some(10_000) {}
+        let mut sim = load_recorded(json);
         let label = sim.lab().slug();
         check_everything(&mut sim, label);
     }

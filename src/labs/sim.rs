@@ -800,7 +800,7 @@ mod tests {
     use crate::i18n::EN;
 
     fn partition_text(json: &str) -> String {
-        let sim = load_run(json, &EN).unwrap();
+        let sim = crate::labs::load_recorded(json);
         let lines = sim.log_lines(0, sim.len(), &EN);
         lines
             .into_iter()
