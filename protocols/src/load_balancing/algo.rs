@@ -203,7 +203,7 @@ pub struct PeakEwma {
 impl PeakEwma {
     /// `observe(rtt)`: w = e^(−Δt/τ), Δt the ticks since the last update; a sample above
     /// the cost replaces it, any other gives cost × w + sample × (1 − w). A cost above 0
-    /// stays at least 1 (Finagle's double would reach 0 only after about 745 τ).
+    /// stays at least 1 (Finagle's double underflows to 0 only after some 760 τ).
     pub fn observe(&mut self, sample: u64, now: u64, tau: u64) {
         let w = u128::from(decay_q32(now.saturating_sub(self.stamp), tau));
         if sample > self.cost {
