@@ -554,7 +554,7 @@ pub static EN: Catalog = Catalog {
     },
     lb: LbText {
         t_revive: "try {backend} again",
-        intro: "Load balancing: clients send requests to one load balancer, which spreads them over backends of different sizes with the algorithm you pick (switch it live on the balancer). Each backend works on a few requests at once and queues a few more; a full queue rejects. Health probes and errors mark backends down and up again; failed attempts are retried within a budget. Crash or slow a backend and watch the latency plots. Weights follow throughput (a large backend weighs 4); peak EWMA is Finagle's P2CPeakEwma in integer arithmetic, where a timeout or a refusal ends a latency sample too.",
+        intro: "Load balancing: clients send requests to one load balancer, which spreads them over backends of different sizes with the algorithm you pick (switch it live on the balancer). Each backend works on a few requests at once and queues a few more; a full queue rejects. Health probes and errors mark backends down and up again; failed attempts are retried within a budget. Crash or slow a backend and watch the latency plots. Weights follow throughput (a large backend weighs 4); peak EWMA is Finagle's P2CPeakEwma in integer arithmetic, where a timeout or a refusal ends a latency sample too; like two choices, it ignores weights.",
         a_round_robin: "round robin",
         a_weighted_round_robin: "smooth weighted round robin",
         a_random: "random",
