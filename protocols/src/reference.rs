@@ -78,7 +78,7 @@ pub const REFERENCES: &[Reference] = &[
         seed: 9,
         steps: 3_000,
         bug: false,
-        expected: 0xb9da_1377_f243_be32,
+        expected: 0x4768_6f97_0a0d_ee81,
     },
 ];
 

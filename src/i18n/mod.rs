@@ -718,6 +718,7 @@ pub struct LbText {
     pub n_down_active: &'static str,
     pub n_down_passive: &'static str,
     pub n_up: &'static str,
+    pub n_up_fail_timeout: &'static str,
     pub n_probe_missed: &'static str,
     pub n_late_response: &'static str,
     pub n_started: &'static str,
@@ -787,6 +788,13 @@ pub struct LbText {
     pub s_budget: &'static str,
     pub use_labels: [&'static str; 8],
     pub batch_run: &'static str,
+    /// Counted nouns: [one, many], each with `{n}`.
+    pub ticks: [&'static str; 2],
+    pub probes: [&'static str; 2],
+    pub slots: [&'static str; 2],
+    pub not_measured: &'static str,
+    pub s_preset: &'static str,
+    pub presets: [&'static str; 3],
 }
 
 pub struct ShardText {
