@@ -54,7 +54,7 @@ pub const REFERENCES: &[Reference] = &[
         seed: 3,
         steps: 2_000,
         bug: false,
-        expected: 0x91a6_87a5_44ea_3fc6,
+        expected: 0xf16b_c979_9306_2857,
     },
     Reference {
         protocol: Paxos::NAME,
@@ -78,7 +78,7 @@ pub const REFERENCES: &[Reference] = &[
         seed: 9,
         steps: 3_000,
         bug: false,
-        expected: 0xb9da_1377_f243_be32,
+        expected: 0x4768_6f97_0a0d_ee81,
     },
 ];
 

@@ -83,6 +83,9 @@ pub struct Transport {
     pub speed_value: &'static str,
     pub finished: &'static str,
     pub region: &'static str,
+    pub loading: &'static str,
+    pub loading_stop: &'static str,
+    pub loading_stopped: &'static str,
 }
 
 pub struct Panels {
@@ -106,6 +109,7 @@ pub struct Panels {
     pub message: &'static str,
     pub in_flight: &'static str,
     pub in_flight_item: &'static str,
+    pub in_flight_more: &'static str,
     pub message_fields: &'static str,
     pub message_in_flight: &'static str,
     pub legend: &'static str,
@@ -222,6 +226,15 @@ pub struct Errors {
     pub bad_input: &'static str,
     pub inputs_out_of_order: &'static str,
     pub too_many_steps: &'static str,
+    pub too_long_for_page: &'static str,
+    pub stopped_in_flight: &'static str,
+    pub stopped_world: &'static str,
+    pub stopped_memory: &'static str,
+    pub bad_at: &'static str,
+    pub at_past_end: &'static str,
+    pub link_too_long: &'static str,
+    pub banner_defaults: &'static str,
+    pub banner_lost: &'static str,
     pub dismiss: &'static str,
 }
 
@@ -413,8 +426,11 @@ pub struct RaftText {
     pub n_applied: &'static str,
     pub n_not_leader: &'static str,
     pub n_not_leader_unknown: &'static str,
-    pub n_stale: &'static str,
+    pub n_stale_refused: &'static str,
+    pub n_stale_reply: &'static str,
     pub n_recovered: &'static str,
+    pub n_recovered_snapshot: &'static str,
+    pub n_recovered_forgot_vote: &'static str,
     pub n_two_leaders: &'static str,
     pub n_rewrote: &'static str,
     pub n_diverge: &'static str,
@@ -503,6 +519,23 @@ pub struct RaftText {
     pub s_snapshot_after: &'static str,
     pub s_pre_vote: &'static str,
     pub s_pre_vote_help: &'static str,
+    pub n_candidate_pre_voted: &'static str,
+    pub n_vote_granted_bug: &'static str,
+    pub n_prevote_granted_bug: &'static str,
+    pub n_prevote_denied_is_leader: &'static str,
+    pub n_committed_old_term: &'static str,
+    pub n_lost_quorum: &'static str,
+    pub t_check_quorum: &'static str,
+    pub s_check_quorum: &'static str,
+    pub s_check_quorum_help: &'static str,
+    pub heard_since_check: &'static str,
+    /// Counted nouns, `{n}` filled: one form for 1, the other for every other number.
+    pub count_vote_one: &'static str,
+    pub count_vote_many: &'static str,
+    pub count_pre_vote_one: &'static str,
+    pub count_pre_vote_many: &'static str,
+    pub count_entry_one: &'static str,
+    pub count_entry_many: &'static str,
 }
 
 pub struct PaxosText {
@@ -707,6 +740,7 @@ pub struct LbText {
     pub n_down_active: &'static str,
     pub n_down_passive: &'static str,
     pub n_up: &'static str,
+    pub n_up_fail_timeout: &'static str,
     pub n_probe_missed: &'static str,
     pub n_late_response: &'static str,
     pub n_started: &'static str,
@@ -776,6 +810,13 @@ pub struct LbText {
     pub s_budget: &'static str,
     pub use_labels: [&'static str; 8],
     pub batch_run: &'static str,
+    /// Counted nouns: [one, many], each with `{n}`.
+    pub ticks: [&'static str; 2],
+    pub probes: [&'static str; 2],
+    pub slots: [&'static str; 2],
+    pub not_measured: &'static str,
+    pub s_preset: &'static str,
+    pub presets: [&'static str; 3],
 }
 
 pub struct ShardText {

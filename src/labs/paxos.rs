@@ -1057,9 +1057,15 @@ impl LabProtocol for Paxos {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::assert_every_sentence_reads;
     use crate::i18n::EN;
-    use crate::labs::{load_run, GridCell, LabSim, UiInput};
+    use crate::labs::sentences_test::check_everything;
+    use crate::labs::{load_recorded, GridCell, LabSim, UiInput};
+
+    fn log(sim: &dyn LabSim) -> String {
+        let lines = sim.log_lines(0, sim.len(), &EN);
+        let text: Vec<String> = lines.into_iter().map(|l| l.text).collect();
+        text.join("\n")
+    }
 
     fn settle(sim: &mut Box<dyn LabSim>, steps: usize) {
         for _ in 0..steps {
@@ -1069,22 +1075,13 @@ mod tests {
         }
     }
 
-    /// The bundled Multi-Paxos example: every event reads as a sentence.
-    #[test]
-    fn every_event_of_the_example_reads_as_a_sentence() {
-        let json = include_str!("../../protocols/examples/paxos.json");
-        let sim = load_run(json, &EN).unwrap();
-        let log = assert_every_sentence_reads(sim.as_ref(), &EN);
-        assert!(log.contains("is now chosen in #0"), "{log}");
-    }
-
     /// A busy single-decree run: crashes and restarts of acceptors, Propose now on both
     /// proposers, a partition and a heal. Plurals are right ("1 slot").
     #[test]
     fn every_event_of_a_busy_run_reads_as_a_sentence() {
         let json = r#"{"format": 1, "protocol": "paxos", "seed": 4, "steps": 0,
             "config": {"cure_backoff": true, "retry_ticks": 120}, "inputs": []}"#;
-        let mut sim = load_run(json, &EN).unwrap();
+        let mut sim = load_recorded(json);
         for (steps, input) in [
             (20, UiInput::Crash(2)),
             (20, UiInput::Action(1, "propose_now")),
@@ -1099,7 +1096,8 @@ mod tests {
             sim.inject(input).unwrap();
         }
         settle(&mut sim, 1_000);
-        let log = assert_every_sentence_reads(sim.as_ref(), &EN);
+        check_everything(&mut sim, "busy Paxos");
+        let log = log(sim.as_ref());
         assert!(log.contains("it has accepted a value in 1 slot."), "{log}");
         assert!(!log.contains("slot(s)"), "{log}");
     }
@@ -1111,12 +1109,13 @@ mod tests {
         let json = r#"{"format": 1, "protocol": "paxos", "seed": 6, "steps": 0,
             "config": {"bug_ignore_accepted": true, "start_ticks_min": 100000,
               "start_ticks_max": 100000, "retry_ticks": 100000}, "inputs": []}"#;
-        let mut sim = load_run(json, &EN).unwrap();
+        let mut sim = load_recorded(json);
         sim.inject(UiInput::Action(0, "propose_now")).unwrap();
         settle(&mut sim, 500);
         sim.inject(UiInput::Action(1, "propose_now")).unwrap();
         settle(&mut sim, 500);
-        let log = assert_every_sentence_reads(sim.as_ref(), &EN);
+        check_everything(&mut sim, "Paxos bug 2");
+        let log = log(sim.as_ref());
         assert!(
             log.contains("BUG: Proposer 2 proposes B in #0 with ballot 1.2, although a promise reported A accepted there in ballot 1.1: P2c obliges it to propose A."),
             "{log}"
