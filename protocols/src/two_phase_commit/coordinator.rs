@@ -8,6 +8,13 @@ use super::Config;
 use crate::sim::NodeId;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// Sends `msg` to every participant.
+pub(super) fn broadcast(cfg: &Config, msg: Msg, out: &mut O) {
+    for p in participants(cfg) {
+        out.send(p, msg.clone());
+    }
+}
+
 pub(super) fn on_timer(cfg: &Config, node: &mut Node, timer: Timer, out: &mut O) {
     match timer {
         Timer::SendPrepare(txn) => coord_send_prepare(cfg, node, txn, out),
@@ -32,6 +39,11 @@ fn coord_txns(node: &mut Node) -> &mut BTreeMap<Txn, CoordTxn> {
     }
 }
 
+/// The transaction, if the coordinator is running it and it is in `phase`.
+fn coord_txn_in(node: &mut Node, txn: Txn, phase: CoordPhase) -> Option<&mut CoordTxn> {
+    coord_txns(node).get_mut(&txn).filter(|t| t.phase == phase)
+}
+
 fn coord_phase(node: &mut Node, txn: Txn) -> Option<CoordPhase> {
     coord_txns(node).get(&txn).map(|t| t.phase.clone())
 }
@@ -49,9 +61,7 @@ pub(super) fn on_message(cfg: &Config, node: &mut Node, from: NodeId, msg: Msg, 
                 acks: BTreeSet::new(),
             };
             coord_txns(node).insert(txn, t);
-            for p in participants(cfg) {
-                out.send(p, Msg::Work { txn });
-            }
+            broadcast(cfg, Msg::Work { txn }, out);
             out.set_timer(
                 Timer::SendPrepare(txn),
                 cfg.work_ticks_min..=cfg.work_ticks_max,
@@ -81,10 +91,7 @@ pub(super) fn on_message(cfg: &Config, node: &mut Node, from: NodeId, msg: Msg, 
         },
         Msg::Ack { txn } => {
             let all = cfg.participants as usize;
-            let Some(t) = coord_txns(node)
-                .get_mut(&txn)
-                .filter(|t| t.phase == CoordPhase::Committing)
-            else {
+            let Some(t) = coord_txn_in(node, txn, CoordPhase::Committing) else {
                 return out.note(Note::Ignored { txn });
             };
             t.acks.insert(from);
@@ -132,16 +139,11 @@ fn coord_answer_from_log(node: &Node, to: NodeId, txn: Txn, out: &mut O) {
 }
 
 fn coord_send_prepare(cfg: &Config, node: &mut Node, txn: Txn, out: &mut O) {
-    let Some(t) = coord_txns(node)
-        .get_mut(&txn)
-        .filter(|t| t.phase == CoordPhase::Working)
-    else {
+    let Some(t) = coord_txn_in(node, txn, CoordPhase::Working) else {
         return;
     };
     t.phase = CoordPhase::Collecting;
-    for p in participants(cfg) {
-        out.send(p, Msg::Prepare { txn });
-    }
+    broadcast(cfg, Msg::Prepare { txn }, out);
     out.set_timer(
         Timer::VoteTimeout(txn),
         cfg.vote_timeout_ticks..=cfg.vote_timeout_ticks,
@@ -168,9 +170,7 @@ fn coord_decide_commit(cfg: &Config, node: &mut Node, txn: Txn, out: &mut O) {
         );
     }
     out.note(Note::DecidedCommit { txn, logged });
-    for p in participants(cfg) {
-        out.send(p, Msg::Commit { txn });
-    }
+    broadcast(cfg, Msg::Commit { txn }, out);
     out.send(
         client(cfg),
         Msg::Outcome {
@@ -186,9 +186,7 @@ fn coord_decide_abort(cfg: &Config, node: &mut Node, txn: Txn, reason: AbortReas
     coord_txns(node).remove(&txn);
     out.cancel_timer(Timer::VoteTimeout(txn));
     out.note(Note::DecidedAbort { txn, reason });
-    for p in participants(cfg) {
-        out.send(p, Msg::Abort { txn });
-    }
+    broadcast(cfg, Msg::Abort { txn }, out);
     out.send(
         client(cfg),
         Msg::Outcome {
@@ -199,10 +197,7 @@ fn coord_decide_abort(cfg: &Config, node: &mut Node, txn: Txn, reason: AbortReas
 }
 
 fn coord_resend(cfg: &Config, node: &mut Node, txn: Txn, out: &mut O) {
-    let Some(t) = coord_txns(node)
-        .get(&txn)
-        .filter(|t| t.phase == CoordPhase::Committing)
-    else {
+    let Some(t) = coord_txn_in(node, txn, CoordPhase::Committing) else {
         return;
     };
     for p in participants(cfg).filter(|p| !t.acks.contains(p)) {

@@ -188,9 +188,7 @@ pub(super) fn restart(cfg: &Config, id: NodeId, disk: &Disk, out: &mut O) -> Nod
                     acks: BTreeSet::new(),
                 };
                 txns.insert(txn, t);
-                for p in participants(cfg) {
-                    out.send(p, Msg::Commit { txn });
-                }
+                coordinator::broadcast(cfg, Msg::Commit { txn }, out);
                 out.set_timer(Timer::Resend(txn), cfg.resend_ticks..=cfg.resend_ticks);
             }
         }

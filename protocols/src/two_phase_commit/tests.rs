@@ -71,6 +71,19 @@ pub(super) fn participant_in(state: PartState) -> Node {
     n
 }
 
+/// A working participant whose vote policy is No.
+pub(super) fn participant_voting_no() -> Node {
+    let mut n = participant_in(PartState::Working);
+    P::on_request(
+        &cfg(),
+        P1,
+        &mut n,
+        Request::SetVote { yes: false },
+        &mut Out::default(),
+    );
+    n
+}
+
 /// Gray & Lamport §3: the coordinator sends PREPARE to every participant after the work phase.
 #[test]
 fn coordinator_sends_prepare_to_every_participant() {
@@ -100,14 +113,7 @@ fn participant_logs_prepared_durably_before_voting_yes() {
 /// ch. 7: a unilateral abort must survive a crash).
 #[test]
 fn participant_with_no_policy_force_writes_abort_and_votes_no() {
-    let mut n = participant_in(PartState::Working);
-    P::on_request(
-        &cfg(),
-        P1,
-        &mut n,
-        Request::SetVote { yes: false },
-        &mut Out::default(),
-    );
+    let mut n = participant_voting_no();
     let out = deliver(&mut n, P1, COORD, Msg::Prepare { txn: T });
     assert_eq!(sends(&out), vec![(COORD, Msg::Vote { txn: T, yes: false })]);
     assert!(n.log.wal.contains(&Record::Abort(T)));

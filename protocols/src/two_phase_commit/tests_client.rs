@@ -1,7 +1,7 @@
 //! Unit tests of the client's timeout and retry, and of how the coordinator deduplicates a
 //! BEGIN (helpers from `tests.rs`).
 
-use super::msg::{Msg, Note, Rebegin, Record, Request, Timer, Txn};
+use super::msg::{Msg, Note, Rebegin, Record, Timer, Txn};
 use super::node::{CoordPhase, PartState, Role};
 use super::tests::*;
 use super::*;
@@ -27,19 +27,15 @@ fn client_sends_the_same_begin_again_until_it_learns_the_outcome() {
     let out = fire(&mut c, CLIENT, Timer::NextTxn);
     assert_eq!(sends(&out), vec![(COORD, Msg::Begin { txn: T })]);
     assert!(arms(&out, &Timer::AwaitOutcome(T)));
+    let aborted = Msg::Outcome {
+        txn: T,
+        committed: false,
+    };
     let out = fire(&mut c, CLIENT, Timer::AwaitOutcome(T));
     assert_eq!(sends(&out), vec![(COORD, Msg::Begin { txn: T })], "same id");
     assert!(notes(&out).contains(&Note::ClientRetried { txn: T }));
     assert!(arms(&out, &Timer::AwaitOutcome(T)), "and waits again");
-    let out = deliver(
-        &mut c,
-        CLIENT,
-        COORD,
-        Msg::Outcome {
-            txn: T,
-            committed: false,
-        },
-    );
+    let out = deliver(&mut c, CLIENT, COORD, aborted.clone());
     assert!(notes(&out).contains(&Note::ClientLearned {
         txn: T,
         committed: false
@@ -52,15 +48,7 @@ fn client_sends_the_same_begin_again_until_it_learns_the_outcome() {
     )));
     let out = fire(&mut c, CLIENT, Timer::AwaitOutcome(T));
     assert!(sends(&out).is_empty(), "an outcome known is not asked for");
-    let out = deliver(
-        &mut c,
-        CLIENT,
-        COORD,
-        Msg::Outcome {
-            txn: T,
-            committed: false,
-        },
-    );
+    let out = deliver(&mut c, CLIENT, COORD, aborted.clone());
     assert_eq!(
         notes(&out),
         vec![Note::Ignored { txn: T }],
@@ -132,14 +120,7 @@ fn a_retried_begin_gets_the_outcome_the_coordinator_knows() {
 /// transaction is aborted there, not unknown.
 #[test]
 fn a_restarted_participant_remembers_the_abort_it_decided_alone() {
-    let mut n = participant_in(PartState::Working);
-    P::on_request(
-        &cfg(),
-        P1,
-        &mut n,
-        Request::SetVote { yes: false },
-        &mut Out::default(),
-    );
+    let mut n = participant_voting_no();
     deliver(&mut n, P1, COORD, Msg::Prepare { txn: T });
     let mut out = Out::default();
     let n = P::on_restart(&cfg(), P1, &P::durable(&n), &mut out);
