@@ -15,6 +15,8 @@ pub mod key;
 pub mod msg;
 pub mod node;
 pub mod placement;
+mod router;
+mod server;
 
 use crate::sim::rng::Rng;
 use crate::sim::{check_range, ConfigError, NodeId, Out, Protocol, Slot};
