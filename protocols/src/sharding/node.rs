@@ -51,6 +51,17 @@ pub struct Pending {
     pub moved: u32,
 }
 
+/// A get at a replica that is not the key's primary, waiting for the primary's table
+/// version (the fence for reads).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ReadWait {
+    pub key: Key,
+    /// This server's table version when it took the get.
+    pub version: u64,
+    /// The router to answer.
+    pub router: NodeId,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PutWait {
     pub key: Key,
@@ -68,6 +79,7 @@ pub enum Node {
         index: u32,
         d: Disk,
         puts: BTreeMap<u64, PutWait>,
+        reads: BTreeMap<u64, ReadWait>,
         /// Transfers not yet acknowledged: (key, new replica).
         outgoing: BTreeSet<(Key, u32)>,
         /// Keys moving to this server that arrived from their previous primary (which
@@ -87,6 +99,10 @@ pub enum Node {
     },
     Client {
         index: u32,
+        /// This life's first request id: its start time × 2^20, so a restarted client
+        /// never reuses an id (a late answer to an old request must not end a new one).
+        base: u64,
+        /// Requests sent in this life.
         sent: u64,
         /// Requests sent and not answered: id → key.
         waiting: BTreeMap<u64, Key>,
@@ -111,6 +127,7 @@ fn fresh(cfg: &Config, me: NodeId, d: Disk, out: &mut O) -> Node {
                 index,
                 d,
                 puts: BTreeMap::new(),
+                reads: BTreeMap::new(),
                 outgoing: BTreeSet::new(),
                 arrived: BTreeSet::new(),
             }
@@ -131,11 +148,10 @@ fn fresh(cfg: &Config, me: NodeId, d: Disk, out: &mut O) -> Node {
         Kind::Client(index) => {
             let mut rng = Rng::new(out.seed());
             arm(cfg, &mut rng, out);
-            // Request ids count on from the start time, so a restarted client never reuses
-            // one (a late answer to an old request must not end a new one).
             Node::Client {
                 index,
-                sent: out.now() << 20,
+                base: out.now() << 20,
+                sent: 0,
                 waiting: BTreeMap::new(),
                 rng,
             }
@@ -220,21 +236,17 @@ pub(super) fn on_timer(cfg: &Config, node: &mut Node, timer: Timer, out: &mut O)
     match node {
         Node::Router { .. } => router::on_timer(cfg, node, timer, out),
         Node::Server { .. } => server::on_timer(cfg, node, timer, out),
-        Node::Client {
-            index,
-            sent,
-            waiting,
-            rng,
-        } => {
+        Node::Client { rng, .. } => {
             if timer != Timer::Arrive {
                 return;
             }
             let key = cfg.pick_key(rng);
             let put = rng.below(2) == 1;
-            let id = send_request(cfg, *index, sent, waiting, key, put, false, out);
-            let count = id & ((1 << 20) - 1);
-            if cfg.requests == 0 || count < cfg.requests {
-                arm(cfg, rng, out);
+            let sent = send_request(cfg, node, key, put, false, out);
+            if cfg.requests == 0 || sent < cfg.requests {
+                if let Node::Client { rng, .. } = node {
+                    arm(cfg, rng, out);
+                }
             }
         }
     }
@@ -251,23 +263,32 @@ pub(super) fn fail(p: Pending, out: &mut O) {
     );
 }
 
-/// A client's next request: a get, or a put of a value naming the client and the request.
-#[allow(clippy::too_many_arguments)]
+/// A client's next request: a get, or a put of a value that names the request: its id
+/// × 10 + the client's number (1–4), unique across clients and lives. Returns how many
+/// requests the client has sent in this life.
 fn send_request(
     cfg: &Config,
-    index: u32,
-    sent: &mut u64,
-    waiting: &mut BTreeMap<u64, Key>,
+    node: &mut Node,
     key: Key,
     put: bool,
     typed: bool,
     out: &mut O,
 ) -> u64 {
+    let Node::Client {
+        index,
+        base,
+        sent,
+        waiting,
+        ..
+    } = node
+    else {
+        return 0;
+    };
     *sent += 1;
-    let id = *sent;
+    let id = *base + *sent;
     let op = if put {
         Op::Put {
-            value: u64::from(index + 1) * 1_000_000 + (id & ((1 << 20) - 1)),
+            value: id.wrapping_mul(10).wrapping_add(u64::from(*index) + 1),
         }
     } else {
         Op::Get
@@ -279,19 +300,14 @@ fn send_request(
         op: op.clone(),
         typed,
     });
-    out.send(cfg.router_of_client(index), Msg::Request { id, key, op });
-    id
+    out.send(cfg.router_of_client(*index), Msg::Request { id, key, op });
+    *sent
 }
 
 pub(super) fn on_request(cfg: &Config, node: &mut Node, req: Request, out: &mut O) {
     match node {
         Node::Router { .. } => router::on_request(cfg, node, req, out),
-        Node::Client {
-            index,
-            sent,
-            waiting,
-            ..
-        } => {
+        Node::Client { .. } => {
             let (name, put) = match req {
                 Request::Put { key } => (key, true),
                 Request::Get { key } => (key, false),
@@ -299,7 +315,7 @@ pub(super) fn on_request(cfg: &Config, node: &mut Node, req: Request, out: &mut 
             };
             match Key::parse(&name) {
                 Ok(key) => {
-                    send_request(cfg, *index, sent, waiting, key, put, true, out);
+                    send_request(cfg, node, key, put, true, out);
                 }
                 Err(_) => out.note(Note::BadKey { name }),
             }
@@ -324,5 +340,78 @@ pub(super) fn on_message(cfg: &Config, node: &mut Node, from: NodeId, msg: Msg, 
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::Effect;
+
+    fn client(cfg: &Config, c: u32, now: u64) -> Node {
+        let me = NodeId(cfg.servers + cfg.spare_servers + cfg.routers + c);
+        init(cfg, me, &mut Out::at(now, 7))
+    }
+
+    /// Fires a client's arrival; returns whether it armed the next one, and what it sent.
+    fn arrive(cfg: &Config, node: &mut Node) -> (bool, Vec<Msg>) {
+        let mut out = Out::default();
+        on_timer(cfg, node, Timer::Arrive, &mut out);
+        let armed = out.effects.iter().any(|e| {
+            matches!(
+                e,
+                Effect::SetTimer {
+                    timer: Timer::Arrive,
+                    ..
+                }
+            )
+        });
+        (armed, out.sends().into_iter().map(|(_, m)| m).collect())
+    }
+
+    /// `requests` counts this life's requests in full: past 2^20 (where ids once wrapped
+    /// into a 20-bit count) a client still stops after exactly `requests`.
+    #[test]
+    fn a_client_stops_after_its_requests_even_past_two_to_the_twenty() {
+        let cfg = Config {
+            requests: (1 << 20) + 2,
+            ..Config::default()
+        };
+        let mut node = client(&cfg, 0, 0);
+        if let Node::Client { sent, .. } = &mut node {
+            *sent = 1 << 20;
+        }
+        assert!(arrive(&cfg, &mut node).0, "request 2^20 + 1: more to come");
+        assert!(!arrive(&cfg, &mut node).0, "request 2^20 + 2: the last");
+    }
+
+    /// Put values name their request: no two clients, and no two lives of one client,
+    /// ever write the same value, however many requests they send (client 1's millionth
+    /// put once wrote client 2's first value).
+    #[test]
+    fn put_values_are_unique_across_clients_and_lives() {
+        let cfg = Config::default();
+        let mut values = BTreeSet::new();
+        for (c, now, before) in [(0, 0, 999_990), (1, 0, 0), (0, 5, 0), (1, 5, 999_990)] {
+            let mut node = client(&cfg, c, now);
+            if let Node::Client { sent, .. } = &mut node {
+                *sent = before;
+            }
+            for _ in 0..40 {
+                let mut out = Out::default();
+                let put = Request::Put { key: "k".into() };
+                on_request(&cfg, &mut node, put, &mut out);
+                for (_, m) in out.sends() {
+                    if let Msg::Request {
+                        op: Op::Put { value },
+                        ..
+                    } = m
+                    {
+                        assert!(values.insert(value), "value {value} written twice");
+                    }
+                }
+            }
+        }
+        assert_eq!(values.len(), 160);
     }
 }

@@ -3,17 +3,27 @@
 
 use super::key::Key;
 use super::msg::{Msg, Note, Op, Stamp, Table, Timer};
-use super::node::{table_msg, Disk, Node, PutWait, NUDGE, O};
+use super::node::{table_msg, Disk, Node, PutWait, ReadWait, NUDGE, O};
 use super::Config;
 use crate::sim::NodeId;
 use std::collections::BTreeSet;
 
 /// A server's messages: requests, replication, tables, transfers.
 pub(super) fn on_message(cfg: &Config, node: &mut Node, from: NodeId, msg: Msg, out: &mut O) {
+    if let Msg::Forward {
+        id,
+        key,
+        op,
+        version,
+    } = msg
+    {
+        return on_forward(cfg, node, from, (id, key, op, version), out);
+    }
     let Node::Server {
         index,
         d,
         puts,
+        reads,
         outgoing,
         arrived,
     } = node
@@ -21,110 +31,46 @@ pub(super) fn on_message(cfg: &Config, node: &mut Node, from: NodeId, msg: Msg, 
         return;
     };
     match msg {
-        Msg::Forward {
-            id,
-            key,
-            op,
-            version,
-        } => {
-            let current = d.table.as_ref().map_or(0, |t| t.version);
-            let mine = d.table.as_ref().filter(|t| t.version >= version).map(|t| {
-                let replicas = t.replicas(&key, cfg.replication as usize);
-                let ok = match op {
-                    Op::Get => replicas.contains(index),
-                    Op::Put { .. } => replicas.first() == Some(index),
-                };
-                (ok, replicas)
-            });
-            let Some((true, replicas)) = mine else {
-                out.note(Note::NotMine {
-                    key,
-                    version: current,
-                });
-                return out.send(
-                    from,
-                    Msg::Moved {
-                        id,
-                        version: current,
-                        wait: false,
-                    },
-                );
+        // The fence for reads: a replica asks the key's primary for its table version.
+        Msg::Confirm { id, .. } => {
+            let version = d.table.as_ref().map_or(0, |t| t.version);
+            out.send(from, Msg::ConfirmReply { id, version });
+        }
+        Msg::ConfirmReply { id, version } => {
+            let Some(w) = reads.remove(&id) else {
+                return;
             };
-            if arriving(cfg, *index, d, arrived, &key) {
-                out.note(Note::NotYet {
-                    key,
+            out.cancel_timer(Timer::ReplicaTimeout { id });
+            let current = d.table.as_ref().map_or(0, |t| t.version);
+            if current != w.version {
+                // This server adopted another table while it waited (and may have handed
+                // the key over since): the router tries again under its table.
+                let moved = Msg::Moved {
+                    id,
                     version: current,
+                    wait: false,
+                };
+                return out.send(w.router, moved);
+            }
+            if version > w.version {
+                // The primary has a newer table: the key may have a new primary that
+                // took writes this server has not seen. Learn the table; the router
+                // tries again.
+                out.note(Note::Fenced {
+                    key: w.key,
+                    version: w.version,
+                    newer: version,
                 });
-                if d.handed == current {
-                    // Done handing over and still waiting: Router 1 may have ended
-                    // the migration without this server hearing it. Report again.
-                    let version = current;
-                    out.send(cfg.router_node(), Msg::MigrationDone { version });
-                }
-                return out.send(
-                    from,
-                    Msg::Moved {
-                        id,
-                        version: current,
-                        wait: true,
-                    },
-                );
+                out.send(from, Msg::GetTable);
+                let moved = Msg::Moved {
+                    id,
+                    version,
+                    wait: false,
+                };
+                return out.send(w.router, moved);
             }
-            match op {
-                Op::Get => {
-                    let value = d.store.get(&key).copied();
-                    out.send(from, Msg::Done { id, value });
-                }
-                Op::Put { value } => {
-                    // The primary orders the key's writes: the next stamp after the
-                    // newest it holds (it holds every acknowledged one). A retry (or a
-                    // duplicate) of a write still replicating keeps its stamp.
-                    let stamp = match puts.get(&id) {
-                        Some(w) if w.key == key && w.value == value => w.stamp,
-                        _ => d.store.get(&key).map_or(0, |(_, s)| *s) + 1,
-                    };
-                    store(d, key, value, stamp, out);
-                    out.note(Note::Stored {
-                        key,
-                        stamp,
-                        replicas: replicas.len() as u32,
-                    });
-                    let others: BTreeSet<u32> =
-                        replicas.iter().copied().filter(|r| r != index).collect();
-                    if others.is_empty() {
-                        return out.send(
-                            from,
-                            Msg::Done {
-                                id,
-                                value: Some((value, stamp)),
-                            },
-                        );
-                    }
-                    for r in &others {
-                        out.send(
-                            cfg.server_node(*r),
-                            Msg::Replicate {
-                                id,
-                                key,
-                                value,
-                                stamp,
-                            },
-                        );
-                    }
-                    puts.insert(
-                        id,
-                        PutWait {
-                            key,
-                            value,
-                            stamp,
-                            router: from,
-                            waiting: others,
-                        },
-                    );
-                    let wait = cfg.request_timeout / 2;
-                    out.set_timer(Timer::ReplicaTimeout { id }, wait..=wait);
-                }
-            }
+            let value = d.store.get(&w.key).copied();
+            out.send(w.router, Msg::Done { id, value });
         }
         Msg::Replicate {
             id,
@@ -211,12 +157,186 @@ pub(super) fn on_message(cfg: &Config, node: &mut Node, from: NodeId, msg: Msg, 
     }
 }
 
+/// A request routed here under table `version`, judged under this server's own table,
+/// which must be at least as new: a put needs it to be the key's primary, a get a replica,
+/// and the key must not be waiting (`must_wait`); otherwise "moved".
+fn on_forward(
+    cfg: &Config,
+    node: &mut Node,
+    from: NodeId,
+    (id, key, op, version): (u64, Key, Op, u64),
+    out: &mut O,
+) {
+    let Node::Server {
+        index, d, arrived, ..
+    } = node
+    else {
+        return;
+    };
+    let me = *index;
+    let current = d.table.as_ref().map_or(0, |t| t.version);
+    let replicas = d
+        .table
+        .as_ref()
+        .filter(|t| t.version >= version)
+        .map(|t| t.replicas(&key, cfg.replication as usize))
+        .unwrap_or_default();
+    let ok = match op {
+        Op::Get => replicas.contains(&me),
+        Op::Put { .. } => replicas.first() == Some(&me),
+    };
+    if !ok {
+        out.note(Note::NotMine {
+            key,
+            version: current,
+        });
+        let moved = Msg::Moved {
+            id,
+            version: current,
+            wait: false,
+        };
+        return out.send(from, moved);
+    }
+    match must_wait(cfg, me, d, arrived, &key, &op) {
+        Some(Wait::Fenced) if cfg.bug_no_fencing => out.note(Note::Unfenced {
+            key,
+            version: current,
+            put: true,
+        }),
+        Some(wait) => {
+            out.note(Note::NotYet {
+                key,
+                version: current,
+                primary: wait == Wait::Fenced,
+            });
+            if d.handed == current {
+                // Done handing over and still waiting: Router 1 may have ended the
+                // migration without this server hearing it. Report again.
+                out.send(cfg.router_node(), Msg::MigrationDone { version: current });
+            }
+            let moved = Msg::Moved {
+                id,
+                version: current,
+                wait: true,
+            };
+            return out.send(from, moved);
+        }
+        None => {}
+    }
+    match op {
+        Op::Get => serve_get(cfg, node, from, id, key, &replicas, out),
+        Op::Put { value } => serve_put(cfg, node, from, (id, key, value), &replicas, out),
+    }
+}
+
+/// A get. The key's primary answers at once: a newer table could only take writes of the
+/// key after the primary adopted it. Another replica first asks the primary for its table
+/// version (the fence for reads, as a Raft leader confirms it still leads before it
+/// answers a read: dissertation §6.4) and answers only if it is not newer than its own.
+fn serve_get(
+    cfg: &Config,
+    node: &mut Node,
+    from: NodeId,
+    id: u64,
+    key: Key,
+    replicas: &[u32],
+    out: &mut O,
+) {
+    let Node::Server {
+        index, d, reads, ..
+    } = node
+    else {
+        return;
+    };
+    let primary = replicas[0];
+    if primary != *index && !cfg.bug_no_fencing {
+        let version = d.table.as_ref().map_or(0, |t| t.version);
+        reads.insert(
+            id,
+            ReadWait {
+                key,
+                version,
+                router: from,
+            },
+        );
+        out.send(cfg.server_node(primary), Msg::Confirm { id, key, version });
+        let wait = cfg.request_timeout / 2;
+        return out.set_timer(Timer::ReplicaTimeout { id }, wait..=wait);
+    }
+    if primary != *index {
+        let version = d.table.as_ref().map_or(0, |t| t.version);
+        out.note(Note::Unfenced {
+            key,
+            version,
+            put: false,
+        });
+    }
+    let value = d.store.get(&key).copied();
+    out.send(from, Msg::Done { id, value });
+}
+
+/// A put at the key's primary, which orders the key's writes: the next stamp after the
+/// newest it holds (it holds every acknowledged one). A retry (or a duplicate) of a write
+/// still replicating keeps its stamp. It stores, replicates to the key's other replicas,
+/// and answers once every one has stored it.
+fn serve_put(
+    cfg: &Config,
+    node: &mut Node,
+    from: NodeId,
+    (id, key, value): (u64, Key, u64),
+    replicas: &[u32],
+    out: &mut O,
+) {
+    let Node::Server { index, d, puts, .. } = node else {
+        return;
+    };
+    let stamp = match puts.get(&id) {
+        Some(w) if w.key == key && w.value == value => w.stamp,
+        _ => d.store.get(&key).map_or(0, |(_, s)| *s) + 1,
+    };
+    store(d, key, value, stamp, out);
+    out.note(Note::Stored {
+        key,
+        stamp,
+        replicas: replicas.len() as u32,
+    });
+    let others: BTreeSet<u32> = replicas.iter().copied().filter(|r| r != index).collect();
+    if others.is_empty() {
+        let done = Msg::Done {
+            id,
+            value: Some((value, stamp)),
+        };
+        return out.send(from, done);
+    }
+    for r in &others {
+        let copy = Msg::Replicate {
+            id,
+            key,
+            value,
+            stamp,
+        };
+        out.send(cfg.server_node(*r), copy);
+    }
+    let waiting = PutWait {
+        key,
+        value,
+        stamp,
+        router: from,
+        waiting: others,
+    };
+    puts.insert(id, waiting);
+    let wait = cfg.request_timeout / 2;
+    out.set_timer(Timer::ReplicaTimeout { id }, wait..=wait);
+}
+
 /// A server's timers: replicas too slow for a write, and resending transfers.
 pub(super) fn on_timer(cfg: &Config, node: &mut Node, timer: Timer, out: &mut O) {
     match (node, timer) {
-        (Node::Server { puts, .. }, Timer::ReplicaTimeout { id }) => {
-            // Not every replica answered: no acknowledgement; the router will try again.
+        (Node::Server { puts, reads, .. }, Timer::ReplicaTimeout { id }) => {
+            // Not every replica (or not the primary) answered: no answer; the router
+            // will try again.
             puts.remove(&id);
+            reads.remove(&id);
         }
         (Node::Server { d, outgoing, .. }, Timer::Resend) if !outgoing.is_empty() => {
             let version = d.table.as_ref().map_or(0, |t| t.version);
@@ -239,22 +359,43 @@ pub(super) fn on_timer(cfg: &Config, node: &mut Node, timer: Timer, out: &mut O)
     }
 }
 
-/// Whether `key` is still on its way to this server: its table (whose migration it has not
-/// heard is over) made it a replica of the key, the previous table did not, and the copy
-/// from the key's previous primary has not arrived. Serving it sooner would let a get miss
-/// an acknowledged write, and a put be numbered below acknowledged writes not seen yet.
-fn arriving(cfg: &Config, me: u32, d: &Disk, arrived: &BTreeSet<Key>, key: &Key) -> bool {
-    let Some(t) = &d.table else {
-        return false;
-    };
-    let r = cfg.replication as usize;
-    t.version > d.settled
-        && !arrived.contains(key)
-        && !d
-            .previous
-            .as_ref()
-            .is_some_and(|p| p.replicas(key, r).contains(&me))
-        && t.replicas(key, r).contains(&me)
+/// Why a server that replicates `key` under its table must not serve a request on it yet
+/// (in the migration to that table, whose end it has not heard):
+/// - `Arriving`: the key is new to it (not a replica under the previous table). It waits
+///   for the copy from the key's previous primary, which holds every write it
+///   acknowledged: serving sooner would let a get miss one, and a put be stamped below one.
+/// - `Fenced` (puts only): it has just become the key's primary, from among its replicas.
+///   It waits for the same copy, which the previous primary sends only once it has adopted
+///   the table and so stopped taking writes: two primaries never stamp writes of one key
+///   at once (the fence; with `bug_no_fencing` it does not wait).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum Wait {
+    Arriving,
+    Fenced,
+}
+
+fn must_wait(
+    cfg: &Config,
+    me: u32,
+    d: &Disk,
+    arrived: &BTreeSet<Key>,
+    key: &Key,
+    op: &Op,
+) -> Option<Wait> {
+    let t = d.table.as_ref()?;
+    if t.version <= d.settled || arrived.contains(key) {
+        return None;
+    }
+    let before = d
+        .previous
+        .as_ref()
+        .map(|p| p.replicas(key, cfg.replication as usize))
+        .unwrap_or_default();
+    if !before.contains(&me) {
+        return Some(Wait::Arriving);
+    }
+    let put = matches!(op, Op::Put { .. });
+    (put && before.first() != Some(&me)).then_some(Wait::Fenced)
 }
 
 /// Keeps the newer of two versions of a key (writes are totally ordered by their stamps).
@@ -266,7 +407,10 @@ fn store(d: &mut Disk, key: Key, value: u64, stamp: Stamp, out: &mut O) {
 }
 
 /// Under a new table, every key this server holds goes to each of its new replicas that
-/// was not one before. Keys it no longer replicates are dropped once handed over.
+/// was not one before, and (the fence) a key it was primary of goes to its new primary
+/// even if that was a replica already: the new primary takes writes only once it has this
+/// copy, sent after this server stopped taking them. Keys it no longer replicates are
+/// dropped once handed over.
 pub(super) fn plan_transfers(
     cfg: &Config,
     me: u32,
@@ -284,8 +428,10 @@ pub(super) fn plan_transfers(
             .as_ref()
             .map(|p| p.replicas(key, r))
             .unwrap_or_default();
+        let primary = now.first().copied();
+        let handoff = !cfg.bug_no_fencing && before.first() == Some(&me) && primary != Some(me);
         for to in now {
-            if to != me && !before.contains(&to) {
+            if to != me && (!before.contains(&to) || (handoff && Some(to) == primary)) {
                 outgoing.insert((*key, to));
             }
         }
