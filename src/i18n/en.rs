@@ -721,7 +721,7 @@ pub static EN: Catalog = Catalog {
         none: "none",
         t_arrive: "next request",
         t_expire: "retry request {id}",
-        t_replica: "replicas of {id} too slow",
+        t_replica: "replicas (or, for a get, the primary) of {id} too slow",
         t_resend: "resend transfers",
         t_nudge: "ask for the migration again",
         r_add: "you ask it to add {server}",
