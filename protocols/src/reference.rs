@@ -5,7 +5,7 @@
 use crate::load_balancing::{self as lb, LoadBalancing};
 use crate::paxos::{self, Paxos};
 use crate::raft::{self, Raft};
-use crate::sharding::Sharding;
+use crate::sharding::{self as shard, Sharding};
 use crate::sim::history::{History, RunSpec};
 use crate::sim::swarm::{run_with_faults, Swarm};
 use crate::sim::trace::trace_hash;
@@ -70,7 +70,7 @@ pub const REFERENCES: &[Reference] = &[
         seed: 4,
         steps: 3_000,
         bug: false,
-        expected: 0x30b3_0db3_863a_b34c,
+        expected: 0xd9bf_924f_706d_3b18,
     },
     Reference {
         protocol: LoadBalancing::NAME,
@@ -106,7 +106,13 @@ pub fn compute(r: &Reference) -> u64 {
             };
             hash_of::<Paxos>(cfg, r)
         }
-        Sharding::NAME => hash_of::<Sharding>(Default::default(), r),
+        Sharding::NAME => {
+            let cfg = shard::Config {
+                bug_no_fencing: r.bug,
+                ..Default::default()
+            };
+            hash_of::<Sharding>(cfg, r)
+        }
         // Power of two choices: the balancer's own random draws are pinned too.
         LoadBalancing::NAME => {
             let cfg = lb::Config {

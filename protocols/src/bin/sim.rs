@@ -183,7 +183,7 @@ fn example(name: &str) -> Result<String, String> {
 
 /// A seeded random-fault run as a scenario; `--bug` turns on the protocol's first bug switch
 /// (2PC: decision before log; Raft: votes without the election restriction; Paxos:
-/// acceptors forget their promises on restart).
+/// acceptors forget their promises on restart; sharding: no fencing).
 fn swarm(name: &str, seed: u64, steps: u64, bug: bool) -> Result<String, String> {
     Ok(match name {
         TwoPhaseCommit::NAME => {
@@ -211,9 +211,12 @@ fn swarm(name: &str, seed: u64, steps: u64, bug: bool) -> Result<String, String>
         LoadBalancing::NAME => {
             swarm_scenario::<LoadBalancing>(lb::Config::default(), seed, steps).to_json()
         }
-        // Nor has the sharding engine.
         Sharding::NAME => {
-            swarm_scenario::<Sharding>(shard::Config::default(), seed, steps).to_json()
+            let cfg = shard::Config {
+                bug_no_fencing: bug,
+                ..Default::default()
+            };
+            swarm_scenario::<Sharding>(cfg, seed, steps).to_json()
         }
         other => return Err(not_built(other).to_string()),
     })
