@@ -6,14 +6,14 @@ use crate::load_balancing::{self as lb, LoadBalancing};
 use crate::paxos::{self, Paxos};
 use crate::raft::{self, Raft};
 use crate::sharding::Sharding;
-use crate::sim::history::{History, RunSpec};
-use crate::sim::swarm::{run_with_faults, Swarm};
-use crate::sim::trace::trace_hash;
+use crate::sim::history::RunSpec;
+use crate::sim::swarm::{Run, Swarm};
 use crate::sim::{NetConfig, Protocol};
 use crate::two_phase_commit::{self as tpc, TwoPhaseCommit};
 
-/// One pinned run: a seeded random-fault run of `steps` steps of `protocol`, with its
-/// first bug switch on if `bug`.
+/// One pinned run: a seeded random-fault run of `steps` steps of `protocol` (default
+/// configuration and network, faults and requests drawn by [`Swarm`] from the seed), with
+/// its first bug switch on if `bug`.
 pub struct Reference {
     pub name: &'static str,
     pub protocol: &'static str,
@@ -120,13 +120,19 @@ pub fn compute(r: &Reference) -> u64 {
 }
 
 fn hash_of<P: Protocol>(cfg: P::Config, r: &Reference) -> u64 {
+    let nodes = P::node_count(&cfg);
     let spec = RunSpec::<P> {
         cfg,
         net: NetConfig::default(),
         seed: r.seed,
         inputs: Vec::new(),
     };
-    let mut h = History::new(spec).expect("valid reference configuration");
-    run_with_faults(&mut h, &mut Swarm::new(r.seed), r.steps);
-    trace_hash(h.records())
+    let mut run = Run::new(spec)
+        .expect("valid reference configuration")
+        .traced();
+    let mut swarm = Swarm::new(r.seed, nodes, &[300]);
+    run.with_faults(&mut swarm, r.steps, &mut |w, rng| {
+        P::random_request(&w.cfg, &mut |n| rng.below(n))
+    });
+    run.trace_hash()
 }

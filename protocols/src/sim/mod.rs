@@ -7,6 +7,7 @@
 //! `seek` and forks. Same config + seed + inputs = same run, on every platform.
 
 pub mod history;
+pub mod replay;
 pub mod rng;
 pub mod swarm;
 pub mod trace;
