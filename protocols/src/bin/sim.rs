@@ -343,21 +343,8 @@ fn sweep_typed<T: Target>(s: &Sweep) -> Result<bool, String> {
         "  {:<28} failed in {} seeds ({} more ran out of steps before their deadline)",
         "liveness", report.liveness_failures, report.undecided
     );
-    let bug_arg = bug.map_or(String::new(), |b| format!(" --bug {b}"));
     for o in report.failing.iter().take(LISTED) {
-        let broken: Vec<&str> = (0..o.violations.len())
-            .filter(|i| o.violations[*i] > 0)
-            .map(|i| T::invariants()[i])
-            .chain(o.liveness.as_ref().map(|_| "liveness"))
-            .collect();
-        println!(
-            "seed {}: {}{}\n  replay: sim swarm {}{bug_arg} --seed {} > s.json && sim run s.json",
-            o.seed,
-            broken.join(", "),
-            o.liveness.as_ref().map_or(String::new(), |l| format!(" ({l})")),
-            T::NAME,
-            o.seed
-        );
+        println!("{}", sweep::describe::<T>(o, bug));
     }
     if failed > LISTED {
         let rest: Vec<String> = report.failing[LISTED..]

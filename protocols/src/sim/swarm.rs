@@ -13,13 +13,18 @@
 use super::history::{RunSpec, Stamped};
 use super::rng::Rng;
 use super::trace::Fnv64;
-use super::{ConfigError, Input, MsgId, NodeId, Protocol, StepRecord, Tick, World};
+use super::{ConfigError, Event, Input, MsgId, NodeId, Protocol, StepRecord, Tick, World};
 
 /// How often each kind of fault happens, in per-mille per step (0: never in this run).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FaultMix {
     pub crash_per_mille: u64,
     pub restart_per_mille: u64,
+    /// Crash a node and restart it at once (a reboot: its memory is lost, its disk kept).
+    /// Half the time it is the node that handled the last step, so whatever that step
+    /// changed and did not write to disk is lost (a crash right after a state change,
+    /// where an unforced write shows).
+    pub reboot_per_mille: u64,
     /// Partition the nodes into two groups (random halves, or one node alone).
     pub partition_per_mille: u64,
     /// Cut one link, one way.
@@ -48,12 +53,13 @@ impl FaultMix {
     pub fn draw(rng: &mut Rng, nodes: usize, timeouts: &[u64]) -> FaultMix {
         let mut some = |hi: u64| if rng.below(3) == 0 { 0 } else { rng.range(1, hi) };
         let crash_per_mille = some(25);
+        let reboot_per_mille = some(40);
         let partition_per_mille = some(8);
         let cut_per_mille = some(15);
         let drop_per_mille = some(60);
         let duplicate_per_mille = some(40);
         let delay_per_mille = some(60);
-        let clog_per_mille = some(20);
+        let clog_per_mille = some(40);
         let timeout = match timeouts.len() {
             0 => 300,
             n => timeouts[rng.below(n as u64) as usize],
@@ -71,6 +77,7 @@ impl FaultMix {
         FaultMix {
             crash_per_mille,
             restart_per_mille: rng.range(5, 300),
+            reboot_per_mille,
             partition_per_mille,
             cut_per_mille,
             heal_per_mille: rng.range(2, 60),
@@ -89,8 +96,18 @@ impl FaultMix {
 pub struct Swarm {
     rng: Rng,
     pub mix: FaultMix,
-    /// A clog's delays still to apply, last first (one input per step).
-    clogged: Vec<(MsgId, u64)>,
+    /// Inputs already decided, applied one per step, last first: a clog's delays, a
+    /// reboot's restart.
+    queued: Vec<Queued>,
+    /// The node that handled the last step, if any (set by [`Run::with_faults`]).
+    pub last_actor: Option<NodeId>,
+}
+
+/// An input the swarm has decided and not applied yet.
+#[derive(Clone, Copy, Debug)]
+enum Queued {
+    Delay(MsgId, u64),
+    Restart(NodeId),
 }
 
 /// A workload: the request to send now, given the world (the swarm decided it is time).
@@ -105,7 +122,8 @@ impl Swarm {
         Swarm {
             rng,
             mix,
-            clogged: Vec::new(),
+            queued: Vec::new(),
+            last_actor: None,
         }
     }
 
@@ -114,7 +132,8 @@ impl Swarm {
         Swarm {
             rng: Rng::new(seed ^ 0x5eed_fa17_u64),
             mix,
-            clogged: Vec::new(),
+            queued: Vec::new(),
+            last_actor: None,
         }
     }
 
@@ -129,8 +148,11 @@ impl Swarm {
         world: &World<P>,
         workload: &mut Workload<'_, P>,
     ) -> Option<Input<P>> {
-        if let Some((msg, ticks)) = self.clogged.pop() {
-            return Some(Input::Delay { msg, ticks });
+        if let Some(q) = self.queued.pop() {
+            return Some(match q {
+                Queued::Delay(msg, ticks) => Input::Delay { msg, ticks },
+                Queued::Restart(node) => Input::Restart { node },
+            });
         }
         let n = world.nodes().len();
         let up = |want: bool| -> Vec<NodeId> {
@@ -150,6 +172,16 @@ impl Swarm {
                 return Some(Input::Crash {
                     node: self.pick(&live),
                 });
+            }
+        }
+        if self.rng.chance(m.reboot_per_mille) {
+            let live: Vec<NodeId> = up(true).into_iter().filter(|x| focus.contains(x)).collect();
+            let actor = self
+                .last_actor
+                .filter(|a| world.nodes()[a.index()].is_up() && self.rng.chance(500));
+            if let Some(node) = actor.or_else(|| (!live.is_empty()).then(|| self.pick(&live))) {
+                self.queued.push(Queued::Restart(node));
+                return Some(Input::Crash { node });
             }
         }
         if self.rng.chance(m.restart_per_mille) {
@@ -195,10 +227,21 @@ impl Swarm {
                 return Some(Input::Delay { msg, ticks });
             }
             if self.rng.chance(m.clog_per_mille) {
-                let to = self.pick(&focus);
+                // A node something is on its way to (in the focus, if any).
+                let bound: Vec<NodeId> = world
+                    .in_flight()
+                    .values()
+                    .map(|m| m.to)
+                    .filter(|to| focus.contains(to))
+                    .collect();
+                let to = if bound.is_empty() {
+                    self.pick(&focus)
+                } else {
+                    self.pick(&bound)
+                };
                 let ticks = self.rng.range(1, m.delay_ticks_max.max(1));
                 self.clog(world, to, ticks);
-                if let Some((msg, ticks)) = self.clogged.pop() {
+                if let Some(Queued::Delay(msg, ticks)) = self.queued.pop() {
                     return Some(Input::Delay { msg, ticks });
                 }
             }
@@ -221,7 +264,11 @@ impl Swarm {
             .map(|(id, m)| (m.deliver_at, *id))
             .collect();
         due.sort();
-        self.clogged = due.into_iter().rev().map(|(_, id)| (id, ticks)).collect();
+        self.queued = due
+            .into_iter()
+            .rev()
+            .map(|(_, id)| Queued::Delay(id, ticks))
+            .collect();
     }
 
     fn pick<T: Copy>(&mut self, from: &[T]) -> T {
@@ -253,6 +300,8 @@ pub struct Run<P: Protocol> {
     /// Violations so far, per invariant (indexed like [`Protocol::invariants`]).
     pub violations: Vec<u64>,
     trace: Option<Fnv64>,
+    /// The node that handled the last step (a message, a timer or a request).
+    actor: Option<NodeId>,
 }
 
 impl<P: Protocol> Run<P> {
@@ -267,6 +316,7 @@ impl<P: Protocol> Run<P> {
             world,
             violations: vec![0; P::invariants().len()],
             trace: None,
+            actor: None,
         })
     }
 
@@ -295,6 +345,15 @@ impl<P: Protocol> Run<P> {
     }
 
     fn record(&mut self, r: StepRecord<P>) {
+        self.actor = match &r.event {
+            Event::Delivered { to, .. } => Some(*to),
+            Event::TimerFired { node, .. } => Some(*node),
+            Event::Input {
+                input: Input::Request { node, .. },
+                applied: true,
+            } => Some(*node),
+            _ => None,
+        };
         for v in &r.violations {
             self.violations[v.invariant] += 1;
         }
@@ -372,6 +431,7 @@ impl<P: Protocol> Run<P> {
     /// falls quiet, the swarm keeps drawing until it acts, so runs stay busy.
     pub fn with_faults(&mut self, swarm: &mut Swarm, steps: u64, workload: &mut Workload<'_, P>) {
         while self.steps() < steps {
+            swarm.last_actor = self.actor;
             if let Some(input) = swarm.next_input(&self.world, workload) {
                 self.inject(input);
             } else if !self.step() {

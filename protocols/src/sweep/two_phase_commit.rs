@@ -11,6 +11,8 @@ use crate::two_phase_commit::{Config, PartState, Request, Role, TwoPhaseCommit};
 
 impl Target for TwoPhaseCommit {
     const BUGS: &'static [&'static str] = &["decision_before_log"];
+    /// Runs are cheap and a transaction's window for trouble is short: more steps.
+    const SAFETY_STEPS: u64 = 3_000;
     /// Weights of: submit, vote no from now on, vote yes from now on.
     type Load = [u64; 3];
 
@@ -18,8 +20,8 @@ impl Target for TwoPhaseCommit {
         let work_ticks_min = one_of(rng, &[1, 20, 500]);
         Config {
             participants: one_of(rng, &[2, 2, 3, 4, 7]),
-            transactions: one_of(rng, &[0, 1, 2, 3, 10]),
-            txn_gap_ticks: one_of(rng, &[1, 50, 400, 5_000]),
+            transactions: one_of(rng, &[0, 3, 30, 1_000]),
+            txn_gap_ticks: one_of(rng, &[1, 20, 400, 5_000]),
             work_ticks_min,
             work_ticks_max: work_ticks_min + one_of(rng, &[0, 20, 2_000]),
             vote_timeout_ticks: one_of(rng, &[1, 50, 250, 2_000, 100_000]),
