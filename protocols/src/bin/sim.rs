@@ -343,14 +343,14 @@ fn sweep_typed<T: Target>(s: &Sweep) -> Result<bool, String> {
         "  {:<28} failed in {} seeds ({} more ran out of steps before their deadline)",
         "liveness", report.liveness_failures, report.undecided
     );
-    for o in report.failing.iter().take(LISTED) {
+    // Broken invariants first, then liveness failures.
+    let mut listed: Vec<&sweep::Outcome> = report.failing.iter().collect();
+    listed.sort_by_key(|o| (o.violations.iter().all(|v| *v == 0), o.seed));
+    for o in listed.iter().take(LISTED) {
         println!("{}", sweep::describe::<T>(o, bug));
     }
     if failed > LISTED {
-        let rest: Vec<String> = report.failing[LISTED..]
-            .iter()
-            .map(|o| o.seed.to_string())
-            .collect();
+        let rest: Vec<String> = listed[LISTED..].iter().map(|o| o.seed.to_string()).collect();
         println!("{} more failing seeds: {}", failed - LISTED, rest.join(" "));
     }
     Ok(failed == 0)

@@ -16,6 +16,8 @@ impl Target for Raft {
         "commit_old_terms",
         "forget_voted_for",
     ];
+    /// Terms must come and go for an old-term entry to matter (Figure 8): longer runs.
+    const SAFETY_STEPS: u64 = 3_000;
     /// Weights of: put, time out now, add a server, remove a server.
     type Load = [u64; 4];
 
