@@ -30,7 +30,7 @@ pub const REFERENCES: &[Reference] = &[
         seed: 1,
         steps: 1_000,
         bug: false,
-        expected: 0xb7bc_4370_105f_345a,
+        expected: 0x612e_1b0d_5741_2d28,
     },
     Reference {
         protocol: TwoPhaseCommit::NAME,
@@ -38,7 +38,7 @@ pub const REFERENCES: &[Reference] = &[
         seed: 2,
         steps: 1_000,
         bug: false,
-        expected: 0x0164_7c42_6b08_75ea,
+        expected: 0x01fc_9682_f72e_8442,
     },
     Reference {
         protocol: TwoPhaseCommit::NAME,
@@ -46,7 +46,7 @@ pub const REFERENCES: &[Reference] = &[
         seed: 7,
         steps: 2_000,
         bug: true,
-        expected: 0x37fe_9dc7_5f42_f89a,
+        expected: 0x5cf1_146d_45ff_2e19,
     },
     Reference {
         protocol: Raft::NAME,
@@ -54,7 +54,7 @@ pub const REFERENCES: &[Reference] = &[
         seed: 3,
         steps: 2_000,
         bug: false,
-        expected: 0x91a6_87a5_44ea_3fc6,
+        expected: 0x9054_85aa_546a_87c4,
     },
     Reference {
         protocol: Paxos::NAME,
@@ -62,7 +62,7 @@ pub const REFERENCES: &[Reference] = &[
         seed: 5,
         steps: 2_000,
         bug: false,
-        expected: 0x8462_f2d5_8ca6_cbe2,
+        expected: 0xd5d9_081e_fb18_7255,
     },
     Reference {
         protocol: Sharding::NAME,
@@ -70,7 +70,7 @@ pub const REFERENCES: &[Reference] = &[
         seed: 4,
         steps: 3_000,
         bug: false,
-        expected: 0x30b3_0db3_863a_b34c,
+        expected: 0xc782_fc9a_0bd3_0a69,
     },
     Reference {
         protocol: LoadBalancing::NAME,
@@ -78,7 +78,7 @@ pub const REFERENCES: &[Reference] = &[
         seed: 9,
         steps: 3_000,
         bug: false,
-        expected: 0xb9da_1377_f243_be32,
+        expected: 0x96ba_8a8d_fd22_efe9,
     },
 ];
 
