@@ -339,10 +339,27 @@ fn sweep_typed<T: Target>(s: &Sweep) -> Result<bool, String> {
     for (invariant, seeds) in &report.by_invariant {
         println!("  {invariant:<28} broken in {seeds} seeds");
     }
+    let unsafe_seeds = report
+        .failing
+        .iter()
+        .filter(|o| o.violations.iter().any(|v| *v > 0))
+        .count();
+    println!("  {:<28} broken in {unsafe_seeds} seeds", "(any invariant)");
     println!(
         "  {:<28} failed in {} seeds ({} more ran out of steps before their deadline)",
         "liveness", report.liveness_failures, report.undecided
     );
+    if !report.watched.is_empty() {
+        let seeds: Vec<String> = report.watched.iter().map(|w| w.0.to_string()).collect();
+        println!(
+            "  observed in {} seeds (no invariant judges it yet): {}\n    first: seed {} step {}: {}",
+            seeds.len(),
+            seeds.iter().take(LISTED).cloned().collect::<Vec<_>>().join(" "),
+            report.watched[0].0,
+            report.watched[0].1,
+            report.watched[0].2
+        );
+    }
     // Broken invariants first, then liveness failures.
     let mut listed: Vec<&sweep::Outcome> = report.failing.iter().collect();
     listed.sort_by_key(|o| (o.violations.iter().all(|v| *v == 0), o.seed));
@@ -350,8 +367,13 @@ fn sweep_typed<T: Target>(s: &Sweep) -> Result<bool, String> {
         println!("{}", sweep::describe::<T>(o, bug));
     }
     if failed > LISTED {
-        let rest: Vec<String> = listed[LISTED..].iter().map(|o| o.seed.to_string()).collect();
-        println!("{} more failing seeds: {}", failed - LISTED, rest.join(" "));
+        let rest: Vec<String> = listed[LISTED..]
+            .iter()
+            .take(10 * LISTED)
+            .map(|o| o.seed.to_string())
+            .collect();
+        let more = if failed > 11 * LISTED { " …" } else { "" };
+        println!("{} more failing seeds: {}{more}", failed - LISTED, rest.join(" "));
     }
     Ok(failed == 0)
 }

@@ -302,7 +302,13 @@ pub struct Run<P: Protocol> {
     trace: Option<Fnv64>,
     /// The node that handled the last step (a message, a timer or a request).
     actor: Option<NodeId>,
+    watch: Option<Watch<P>>,
+    /// What the watch saw first, and at which step.
+    pub watched: Option<(u64, String)>,
 }
+
+/// A look at every step for something no invariant judges yet (the sweep reports it).
+pub type Watch<P> = Box<dyn FnMut(&StepRecord<P>) -> Option<String> + Send>;
 
 impl<P: Protocol> Run<P> {
     /// Starts a run of `spec` (its inputs are ignored: a run records its own).
@@ -317,7 +323,15 @@ impl<P: Protocol> Run<P> {
             violations: vec![0; P::invariants().len()],
             trace: None,
             actor: None,
+            watch: None,
+            watched: None,
         })
+    }
+
+    /// Also shows every step to `watch`, keeping its first finding in [`Run::watched`].
+    pub fn watched_by(mut self, watch: Watch<P>) -> Self {
+        self.watch = Some(watch);
+        self
     }
 
     /// Also hashes every step, as [`super::trace::trace_hash`] does over a history.
@@ -356,6 +370,9 @@ impl<P: Protocol> Run<P> {
         };
         for v in &r.violations {
             self.violations[v.invariant] += 1;
+        }
+        if let (Some(w), None) = (&mut self.watch, &self.watched) {
+            self.watched = w(&r).map(|found| (r.step, found));
         }
         if let Some(h) = &mut self.trace {
             h.write(&serde_json::to_vec(&r).expect("records serialize"));

@@ -16,7 +16,7 @@ mod two_phase_commit;
 use crate::scenario::Scenario;
 use crate::sim::history::RunSpec;
 use crate::sim::rng::{mix64, Rng};
-use crate::sim::swarm::{Deadline, Run, Swarm};
+use crate::sim::swarm::{Deadline, Run, Swarm, Watch};
 use crate::sim::{NetConfig, NodeId, Protocol, World};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -51,6 +51,10 @@ pub trait Target: Protocol {
     /// The liveness phase, after [`Run::heal_all`]: drive the run (requests, steps) and
     /// say what made no progress within a deadline in virtual time.
     fn liveness(run: &mut Run<Self>, seed: u64) -> Result<(), Stuck>;
+    /// A look at every step for trouble no invariant judges yet, reported apart.
+    fn watch() -> Option<Watch<Self>> {
+        None
+    }
 }
 
 /// Steps a liveness phase may take at most: a deadline in ticks can hide a flood of
@@ -85,6 +89,8 @@ pub struct Outcome {
     pub liveness: Option<String>,
     /// The liveness phase ran out of steps before its deadline: no verdict.
     pub undecided: bool,
+    /// What [`Target::watch`] saw first (not a failure), with its step.
+    pub watched: Option<(u64, String)>,
     pub steps: u64,
 }
 
@@ -162,6 +168,9 @@ fn run_seed_with<T: Target>(seed: u64, bug: Option<&str>, traced: bool) -> (Run<
     if traced {
         run = run.traced();
     }
+    if let Some(w) = T::watch() {
+        run = run.watched_by(w);
+    }
     let mut swarm = Swarm::new(seed, T::node_count(&cfg), &T::timeouts(&cfg));
     let mut workload = |w: &World<T>, r: &mut Rng| T::request(&cfg, &load, w, r);
     run.with_faults(&mut swarm, T::SAFETY_STEPS, &mut workload);
@@ -177,6 +186,7 @@ fn run_seed_with<T: Target>(seed: u64, bug: Option<&str>, traced: bool) -> (Run<
         seed,
         violations: run.violations.clone(),
         undecided: verdict == Err(Stuck::Undecided),
+        watched: run.watched.clone(),
         liveness: match verdict {
             Err(Stuck::Failed(why)) => Some(why),
             _ => None,
@@ -204,6 +214,8 @@ pub struct Report {
     pub liveness_failures: u64,
     /// Seeds whose liveness phase ran out of steps before its deadline.
     pub undecided: u64,
+    /// Seeds where [`Target::watch`] saw something, with what it saw first.
+    pub watched: Vec<(u64, u64, String)>,
     /// Every failing seed, in seed order.
     pub failing: Vec<Outcome>,
     pub steps: u64,
@@ -215,6 +227,7 @@ pub fn sweep<T: Target>(from: u64, seeds: u64, bug: Option<&str>, workers: usize
     let found = Mutex::new(Vec::new());
     let steps = AtomicU64::new(0);
     let undecided = AtomicU64::new(0);
+    let watched = Mutex::new(Vec::new());
     std::thread::scope(|s| {
         for _ in 0..workers.max(1) {
             s.spawn(|| loop {
@@ -225,6 +238,10 @@ pub fn sweep<T: Target>(from: u64, seeds: u64, bug: Option<&str>, workers: usize
                 let (_, outcome) = run_seed::<T>(seed, bug);
                 steps.fetch_add(outcome.steps, Ordering::Relaxed);
                 undecided.fetch_add(u64::from(outcome.undecided), Ordering::Relaxed);
+                if let Some((step, what)) = &outcome.watched {
+                    let mut w = watched.lock().expect("no worker panics");
+                    w.push((outcome.seed, *step, what.clone()));
+                }
                 if outcome.failed() {
                     found.lock().expect("no worker panics").push(outcome);
                 }
@@ -246,6 +263,11 @@ pub fn sweep<T: Target>(from: u64, seeds: u64, bug: Option<&str>, workers: usize
         by_invariant,
         liveness_failures: failing.iter().filter(|o| o.liveness.is_some()).count() as u64,
         undecided: undecided.into_inner(),
+        watched: {
+            let mut w = watched.into_inner().expect("no worker panics");
+            w.sort();
+            w
+        },
         failing,
         steps: steps.into_inner(),
     }

@@ -4,9 +4,10 @@
 //! off the other routers (the ways an old table outlives a new one).
 
 use super::{draw_weights, expect, one_of, weighted, Stuck, Target, LIVENESS_MAX_STEPS};
-use crate::sharding::{Config, Key, Node, Request, Sharding, Strategy};
+use crate::sharding::{Config, Key, Node, Note, Request, Sharding, Strategy};
 use crate::sim::rng::Rng;
-use crate::sim::swarm::Run;
+use crate::sim::swarm::{Run, Watch};
+use std::collections::BTreeMap;
 use crate::sim::{NetConfig, NodeId, World};
 
 impl Target for Sharding {
@@ -72,6 +73,26 @@ impl Target for Sharding {
 
     /// Healed, any migration under way ends: every transfer is acknowledged and every
     /// server and router confirms the newest table.
+    /// Two different values acknowledged with one stamp for one key: two primaries took
+    /// writes at once (issue 11, item 7), which a checker comparing stamps alone misses.
+    fn watch() -> Option<Watch<Self>> {
+        let mut acked: BTreeMap<(Key, u64), u64> = BTreeMap::new();
+        Some(Box::new(move |r| {
+            r.notes.iter().find_map(|(_, note)| match note {
+                Note::PutAcknowledged { key, value, stamp } => {
+                    match acked.insert((*key, *stamp), *value) {
+                        Some(old) if old != *value => Some(format!(
+                            "{} acknowledged with stamp {stamp} for two values, {old} and {value}",
+                            key.name()
+                        )),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            })
+        }))
+    }
+
     fn liveness(run: &mut Run<Self>, _seed: u64) -> Result<(), Stuck> {
         let router = run.world().cfg.router_node();
         let over = |w: &World<Self>| {
