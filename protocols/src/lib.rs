@@ -2,7 +2,8 @@
 //!
 //! Pure Rust, no web dependencies: [`sim`] is the deterministic simulator, each
 //! protocol is a module implementing [`sim::Protocol`], and [`scenario`] reads and
-//! runs the versioned scenario files shared by the UI's export and the `sim` CLI.
+//! runs the versioned scenario files shared by the UI's export and the `sim` CLI;
+//! [`sweep`] is the seed sweep (swarm testing) over every protocol.
 
 pub mod load_balancing;
 pub mod paxos;
@@ -11,4 +12,5 @@ pub mod reference;
 pub mod scenario;
 pub mod sharding;
 pub mod sim;
+pub mod sweep;
 pub mod two_phase_commit;

@@ -5,15 +5,15 @@
 use crate::load_balancing::{self as lb, LoadBalancing};
 use crate::paxos::{self, Paxos};
 use crate::raft::{self, Raft};
-use crate::sharding::{self as shard, Sharding};
-use crate::sim::history::{History, RunSpec};
-use crate::sim::swarm::{run_with_faults, Swarm};
-use crate::sim::trace::trace_hash;
+use crate::sharding::Sharding;
+use crate::sim::history::RunSpec;
+use crate::sim::swarm::{Run, Swarm};
 use crate::sim::{NetConfig, Protocol};
 use crate::two_phase_commit::{self as tpc, TwoPhaseCommit};
 
-/// One pinned run: a seeded random-fault run of `steps` steps of `protocol`, with its
-/// first bug switch on if `bug`.
+/// One pinned run: a seeded random-fault run of `steps` steps of `protocol` (default
+/// configuration and network, faults and requests drawn by [`Swarm`] from the seed), with
+/// its first bug switch on if `bug`.
 pub struct Reference {
     pub name: &'static str,
     pub protocol: &'static str,
@@ -30,7 +30,7 @@ pub const REFERENCES: &[Reference] = &[
         seed: 1,
         steps: 1_000,
         bug: false,
-        expected: 0x36df_36e2_cea6_e6d6,
+        expected: 0xe5f1_084e_8c09_db2e,
     },
     Reference {
         protocol: TwoPhaseCommit::NAME,
@@ -38,7 +38,7 @@ pub const REFERENCES: &[Reference] = &[
         seed: 2,
         steps: 1_000,
         bug: false,
-        expected: 0x13ec_c568_a0a7_ebcc,
+        expected: 0x7db1_ddbe_814f_5069,
     },
     Reference {
         protocol: TwoPhaseCommit::NAME,
@@ -46,7 +46,7 @@ pub const REFERENCES: &[Reference] = &[
         seed: 7,
         steps: 2_000,
         bug: true,
-        expected: 0xce5d_a0ad_ec0c_328e,
+        expected: 0xc871_b0f1_2a77_2533,
     },
     Reference {
         protocol: Raft::NAME,
@@ -54,7 +54,7 @@ pub const REFERENCES: &[Reference] = &[
         seed: 3,
         steps: 2_000,
         bug: false,
-        expected: 0xf16b_c979_9306_2857,
+        expected: 0x87d4_79d6_c4b3_339f,
     },
     Reference {
         protocol: Paxos::NAME,
@@ -62,7 +62,7 @@ pub const REFERENCES: &[Reference] = &[
         seed: 5,
         steps: 2_000,
         bug: false,
-        expected: 0x8462_f2d5_8ca6_cbe2,
+        expected: 0xd5d9_081e_fb18_7255,
     },
     Reference {
         protocol: Sharding::NAME,
@@ -70,7 +70,7 @@ pub const REFERENCES: &[Reference] = &[
         seed: 4,
         steps: 3_000,
         bug: false,
-        expected: 0xd9bf_924f_706d_3b18,
+        expected: 0xc767_763f_770f_9b2e,
     },
     Reference {
         protocol: LoadBalancing::NAME,
@@ -78,7 +78,7 @@ pub const REFERENCES: &[Reference] = &[
         seed: 9,
         steps: 3_000,
         bug: false,
-        expected: 0x4768_6f97_0a0d_ee81,
+        expected: 0x32cf_27fc_a5aa_3efb,
     },
 ];
 
@@ -106,13 +106,7 @@ pub fn compute(r: &Reference) -> u64 {
             };
             hash_of::<Paxos>(cfg, r)
         }
-        Sharding::NAME => {
-            let cfg = shard::Config {
-                bug_no_fencing: r.bug,
-                ..Default::default()
-            };
-            hash_of::<Sharding>(cfg, r)
-        }
+        Sharding::NAME => hash_of::<Sharding>(Default::default(), r),
         // Power of two choices: the balancer's own random draws are pinned too.
         LoadBalancing::NAME => {
             let cfg = lb::Config {
@@ -126,13 +120,19 @@ pub fn compute(r: &Reference) -> u64 {
 }
 
 fn hash_of<P: Protocol>(cfg: P::Config, r: &Reference) -> u64 {
+    let nodes = P::node_count(&cfg);
     let spec = RunSpec::<P> {
         cfg,
         net: NetConfig::default(),
         seed: r.seed,
         inputs: Vec::new(),
     };
-    let mut h = History::new(spec).expect("valid reference configuration");
-    run_with_faults(&mut h, &mut Swarm::new(r.seed), r.steps);
-    trace_hash(h.records())
+    let mut run = Run::new(spec)
+        .expect("valid reference configuration")
+        .traced();
+    let mut swarm = Swarm::new(r.seed, nodes, &[300]);
+    run.with_faults(&mut swarm, r.steps, &mut |w, rng| {
+        P::random_request(&w.cfg, &mut |n| rng.below(n))
+    });
+    run.trace_hash()
 }

@@ -4,8 +4,10 @@
 use protocols::reference::{compute, REFERENCES};
 use protocols::scenario::Scenario;
 use protocols::sim::history::{History, RunSpec};
-use protocols::sim::swarm::{run_with_faults, Swarm};
+use protocols::sim::replay::Replay;
+use protocols::sim::swarm::{Run, Swarm};
 use protocols::sim::trace::trace_hash;
+use protocols::sim::Protocol;
 use protocols::two_phase_commit::TwoPhaseCommit;
 
 #[test]
@@ -21,6 +23,8 @@ fn reference_runs_match_their_pinned_hashes() {
     }
 }
 
+/// A swarm run (no records kept) exported as a scenario replays, through a recorded
+/// history, to the same trace hash.
 #[test]
 fn a_run_replayed_from_its_exported_scenario_is_identical() {
     for r in REFERENCES
@@ -33,23 +37,34 @@ fn a_run_replayed_from_its_exported_scenario_is_identical() {
             seed: r.seed,
             inputs: Vec::new(),
         };
-        let mut h = History::<TwoPhaseCommit>::new(spec).unwrap();
-        run_with_faults(&mut h, &mut Swarm::new(r.seed), r.steps);
+        let mut run = Run::<TwoPhaseCommit>::new(spec).unwrap().traced();
+        let mut swarm = Swarm::new(r.seed, 5, &[300]);
+        run.with_faults(&mut swarm, r.steps, &mut |w, rng| {
+            TwoPhaseCommit::random_request(&w.cfg, &mut |n| rng.below(n))
+        });
         let exported = Scenario {
-            spec: h.spec().clone(),
-            steps: h.len(),
+            spec: run.spec().clone(),
+            steps: run.steps(),
         }
         .to_json();
         let replayed = Scenario::<TwoPhaseCommit>::parse(&exported)
             .unwrap()
             .run()
             .unwrap();
-        assert_eq!(
-            trace_hash(replayed.records()),
-            trace_hash(h.records()),
-            "{}",
-            r.name
-        );
+        assert_eq!(trace_hash(replayed.records()), run.trace_hash(), "{}", r.name);
+    }
+}
+
+/// `sim run` streams ([`Replay`]): it gives the very records a history records, and keeps
+/// none of them.
+#[test]
+fn a_streamed_replay_gives_the_records_of_the_history() {
+    for seed in 0..3 {
+        let sc = protocols::sweep::scenario::<TwoPhaseCommit>(seed, None);
+        let h = sc.run().unwrap();
+        let streamed: Vec<_> = Replay::new(sc.spec.clone(), sc.steps).unwrap().collect();
+        assert_eq!(streamed.len() as u64, sc.steps);
+        assert!(streamed == h.records(), "seed {seed}");
     }
 }
 

@@ -3,7 +3,6 @@
 use protocols::load_balancing::invariants::percentile;
 use protocols::load_balancing::{batch, Algorithm, Config, LoadBalancing, Note, Request};
 use protocols::sim::history::{History, RunSpec};
-use protocols::sim::swarm::{heal_and_settle, run_with_faults, Swarm};
 use protocols::sim::{Input, NetConfig, NodeId};
 
 type H = History<LoadBalancing>;
@@ -167,32 +166,6 @@ fn batch_power_of_two_choices_has_a_lower_maximum_load_than_random() {
     assert_eq!(two.completed, 20_000);
     assert!(two.max_peak * 3 <= random.max_peak * 2);
     assert!(two.p99 < random.p99);
-}
-
-/// 1,000 seeds of crashes and restarts (backends, the balancer, clients), partitions,
-/// drops, duplicates, delays and slowdowns, under every algorithm in turn: every request is
-/// answered, failed with a reason, or in flight, and nothing is routed to a backend marked
-/// down. Then, healed and run 20,000 more steps, no request is left in flight.
-#[test]
-fn sweep_loses_no_request() {
-    for seed in 0..1_000u64 {
-        let cfg = Config {
-            algorithm: Algorithm::ALL[(seed % 8) as usize],
-            requests: 60,
-            ..Config::default()
-        };
-        let mut h = history(cfg.clone(), seed);
-        run_with_faults(&mut h, &mut Swarm::new(seed), 1_500);
-        assert_eq!(violations(&h), 0, "seed {seed}: {:?}", first_violation(&h));
-        heal_and_settle(&mut h, 20_000);
-        let g = h.world().ghost();
-        assert_eq!(
-            g.in_flight(),
-            0,
-            "seed {seed}: requests still in flight after healing"
-        );
-        assert_eq!(violations(&h), 0, "seed {seed}: {:?}", first_violation(&h));
-    }
 }
 
 #[test]

@@ -7,8 +7,6 @@ use protocols::paxos::{Ballot, Config, Note, Paxos, Request, Value};
 use protocols::sim::history::{History, RunSpec};
 mod common;
 
-use common::assert_caught;
-use protocols::sim::swarm::{heal_and_settle, run_with_faults, violating_seeds, FaultPlan, Swarm};
 use protocols::sim::{Input, NetConfig, NodeId, StepRecord};
 use std::collections::BTreeMap;
 
@@ -448,98 +446,4 @@ fn multi_paxos_a_new_leader_fills_gaps_with_noops() {
     assert_eq!(log[&1], Value::Noop);
     assert_eq!(log[&2], v("z=3"), "the accepted value of slot 2 is kept");
     assert_eq!(violations(&h), 0, "{:?}", first_violation(&h));
-}
-
-/// 1,000 seeds of crashes, restarts, partitions, drops, duplicates, delays and "Propose
-/// now" (and commands, in Multi-Paxos for odd seeds), with the backoff cure (and the
-/// distinguished proposer for every third seed): nothing unsafe. Then, healed, every
-/// learner learns a value for slot 0 (single-decree) or a fresh command (Multi-Paxos).
-#[test]
-fn sweep_finds_no_violation_and_the_healed_system_decides() {
-    const LIVENESS_STEPS: u64 = 5_000;
-    for seed in 0..1_000 {
-        let cfg = Config {
-            multi: seed % 2 == 1,
-            cure_backoff: true,
-            cure_leader: seed % 3 == 0,
-            ..Config::default()
-        };
-        let learners = cfg.learner_nodes();
-        let mut h = history(cfg.clone(), seed);
-        run_with_faults(&mut h, &mut Swarm::new(seed), 1_500);
-        assert_eq!(violations(&h), 0, "seed {seed}: {:?}", first_violation(&h));
-        heal_and_settle(&mut h, 0);
-        let done = |h: &H| -> bool {
-            learners.iter().all(|l| {
-                let log = learned(h, *l);
-                if cfg.multi {
-                    log.values()
-                        .any(|v| *v == Value::V(format!("final-{seed}")))
-                } else {
-                    log.contains_key(&0)
-                }
-            })
-        };
-        if cfg.multi {
-            h.run_to(h.len() + 300);
-            submit(&mut h, P1, &format!("final-{seed}"));
-        } else {
-            propose_now(&mut h, P1);
-        }
-        let mut steps = 0;
-        while !done(&h) && steps < LIVENESS_STEPS {
-            if !h.step_forward() {
-                break;
-            }
-            steps += 1;
-        }
-        assert!(
-            done(&h),
-            "seed {seed}: the learners did not learn within the budget"
-        );
-        assert_eq!(violations(&h), 0, "seed {seed}: {:?}", first_violation(&h));
-    }
-}
-
-/// Crash storms among acceptors with quick restarts and competing proposers.
-fn storm(seed: u64) -> Swarm {
-    Swarm::with_plan(
-        seed,
-        FaultPlan {
-            crash_per_mille: 25,
-            restart_per_mille: 200,
-            partition_per_mille: 5,
-            heal_per_mille: 20,
-            drop_per_mille: 20,
-            duplicate_per_mille: 10,
-            delay_per_mille: 40,
-            request_per_mille: 60,
-        },
-    )
-}
-
-#[test]
-fn sweep_catches_forgotten_promises() {
-    let cfg = Config {
-        bug_forget_promises: true,
-        ..Config::default()
-    };
-    assert_caught(
-        "forgotten-promise bug",
-        &violating_seeds::<Paxos>(&cfg, 1_000, 2_000, storm),
-        1_000,
-    );
-}
-
-#[test]
-fn sweep_catches_proposers_ignoring_accepted_values() {
-    let cfg = Config {
-        bug_ignore_accepted: true,
-        ..Config::default()
-    };
-    assert_caught(
-        "ignore-accepted bug",
-        &violating_seeds::<Paxos>(&cfg, 1_000, 1_500, Swarm::new),
-        1_000,
-    );
 }

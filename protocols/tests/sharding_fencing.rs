@@ -5,11 +5,9 @@
 use protocols::scenario::Scenario;
 use protocols::sharding::{invariants, Config, Key, Note, Request, Sharding, Table};
 use protocols::sim::history::{History, RunSpec};
-use protocols::sim::swarm::{violating_seeds, FaultPlan, Swarm};
 use protocols::sim::{Input, NetConfig, NodeId, StepRecord};
 
 mod common;
-use common::assert_caught;
 
 type H = History<Sharding>;
 
@@ -266,51 +264,3 @@ fn without_the_fence_a_new_primary_writes_at_once() {
     assert!(while_down, "the unfenced new primary takes the write");
 }
 
-/// Partitions, delays and membership changes often enough that a router and an old
-/// primary miss a new table while clients keep writing the same few keys.
-fn storm(seed: u64) -> Swarm {
-    Swarm::with_plan(
-        seed,
-        FaultPlan {
-            crash_per_mille: 5,
-            restart_per_mille: 100,
-            partition_per_mille: 10,
-            heal_per_mille: 20,
-            drop_per_mille: 10,
-            duplicate_per_mille: 10,
-            delay_per_mille: 40,
-            request_per_mille: 40,
-        },
-    )
-}
-
-fn stormy(routers: u32, replication: u32, bug: bool) -> Config {
-    Config {
-        routers,
-        replication,
-        keys: 100,
-        rate: 100,
-        bug_no_fencing: bug,
-        ..Config::default()
-    }
-}
-
-/// The bug switch is caught: without the fence, a seed sweep finds two values
-/// acknowledged with one stamp, or a stale read.
-#[test]
-fn sweep_catches_the_missing_fence() {
-    let caught = violating_seeds::<Sharding>(&stormy(2, 2, true), 1_000, 1_500, storm);
-    assert_caught("missing fence", &caught, 1_000);
-}
-
-/// The same storm on the fenced store, with one to three routers and R from 1 to 3: no
-/// invariant breaks.
-#[test]
-fn sweep_with_the_fence_breaks_nothing() {
-    for routers in 1..=3 {
-        for r in 1..=3 {
-            let found = violating_seeds::<Sharding>(&stormy(routers, r, false), 100, 1_500, storm);
-            assert_eq!(found, Vec::<u64>::new(), "{routers} routers, R = {r}");
-        }
-    }
-}

@@ -1,10 +1,12 @@
 //! `sim`: runs scenario files from the command line.
 //!
 //! ```text
-//! sim run FILE.json                      run a scenario, one line per event
+//! sim run FILE.json                      run a scenario, one line per event (streamed)
 //! sim example PROTOCOL                   print an example scenario
-//! sim swarm PROTOCOL [--seed N] [--steps N] [--bug]
-//!                                        print the scenario of a seeded random-fault run
+//! sim swarm PROTOCOL [--seed N] [--bug NAME]
+//!                                        print the scenario of one seed of the sweep
+//! sim sweep PROTOCOL --seeds N [--from S] [--bug NAME] [--workers N]
+//!                                        swarm-test seeds S.., report what broke
 //! sim batch load-balancing [--requests N] [--seed N] [--backends N] [--rate N]
 //!                                        every algorithm on one workload, no animation
 //! sim batch sharding [--keys N] [--servers N] [--skew N]
@@ -13,24 +15,40 @@
 //! Errors name the problem and exit with code 2.
 
 use protocols::load_balancing::{self as lb, LoadBalancing};
-use protocols::paxos::{self, Paxos};
-use protocols::raft::{self, Raft};
+use protocols::paxos::Paxos;
+use protocols::raft::Raft;
 use protocols::scenario::{self, Scenario, ScenarioError};
-use protocols::sharding::{self as shard, Sharding};
-use protocols::sim::history::{History, RunSpec};
-use protocols::sim::swarm::{run_with_faults, Swarm};
-use protocols::sim::trace::trace_hash;
-use protocols::sim::{NetConfig, Protocol, StepRecord};
-use protocols::two_phase_commit::{self as tpc, TwoPhaseCommit};
+use protocols::sharding::Sharding;
+use protocols::sim::replay::Replay;
+use protocols::sim::trace::Fnv64;
+use protocols::sim::{Protocol, StepRecord};
+use protocols::sweep::{self, Target};
+use std::io::Write;
+use protocols::two_phase_commit::TwoPhaseCommit;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   sim run FILE.json
   sim example PROTOCOL
-  sim swarm PROTOCOL [--seed N] [--steps N] [--bug]
+  sim swarm PROTOCOL [--seed N] [--bug NAME]
+  sim sweep PROTOCOL --seeds N [--from S] [--bug NAME] [--workers N]
   sim batch load-balancing [--requests N] [--seed N] [--backends N] [--rate N]
   sim batch sharding [--keys N] [--servers N] [--skew N]
 protocols: two-phase-commit, raft, paxos, sharding, load-balancing";
+
+/// The usage, with each protocol's bug switches (the names `--bug` takes).
+fn usage() -> String {
+    let mut u = format!("{USAGE}\nbug switches (--bug NAME):");
+    for (protocol, bugs) in sweep::bug_names() {
+        let names = if bugs.is_empty() {
+            "none".to_string()
+        } else {
+            bugs.join(", ")
+        };
+        u.push_str(&format!("\n  {protocol}: {names}"));
+    }
+    u
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -45,6 +63,10 @@ fn main() -> ExitCode {
 
 fn run(args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
+        Some("--help" | "-h" | "help") => {
+            println!("{}", usage());
+            Ok(())
+        }
         Some("run") => {
             let path = args.get(1).ok_or(USAGE)?;
             let text =
@@ -59,10 +81,24 @@ fn run(args: &[String]) -> Result<(), String> {
         Some("swarm") => {
             let name = args.get(1).ok_or(USAGE)?;
             let seed = flag(args, "--seed")?.unwrap_or(1);
-            let steps = flag(args, "--steps")?.unwrap_or(2_000);
-            let bug = args.iter().any(|a| a == "--bug");
-            println!("{}", swarm(name, seed, steps, bug)?);
+            let bug = text_flag(args, "--bug")?;
+            println!("{}", swarm(name, seed, bug.as_deref())?);
             Ok(())
+        }
+        Some("sweep") => {
+            let name = args.get(1).ok_or(USAGE)?;
+            let seeds = flag(args, "--seeds")?.ok_or("sweep needs --seeds N")?;
+            let sweep = Sweep {
+                from: flag(args, "--from")?.unwrap_or(0),
+                seeds,
+                bug: text_flag(args, "--bug")?,
+                workers: flag(args, "--workers")?.unwrap_or(2).clamp(1, 64) as usize,
+            };
+            if sweep_protocol(name, &sweep)? {
+                Ok(())
+            } else {
+                Err("some seeds failed (see above)".into())
+            }
         }
         Some("batch") if args.get(1).map(String::as_str) == Some("sharding") => {
             let keys = flag(args, "--keys")?.unwrap_or(10_000);
@@ -87,14 +123,26 @@ fn run(args: &[String]) -> Result<(), String> {
         Some("batch") if args.get(1).map(String::as_str) == Some(LoadBalancing::NAME) => {
             let requests = flag(args, "--requests")?.unwrap_or(10_000);
             let seed = flag(args, "--seed")?.unwrap_or(1);
-            // One-slot backends, a quarter of them large, loaded to 85% by default, with
-            // timeouts out of the way: the batch measures spread.
-            let backends = flag(args, "--backends")?.map_or(8, |b| b.min(1_000) as u32);
-            let base = lb::batch::spread_workload(backends, flag(args, "--rate")?);
+            // Equal one-slot backends (10 requests a second each on average) loaded to
+            // 85% by default, with timeouts out of the way: the batch measures spread.
+            let backends = flag(args, "--backends")?.map_or(8, |b| b as u32);
+            let base = lb::Config {
+                backends,
+                rate: flag(args, "--rate")?.unwrap_or((u64::from(backends) * 85).div_ceil(40)),
+                clients: 4,
+                large_backends: 0,
+                slots: 1,
+                queue: 1_000,
+                request_timeout: 1_000_000,
+                client_timeout: 1_000_000,
+                probe_every: 0,
+                passive_errors: 0,
+                ..lb::Config::default()
+            };
             print!("{}", batch_table(&base, requests, seed)?);
             Ok(())
         }
-        _ => Err(USAGE.to_string()),
+        _ => Err(usage()),
     }
 }
 
@@ -103,8 +151,8 @@ fn batch_table(base: &lb::Config, requests: u64, seed: u64) -> Result<String, St
     use protocols::sim::Protocol as _;
     LoadBalancing::validate(base).map_err(|e| e.to_string())?;
     let mut t = format!(
-        "{requests} requests, {} clients, {} backends ({} large), seed {seed}\n{:<22} {:>9} {:>9} {:>8} {:>8} {:>8} {:>8} {:>9}\n",
-        base.clients, base.backends, base.large_backends, "algorithm", "max load", "mean load", "p50", "p95", "p99", "failed", "rejected"
+        "{requests} requests, {} clients, {} backends, seed {seed}\n{:<22} {:>9} {:>9} {:>8} {:>8} {:>8} {:>8} {:>9}\n",
+        base.clients, base.backends, "algorithm", "max load", "mean load", "p50", "p95", "p99", "failed", "rejected"
     );
     for algorithm in lb::Algorithm::ALL {
         let cfg = lb::Config {
@@ -126,6 +174,17 @@ fn batch_table(base: &lb::Config, requests: u64, seed: u64) -> Result<String, St
         ));
     }
     Ok(t)
+}
+
+/// The word after `name`, if `name` is given.
+fn text_flag(args: &[String], name: &str) -> Result<Option<String>, String> {
+    match args.iter().position(|a| a == name) {
+        None => Ok(None),
+        Some(i) => match args.get(i + 1) {
+            Some(v) if !v.starts_with("--") => Ok(Some(v.clone())),
+            _ => Err(format!("{name} needs a name (see sim --help)")),
+        },
+    }
 }
 
 fn flag(args: &[String], name: &str) -> Result<Option<u64>, String> {
@@ -160,12 +219,36 @@ fn run_file(text: &str) -> Result<(), ScenarioError> {
     }
 }
 
+/// Streams the run: each line is printed as its step happens and nothing is kept, so
+/// memory stays bounded by the world however many steps the scenario asks for. A reader
+/// that stops early (`sim run FILE | head`) ends the run quietly.
 fn run_typed<P: Protocol>(text: &str) -> Result<(), ScenarioError> {
-    let h = Scenario::<P>::parse(text)?
-        .run()
-        .map_err(ScenarioError::Config)?;
-    print_history(&h);
-    Ok(())
+    let sc = Scenario::<P>::parse(text)?;
+    let replay = Replay::new(sc.spec, sc.steps).map_err(ScenarioError::Config)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match print_steps(replay, &mut out).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("sim: cannot write: {e}");
+            std::process::exit(1)
+        }
+        _ => Ok(()),
+    }
+}
+
+fn print_steps<P: Protocol>(replay: Replay<P>, out: &mut impl Write) -> std::io::Result<()> {
+    let (mut steps, mut violations, mut hash) = (0, 0, Fnv64::default());
+    for r in replay {
+        hash.write(&serde_json::to_vec(&r).expect("records serialize"));
+        hash.write(b"\n");
+        writeln!(out, "{}", line(&r))?;
+        steps += 1;
+        violations += r.violations.len();
+    }
+    writeln!(
+        out,
+        "steps={steps} violations={violations} hash={:016x}",
+        hash.finish()
+    )
 }
 
 /// The bundled example scenario of a protocol.
@@ -181,59 +264,118 @@ fn example(name: &str) -> Result<String, String> {
     Ok(text.trim_end().to_string())
 }
 
-/// A seeded random-fault run as a scenario; `--bug` turns on the protocol's first bug switch
-/// (2PC: decision before log; Raft: votes without the election restriction; Paxos:
-/// acceptors forget their promises on restart; sharding: no fencing).
-fn swarm(name: &str, seed: u64, steps: u64, bug: bool) -> Result<String, String> {
-    Ok(match name {
-        TwoPhaseCommit::NAME => {
-            let cfg = tpc::Config {
-                bug_decision_before_log: bug,
-                ..Default::default()
-            };
-            swarm_scenario::<TwoPhaseCommit>(cfg, seed, steps).to_json()
-        }
-        Raft::NAME => {
-            let cfg = raft::Config {
-                bug_no_election_restriction: bug,
-                ..Default::default()
-            };
-            swarm_scenario::<Raft>(cfg, seed, steps).to_json()
-        }
-        Paxos::NAME => {
-            let cfg = paxos::Config {
-                bug_forget_promises: bug,
-                ..Default::default()
-            };
-            swarm_scenario::<Paxos>(cfg, seed, steps).to_json()
-        }
-        // The load-balancing lab has no bug switch; `--bug` changes nothing there.
-        LoadBalancing::NAME => {
-            swarm_scenario::<LoadBalancing>(lb::Config::default(), seed, steps).to_json()
-        }
-        Sharding::NAME => {
-            let cfg = shard::Config {
-                bug_no_fencing: bug,
-                ..Default::default()
-            };
-            swarm_scenario::<Sharding>(cfg, seed, steps).to_json()
-        }
-        other => return Err(not_built(other).to_string()),
-    })
+/// The scenario of one seed of the sweep: both phases, replayable with `sim run`.
+fn swarm(name: &str, seed: u64, bug: Option<&str>) -> Result<String, String> {
+    fn json<T: Target>(seed: u64, bug: Option<&str>) -> Result<String, String> {
+        check_bug::<T>(bug)?;
+        Ok(sweep::scenario::<T>(seed, bug).to_json())
+    }
+    match name {
+        TwoPhaseCommit::NAME => json::<TwoPhaseCommit>(seed, bug),
+        Raft::NAME => json::<Raft>(seed, bug),
+        Paxos::NAME => json::<Paxos>(seed, bug),
+        LoadBalancing::NAME => json::<LoadBalancing>(seed, bug),
+        Sharding::NAME => json::<Sharding>(seed, bug),
+        other => Err(not_built(other).to_string()),
+    }
 }
 
-fn print_history<P: Protocol>(h: &History<P>) {
-    let mut violations = 0;
-    for r in h.records() {
-        println!("{}", line(r));
-        violations += r.violations.len();
+fn check_bug<T: Target>(bug: Option<&str>) -> Result<(), String> {
+    match bug {
+        Some(name) if !T::BUGS.contains(&name) => Err(format!(
+            "{} has no bug switch {name:?} (it has: {})",
+            T::NAME,
+            if T::BUGS.is_empty() {
+                "none".to_string()
+            } else {
+                T::BUGS.join(", ")
+            }
+        )),
+        _ => Ok(()),
     }
+}
+
+/// What `sim sweep` was asked.
+struct Sweep {
+    from: u64,
+    seeds: u64,
+    bug: Option<String>,
+    workers: usize,
+}
+
+/// Runs the sweep and prints its figures; true when no seed failed.
+fn sweep_protocol(name: &str, sweep: &Sweep) -> Result<bool, String> {
+    match name {
+        TwoPhaseCommit::NAME => sweep_typed::<TwoPhaseCommit>(sweep),
+        Raft::NAME => sweep_typed::<Raft>(sweep),
+        Paxos::NAME => sweep_typed::<Paxos>(sweep),
+        LoadBalancing::NAME => sweep_typed::<LoadBalancing>(sweep),
+        Sharding::NAME => sweep_typed::<Sharding>(sweep),
+        other => Err(not_built(other).to_string()),
+    }
+}
+
+/// Failing seeds listed with their replay command; past this, only their numbers.
+const LISTED: usize = 30;
+
+fn sweep_typed<T: Target>(s: &Sweep) -> Result<bool, String> {
+    let bug = s.bug.as_deref();
+    check_bug::<T>(bug)?;
+    let start = std::time::Instant::now();
+    let report = sweep::sweep::<T>(s.from, s.seeds, bug, s.workers);
+    let secs = start.elapsed().as_secs_f64();
+    let failed = report.failing.len();
     println!(
-        "steps={} violations={} hash={:016x}",
-        h.len(),
-        violations,
-        trace_hash(h.records())
+        "{} seeds {}..{} of {}{}: {failed} failed ({:.2}%), {} steps in {secs:.1} s on {} workers",
+        s.seeds,
+        s.from,
+        s.from + s.seeds,
+        T::NAME,
+        bug.map_or(String::new(), |b| format!(" with bug {b}")),
+        failed as f64 * 100.0 / s.seeds.max(1) as f64,
+        report.steps,
+        s.workers,
     );
+    for (invariant, seeds) in &report.by_invariant {
+        println!("  {invariant:<28} broken in {seeds} seeds");
+    }
+    let unsafe_seeds = report
+        .failing
+        .iter()
+        .filter(|o| o.violations.iter().any(|v| *v > 0))
+        .count();
+    println!("  {:<28} broken in {unsafe_seeds} seeds", "(any invariant)");
+    println!(
+        "  {:<28} failed in {} seeds ({} more ran out of steps before their deadline)",
+        "liveness", report.liveness_failures, report.undecided
+    );
+    if !report.watched.is_empty() {
+        let seeds: Vec<String> = report.watched.iter().map(|w| w.0.to_string()).collect();
+        println!(
+            "  observed in {} seeds (no invariant judges it yet): {}\n    first: seed {} step {}: {}",
+            seeds.len(),
+            seeds.iter().take(LISTED).cloned().collect::<Vec<_>>().join(" "),
+            report.watched[0].0,
+            report.watched[0].1,
+            report.watched[0].2
+        );
+    }
+    // Broken invariants first, then liveness failures.
+    let mut listed: Vec<&sweep::Outcome> = report.failing.iter().collect();
+    listed.sort_by_key(|o| (o.violations.iter().all(|v| *v == 0), o.seed));
+    for o in listed.iter().take(LISTED) {
+        println!("{}", sweep::describe::<T>(o, bug));
+    }
+    if failed > LISTED {
+        let rest: Vec<String> = listed[LISTED..]
+            .iter()
+            .take(10 * LISTED)
+            .map(|o| o.seed.to_string())
+            .collect();
+        let more = if failed > 11 * LISTED { " …" } else { "" };
+        println!("{} more failing seeds: {}{more}", failed - LISTED, rest.join(" "));
+    }
+    Ok(failed == 0)
 }
 
 /// The CLI's own plain rendering of a step (the UI has its text catalog).
@@ -261,20 +403,5 @@ mod erased {
         fn json(&self) -> String {
             serde_json::to_string(self).unwrap_or_default()
         }
-    }
-}
-
-fn swarm_scenario<P: Protocol>(cfg: P::Config, seed: u64, steps: u64) -> Scenario<P> {
-    let spec = RunSpec {
-        cfg,
-        net: NetConfig::default(),
-        seed,
-        inputs: Vec::new(),
-    };
-    let mut h = History::new(spec).expect("default configuration is valid");
-    run_with_faults(&mut h, &mut Swarm::new(seed), steps);
-    Scenario {
-        spec: h.spec().clone(),
-        steps: h.len(),
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod history;
 pub mod limits;
+pub mod replay;
 pub mod rng;
 pub mod swarm;
 pub mod trace;

@@ -1,110 +1,274 @@
-//! Seeded random fault plans ("swarm testing", after TigerBeetle's VOPR and
-//! FoundationDB's simulator): the seed draws each fault's frequency, then the
-//! faults themselves. Faults are ordinary inputs, so a failing run replays exactly.
+//! Seeded random fault plans: swarm testing, after FoundationDB's simulator and
+//! TigerBeetle's VOPR. Each seed first draws its own *fault mix* (how often each kind of
+//! fault happens, with some kinds switched off altogether, as in Groce et al., "Swarm
+//! Testing", ISSTA 2012), then the faults themselves. Faults are ordinary inputs, so a
+//! failing run replays exactly from its scenario.
+//!
+//! A run ([`Run`]) steps a [`World`] and keeps only its inputs, a count of violations per
+//! invariant and, if asked, the trace hash: memory is bounded by the world, not by the
+//! number of steps. It has two phases: [`Run::with_faults`] (safety: faults on, every
+//! step checked) and [`Run::heal_all`] (liveness: every fault healed, every node up, and
+//! the caller then requires progress).
 
-use super::history::{History, RunSpec};
+use super::history::{RunSpec, Stamped};
 use super::rng::Rng;
-use super::{Input, NetConfig, NodeId, Protocol, World};
+use super::trace::Fnv64;
+use super::{ConfigError, Event, Input, MsgId, NodeId, Protocol, StepRecord, Tick, World};
 
-/// How often each fault happens, in per-mille per step.
+/// How often each kind of fault happens, in per-mille per step (0: never in this run).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FaultPlan {
+pub struct FaultMix {
     pub crash_per_mille: u64,
     pub restart_per_mille: u64,
+    /// Crash a node and restart it at once (a reboot: its memory is lost, its disk kept).
+    /// Half the time it is the node that handled the last step, so whatever that step
+    /// changed and did not write to disk is lost (a crash right after a state change,
+    /// where an unforced write shows).
+    pub reboot_per_mille: u64,
+    /// Partition the nodes into two groups (random halves, or one node alone).
     pub partition_per_mille: u64,
+    /// Cut one link, one way.
+    pub cut_per_mille: u64,
     pub heal_per_mille: u64,
     pub drop_per_mille: u64,
     pub duplicate_per_mille: u64,
     pub delay_per_mille: u64,
+    /// Clog one node's inbound link: every message in flight to it arrives the same
+    /// number of ticks late, in the same order (FoundationDB's clogging). Messages sent
+    /// after the clog pass ahead of them.
+    pub clog_per_mille: u64,
+    /// A delayed message arrives up to this many ticks late (a few of the protocol's
+    /// timeouts, so a message can outlive the timer that gave up on it).
+    pub delay_ticks_max: u64,
+    /// A client or operator request (what is asked is the workload's choice).
     pub request_per_mille: u64,
+    /// When not empty, crashes, cuts and lone-node partitions fall on these nodes only,
+    /// so one link or one node is hit again and again (TigerBeetle's "isolate one").
+    pub focus: Vec<NodeId>,
 }
 
-/// Draws fault inputs for a run, from its own seeded stream.
+impl FaultMix {
+    /// A mix for a run of `nodes` nodes with these `timeouts` (delays reach one to four
+    /// times one of them). Each kind of fault is off for about one seed in three.
+    pub fn draw(rng: &mut Rng, nodes: usize, timeouts: &[u64]) -> FaultMix {
+        let mut some = |hi: u64| if rng.below(3) == 0 { 0 } else { rng.range(1, hi) };
+        let crash_per_mille = some(25);
+        let reboot_per_mille = some(40);
+        let partition_per_mille = some(8);
+        let cut_per_mille = some(15);
+        let drop_per_mille = some(60);
+        let duplicate_per_mille = some(40);
+        let delay_per_mille = some(60);
+        let clog_per_mille = some(40);
+        let timeout = match timeouts.len() {
+            0 => 300,
+            n => timeouts[rng.below(n as u64) as usize],
+        };
+        let times = rng.range(1, 4);
+        let focus = if nodes > 2 && rng.chance(500) {
+            let mut all: Vec<NodeId> = ids(nodes).collect();
+            let k = rng.range(2, 3) as usize;
+            (0..k)
+                .map(|_| all.remove(rng.below(all.len() as u64) as usize))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        FaultMix {
+            crash_per_mille,
+            restart_per_mille: rng.range(5, 300),
+            reboot_per_mille,
+            partition_per_mille,
+            cut_per_mille,
+            heal_per_mille: rng.range(2, 60),
+            drop_per_mille,
+            duplicate_per_mille,
+            delay_per_mille,
+            clog_per_mille,
+            delay_ticks_max: timeout.clamp(1, 250_000) * times,
+            request_per_mille: rng.range(2, 60),
+            focus,
+        }
+    }
+}
+
+/// Draws fault inputs for a run, from its own seeded stream (not the world's).
 pub struct Swarm {
     rng: Rng,
-    pub plan: FaultPlan,
+    pub mix: FaultMix,
+    /// Inputs already decided, applied one per step, last first: a clog's delays, a
+    /// reboot's restart.
+    queued: Vec<Queued>,
+    /// The node that handled the last step, if any (set by [`Run::with_faults`]).
+    pub last_actor: Option<NodeId>,
 }
 
+/// An input the swarm has decided and not applied yet.
+#[derive(Clone, Copy, Debug)]
+enum Queued {
+    Delay(MsgId, u64),
+    Restart(NodeId),
+}
+
+/// A workload: the request to send now, given the world (the swarm decided it is time).
+pub type Workload<'a, P> =
+    dyn FnMut(&World<P>, &mut Rng) -> Option<(NodeId, <P as Protocol>::Request)> + 'a;
+
 impl Swarm {
-    /// A plan drawn from `seed`: some seeds crash a lot, some drop a lot, some do neither.
-    pub fn new(seed: u64) -> Self {
+    /// The swarm of `seed`: its fault mix is drawn first, from the same stream.
+    pub fn new(seed: u64, nodes: usize, timeouts: &[u64]) -> Self {
         let mut rng = Rng::new(seed ^ 0x5eed_fa17_u64);
-        let plan = FaultPlan {
-            crash_per_mille: rng.range(0, 12),
-            restart_per_mille: rng.range(10, 40),
-            partition_per_mille: rng.range(0, 6),
-            heal_per_mille: rng.range(5, 30),
-            drop_per_mille: rng.range(0, 40),
-            duplicate_per_mille: rng.range(0, 20),
-            delay_per_mille: rng.range(0, 20),
-            request_per_mille: rng.range(5, 30),
-        };
-        Swarm { rng, plan }
+        let mix = FaultMix::draw(&mut rng, nodes, timeouts);
+        Swarm {
+            rng,
+            mix,
+            queued: Vec::new(),
+            last_actor: None,
+        }
     }
 
-    /// A fixed plan, for sweeps that aim at one kind of trouble (crash storms, say); the seed
-    /// still draws every fault.
-    pub fn with_plan(seed: u64, plan: FaultPlan) -> Self {
+    /// A swarm with a fixed mix (the seed still draws every fault).
+    pub fn with_mix(seed: u64, mix: FaultMix) -> Self {
         Swarm {
             rng: Rng::new(seed ^ 0x5eed_fa17_u64),
-            plan,
+            mix,
+            queued: Vec::new(),
+            last_actor: None,
         }
     }
 
-    /// The fault to apply before the next step, if the dice say so.
-    pub fn next_input<P: Protocol>(&mut self, world: &World<P>) -> Option<Input<P>> {
-        let nodes = world.nodes();
-        let up: Vec<NodeId> = ids(nodes.len())
-            .filter(|n| nodes[n.index()].is_up())
-            .collect();
-        let down: Vec<NodeId> = ids(nodes.len())
-            .filter(|n| !nodes[n.index()].is_up())
-            .collect();
-        let msgs: Vec<_> = world.in_flight().keys().copied().collect();
-        let p = self.plan.clone();
-        if self.rng.chance(p.crash_per_mille) && !up.is_empty() {
-            return Some(Input::Crash {
-                node: self.pick(&up),
+    /// The swarm's own generator, for choices a caller makes from the same seed.
+    pub fn rng(&mut self) -> &mut Rng {
+        &mut self.rng
+    }
+
+    /// The input to apply before the next step, if the dice say so.
+    pub fn next_input<P: Protocol>(
+        &mut self,
+        world: &World<P>,
+        workload: &mut Workload<'_, P>,
+    ) -> Option<Input<P>> {
+        if let Some(q) = self.queued.pop() {
+            return Some(match q {
+                Queued::Delay(msg, ticks) => Input::Delay { msg, ticks },
+                Queued::Restart(node) => Input::Restart { node },
             });
         }
-        if self.rng.chance(p.restart_per_mille) && !down.is_empty() {
-            return Some(Input::Restart {
-                node: self.pick(&down),
-            });
+        let n = world.nodes().len();
+        let up = |want: bool| -> Vec<NodeId> {
+            ids(n)
+                .filter(|id| world.nodes()[id.index()].is_up() == want)
+                .collect()
+        };
+        let m = self.mix.clone();
+        let focus = if m.focus.is_empty() {
+            ids(n).collect()
+        } else {
+            m.focus.clone()
+        };
+        if self.rng.chance(m.crash_per_mille) {
+            let live: Vec<NodeId> = up(true).into_iter().filter(|x| focus.contains(x)).collect();
+            if !live.is_empty() {
+                return Some(Input::Crash {
+                    node: self.pick(&live),
+                });
+            }
         }
-        if self.rng.chance(p.partition_per_mille) && nodes.len() > 1 {
-            let side: Vec<NodeId> = ids(nodes.len()).filter(|_| self.rng.chance(500)).collect();
+        if self.rng.chance(m.reboot_per_mille) {
+            let live: Vec<NodeId> = up(true).into_iter().filter(|x| focus.contains(x)).collect();
+            let actor = self
+                .last_actor
+                .filter(|a| world.nodes()[a.index()].is_up() && self.rng.chance(500));
+            if let Some(node) = actor.or_else(|| (!live.is_empty()).then(|| self.pick(&live))) {
+                self.queued.push(Queued::Restart(node));
+                return Some(Input::Crash { node });
+            }
+        }
+        if self.rng.chance(m.restart_per_mille) {
+            let down = up(false);
+            if !down.is_empty() {
+                return Some(Input::Restart {
+                    node: self.pick(&down),
+                });
+            }
+        }
+        if self.rng.chance(m.partition_per_mille) && n > 1 {
+            let side: Vec<NodeId> = if self.rng.chance(500) {
+                vec![self.pick(&focus)]
+            } else {
+                ids(n).filter(|_| self.rng.chance(500)).collect()
+            };
             return Some(Input::Partition { groups: vec![side] });
         }
-        if self.rng.chance(p.heal_per_mille) {
+        if self.rng.chance(m.cut_per_mille) && n > 1 {
+            let from = self.pick(&focus);
+            let others: Vec<NodeId> = ids(n).filter(|x| *x != from).collect();
+            let to = self.pick(&others);
+            // Either direction: the focus node stops hearing, or stops being heard.
+            let (from, to) = if self.rng.chance(500) { (from, to) } else { (to, from) };
+            return Some(Input::Cut { from, to });
+        }
+        if self.rng.chance(m.heal_per_mille) {
             return Some(Input::Heal);
         }
-        if !msgs.is_empty() {
-            if self.rng.chance(p.drop_per_mille) {
-                return Some(Input::Drop {
-                    msg: self.pick(&msgs),
-                });
+        if !world.in_flight().is_empty() {
+            let msgs: Vec<_> = world.in_flight().keys().copied().collect();
+            if self.rng.chance(m.drop_per_mille) {
+                let msg = self.pick(&msgs);
+                return Some(Input::Drop { msg });
             }
-            if self.rng.chance(p.duplicate_per_mille) {
-                return Some(Input::Duplicate {
-                    msg: self.pick(&msgs),
-                });
+            if self.rng.chance(m.duplicate_per_mille) {
+                let msg = self.pick(&msgs);
+                return Some(Input::Duplicate { msg });
             }
-            if self.rng.chance(p.delay_per_mille) {
-                let ticks = self.rng.range(1, 200);
-                return Some(Input::Delay {
-                    msg: self.pick(&msgs),
-                    ticks,
-                });
+            if self.rng.chance(m.delay_per_mille) {
+                let msg = self.pick(&msgs);
+                let ticks = self.rng.range(1, m.delay_ticks_max.max(1));
+                return Some(Input::Delay { msg, ticks });
+            }
+            if self.rng.chance(m.clog_per_mille) {
+                // A node something is on its way to (in the focus, if any).
+                let bound: Vec<NodeId> = world
+                    .in_flight()
+                    .values()
+                    .map(|m| m.to)
+                    .filter(|to| focus.contains(to))
+                    .collect();
+                let to = if bound.is_empty() {
+                    self.pick(&focus)
+                } else {
+                    self.pick(&bound)
+                };
+                let ticks = self.rng.range(1, m.delay_ticks_max.max(1));
+                self.clog(world, to, ticks);
+                if let Some(Queued::Delay(msg, ticks)) = self.queued.pop() {
+                    return Some(Input::Delay { msg, ticks });
+                }
             }
         }
-        if self.rng.chance(p.request_per_mille) {
-            let rng = &mut self.rng;
-            if let Some((node, request)) = P::random_request(&world.cfg, &mut |n| rng.below(n)) {
+        if self.rng.chance(m.request_per_mille) {
+            if let Some((node, request)) = workload(world, &mut self.rng) {
                 return Some(Input::Request { node, request });
             }
         }
         None
+    }
+
+    /// Queues a delay of `ticks` for every message in flight to `to`, earliest first, so
+    /// they keep their order.
+    fn clog<P: Protocol>(&mut self, world: &World<P>, to: NodeId, ticks: u64) {
+        let mut due: Vec<(Tick, MsgId)> = world
+            .in_flight()
+            .iter()
+            .filter(|(_, m)| m.to == to)
+            .map(|(id, m)| (m.deliver_at, *id))
+            .collect();
+        due.sort();
+        self.queued = due
+            .into_iter()
+            .rev()
+            .map(|(_, id)| Queued::Delay(id, ticks))
+            .collect();
     }
 
     fn pick<T: Copy>(&mut self, from: &[T]) -> T {
@@ -112,61 +276,198 @@ impl Swarm {
     }
 }
 
-fn ids(n: usize) -> impl Iterator<Item = NodeId> {
+/// How [`Run::run_for`] ended.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Deadline {
+    Met,
+    /// The time ran out (or nothing was left to happen) first.
+    Missed,
+    /// The step budget ran out before the time did: no verdict.
+    OutOfSteps,
+}
+
+/// Node ids `0..n`.
+pub fn ids(n: usize) -> impl Iterator<Item = NodeId> {
     (0..n as u32).map(NodeId)
 }
 
-/// Safety phase: `steps` steps with the swarm's faults. When the world falls quiet the
-/// swarm keeps drawing until it acts (a client request, a restart), so runs stay busy.
-pub fn run_with_faults<P: Protocol>(history: &mut History<P>, swarm: &mut Swarm, steps: u64) {
-    while history.len() < steps {
-        if let Some(input) = swarm.next_input(history.world()) {
-            history.inject(input).expect("swarm inputs are valid");
-        } else if !history.step_forward() {
-            let woke = (0..10_000).find_map(|_| swarm.next_input(history.world()));
-            match woke {
-                Some(input) => history.inject(input).expect("swarm inputs are valid"),
-                None => return,
+/// A run being made: the world, the inputs given so far (stamped with their steps, so
+/// the run replays exactly as a scenario), and what its checkers found. It keeps no
+/// step records.
+pub struct Run<P: Protocol> {
+    spec: RunSpec<P>,
+    world: World<P>,
+    /// Violations so far, per invariant (indexed like [`Protocol::invariants`]).
+    pub violations: Vec<u64>,
+    trace: Option<Fnv64>,
+    /// The node that handled the last step (a message, a timer or a request).
+    actor: Option<NodeId>,
+    watch: Option<Watch<P>>,
+    /// What the watch saw first, and at which step.
+    pub watched: Option<(u64, String)>,
+}
+
+/// A look at every step for something no invariant judges yet (the sweep reports it).
+pub type Watch<P> = Box<dyn FnMut(&StepRecord<P>) -> Option<String> + Send>;
+
+impl<P: Protocol> Run<P> {
+    /// Starts a run of `spec` (its inputs are ignored: a run records its own).
+    pub fn new(spec: RunSpec<P>) -> Result<Self, ConfigError> {
+        let world = World::new(spec.cfg.clone(), spec.net.clone(), spec.seed)?;
+        Ok(Run {
+            spec: RunSpec {
+                inputs: Vec::new(),
+                ..spec
+            },
+            world,
+            violations: vec![0; P::invariants().len()],
+            trace: None,
+            actor: None,
+            watch: None,
+            watched: None,
+        })
+    }
+
+    /// Also shows every step to `watch`, keeping its first finding in [`Run::watched`].
+    pub fn watched_by(mut self, watch: Watch<P>) -> Self {
+        self.watch = Some(watch);
+        self
+    }
+
+    /// Also hashes every step, as [`super::trace::trace_hash`] does over a history.
+    pub fn traced(mut self) -> Self {
+        self.trace = Some(Fnv64::default());
+        self
+    }
+
+    pub fn world(&self) -> &World<P> {
+        &self.world
+    }
+    /// The run so far as a spec: with `steps()`, it is a scenario that replays it.
+    pub fn spec(&self) -> &RunSpec<P> {
+        &self.spec
+    }
+    pub fn steps(&self) -> u64 {
+        self.world.step
+    }
+    pub fn violation_count(&self) -> u64 {
+        self.violations.iter().sum()
+    }
+    /// The trace hash so far (0 unless [`Run::traced`]).
+    pub fn trace_hash(&self) -> u64 {
+        self.trace.map_or(0, Fnv64::finish)
+    }
+
+    fn record(&mut self, r: StepRecord<P>) {
+        self.actor = match &r.event {
+            Event::Delivered { to, .. } => Some(*to),
+            Event::TimerFired { node, .. } => Some(*node),
+            Event::Input {
+                input: Input::Request { node, .. },
+                applied: true,
+            } => Some(*node),
+            _ => None,
+        };
+        for v in &r.violations {
+            self.violations[v.invariant] += 1;
+        }
+        if let (Some(w), None) = (&mut self.watch, &self.watched) {
+            self.watched = w(&r).map(|found| (r.step, found));
+        }
+        if let Some(h) = &mut self.trace {
+            h.write(&serde_json::to_vec(&r).expect("records serialize"));
+            h.write(b"\n");
+        }
+    }
+
+    /// Applies `input` as the next step.
+    pub fn inject(&mut self, input: Input<P>) {
+        let at = self.world.step;
+        let r = self.world.step(Some(input.clone())).expect("an input is a step");
+        self.spec.inputs.push(Stamped { at, input });
+        self.record(r);
+    }
+
+    /// The next queued event; false when nothing is left to happen.
+    pub fn step(&mut self) -> bool {
+        match self.world.step(None) {
+            Some(r) => {
+                self.record(r);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Steps until `done` holds of the world (true), `max` steps pass or nothing is left
+    /// to happen (false).
+    pub fn run_until(&mut self, max: u64, done: impl Fn(&World<P>) -> bool) -> bool {
+        for _ in 0..max {
+            if done(&self.world) {
+                return true;
+            }
+            if !self.step() {
+                break;
+            }
+        }
+        done(&self.world)
+    }
+
+    /// Steps until `done` holds of the world, for at most `ticks` of virtual time and
+    /// `max_steps` steps: how a liveness phase gives a protocol a deadline in its own
+    /// time (a timeout of 100,000 ticks is one step away, a flood of one-tick timers is
+    /// many steps per tick). The time counts from when the last message now in flight
+    /// arrives: a healed network still delivers what was delayed.
+    pub fn run_for(
+        &mut self,
+        ticks: u64,
+        max_steps: u64,
+        done: impl Fn(&World<P>) -> bool,
+    ) -> Deadline {
+        let last = self.world.in_flight().values().map(|m| m.deliver_at.0).max();
+        let end = last
+            .unwrap_or(0)
+            .max(self.world.time.0)
+            .saturating_add(ticks);
+        for _ in 0..max_steps {
+            if done(&self.world) {
+                return Deadline::Met;
+            }
+            if self.world.next_due().is_none_or(|t| t.0 > end) || !self.step() {
+                return Deadline::Missed;
+            }
+        }
+        if done(&self.world) {
+            Deadline::Met
+        } else {
+            Deadline::OutOfSteps
+        }
+    }
+
+    /// Safety phase: `steps` steps with the swarm's faults and workload. When the world
+    /// falls quiet, the swarm keeps drawing until it acts, so runs stay busy.
+    pub fn with_faults(&mut self, swarm: &mut Swarm, steps: u64, workload: &mut Workload<'_, P>) {
+        while self.steps() < steps {
+            swarm.last_actor = self.actor;
+            if let Some(input) = swarm.next_input(&self.world, workload) {
+                self.inject(input);
+            } else if !self.step() {
+                match (0..10_000).find_map(|_| swarm.next_input(&self.world, workload)) {
+                    Some(input) => self.inject(input),
+                    None => return,
+                }
             }
         }
     }
-}
 
-/// Liveness phase: heal the network, restart every crashed node, then run `steps` more steps
-/// with no fault (or until nothing is left to happen).
-pub fn heal_and_settle<P: Protocol>(history: &mut History<P>, steps: u64) {
-    history.inject(Input::Heal).expect("heal is valid");
-    let down: Vec<NodeId> = ids(history.world().nodes().len())
-        .filter(|n| !history.world().nodes()[n.index()].is_up())
-        .collect();
-    for node in down {
-        history
-            .inject(Input::Restart { node })
-            .expect("restart is valid");
+    /// Start of the liveness phase: heal every partition and cut, and restart every
+    /// crashed node. The caller then requires progress.
+    pub fn heal_all(&mut self) {
+        self.inject(Input::Heal);
+        for node in ids(self.world.nodes().len()) {
+            if !self.world.nodes()[node.index()].is_up() {
+                self.inject(Input::Restart { node });
+            }
+        }
     }
-    let end = history.len() + steps;
-    while history.len() < end && history.step_forward() {}
-}
-
-/// The seeds among `0..seeds` whose `steps`-step run, with the faults `swarm(seed)` draws on
-/// the default network, breaks an invariant: how the sweeps show a bug switch is caught.
-pub fn violating_seeds<P: Protocol>(
-    cfg: &P::Config,
-    seeds: u64,
-    steps: u64,
-    swarm: impl Fn(u64) -> Swarm,
-) -> Vec<u64> {
-    (0..seeds)
-        .filter(|&seed| {
-            let spec = RunSpec {
-                cfg: cfg.clone(),
-                net: NetConfig::default(),
-                seed,
-                inputs: Vec::new(),
-            };
-            let mut h = History::<P>::new(spec).expect("a valid configuration");
-            run_with_faults(&mut h, &mut swarm(seed), steps);
-            h.records().iter().any(|r| !r.violations.is_empty())
-        })
-        .collect()
 }
