@@ -910,7 +910,13 @@ mod tests {
     use protocols::raft::Term;
     use protocols::scenario::Scenario;
     use protocols::sim::history::{History, RunSpec};
-    use protocols::sim::swarm::{run_with_faults, Swarm};
+    use protocols::sim::rng::Rng;
+    use protocols::sim::swarm::Swarm;
+    use protocols::sweep::Target;
+
+    fn cfg_of(h: &History<Raft>) -> Config {
+        h.spec().cfg.clone()
+    }
 
     /// A template hole left unfilled: `{` then a lowercase placeholder name and `}`. (Sets
     /// of servers are written in braces too, "{S1, S2}", and are not holes.)
@@ -973,7 +979,11 @@ mod tests {
             base,
         ];
         let mut all = String::new();
-        for (i, cfg) in variants.into_iter().enumerate() {
+        for (i, cfg) in variants
+            .into_iter()
+            .enumerate()
+            .flat_map(|(i, c)| (0..4).map(move |k| (i * 4 + k, c.clone())))
+        {
             let seed = i as u64 + 1;
             let spec = RunSpec {
                 cfg,
@@ -982,7 +992,20 @@ mod tests {
                 inputs: Vec::new(),
             };
             let mut h = History::<Raft>::new(spec).unwrap();
-            run_with_faults(&mut h, &mut Swarm::new(seed), 3_000);
+            let nodes = h.world().nodes().len();
+            let mut swarm = Swarm::new(seed, nodes, &Raft::timeouts(&cfg_of(&h)));
+            let mut rng = Rng::new(seed);
+            let load = Raft::draw_load(&mut rng, &cfg_of(&h));
+            let cfg = cfg_of(&h);
+            for _ in 0..3_000 {
+                let mut work =
+                    |w: &protocols::sim::World<Raft>, r: &mut Rng| Raft::request(&cfg, &load, w, r);
+                if let Some(input) = swarm.next_input(h.world(), &mut work) {
+                    let _ = h.inject(input);
+                } else if !h.step_forward() {
+                    break;
+                }
+            }
             let json = Scenario {
                 spec: h.spec().clone(),
                 steps: h.len(),
