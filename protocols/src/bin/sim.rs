@@ -123,22 +123,10 @@ fn run(args: &[String]) -> Result<(), String> {
         Some("batch") if args.get(1).map(String::as_str) == Some(LoadBalancing::NAME) => {
             let requests = flag(args, "--requests")?.unwrap_or(10_000);
             let seed = flag(args, "--seed")?.unwrap_or(1);
-            // Equal one-slot backends (10 requests a second each on average) loaded to
-            // 85% by default, with timeouts out of the way: the batch measures spread.
-            let backends = flag(args, "--backends")?.map_or(8, |b| b as u32);
-            let base = lb::Config {
-                backends,
-                rate: flag(args, "--rate")?.unwrap_or((u64::from(backends) * 85).div_ceil(40)),
-                clients: 4,
-                large_backends: 0,
-                slots: 1,
-                queue: 1_000,
-                request_timeout: 1_000_000,
-                client_timeout: 1_000_000,
-                probe_every: 0,
-                passive_errors: 0,
-                ..lb::Config::default()
-            };
+            // One-slot backends, a quarter of them large, loaded to 85% by default, with
+            // timeouts out of the way: the batch measures spread.
+            let backends = flag(args, "--backends")?.map_or(8, |b| b.min(1_000) as u32);
+            let base = lb::batch::spread_workload(backends, flag(args, "--rate")?);
             print!("{}", batch_table(&base, requests, seed)?);
             Ok(())
         }
@@ -151,8 +139,8 @@ fn batch_table(base: &lb::Config, requests: u64, seed: u64) -> Result<String, St
     use protocols::sim::Protocol as _;
     LoadBalancing::validate(base).map_err(|e| e.to_string())?;
     let mut t = format!(
-        "{requests} requests, {} clients, {} backends, seed {seed}\n{:<22} {:>9} {:>9} {:>8} {:>8} {:>8} {:>8} {:>9}\n",
-        base.clients, base.backends, "algorithm", "max load", "mean load", "p50", "p95", "p99", "failed", "rejected"
+        "{requests} requests, {} clients, {} backends ({} large), seed {seed}\n{:<22} {:>9} {:>9} {:>8} {:>8} {:>8} {:>8} {:>9}\n",
+        base.clients, base.backends, base.large_backends, "algorithm", "max load", "mean load", "p50", "p95", "p99", "failed", "rejected"
     );
     for algorithm in lb::Algorithm::ALL {
         let cfg = lb::Config {
