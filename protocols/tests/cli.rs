@@ -272,3 +272,19 @@ fn sweep_reports_each_invariant_and_help_lists_the_bug_switches() {
         Some(2)
     );
 }
+
+/// Issue 11, item 5: a valid configuration that piles up messages without end (a retry
+/// every tick, every message 10,000 ticks on the way) stops at the simulator's bound with
+/// the bound named, instead of exhausting memory.
+#[test]
+fn a_run_that_outgrows_the_bounds_stops_with_the_bound_named() {
+    let path = file_with(
+        r#"{"format":1,"protocol":"paxos","seed":1,"steps":2000000,"network":{"latency_ticks_min":10000,"latency_ticks_max":10000,"loss_per_mille":0},"config":{"proposers":3,"acceptors":7,"retry_ticks":1}}"#,
+    );
+    let out = sim(&["run", path.arg()]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().rev().take(2).collect();
+    assert!(lines[1].starts_with("stopped at step ") && lines[1].contains("messages in flight"), "{lines:?}");
+    assert!(lines[0].starts_with("steps="), "{lines:?}");
+}

@@ -223,14 +223,17 @@ fn run_typed<P: Protocol>(text: &str) -> Result<(), ScenarioError> {
     }
 }
 
-fn print_steps<P: Protocol>(replay: Replay<P>, out: &mut impl Write) -> std::io::Result<()> {
+fn print_steps<P: Protocol>(mut replay: Replay<P>, out: &mut impl Write) -> std::io::Result<()> {
     let (mut steps, mut violations, mut hash) = (0, 0, Fnv64::default());
-    for r in replay {
+    for r in replay.by_ref() {
         hash.write(&serde_json::to_vec(&r).expect("records serialize"));
         hash.write(b"\n");
         writeln!(out, "{}", line(&r))?;
         steps += 1;
         violations += r.violations.len();
+    }
+    if let Some(stop) = replay.stopped() {
+        writeln!(out, "{stop}")?;
     }
     writeln!(
         out,

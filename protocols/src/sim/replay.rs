@@ -4,6 +4,7 @@
 //! every record, for time travel).
 
 use super::history::{RunSpec, Stamped};
+use super::limits::{self, Stop};
 use super::{ConfigError, Protocol, StepRecord, World};
 
 /// The steps of a run, in order, as an iterator. It applies each input at its step, as
@@ -12,6 +13,8 @@ pub struct Replay<P: Protocol> {
     world: World<P>,
     inputs: std::iter::Peekable<std::vec::IntoIter<Stamped<P>>>,
     steps: u64,
+    /// Set when the world passed a resource bound: the replay ends there.
+    stopped: Option<Stop>,
 }
 
 impl<P: Protocol> Replay<P> {
@@ -26,6 +29,7 @@ impl<P: Protocol> Replay<P> {
             world,
             inputs: spec.inputs.into_iter().peekable(),
             steps,
+            stopped: None,
         })
     }
 
@@ -33,18 +37,30 @@ impl<P: Protocol> Replay<P> {
     pub fn world(&self) -> &World<P> {
         &self.world
     }
+
+    /// The bound that ended the replay early, if one did (see [`limits`]).
+    pub fn stopped(&self) -> Option<Stop> {
+        self.stopped
+    }
 }
 
 impl<P: Protocol> Iterator for Replay<P> {
     type Item = StepRecord<P>;
 
     fn next(&mut self) -> Option<StepRecord<P>> {
-        if self.world.step >= self.steps {
+        if self.world.step >= self.steps || self.stopped.is_some() {
             return None;
         }
         let at = self.world.step;
-        // Inputs stamped before `at` were skipped by an earlier quiet end; none can be.
-        let input = self.inputs.next_if(|s| s.at == at).map(|s| s.input);
-        self.world.step(input)
+        // An input stamped past the point where the world falls quiet is applied when it
+        // does, as History applies it.
+        let quiet = self.world.next_due().is_none();
+        let input = self
+            .inputs
+            .next_if(|s| s.at == at || quiet)
+            .map(|s| s.input);
+        let record = self.world.step(input)?;
+        self.stopped = limits::check_world(&self.world, limits::world_weight(&self.world));
+        Some(record)
     }
 }
