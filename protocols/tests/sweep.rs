@@ -119,7 +119,6 @@ fn the_sweep_catches_every_bug_switch() {
 #[test]
 fn drawn_configurations_are_valid() {
     use protocols::sim::rng::Rng;
-    use protocols::sim::Protocol;
     fn check<T: Target>() {
         let mut rng = Rng::new(1);
         for _ in 0..2_000 {

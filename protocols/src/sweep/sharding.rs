@@ -3,7 +3,7 @@
 //! while servers are added and removed, and faults that cut a router off a server or
 //! off the other routers (the ways an old table outlives a new one).
 
-use super::{draw_weights, expect, one_of, weighted, Stuck, Target, LIVENESS_MAX_STEPS};
+use super::{expect, one_of, weighted, Stuck, Target, LIVENESS_MAX_STEPS};
 use crate::sharding::{Config, Key, Node, Note, Request, Sharding, Strategy};
 use crate::sim::rng::Rng;
 use crate::sim::swarm::{Run, Watch};
@@ -13,7 +13,7 @@ use crate::sim::{NetConfig, NodeId, World};
 impl Target for Sharding {
     const BUGS: &'static [&'static str] = &[];
     /// Weights of: put, get, add a server, remove a server, split the hot range.
-    type Load = [u64; 5];
+    const REQUEST_KINDS: usize = 5;
 
     fn draw_config(rng: &mut Rng) -> Config {
         Config {
@@ -41,15 +41,12 @@ impl Target for Sharding {
         vec![cfg.request_timeout.min(10_000)]
     }
 
-    fn draw_load(rng: &mut Rng, _cfg: &Config) -> [u64; 5] {
-        draw_weights(rng)
-    }
 
     /// Reads and writes of a few hot keys (so two writers meet on one key), and
     /// membership changes and splits at Router 1, which owns the table.
     fn request(
         cfg: &Config,
-        load: &[u64; 5],
+        weights: &[u64],
         _world: &World<Self>,
         rng: &mut Rng,
     ) -> Option<(NodeId, Request)> {
@@ -57,7 +54,7 @@ impl Target for Sharding {
         let client = NodeId(first_client + rng.below(u64::from(cfg.clients)) as u32);
         let key = Key::generated(rng.below(4) as u32).name().to_string();
         let server = rng.below(u64::from(cfg.servers + cfg.spare_servers)) as u32;
-        let request = match weighted(rng, load)? {
+        let request = match weighted(rng, weights)? {
             0 => return Some((client, Request::Put { key })),
             1 => return Some((client, Request::Get { key })),
             2 => Request::AddServer { server },
