@@ -9,6 +9,7 @@
 pub mod history;
 pub mod replay;
 pub mod rng;
+mod run;
 pub mod swarm;
 pub mod trace;
 mod world;

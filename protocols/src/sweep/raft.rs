@@ -181,13 +181,17 @@ fn applied(w: &World<Raft>, value: u32) -> bool {
 /// The operator's part: crash every server outside the latest committed configuration.
 fn decommission_removed_servers(run: &mut Run<Raft>) {
     let w = run.world();
-    let Some(most) = ids(w.nodes().len())
+    // The configuration the cluster will go on with: the latest in the most up-to-date
+    // log, which the election restriction (§5.4.1) lets win. (Commit indexes are volatile:
+    // every server restarted by the healing knows none.)
+    let Some(config) = ids(w.nodes().len())
         .filter_map(|id| server(w, id))
-        .max_by_key(|n| n.commit_index)
+        .max_by_key(|n| (n.last_term(), n.last_index()))
+        .map(|n| &n.config)
     else {
         return;
     };
-    let config = most.d.config_at(most.commit_index).1.clone();
+    let config = config.clone();
     let removed: Vec<NodeId> = ids(w.nodes().len())
         .filter(|n| !config.contains(n) && w.nodes()[n.index()].is_up())
         .collect();
