@@ -173,3 +173,28 @@ fn the_sharding_watch_sees_two_values_acknowledged_with_one_stamp() {
         "{seen:?}"
     );
 }
+
+/// Swarm testing (Groce et al., 2012): every kind of fault is absent from some seeds and
+/// present in others, and half the seeds aim their faults at a few focus nodes.
+#[test]
+fn each_seed_draws_its_own_fault_mix_with_some_kinds_off() {
+    use protocols::sim::swarm::{FaultMix, Swarm};
+    let mixes: Vec<FaultMix> = (0..300).map(|seed| Swarm::new(seed, 6, &[300]).mix).collect();
+    let kinds: [(&str, fn(&FaultMix) -> u64); 8] = [
+        ("crash", |m| m.crash_per_mille),
+        ("reboot", |m| m.reboot_per_mille),
+        ("partition", |m| m.partition_per_mille),
+        ("cut", |m| m.cut_per_mille),
+        ("drop", |m| m.drop_per_mille),
+        ("duplicate", |m| m.duplicate_per_mille),
+        ("delay", |m| m.delay_per_mille),
+        ("clog", |m| m.clog_per_mille),
+    ];
+    for (name, rate) in kinds {
+        let off = mixes.iter().filter(|m| rate(m) == 0).count();
+        assert!((50..=150).contains(&off), "{name} off in {off} of 300 seeds");
+    }
+    let focused = mixes.iter().filter(|m| !m.focus.is_empty()).count();
+    assert!((100..=200).contains(&focused), "{focused} of 300 seeds have a focus");
+    assert!(mixes.iter().all(|m| (300..=1_200).contains(&m.delay_ticks_max)));
+}
