@@ -7,23 +7,27 @@ use crate::components::{
     network::NetworkPanel, notice::NoticeBar, settings::SettingsPanel, share::ShareBar,
     transport::TransportBar,
 };
-use crate::controller::{Controller, Notice, Selection};
+use crate::controller::{Controller, Cursor, Notice, Selection};
 use crate::i18n::{fill, Catalog, Lang, LangContext};
 use crate::labs::{LabId, LabSim};
 use crate::url_state;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// The run a URL hash asks for, or the defaults and a message saying what was wrong.
-pub fn run_from_hash(hash: &str, cat: &Catalog) -> (Box<dyn LabSim>, Option<Notice>) {
+/// The run a URL hash asks for and where its cursor should go, or the defaults and a
+/// message saying what was wrong. A link whose lab or run is unreadable opens the lab it
+/// names (if any) with its defaults; a readable run with an unreadable `at` is kept.
+pub fn run_from_hash(hash: &str, cat: &Catalog) -> (Box<dyn LabSim>, Cursor, Option<Notice>) {
     let error = |text: String| Some(Notice { text, error: true });
     let state = match url_state::parse_hash(hash) {
         Ok(s) => s,
         Err(problem) => {
+            let lab = url_state::lab_of(hash).unwrap_or(LabId::TwoPhaseCommit);
             return (
-                LabId::TwoPhaseCommit.fresh(1),
+                lab.fresh(1),
+                Cursor::End,
                 error(fill(cat.errors.bad_url, &[("problem", &problem)])),
-            )
+            );
         }
     };
     let lab = match state.lab.as_deref() {
@@ -33,21 +37,25 @@ pub fn run_from_hash(hash: &str, cat: &Catalog) -> (Box<dyn LabSim>, Option<Noti
             None => {
                 return (
                     LabId::TwoPhaseCommit.fresh(1),
+                    Cursor::End,
                     error(fill(cat.errors.unknown_lab, &[("lab", slug)])),
                 )
             }
         },
     };
     let Some(run) = state.run else {
-        return (lab.fresh(1), None);
+        return (lab.fresh(1), Cursor::End, None);
+    };
+    let at = match state.at {
+        None => Cursor::End,
+        Some(Ok(at)) => Cursor::Step(at),
+        Some(Err(value)) => Cursor::Unreadable(value),
     };
     match crate::labs::load_run(&run, cat) {
-        Ok(mut sim) => {
-            sim.seek(state.at.unwrap_or(sim.len()));
-            (sim, None)
-        }
+        Ok(sim) => (sim, at, None),
         Err(problem) => (
             lab.fresh(1),
+            Cursor::End,
             error(fill(cat.errors.bad_url, &[("problem", &problem)])),
         ),
     }
@@ -58,10 +66,13 @@ pub fn App() -> impl IntoView {
     let lang = RwSignal::new(Lang::En);
     provide_context(LangContext(lang));
     let cat = move || lang.get().catalog();
-    let (sim, notice) = run_from_hash(&url_state::read(), cat());
-    let ctl = Controller::new(sim, lang, true);
-    ctl.notice.set(notice);
+    let (sim, at, notice) = run_from_hash(&url_state::read(), cat());
+    let ctl = Controller::new(LabId::TwoPhaseCommit.fresh(1), lang, true);
     provide_context(ctl);
+    ctl.open(sim, at);
+    if notice.is_some() {
+        ctl.notice.set(notice);
+    }
 
     let key_handle = window_event_listener(leptos::ev::keydown, move |ev| on_key(ctl, ev));
     let hash_handle = window_event_listener(leptos::ev::hashchange, move |_| {
@@ -72,9 +83,12 @@ pub fn App() -> impl IntoView {
             .and_then(|l| LabId::from_slug(&l));
         let has_run = hash.contains("run=");
         if has_run || wants.is_some_and(|l| l != ctl.lab()) || wants.is_none() {
-            let (sim, notice) = run_from_hash(&hash, cat());
-            ctl.replace(sim);
-            ctl.notice.set(notice);
+            let (sim, at, notice) = run_from_hash(&hash, cat());
+            ctl.notice.set(None);
+            ctl.open(sim, at);
+            if notice.is_some() {
+                ctl.notice.set(notice);
+            }
         }
     });
     on_cleanup(move || {

@@ -1,7 +1,7 @@
 //! The controller: owns the running lab and its history, and is the only thing that
 //! changes them. Components read a revision signal and derive their views from it.
 
-use crate::i18n::{Catalog, Lang};
+use crate::i18n::{fill, Catalog, Lang};
 use crate::labs::{LabId, LabSim, Scene, UiInput};
 use crate::url_state;
 use crate::view_model::scale::{self, MAX_STEPS_PER_FRAME};
@@ -13,6 +13,17 @@ pub enum Selection {
     None,
     Node(usize),
     Message(u64),
+}
+
+/// Where a loaded run should stand once it is recorded.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cursor {
+    /// At its end (a link without `at`, an import).
+    End,
+    /// At this step, as a link's `at` asks.
+    Step(u64),
+    /// At its end, telling that the link's `at` (this text) was not a step number.
+    Unreadable(String),
 }
 
 /// A message shown above the lab: a problem with input, or a hint.
@@ -38,7 +49,13 @@ pub struct Controller {
     pub lang: RwSignal<Lang>,
     /// What the canvas and panels draw for the current step.
     pub scene: Memo<Scene>,
+    /// While a loaded run is being recorded: (steps recorded, steps asked for).
+    pub loading: RwSignal<Option<(u64, u64)>>,
+    /// Where the loaded run goes when recorded.
+    load_cursor: StoredValue<Cursor>,
     last_frame: StoredValue<Option<f64>>,
+    /// When the URL was last rewritten while playing (wall ms).
+    last_url_write: StoredValue<f64>,
     /// Whether the URL should be kept in step with the run (off in component tests).
     sync_url: bool,
 }
@@ -63,7 +80,10 @@ impl Controller {
             notice: RwSignal::new(None),
             help_open: RwSignal::new(false),
             lang,
+            loading: RwSignal::new(None),
+            load_cursor: StoredValue::new(Cursor::End),
             last_frame: StoredValue::new(None),
+            last_url_write: StoredValue::new(0.0),
             sync_url,
         }
     }
@@ -87,7 +107,7 @@ impl Controller {
         self.rev.update(|r| *r += 1);
         if sync_url && self.sync_url {
             let (lab, json, at) = self.with(|s| (s.lab(), s.export(), s.cursor()));
-            url_state::write(lab, &json, at);
+            let _ = url_state::write(lab, &json, at);
         }
     }
 
@@ -97,6 +117,7 @@ impl Controller {
     }
 
     pub fn step_forward(&self) -> bool {
+        self.keep_loaded();
         let moved = self
             .sim
             .try_update_value(|s| s.step_forward())
@@ -114,6 +135,7 @@ impl Controller {
     }
 
     pub fn seek(&self, step: u64) {
+        self.keep_loaded();
         self.sim.update_value(|s| s.seek(step));
         self.snap_time();
         self.changed(!self.playing.get_untracked());
@@ -121,6 +143,7 @@ impl Controller {
 
     /// Applies a user action at the current step; at a past step this forks the run.
     pub fn inject(&self, input: UiInput) {
+        self.keep_loaded();
         let result = self
             .sim
             .try_update_value(|s| s.inject(input))
@@ -139,8 +162,108 @@ impl Controller {
     /// Replaces the whole run (reset, new seed, new settings, import, lab switch).
     pub fn replace(&self, sim: Box<dyn LabSim>) {
         self.pause();
+        self.loading.set(None);
         self.sim.set_value(sim);
         self.selection.set(Selection::None);
+        self.snap_time();
+        self.changed(true);
+    }
+
+    /// Opens a loaded run: it is recorded a slice per frame (the page keeps answering, and
+    /// a progress bar offers to stop), then the cursor goes where `at` says.
+    pub fn open(&self, sim: Box<dyn LabSim>, at: Cursor) {
+        self.pause();
+        let progress = sim.loading();
+        self.sim.set_value(sim);
+        self.selection.set(Selection::None);
+        self.load_cursor.set_value(at);
+        self.loading.set(progress);
+        if progress.is_some() {
+            self.snap_time();
+            self.changed(false);
+            schedule_loading(*self);
+        } else {
+            self.finish_loading();
+        }
+    }
+
+    /// Records one slice of a loading run: about [`LOAD_SLICE_MS`] of work.
+    fn load_slice(&self) {
+        let started_ms = now_ms();
+        let more = loop {
+            let more = self
+                .sim
+                .try_update_value(|s| s.record_some(LOAD_SLICE_STEPS))
+                .unwrap_or(false);
+            if !more || now_ms() - started_ms > LOAD_SLICE_MS {
+                break more;
+            }
+        };
+        if more {
+            // Only the progress bar follows: drawing every frame of a run being recorded
+            // would cost more than recording it.
+            self.loading.set(self.with(|s| s.loading()));
+        } else {
+            self.finish_loading();
+        }
+    }
+
+    /// Stops recording a loading run where it is; what was recorded stays (and playing
+    /// on simulates the rest of its inputs).
+    pub fn stop_loading(&self) {
+        if let Some((done, total)) = self.loading.get_untracked() {
+            self.sim.update_value(|s| s.stop_loading());
+            self.notice.set(Some(Notice {
+                text: fill(
+                    self.cat().transport.loading_stopped,
+                    &[("done", &done.to_string()), ("total", &total.to_string())],
+                ),
+                error: false,
+            }));
+            self.finish_loading();
+        }
+    }
+
+    /// A user acting on a loading run keeps what is recorded and acts there.
+    fn keep_loaded(&self) {
+        if self.loading.get_untracked().is_some() {
+            self.sim.update_value(|s| s.stop_loading());
+            self.loading.set(None);
+        }
+    }
+
+    /// The run is recorded: put the cursor where the link asked, and say what was off.
+    fn finish_loading(&self) {
+        self.loading.set(None);
+        let cat = self.cat();
+        let len = self.with(|s| s.len());
+        let mut problems = Vec::new();
+        if let Some(stop) = self.with(|s| s.stopped(cat)) {
+            problems.push(stop);
+        }
+        let at = match self.load_cursor.get_value() {
+            Cursor::End => len,
+            Cursor::Step(at) if at <= len => at,
+            Cursor::Step(at) => {
+                problems.push(fill(
+                    cat.errors.at_past_end,
+                    &[("at", &at.to_string()), ("len", &len.to_string())],
+                ));
+                len
+            }
+            Cursor::Unreadable(value) => {
+                problems.push(fill(cat.errors.bad_at, &[("value", &value)]));
+                len
+            }
+        };
+        self.load_cursor.set_value(Cursor::End);
+        self.sim.update_value(|s| s.seek(at));
+        if !problems.is_empty() {
+            self.notice.set(Some(Notice {
+                text: problems.join(" "),
+                error: true,
+            }));
+        }
         self.snap_time();
         self.changed(true);
     }
@@ -166,6 +289,7 @@ impl Controller {
         if self.playing.get_untracked() {
             return;
         }
+        self.keep_loaded();
         if self.with(|s| s.is_finished()) {
             self.notice.set(Some(Notice {
                 text: self.cat().transport.finished.into(),
@@ -222,7 +346,13 @@ impl Controller {
             target.max(time)
         });
         if moved {
-            self.changed(false);
+            // The link follows a playing run about once a second, so a reload (after a
+            // crash, say) comes back close to where the run was, not where Play was pressed.
+            let write = now_ms - self.last_url_write.get_value() >= URL_EVERY_MS;
+            if write {
+                self.last_url_write.set_value(now_ms);
+            }
+            self.changed(write);
         }
         if finished {
             self.display_time.set(time);
@@ -231,13 +361,35 @@ impl Controller {
     }
 }
 
+/// How long one frame may spend recording a loading run, and the steps between looks
+/// at the clock.
+const LOAD_SLICE_MS: f64 = 12.0;
+const LOAD_SLICE_STEPS: u64 = 500;
+/// How often a playing run rewrites the URL (wall ms).
+const URL_EVERY_MS: f64 = 1000.0;
+
+fn now_ms() -> f64 {
+    window().performance().map(|p| p.now()).unwrap_or(0.0)
+}
+
+fn schedule_loading(ctl: Controller) {
+    request_animation_frame(move || {
+        if ctl.loading.get_untracked().is_none() {
+            return;
+        }
+        ctl.load_slice();
+        if ctl.loading.get_untracked().is_some() {
+            schedule_loading(ctl);
+        }
+    });
+}
+
 fn schedule_frame(ctl: Controller) {
     request_animation_frame(move || {
         if !ctl.playing.get_untracked() {
             return;
         }
-        let now = window().performance().map(|p| p.now()).unwrap_or(0.0);
-        ctl.frame(now);
+        ctl.frame(now_ms());
         if ctl.playing.get_untracked() {
             schedule_frame(ctl);
         }

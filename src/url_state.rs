@@ -9,7 +9,8 @@ use crate::labs::LabId;
 pub struct UrlState {
     pub lab: Option<String>,
     pub run: Option<String>,
-    pub at: Option<u64>,
+    /// The step asked for, or the text that is not one (the run is still kept).
+    pub at: Option<Result<u64, String>>,
 }
 
 /// Parses `#/lab?run=...&at=N`. An unreadable part is an error naming it.
@@ -29,17 +30,23 @@ pub fn parse_hash(hash: &str) -> Result<UrlState, String> {
                 )
             }
             "at" => {
-                state.at = Some(
-                    value
-                        .parse()
-                        .map_err(|_| format!("“at” must be a step number, not “{value}”"))?,
-                )
+                let text = percent_decode(value).unwrap_or_else(|| value.to_string());
+                state.at = Some(text.parse().map_err(|_| text))
             }
             _ => {}
         }
     }
     Ok(state)
 }
+
+/// The lab a hash names, even when the rest of it cannot be read.
+pub fn lab_of(hash: &str) -> Option<LabId> {
+    let body = hash.trim_start_matches('#').trim_start_matches('/');
+    LabId::from_slug(body.split(['?', '&']).next().unwrap_or(""))
+}
+
+/// The longest URL Chromium opens (2 MiB): a longer share link would not open at all.
+pub const MAX_URL_CHARS: usize = 2 * 1024 * 1024;
 
 /// The hash for a lab and its run (compact JSON), with the cursor.
 pub fn format_hash(lab: LabId, run_json: &str, at: u64) -> String {
@@ -93,11 +100,23 @@ pub fn read() -> String {
         .unwrap_or_default()
 }
 
-/// Replaces the URL's hash without adding a history entry.
-pub fn write(lab: LabId, run_json: &str, at: u64) {
+/// Replaces the URL's hash without adding a history entry. A run too long for a URL is
+/// not written (the URL keeps the lab alone, so a reload cannot open a stale run): its
+/// length comes back as the error.
+pub fn write(lab: LabId, run_json: &str, at: u64) -> Result<(), usize> {
     let hash = format_hash(lab, run_json, at);
+    let base = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .map_or(0, |h| h.split('#').next().unwrap_or("").len());
+    let too_long = base + hash.len() > MAX_URL_CHARS;
+    let written = if too_long { format!("#/{}", lab.slug()) } else { hash.clone() };
     if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&hash));
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&written));
+    }
+    if too_long {
+        Err(base + hash.len())
+    } else {
+        Ok(())
     }
 }
 
@@ -119,7 +138,7 @@ mod tests {
         let hash = format_hash(LabId::TwoPhaseCommit, json, 2);
         let s = parse_hash(&hash).unwrap();
         assert_eq!(s.lab.as_deref(), Some("two-phase-commit"));
-        assert_eq!(s.at, Some(2));
+        assert_eq!(s.at, Some(Ok(2)));
         let back: serde_json::Value = serde_json::from_str(&s.run.unwrap()).unwrap();
         assert_eq!(
             back,
@@ -129,11 +148,20 @@ mod tests {
 
     #[test]
     fn broken_parts_are_errors_that_name_them() {
-        assert!(parse_hash("#/two-phase-commit?at=abc")
-            .unwrap_err()
-            .contains("at"));
         assert!(parse_hash("#/two-phase-commit?run=%FF%FE").is_err());
         assert!(parse_hash("#/two-phase-commit?run=%4").is_err());
+        assert_eq!(lab_of("#/raft?run=%4"), Some(LabId::Raft));
+        assert_eq!(lab_of("#/nope?run=%4"), None);
+    }
+
+    #[test]
+    fn a_malformed_at_keeps_the_run_and_says_what_it_was() {
+        for (at, shown) in [("-1", "-1"), ("%35x", "5x"), ("1.5", "1.5"), ("18446744073709551616", "18446744073709551616"), ("", "")] {
+            let s = parse_hash(&format!("#/raft?run=%7B%7D&at={at}")).unwrap();
+            assert_eq!(s.run.as_deref(), Some("{}"), "at={at}");
+            assert_eq!(s.at, Some(Err(shown.to_string())), "at={at}");
+        }
+        assert_eq!(parse_hash("#/raft?at=%35").unwrap().at, Some(Ok(5)));
     }
 
     #[test]

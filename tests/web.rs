@@ -188,14 +188,35 @@ fn a_panic_shows_a_banner_with_the_message_and_a_reload_button() {
     playground::panic_banner::show("boom at step 3");
     let document = web_sys::window().unwrap().document().unwrap();
     let banner = document
-        .get_element_by_id("panic-banner")
+        .query_selector("#panic-banner [role=alert]")
+        .unwrap()
         .expect("banner shown");
-    assert_eq!(banner.get_attribute("role").as_deref(), Some("alert"));
     assert!(banner.text_content().unwrap().contains("boom at step 3"));
-    assert!(
-        banner.query_selector("button").unwrap().is_some(),
-        "it offers a reload"
-    );
+    let buttons: Vec<String> = (0..banner.query_selector_all("button").unwrap().length())
+        .map(|i| banner.query_selector_all("button").unwrap().item(i).unwrap().text_content().unwrap())
+        .collect();
+    assert_eq!(buttons.len(), 2, "{buttons:?}");
+    assert!(buttons[0].starts_with("Reload"), "{buttons:?}");
+    assert!(buttons[1].contains("defaults"), "it offers a way out of a crash loop: {buttons:?}");
+    document.get_element_by_id("panic-banner").unwrap().remove();
+}
+
+/// The Back button and the lab tabs replace a run with one of fewer nodes: the canvas
+/// must follow without a panic (it once failed with "node index in range").
+#[wasm_bindgen_test]
+async fn the_canvas_follows_a_run_with_fewer_nodes() {
+    let (root, ctl) = mount(|| view! { <ClusterCanvas /> });
+    let glyphs = |root: &web_sys::HtmlElement| root.query_selector_all("g.node").unwrap().length();
+    ctl.replace(LabId::Raft.fresh(1));
+    settle(0).await;
+    assert_eq!(glyphs(&root), 6, "five servers and a spare");
+    for lab in [LabId::TwoPhaseCommit, LabId::Raft, LabId::Paxos, LabId::Raft, LabId::Sharding] {
+        ctl.step_forward();
+        ctl.replace(lab.fresh(2));
+        settle(0).await;
+        let want = ctl.with(|s| s.node_names(&playground::i18n::EN).len()) as u32;
+        assert_eq!(glyphs(&root), want, "{lab:?}");
+    }
 }
 
 #[wasm_bindgen_test]
@@ -238,4 +259,27 @@ async fn an_impossible_setting_is_refused_with_a_message_and_the_run_is_kept() {
         6,
         "coordinator, 4 participants, client"
     );
+}
+
+/// A loaded run is recorded a slice per frame, then stands where the link's `at` says;
+/// a step past the end is clamped with a message.
+#[wasm_bindgen_test]
+async fn a_loaded_run_is_recorded_in_slices_then_seeks_to_its_step() {
+    use playground::controller::Cursor;
+    let (root, ctl) = mount(|| view! { <NoticeBar /> <TransportBar /> });
+    let json = r#"{"format": 1, "protocol": "raft", "seed": 3, "steps": 20000}"#;
+    let sim = playground::labs::load_run(json, &playground::i18n::EN).unwrap();
+    ctl.open(sim, Cursor::Step(25_000));
+    assert!(ctl.loading.get_untracked().is_some(), "recording goes on over frames");
+    for _ in 0..600 {
+        if ctl.loading.get_untracked().is_none() {
+            break;
+        }
+        settle(20).await;
+    }
+    assert_eq!(ctl.loading.get_untracked(), None, "recorded within 12 s");
+    assert_eq!(ctl.with(|s| (s.len(), s.cursor())), (20_000, 20_000));
+    settle(0).await;
+    let alert = root.query_selector("[role=alert]").unwrap().expect("a message");
+    assert!(alert.text_content().unwrap().contains("asks for step 25000"));
 }

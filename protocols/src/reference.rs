@@ -30,7 +30,7 @@ pub const REFERENCES: &[Reference] = &[
         seed: 1,
         steps: 1_000,
         bug: false,
-        expected: 0x612e_1b0d_5741_2d28,
+        expected: 0xe5f1_084e_8c09_db2e,
     },
     Reference {
         protocol: TwoPhaseCommit::NAME,
@@ -38,7 +38,7 @@ pub const REFERENCES: &[Reference] = &[
         seed: 2,
         steps: 1_000,
         bug: false,
-        expected: 0x01fc_9682_f72e_8442,
+        expected: 0x7db1_ddbe_814f_5069,
     },
     Reference {
         protocol: TwoPhaseCommit::NAME,
@@ -46,7 +46,7 @@ pub const REFERENCES: &[Reference] = &[
         seed: 7,
         steps: 2_000,
         bug: true,
-        expected: 0x5cf1_146d_45ff_2e19,
+        expected: 0xc871_b0f1_2a77_2533,
     },
     Reference {
         protocol: Raft::NAME,
@@ -54,7 +54,7 @@ pub const REFERENCES: &[Reference] = &[
         seed: 3,
         steps: 2_000,
         bug: false,
-        expected: 0x9054_85aa_546a_87c4,
+        expected: 0x87d4_79d6_c4b3_339f,
     },
     Reference {
         protocol: Paxos::NAME,
@@ -70,7 +70,7 @@ pub const REFERENCES: &[Reference] = &[
         seed: 4,
         steps: 3_000,
         bug: false,
-        expected: 0xc782_fc9a_0bd3_0a69,
+        expected: 0xc767_763f_770f_9b2e,
     },
     Reference {
         protocol: LoadBalancing::NAME,
@@ -78,7 +78,7 @@ pub const REFERENCES: &[Reference] = &[
         seed: 9,
         steps: 3_000,
         bug: false,
-        expected: 0x96ba_8a8d_fd22_efe9,
+        expected: 0x32cf_27fc_a5aa_3efb,
     },
 ];
 

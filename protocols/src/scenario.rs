@@ -3,6 +3,7 @@
 
 use crate::sim::history::{History, RunSpec, Stamped};
 use crate::sim::{ConfigError, Input, NetConfig, Protocol};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -114,10 +115,102 @@ struct Written<'a, P: Protocol> {
     inputs: &'a [Stamped<P>],
 }
 
+/// Decodes `text` as JSON, then as a `T`, telling a problem in plain words with the
+/// field it is in (`config.participants must be a whole number from 0 to 4294967295,
+/// not -1`), never in a Rust type's name. `what` prefixes the field's path.
+fn decode<T: DeserializeOwned>(what: &str, v: Value) -> Result<T, String> {
+    serde_path_to_error::deserialize(v).map_err(|e| {
+        let mut path = e.path().to_string();
+        if e.inner().to_string().starts_with("unknown field") {
+            // The path ends at the unknown field itself: name the object it is in.
+            path = path.rsplit_once('.').map_or(String::new(), |(p, _)| p.to_string());
+        }
+        let field = match (what.is_empty(), path.as_str()) {
+            (_, ".") | (_, "") => what.to_string(),
+            (true, p) => p.to_string(),
+            (false, p) => format!("{what}.{p}"),
+        };
+        let problem = plain(&e.into_inner().to_string());
+        if field.is_empty() {
+            problem
+        } else {
+            format!("“{field}” {problem}")
+        }
+    })
+}
+
+/// serde's message, in the words of someone who writes JSON rather than Rust.
+fn plain(serde: &str) -> String {
+    let msg = serde.split(" at line ").next().unwrap_or(serde);
+    let expected = |e: &str| -> String {
+        let e = e.trim();
+        let max = match e {
+            "u8" => Some(u8::MAX as u64),
+            "u16" => Some(u16::MAX as u64),
+            "u32" => Some(u32::MAX as u64),
+            "u64" | "usize" => Some(u64::MAX),
+            _ => None,
+        };
+        if let Some(max) = max {
+            return format!("a whole number from 0 to {max}");
+        }
+        if e.starts_with("struct ") || e.starts_with("internally tagged enum") || e == "a map" {
+            return "an object ({…})".into();
+        }
+        match e {
+            "a boolean" => "true or false".into(),
+            "a sequence" => "a list ([…])".into(),
+            _ => e.replace('`', ""),
+        }
+    };
+    let found = |f: &str| f.replace("integer ", "").replace("floating point ", "").replace('`', "");
+    if let Some(rest) = msg.strip_prefix("invalid type: ").or_else(|| msg.strip_prefix("invalid value: ")) {
+        if let Some((f, e)) = rest.split_once(", expected ") {
+            return format!("must be {}, not {}", expected(e), found(f));
+        }
+    }
+    if let Some(rest) = msg.strip_prefix("unknown field `") {
+        let (name, known) = rest.split_once('`').unwrap_or((rest, ""));
+        let known = known
+            .trim_start_matches(", expected one of ")
+            .trim_start_matches(", expected ")
+            .replace('`', "");
+        return format!("has a field “{name}” that does not exist here (known: {known})");
+    }
+    if let Some(rest) = msg.strip_prefix("unknown variant `") {
+        let (name, known) = rest.split_once('`').unwrap_or((rest, ""));
+        let known = known
+            .trim_start_matches(", expected one of ")
+            .trim_start_matches(", expected ")
+            .replace('`', "");
+        return format!("is “{name}”, which is not one of: {known}");
+    }
+    if let Some(rest) = msg.strip_prefix("missing field `") {
+        return format!("needs the field “{}”", rest.trim_end_matches('`'));
+    }
+    msg.to_string()
+}
+
+/// Parses the text as JSON (a syntax error names its line and column) and checks that it
+/// is an object, as a run is.
+fn json_object(text: &str) -> Result<Value, ScenarioError> {
+    let v: Value = serde_json::from_str(text)
+        .map_err(|e| ScenarioError::Malformed(format!("it is not JSON: {e}")))?;
+    if !v.is_object() {
+        return Err(ScenarioError::Malformed(
+            "a run is a JSON object ({\"format\": 1, \"protocol\": …}), not a list or a value".into(),
+        ));
+    }
+    Ok(v)
+}
+
+fn raw(text: &str) -> Result<Raw, ScenarioError> {
+    decode("", json_object(text)?).map_err(ScenarioError::Malformed)
+}
+
 /// Reads the protocol name, checking the version, without decoding the rest.
 pub fn protocol_of(text: &str) -> Result<String, ScenarioError> {
-    let raw: Raw =
-        serde_json::from_str(text).map_err(|e| ScenarioError::Malformed(e.to_string()))?;
+    let raw = raw(text)?;
     if raw.format != FORMAT_VERSION as u64 {
         return Err(ScenarioError::UnsupportedVersion { got: raw.format });
     }
@@ -137,8 +230,7 @@ impl<P: Protocol> Scenario<P> {
                 P::NAME
             )));
         }
-        let raw: Raw =
-            serde_json::from_str(text).map_err(|e| ScenarioError::Malformed(e.to_string()))?;
+        let raw = raw(text)?;
         if raw.steps > MAX_STEPS {
             return Err(ScenarioError::TooManySteps {
                 got: raw.steps,
@@ -147,8 +239,7 @@ impl<P: Protocol> Scenario<P> {
         }
         let cfg: P::Config = match raw.config {
             None => P::Config::default(),
-            Some(v) => serde_json::from_value(v)
-                .map_err(|e| ScenarioError::Malformed(format!("config: {e}")))?,
+            Some(v) => decode("config", v).map_err(ScenarioError::Malformed)?,
         };
         raw.network.validate().map_err(ScenarioError::Config)?;
         P::validate(&cfg).map_err(ScenarioError::Config)?;
@@ -209,7 +300,42 @@ fn decode_input<P: Protocol>(v: Value, nodes: usize) -> Result<Stamped<P>, Strin
         }
         None => return Err("missing field \"at\"".into()),
     };
-    let input: Input<P> = serde_json::from_value(Value::Object(map)).map_err(|e| e.to_string())?;
+    let input: Input<P> = decode("", Value::Object(map))?;
     input.validate(nodes).map_err(|e| e.to_string())?;
     Ok(Stamped { at, input })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::two_phase_commit::TwoPhaseCommit;
+
+    fn problem(json: &str) -> String {
+        Scenario::<TwoPhaseCommit>::parse(json).unwrap_err().to_string()
+    }
+
+    const BASE: &str = r#""format": 1, "protocol": "two-phase-commit", "seed": 1"#;
+
+    /// Issue 11, item 18: import errors name the field and what it expects, in words,
+    /// never a Rust type's name.
+    #[test]
+    fn a_wrong_field_is_named_with_what_it_expects() {
+        let p = problem(&format!(r#"{{{BASE}, "steps": "ten"}}"#));
+        assert!(p.contains("“steps” must be a whole number from 0 to 18446744073709551615, not string \"ten\""), "{p}");
+        let p = problem(&format!(r#"{{{BASE}, "steps": 5, "config": {{"participants": 18446744073709551615}}}}"#));
+        assert!(p.contains("“config.participants” must be a whole number from 0 to 4294967295, not 18446744073709551615"), "{p}");
+        let p = problem(&format!(r#"{{{BASE}, "steps": 5, "config": {{"participantz": 3}}}}"#));
+        assert!(p.contains("“config” has a field “participantz” that does not exist here (known: participants"), "{p}");
+        let p = problem(&format!(r#"{{{BASE}, "steps": 5, "network": {{"latency_ticks_min": -1}}}}"#));
+        assert!(p.contains("“network.latency_ticks_min” must be a whole number"), "{p}");
+        let p = problem(&format!(r#"{{{BASE}, "steps": 5, "inputs": [{{"at": 1, "kind": "explode"}}]}}"#));
+        assert!(p.contains("input #0: “kind” is “explode”, which is not one of: crash"), "{p}");
+        let p = problem(r#"{"format": 1, "protocol": "two-phase-commit", "seed": 1}"#);
+        assert!(p.contains("needs the field “steps”"), "{p}");
+        for p in [problem("{ nope"), problem("[1, 2]"), problem("7")] {
+            assert!(!p.contains("Raw") && !p.contains("struct"), "{p}");
+        }
+        assert!(problem("[1, 2]").contains("a run is a JSON object"));
+        assert!(problem("{ nope").contains("line 1 column 3"));
+    }
 }

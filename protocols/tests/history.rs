@@ -115,3 +115,51 @@ fn stepping_back_through_a_long_run_leaves_checkpoints_and_stays_exact() {
     assert_eq!(state(&h), state(&fresh), "step {}", h.cursor());
     assert_eq!(h.len(), 60_000, "stepping back never changes the record");
 }
+
+/// Issue 11, item 5: a valid but extreme configuration (a retry every tick while every
+/// message takes 10,000 ticks) piles up messages without end. The run stops at a stated
+/// bound, with what it recorded kept, instead of exhausting memory.
+#[test]
+fn a_run_that_outgrows_the_bounds_stops_with_the_reason() {
+    use protocols::paxos::Paxos;
+    use protocols::scenario::Scenario;
+    use protocols::sim::limits::{Stop, MAX_IN_FLIGHT};
+    let json = r#"{"format":1,"protocol":"paxos","seed":1,"steps":2000000,
+        "network":{"latency_ticks_min":10000,"latency_ticks_max":10000,"loss_per_mille":0},
+        "config":{"proposers":3,"acceptors":7,"retry_ticks":1}}"#;
+    let sc = Scenario::<Paxos>::parse(json).unwrap();
+    let mut h = sc.run().unwrap();
+    let stop = h.stopped().expect("a bound stops it");
+    eprintln!("{stop} after {} steps", h.len());
+    assert!(h.len() < 2_000_000, "it stopped early");
+    assert!(h.is_finished(), "a stopped run is finished");
+    assert!(!h.step_forward(), "and records nothing more");
+    if let Stop::InFlight { count, .. } = stop {
+        assert!(count > MAX_IN_FLIGHT);
+    }
+    // What it recorded stays: seek back into it, and a fork at a past step clears the stop.
+    h.seek(1000);
+    h.inject(protocols::sim::Input::Heal).unwrap();
+    assert_eq!(h.stopped(), None);
+}
+
+/// Item 2c: a Multi-Paxos run whose inputs come after the world falls quiet used to load
+/// empty and finished. An input stamped past that point is applied once the world is quiet.
+#[test]
+fn an_input_stamped_after_the_world_falls_quiet_is_applied_when_it_does() {
+    let mut h = history(Config::default(), 3);
+    h.run_to(1_000_000);
+    let quiet_at = h.len();
+    assert!(h.is_finished());
+    let json = format!(
+        r#"{{"format":1,"protocol":"two-phase-commit","seed":3,"steps":{},"inputs":[{{"at":{},"kind":"crash","node":1}}]}}"#,
+        quiet_at + 10,
+        quiet_at + 500
+    );
+    let sc = protocols::scenario::Scenario::<protocols::two_phase_commit::TwoPhaseCommit>::parse(&json).unwrap();
+    let h2 = sc.run().unwrap();
+    assert!(
+        matches!(h2.records()[quiet_at as usize].event, Event::Input { input: Input::Crash { .. }, applied: true }),
+        "the crash is the step after the world fell quiet"
+    );
+}

@@ -136,8 +136,8 @@ fn batch_power_of_two_choices_has_a_lower_maximum_load_than_random() {
         cost_max: 180,
         probe_every: 0,
         passive_errors: 0,
-        request_timeout: 1_000_000,
-        client_timeout: 1_000_000,
+        request_timeout: 100_000,
+        client_timeout: 100_000,
         ..Config::default()
     };
     let run = |algorithm| {

@@ -326,6 +326,32 @@ fn a_proposer_that_ignores_accepted_values_gets_a_second_value_chosen() {
         violated(&h, CHOSEN_NEVER_CHANGES),
         "the learner changed its mind"
     );
+    // The checker keeps both values, so the lab can show both (issue 11, item 14).
+    let both: Vec<Value> = h
+        .world()
+        .ghost()
+        .chosen_in(0)
+        .iter()
+        .map(|c| c.value.clone())
+        .collect();
+    assert_eq!(both, vec![v("A"), v("B")]);
+    // P2's proposal says what it ignored: a promise reported A, accepted in P1's ballot.
+    let ignored =
+        h.records()
+            .iter()
+            .flat_map(|r| r.notes.iter())
+            .find_map(|(n, note)| match note {
+                Note::Proposing {
+                    ignored,
+                    adopted: None,
+                    ..
+                } if *n == P2 => Some(ignored.clone()),
+                _ => None,
+            });
+    assert!(
+        matches!(&ignored, Some(Some((b, a))) if b.proposer == 1 && *a == v("A")),
+        "{ignored:?}"
+    );
 }
 
 fn multi() -> Config {

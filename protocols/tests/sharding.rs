@@ -369,7 +369,7 @@ fn batch_figures_for_ranges_against_hashing() {
     let keys = keyspace(10_000);
     let load = workload(10_000, 2, 100_000, 1);
     let ranges = figures(Strategy::Range, 1, 10, &keys, &load);
-    assert_eq!(ranges.spread.std_dev, 0.0, "1,000 keys each");
+    assert_eq!(ranges.std_dev, 0.0, "1,000 keys each");
     assert!(
         (ranges.moved - 0.05).abs() < 1e-9,
         "half of one range: {}",

@@ -26,7 +26,7 @@ pub fn ClusterCanvas() -> impl IntoView {
             .get()
             .links
             .into_iter()
-            .map(|(a, b)| (pts[a], pts[b]))
+            .map(|(a, b)| (at(&pts, a), at(&pts, b)))
             .map(|(a, b)| view! { <line class="link" x1=a.x y1=a.y x2=b.x y2=b.y /> })
             .collect_view()
     };
@@ -37,7 +37,8 @@ pub fn ClusterCanvas() -> impl IntoView {
             .cut
             .iter()
             .map(|&(a, b)| {
-                let (p, q) = (message_point(pts[a], pts[b], 0.0), message_point(pts[a], pts[b], 1.0));
+                let (a, b) = (at(&pts, a), at(&pts, b));
+                let (p, q) = (message_point(a, b, 0.0), message_point(a, b, 1.0));
                 view! { <line class="link-cut" x1=p.x y1=p.y x2=q.x y2=q.y marker-end="url(#cut-arrow)" /> }
             })
             .collect_view()
@@ -45,7 +46,7 @@ pub fn ClusterCanvas() -> impl IntoView {
     let lost = move || {
         scene.get().lost.map(|l| {
             let pts = points.get();
-            let at = message_point(pts[l.from], pts[l.to], 0.85);
+            let at = message_point(at(&pts, l.from), at(&pts, l.to), 0.85);
             let aria = fill(cat().sim.lost_aria, &[("label", &l.label)]);
             view! {
                 <g class="msg-lost" transform=format!("translate({:.1},{:.1})", at.x, at.y) aria-label=aria role="img">
@@ -79,8 +80,9 @@ pub fn ClusterCanvas() -> impl IntoView {
                     children=move |m: MsgView| {
                         let pts = points.get_untracked();
                         let names = names.get_untracked();
-                        let (from, to) = (pts[m.from], pts[m.to]);
-                        let (from_name, to_name) = (names[m.from].clone(), names[m.to].clone());
+                        let (from, to) = (at(&pts, m.from), at(&pts, m.to));
+                        let name = |i: usize| names.get(i).cloned().unwrap_or_default();
+                        let (from_name, to_name) = (name(m.from), name(m.to));
                         view! { <MessageDot msg=m from to from_name to_name /> }
                     }
                 />
@@ -91,13 +93,26 @@ pub fn ClusterCanvas() -> impl IntoView {
     }
 }
 
+/// Node `i`'s position; the origin for a node the scene no longer has (drawn for at most
+/// a moment, while a run with fewer nodes replaces the one shown).
+fn at(points: &[Point], i: usize) -> Point {
+    points.get(i).copied().unwrap_or(Point { x: 0.0, y: 0.0 })
+}
+
 #[component]
 fn NodeGlyph(index: usize) -> impl IntoView {
     let ctl = use_controller();
     let cat = catalog();
     let scene = use_scene();
-    let node = Memo::new(move |_| scene.with(|s| s.nodes.get(index).cloned()));
-    let get = move || node.get().expect("node index in range");
+    // When a new run has fewer nodes, this memo can re-run before `<For>` drops the
+    // glyph: it keeps the node it last drew for that moment instead of failing.
+    let node = Memo::new(move |prev: Option<&NodeView>| {
+        scene
+            .with(|s| s.nodes.get(index).cloned())
+            .or_else(|| prev.cloned())
+            .unwrap_or_else(|| NodeView::placeholder(index))
+    });
+    let get = move || node.get();
     let selected = move || ctl.selection.get() == Selection::Node(index);
     let flash = move || scene.with(|s| s.delivered_to == Some(index));
     let select = move |ev: leptos::ev::MouseEvent| {

@@ -285,13 +285,20 @@ fn batch_step(
     i: usize,
 ) {
     request_animation_frame(move || {
+        // The panel may have been drawn anew (new settings, another lab) since this frame
+        // was asked for: its signals are then gone, and so is this batch.
+        if running.try_get_untracked() != Some(true) {
+            return;
+        }
         let cat = ctl.lang.get_untracked().catalog();
         let (n, row) = ctl.with(|s| (s.batch_rows(), s.batch_row(i, cat)));
-        rows.update(|r| r.push(row));
-        if i + 1 < n && running.get_untracked() {
+        if rows.try_update(|r| r.push(row)).is_none() {
+            return;
+        }
+        if i + 1 < n {
             batch_step(ctl, rows, running, i + 1);
         } else {
-            running.set(false);
+            running.try_set(false);
         }
     });
 }

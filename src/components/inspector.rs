@@ -217,9 +217,10 @@ fn InFlightList() -> impl IntoView {
                         .messages
                         .into_iter()
                         .map(|m| {
+                            let name = |i: usize| n.get(i).cloned().unwrap_or_default();
                             let text = crate::i18n::fill(
                                 cat().panels.in_flight_item,
-                                &[("label", &m.label), ("from", &n[m.from]), ("to", &n[m.to]), ("due", &m.deliver_at.to_string())],
+                                &[("label", &m.label), ("from", &name(m.from)), ("to", &name(m.to)), ("due", &m.deliver_at.to_string())],
                             );
                             let id = m.id;
                             view! {
@@ -231,6 +232,14 @@ fn InFlightList() -> impl IntoView {
                         .collect_view()
                 }}
             </ul>
+            {move || {
+                let hidden = scene.with(|s| s.messages_hidden);
+                (hidden > 0).then(|| {
+                    let max = crate::labs::MAX_DRAWN_MESSAGES.to_string();
+                    let text = crate::i18n::fill(cat().panels.in_flight_more, &[("n", &hidden.to_string()), ("max", &max)]);
+                    view! { <p class="small muted">{text}</p> }
+                })
+            }}
         </Show>
     }
 }

@@ -1,7 +1,7 @@
 //! Share link, export and import of runs (the scenario format of `docs/scenario-format.md`).
 
 use super::catalog;
-use crate::controller::{use_controller, Notice};
+use crate::controller::{use_controller, Cursor, Notice};
 use crate::i18n::fill;
 use crate::url_state::{self, percent_encode};
 use leptos::prelude::*;
@@ -16,7 +16,14 @@ pub fn ShareBar() -> impl IntoView {
     let export = Memo::new(move |_| ctl.read(|s| (s.lab(), s.seed(), s.export(), s.cursor())));
     let share = move |_| {
         let (lab, _, json, at) = export.get_untracked();
-        url_state::write(lab, &json, at);
+        if let Err(n) = url_state::write(lab, &json, at) {
+            let text = fill(
+                cat().errors.link_too_long,
+                &[("n", &n.to_string()), ("max", &url_state::MAX_URL_CHARS.to_string())],
+            );
+            ctl.notice.set(Some(Notice { text, error: true }));
+            return;
+        }
         let href = web_sys::window()
             .and_then(|w| w.location().href().ok())
             .unwrap_or_default();
@@ -30,9 +37,9 @@ pub fn ShareBar() -> impl IntoView {
         let lab = crate::labs::load_run(&text, cat());
         match lab {
             Ok(sim) => {
-                ctl.replace(sim);
                 import_open.set(false);
                 ctl.notice.set(None);
+                ctl.open(sim, Cursor::End);
             }
             Err(problem) => {
                 let text = fill(cat().errors.bad_import, &[("problem", &problem)]);

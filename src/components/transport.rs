@@ -17,6 +17,18 @@ pub fn TransportBar() -> impl IntoView {
     let playing = ctl.playing;
     view! {
         <section class="transport" role="toolbar" aria-label=move || cat().transport.region>
+            {move || ctl.loading.get().map(|(done, total)| {
+                let text = fill(cat().transport.loading, &[("done", &done.to_string()), ("total", &total.to_string())]);
+                view! {
+                    <div class="loading" role="status">
+                        <label>
+                            <span>{text}</span>
+                            <progress max=total.to_string() value=done.to_string()></progress>
+                        </label>
+                        <button class="btn" on:click=move |_| ctl.stop_loading()>{cat().transport.loading_stop}</button>
+                    </div>
+                }
+            })}
             <div class="transport-buttons">
                 <button
                     class="btn"

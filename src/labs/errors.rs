@@ -4,6 +4,7 @@
 use super::Setting;
 use crate::i18n::{fill, Catalog};
 use protocols::scenario::{ScenarioError, FORMAT_VERSION};
+use protocols::sim::limits::Stop;
 use protocols::sim::ConfigError;
 
 /// Names a field by its settings label when it has one ("network.loss_per_mille" too).
@@ -77,6 +78,37 @@ pub fn scenario_error_text(e: &ScenarioError, settings: &[Setting], cat: &Catalo
     }
 }
 
+/// Why recording stopped at a resource bound, in the catalog's words.
+pub fn stop_text(stop: &Stop, cat: &Catalog) -> String {
+    let t = &cat.errors;
+    match *stop {
+        Stop::InFlight { step, count, max } => fill(
+            t.stopped_in_flight,
+            &[
+                ("step", &step.to_string()),
+                ("count", &count.to_string()),
+                ("max", &max.to_string()),
+            ],
+        ),
+        Stop::WorldSize { step, weight, max } => fill(
+            t.stopped_world,
+            &[
+                ("step", &step.to_string()),
+                ("weight", &weight.to_string()),
+                ("max", &max.to_string()),
+            ],
+        ),
+        Stop::Memory { step, bytes, max } => fill(
+            t.stopped_memory,
+            &[
+                ("step", &step.to_string()),
+                ("mib", &(bytes >> 20).to_string()),
+                ("max", &(max >> 20).to_string()),
+            ],
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::i18n::EN;
@@ -111,8 +143,39 @@ mod tests {
     #[test]
     fn a_valid_run_loads_with_its_steps_recorded() {
         let json = r#"{"format": 1, "protocol": "two-phase-commit", "seed": 4, "steps": 12}"#;
-        let sim = load_run(json, &EN).unwrap();
+        let mut sim = load_run(json, &EN).unwrap();
+        assert_eq!(sim.loading(), Some((0, 12)), "loading records nothing at once");
+        let mut slices = 0;
+        while sim.record_some(5) {
+            slices += 1;
+            assert!(sim.loading().is_some());
+        }
+        assert_eq!(slices, 2, "12 steps in slices of 5");
+        assert_eq!(sim.loading(), None);
         assert_eq!(sim.len(), 12);
         assert_eq!(sim.seed(), 4);
+    }
+
+    #[test]
+    fn a_run_longer_than_a_page_holds_is_refused_before_anything_is_recorded() {
+        let json = r#"{"format": 1, "protocol": "raft", "seed": 1, "steps": 10000000}"#;
+        let problem = load_run(json, &EN).err().expect("refused");
+        assert!(problem.contains("10000000 steps"), "{problem}");
+        assert!(problem.contains("a page holds at most"), "{problem}");
+    }
+
+    #[test]
+    fn a_stopped_load_keeps_its_steps_and_its_later_inputs() {
+        let json = r#"{"format": 1, "protocol": "two-phase-commit", "seed": 4, "steps": 40,
+            "inputs": [{"at": 30, "kind": "crash", "node": 1}]}"#;
+        let mut sim = load_run(json, &EN).unwrap();
+        sim.record_some(10);
+        sim.stop_loading();
+        assert_eq!((sim.len(), sim.loading()), (10, None));
+        assert!(sim.export().contains("\"crash\""), "the input to come is kept");
+        for _ in 0..25 {
+            sim.step_forward();
+        }
+        assert!(sim.log_lines(30, 31, &EN)[0].text.contains("crash"), "{:?}", sim.log_lines(30, 31, &EN));
     }
 }

@@ -6,10 +6,12 @@ use super::sim::LabProtocol;
 use super::{Action, BatchTable, Chart, LabId, LogEntry, Row, Series, Setting, SettingKind};
 use crate::i18n::{fill, Catalog};
 use crate::view_model::layout::{self, Point};
-use protocols::load_balancing::invariants::{percentile, Ghost, BUCKET_TICKS};
+use protocols::load_balancing::invariants::Ghost;
 use protocols::load_balancing::node::Node;
+use protocols::load_balancing::series::{Bucket, BUCKET_TICKS};
 use protocols::load_balancing::{
     batch, Algorithm, Config, Failure, Kind, LoadBalancing, Msg, Note, ReqId, Request, Timer,
+    UpBecause,
 };
 use protocols::sim::{NodeId, Slot};
 
@@ -34,6 +36,11 @@ fn name(cfg: &Config, id: usize, cat: &Catalog) -> String {
         Kind::Balancer => cat.lb.balancer.to_string(),
         Kind::Backend(b) => fill(cat.lb.backend, &[("n", &n(b))]),
     }
+}
+
+/// "1 tick", "2 ticks": `forms` is [one, many], each with `{n}`.
+fn counted(n: u64, forms: [&str; 2]) -> String {
+    fill(forms[usize::from(n != 1)], &[("n", &n.to_string())])
 }
 
 /// "c1#5"; a request from a restarted client also says when that client started.
@@ -256,11 +263,19 @@ impl LabProtocol for LoadBalancing {
         match note {
             Note::Issued { id, cost, .. } => fill(
                 l.n_issued,
-                &[("node", &me), ("id", &req(id)), ("cost", &s(*cost))],
+                &[
+                    ("node", &me),
+                    ("id", &req(id)),
+                    ("cost", &counted(*cost, l.ticks)),
+                ],
             ),
             Note::Completed { id, latency, .. } => fill(
                 l.n_completed,
-                &[("node", &me), ("id", &req(id)), ("latency", &s(*latency))],
+                &[
+                    ("node", &me),
+                    ("id", &req(id)),
+                    ("latency", &counted(*latency, l.ticks)),
+                ],
             ),
             Note::Failed { id, failure, .. } => fill(
                 l.n_failed,
@@ -311,7 +326,28 @@ impl LabProtocol for LoadBalancing {
                 l.n_down_passive,
                 &[("node", &me), ("backend", &be(backend))],
             ),
-            Note::MarkedUp { backend } => fill(l.n_up, &[("node", &me), ("backend", &be(backend))]),
+            Note::MarkedUp {
+                backend,
+                why: UpBecause::ProbesAnswered,
+            } => fill(
+                l.n_up,
+                &[
+                    ("node", &me),
+                    ("backend", &be(backend)),
+                    ("probes", &counted(u64::from(cfg.healthy_after), l.probes)),
+                ],
+            ),
+            Note::MarkedUp {
+                backend,
+                why: UpBecause::FailTimeout,
+            } => fill(
+                l.n_up_fail_timeout,
+                &[
+                    ("node", &me),
+                    ("backend", &be(backend)),
+                    ("ticks", &counted(cfg.request_timeout, l.ticks)),
+                ],
+            ),
             Note::ProbeMissed { backend, misses } => fill(
                 l.n_probe_missed,
                 &[
@@ -348,7 +384,11 @@ impl LabProtocol for LoadBalancing {
             Note::Refused { id, .. } => fill(l.n_refused, &[("node", &me), ("id", &req(id))]),
             Note::Finished { id, busy, .. } => fill(
                 l.n_finished,
-                &[("node", &me), ("id", &req(id)), ("busy", &s(*busy))],
+                &[
+                    ("node", &me),
+                    ("id", &req(id)),
+                    ("busy", &counted(*busy, l.ticks)),
+                ],
             ),
             Note::SpeedSet { percent } => fill(
                 l.n_speed,
@@ -379,7 +419,7 @@ impl LabProtocol for LoadBalancing {
         vec![Row::new(cat.lb.disk, cat.lb.disk_nothing)]
     }
 
-    fn volatile_rows(_cfg: &Config, _id: usize, node: &Node, cat: &Catalog) -> Vec<Row> {
+    fn volatile_rows(cfg: &Config, _id: usize, node: &Node, cat: &Catalog) -> Vec<Row> {
         let l = &cat.lb;
         let s = |v: u64| v.to_string();
         match node {
@@ -403,15 +443,19 @@ impl LabProtocol for LoadBalancing {
                     Row::new(l.budget, format!("{:.1}", b.budget as f64 / 1000.0)),
                 ];
                 for (i, v) in b.backends.iter().enumerate() {
+                    let ewma = match v.ewma.cost {
+                        0 => l.not_measured.to_string(),
+                        c => counted(c / 1000, l.ticks),
+                    };
                     let mut row = Row::new(
                         fill(l.backend, &[("n", &(i + 1).to_string())]),
                         fill(
                             if v.up { l.view_up } else { l.view_down },
                             &[
                                 ("active", &s(u64::from(v.active))),
-                                ("ewma", &(v.ewma / 1000).to_string()),
+                                ("ewma", &ewma),
                                 ("served", &s(v.served)),
-                                ("misses", &s(u64::from(v.misses))),
+                                ("misses", &counted(u64::from(v.misses), l.probes)),
                             ],
                         ),
                     );
@@ -426,8 +470,9 @@ impl LabProtocol for LoadBalancing {
                     fill(
                         l.capacity_value,
                         &[
-                            ("slots", &s(u64::from(k.slots))),
+                            ("slots", &counted(u64::from(k.slots), l.slots)),
                             ("speed", &s(u64::from(k.speed))),
+                            ("weight", &s(u64::from(cfg.weight(k.index)))),
                         ],
                     ),
                 ),
@@ -531,30 +576,25 @@ impl LabProtocol for LoadBalancing {
         cat: &Catalog,
     ) -> Vec<Chart> {
         let l = &cat.lb;
-        // The last two minutes of the run, one point per complete simulated second.
-        let upto = ((now / BUCKET_TICKS) as usize).min(ghost.buckets.len());
-        let from = upto.saturating_sub(120);
-        let buckets = &ghost.buckets[from..upto];
-        let x = |i: usize| (from + i) as u64;
+        // The last two minutes of the run, one point per complete simulated second; a
+        // second in which nothing was noted counts zero.
+        let upto = now / BUCKET_TICKS;
+        let seconds = upto.saturating_sub(120)..upto;
         let lat = |p: u64| -> Vec<(u64, u64)> {
-            buckets
-                .iter()
-                .enumerate()
-                .filter_map(|(i, b)| {
-                    let mut v = b.latencies.clone();
-                    v.sort_unstable();
-                    percentile(&v, p).map(|y| (x(i), y))
+            seconds
+                .clone()
+                .filter_map(|s| {
+                    let b = ghost.series.get(s)?;
+                    b.latencies.percentile(p).map(|y| (s, y))
                 })
                 .collect()
         };
-        let per =
-            |f: &dyn Fn(&protocols::load_balancing::invariants::Bucket) -> u64| -> Vec<(u64, u64)> {
-                buckets
-                    .iter()
-                    .enumerate()
-                    .map(|(i, b)| (x(i), f(b)))
-                    .collect()
-            };
+        let per = |f: &dyn Fn(&Bucket) -> u64| -> Vec<(u64, u64)> {
+            seconds
+                .clone()
+                .map(|s| (s, ghost.series.get(s).map_or(0, f)))
+                .collect()
+        };
         let utilisation = (0..cfg.backends)
             .map(|k| {
                 let (slots, _) = cfg.capacity(k);
@@ -606,7 +646,7 @@ impl LabProtocol for LoadBalancing {
                 series: vec![Series {
                     label: l.completed.to_string(),
                     class: "s0",
-                    points: per(&|b| b.latencies.len() as u64),
+                    points: per(&|b| b.latencies.len()),
                 }],
             },
             Chart {
@@ -730,7 +770,18 @@ impl LabProtocol for LoadBalancing {
             .iter()
             .position(|a| *a == cfg.algorithm)
             .unwrap_or(0) as u64;
+        let preset = (1..l.presets.len())
+            .find(|i| preset(*i, cfg.algorithm).as_ref() == Some(cfg))
+            .unwrap_or(0) as u64;
         vec![
+            Setting {
+                key: "preset",
+                label: l.s_preset,
+                kind: SettingKind::Choice {
+                    options: l.presets.to_vec(),
+                    value: preset,
+                },
+            },
             Setting {
                 key: "algorithm",
                 label: l.s_algorithm,
@@ -804,6 +855,12 @@ impl LabProtocol for LoadBalancing {
     fn set(cfg: &mut Config, key: &str, value: u64) -> bool {
         let small = |v: u64| v.min(u64::from(u32::MAX)) as u32;
         match key {
+            // "Your settings" keeps them; a preset replaces all but the algorithm.
+            "preset" if value == 0 => {}
+            "preset" => match preset(value as usize, cfg.algorithm) {
+                Some(p) => *cfg = p,
+                None => return false,
+            },
             "algorithm" => match Algorithm::ALL.get(value as usize) {
                 Some(a) => cfg.algorithm = *a,
                 None => return false,
@@ -831,6 +888,16 @@ impl LabProtocol for LoadBalancing {
     }
 }
 
+/// Preset `index` (1: the defaults, 2: heavy load) with `algorithm`.
+fn preset(index: usize, algorithm: Algorithm) -> Option<Config> {
+    let cfg = match index {
+        1 => Config::default(),
+        2 => Config::heavy_load(),
+        _ => return None,
+    };
+    Some(Config { algorithm, ..cfg })
+}
+
 /// Requests per client in one batch row.
 const BATCH_REQUESTS: u64 = 500;
 
@@ -851,8 +918,9 @@ const SERIES_CLASSES: [&str; 8] = ["s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::i18n::EN;
-    use crate::labs::{LabId, SettingKind};
+    use crate::labs::{LabId, LabSim, SettingKind};
 
     /// The algorithm is a choice setting: its options are the algorithms' names, and
     /// choosing one starts a run that uses it; an index past the end is refused.
@@ -879,5 +947,75 @@ mod tests {
             two.export()
         );
         assert!(sim.with_setting("algorithm", 8, &EN).is_err());
+    }
+
+    fn sentence(note: Note) -> String {
+        LoadBalancing::note_text(&Config::default(), 2, &note, &EN)
+    }
+
+    /// Issue 11, item 18: "1 tick", not "1 ticks".
+    #[test]
+    fn counts_in_sentences_agree_with_their_nouns() {
+        let id = ReqId::default();
+        let one = sentence(Note::Issued {
+            id,
+            key: None,
+            cost: 1,
+        });
+        assert!(one.contains("(1 tick of work)"), "{one}");
+        let many = sentence(Note::Completed {
+            id,
+            latency: 35,
+            at: 0,
+        });
+        assert!(many.contains("after 35 ticks."), "{many}");
+    }
+
+    /// Issue 11, item 10: with probes off a backend comes back on nginx's fail_timeout, and
+    /// the sentence says so instead of claiming it answered probes.
+    #[test]
+    fn marked_up_says_why() {
+        let timer = sentence(Note::MarkedUp {
+            backend: 1,
+            why: UpBecause::FailTimeout,
+        });
+        assert!(
+            timer.contains("1,000") || timer.contains("1000 ticks"),
+            "{timer}"
+        );
+        assert!(
+            timer.contains("fail_timeout") && !timer.contains("answered"),
+            "{timer}"
+        );
+        let probes = sentence(Note::MarkedUp {
+            backend: 1,
+            why: UpBecause::ProbesAnswered,
+        });
+        assert!(probes.contains("answered 2 probes in a row"), "{probes}");
+    }
+
+    /// Issue 11, item 11: the heavy-load preset replaces the settings but keeps the
+    /// algorithm, and the preset choice shows which preset the settings match.
+    #[test]
+    fn the_heavy_load_preset_keeps_the_algorithm() {
+        let preset = |sim: &dyn LabSim| match sim
+            .settings(&EN)
+            .into_iter()
+            .find(|s| s.key == "preset")
+            .map(|s| s.kind)
+        {
+            Some(SettingKind::Choice { value, .. }) => value,
+            other => panic!("{other:?}"),
+        };
+        let sim = LabId::LoadBalancing.fresh(1);
+        assert_eq!(preset(&*sim), 1, "the defaults");
+        let two = sim.with_setting("algorithm", 5, &EN).unwrap();
+        let heavy = two.with_setting("preset", 2, &EN).unwrap();
+        assert_eq!(preset(&*heavy), 2);
+        let json = heavy.export();
+        assert!(json.contains(r#""algorithm": "power_of_two""#), "{json}");
+        assert!(json.contains(r#""rate": 19"#), "{json}");
+        let custom = heavy.with_setting("rate", 18, &EN).unwrap();
+        assert_eq!(preset(&*custom), 0, "your settings");
     }
 }

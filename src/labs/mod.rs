@@ -95,6 +95,15 @@ pub fn load_run(json: &str, cat: &Catalog) -> Result<Box<dyn LabSim>, String> {
     lab.load(json, cat)
 }
 
+/// A run loaded and recorded in full at once, as tests want it (the page records a slice
+/// per frame instead).
+#[cfg(test)]
+pub fn load_recorded(json: &str) -> Box<dyn LabSim> {
+    let mut sim = load_run(json, &crate::i18n::EN).expect("the run loads");
+    while sim.record_some(u64::MAX) {}
+    sim
+}
+
 /// What a node looks like now.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NodeView {
@@ -115,6 +124,28 @@ pub struct NodeView {
     pub log: Vec<LogEntry>,
     pub log_hidden: usize,
 }
+
+impl NodeView {
+    /// An empty, crashed-looking node: drawn for at most a moment by a view that outlived
+    /// its node (a run with fewer nodes replaced the one it showed).
+    pub fn placeholder(id: usize) -> Self {
+        NodeView {
+            id,
+            name: String::new(),
+            status: String::new(),
+            tone: "",
+            up: false,
+            at: Point { x: 0.0, y: 0.0 },
+            badges: Vec::new(),
+            timer: None,
+            log: Vec::new(),
+            log_hidden: 0,
+        }
+    }
+}
+
+/// The most messages the canvas and the in-flight list draw at once.
+pub const MAX_DRAWN_MESSAGES: usize = 300;
 
 /// One durable-log entry as drawn under a node.
 #[derive(Clone, Debug, PartialEq)]
@@ -214,7 +245,10 @@ pub struct Scene {
     pub seed: u64,
     pub finished: bool,
     pub nodes: Vec<NodeView>,
+    /// The messages drawn: at most [`MAX_DRAWN_MESSAGES`], those arriving soonest.
     pub messages: Vec<MsgView>,
+    /// Messages in flight beyond those drawn.
+    pub messages_hidden: usize,
     pub lost: Option<LostView>,
     /// The message the last step delivered, to flash its destination.
     pub delivered_to: Option<usize>,
@@ -391,6 +425,14 @@ pub trait LabSim: Send + Sync {
     /// When the next event is due, if anything is left to happen.
     fn next_due(&self) -> Option<u64>;
     fn is_finished(&self) -> bool;
+    /// While a loaded run is still being recorded: (steps recorded, steps asked for).
+    fn loading(&self) -> Option<(u64, u64)>;
+    /// Records at most `budget` more steps of a loaded run; true while more is left.
+    fn record_some(&mut self, budget: u64) -> bool;
+    /// Keeps what a loaded run has recorded so far, and records no more of it.
+    fn stop_loading(&mut self);
+    /// Why recording stopped early (a resource bound), in words, if it did.
+    fn stopped(&self, cat: &Catalog) -> Option<String>;
     fn step_forward(&mut self) -> bool;
     fn seek(&mut self, step: u64);
     fn inject(&mut self, input: UiInput) -> Result<(), String>;
@@ -435,3 +477,6 @@ pub trait LabSim: Send + Sync {
     fn compare_options(&self, cat: &Catalog) -> Vec<&'static str>;
     fn compare_charts(&self, variant: usize, cat: &Catalog) -> Vec<Chart>;
 }
+
+#[cfg(test)]
+mod sentences_test;

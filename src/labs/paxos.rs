@@ -5,7 +5,7 @@ use super::sim::LabProtocol;
 use super::{Action, GridCell, LabId, LogEntry, LogGrid, LogGridRow, Row, Setting, SettingKind};
 use crate::i18n::{fill, Catalog};
 use crate::view_model::layout::{self, Point};
-use protocols::paxos::invariants::Ghost;
+use protocols::paxos::invariants::{Chosen, Ghost};
 use protocols::paxos::msg::{AcceptedIn, Cause};
 use protocols::paxos::{Ballot, Config, Msg, Node, Note, Paxos, Phase, Request, Timer, Value};
 use protocols::sim::{NodeId, Slot};
@@ -31,6 +31,15 @@ fn at(v: &Value, b: &Ballot, cat: &Catalog) -> String {
         cat.paxos.value_at,
         &[("value", &value(v, cat)), ("ballot", &b.to_string())],
     )
+}
+
+/// "1 slot", "3 slots".
+fn slots(n: u64, cat: &Catalog) -> String {
+    if n == 1 {
+        cat.paxos.slots_one.to_string()
+    } else {
+        fill(cat.paxos.slots_many, &[("n", &n.to_string())])
+    }
 }
 
 fn slot_list(items: impl Iterator<Item = (u64, String)>, cat: &Catalog) -> String {
@@ -155,7 +164,10 @@ fn status(cfg: &Config, node: &Node, cat: &Catalog) -> (String, &'static str, Ve
         let text = match learned.iter().next_back() {
             None => p.st_learner_none.to_string(),
             Some((_, v)) if !cfg.multi => fill(p.st_learner, &[("value", &value(v, cat))]),
-            Some(_) => fill(p.st_learner_many, &[("n", &learned.len().to_string())]),
+            Some(_) => fill(
+                p.st_learner_many,
+                &[("slots", &slots(learned.len() as u64, cat))],
+            ),
         };
         if node.proposer.is_none() && node.roles.acceptor.is_none() {
             tone = if learned.is_empty() {
@@ -167,6 +179,45 @@ fn status(cfg: &Config, node: &Node, cat: &Catalog) -> (String, &'static str, Ve
         parts.push(text);
     }
     (parts.join("; "), tone, badges)
+}
+
+/// The "Chosen" row's cell for one slot: every value chosen there (more than one only
+/// when a bug switch broke a rule), each with the step it became chosen.
+fn chosen_cell(chosen: &[&Chosen], cat: &Catalog) -> GridCell {
+    let p = &cat.paxos;
+    let Some(first) = chosen.first() else {
+        return GridCell::Empty;
+    };
+    let each = |tpl: &str, c: &Chosen| {
+        fill(
+            tpl,
+            &[
+                ("value", &value(&c.value, cat)),
+                ("ballot", &c.ballot.to_string()),
+                ("step", &c.step.to_string()),
+            ],
+        )
+    };
+    let all = |tpl: &str, sep: &str| {
+        let parts: Vec<String> = chosen.iter().map(|c| each(tpl, c)).collect();
+        parts.join(sep)
+    };
+    GridCell::Text {
+        text: all(p.grid_chosen_cell, " · "),
+        tone: value_tone(&first.value),
+        done: true,
+        title: all(p.grid_chosen_title, "; "),
+    }
+}
+
+/// A colour for a value, the same wherever it appears.
+fn value_tone(v: &Value) -> u64 {
+    match v {
+        Value::Noop => 5,
+        Value::V(s) => s
+            .bytes()
+            .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(b as u64)),
+    }
 }
 
 fn accepted_list(list: &[AcceptedIn], cat: &Catalog) -> String {
@@ -237,9 +288,8 @@ impl LabProtocol for Paxos {
     ) -> (String, &'static str, Vec<String>) {
         let (text, mut tone, mut badges) = status(cfg, node, cat);
         let in_quorum = ghost
-            .chosen()
-            .values()
-            .any(|c| c.quorum.contains(&NodeId(id as u32)));
+            .every_chosen()
+            .any(|(_, c)| c.quorum.contains(&NodeId(id as u32)));
         if in_quorum {
             badges.push(cat.paxos.quorum_badge.to_string());
             if node.proposer.is_none() {
@@ -397,11 +447,18 @@ impl LabProtocol for Paxos {
                 slot,
                 value: v,
                 adopted,
+                ignored,
             } => {
-                let (tpl, from) = match adopted {
-                    Some(a) => (p.n_proposing_adopted, bt(a)),
-                    None if *v == Value::Noop => (p.n_proposing_noop, String::new()),
-                    None => (p.n_proposing_own, String::new()),
+                let (tpl, from, reported) = match (adopted, ignored) {
+                    (Some(a), _) => (p.n_proposing_adopted, bt(a), String::new()),
+                    (None, Some((i, r))) if r == v => {
+                        (p.n_proposing_ignored_same, bt(i), String::new())
+                    }
+                    (None, Some((i, r))) => (p.n_proposing_ignored, bt(i), value(r, cat)),
+                    (None, None) if *v == Value::Noop => {
+                        (p.n_proposing_noop, String::new(), String::new())
+                    }
+                    (None, None) => (p.n_proposing_own, String::new(), String::new()),
                 };
                 fill(
                     tpl,
@@ -411,6 +468,7 @@ impl LabProtocol for Paxos {
                         ("slot", &s(slot)),
                         ("value", &value(v, cat)),
                         ("from", &from),
+                        ("reported", &reported),
                     ],
                 )
             }
@@ -426,7 +484,11 @@ impl LabProtocol for Paxos {
                 ],
             ),
             Note::BackingOff { ticks_max } => {
-                fill(p.n_backing_off, &[("node", &me), ("max", &s(ticks_max))])
+                let wait = match ticks_max {
+                    1 => p.ticks_one.to_string(),
+                    n => fill(p.ticks_many, &[("n", &n.to_string())]),
+                };
+                fill(p.n_backing_off, &[("node", &me), ("wait", &wait)])
             }
             Note::KnowsChosen { slot, value: v } => fill(
                 p.n_knows_chosen,
@@ -447,9 +509,16 @@ impl LabProtocol for Paxos {
                 p.n_distinguished,
                 &[("node", &me), ("leader", &n(proposer))],
             ),
-            Note::Resending { ballot: b, slots } => fill(
+            Note::Resending {
+                ballot: b,
+                slots: n,
+            } => fill(
                 p.n_resending,
-                &[("node", &me), ("ballot", &bt(b)), ("n", &s(slots))],
+                &[
+                    ("node", &me),
+                    ("ballot", &bt(b)),
+                    ("slots", &slots(*n, cat)),
+                ],
             ),
             Note::Promised {
                 ballot: b,
@@ -502,7 +571,7 @@ impl LabProtocol for Paxos {
                 &[
                     ("node", &me),
                     ("promised", &bt(promised)),
-                    ("n", &s(accepted)),
+                    ("slots", &slots(*accepted, cat)),
                 ],
             ),
             Note::Learned {
@@ -758,41 +827,15 @@ impl LabProtocol for Paxos {
             .max();
         let last = top.unwrap_or(0);
         let first = last.saturating_sub(super::GRID_COLUMNS - 1);
-        let tone = |v: &Value| match v {
-            Value::Noop => 5,
-            Value::V(s) => s
-                .bytes()
-                .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(b as u64)),
-        };
-        let is_chosen = |s: u64, v: &Value| chosen.get(&s).is_some_and(|c| c.value == *v);
+        let tone = value_tone;
+        let is_chosen = |s: u64, v: &Value| ghost.chosen_in(s).iter().any(|c| c.value == *v);
         let mut rows = vec![LogGridRow {
             server: p.grid_chosen.to_string(),
             up: true,
             member: true,
             cells: (first..=last)
                 .filter(|_| top.is_some())
-                .map(|s| match chosen.get(&s) {
-                    Some(c) => GridCell::Text {
-                        text: fill(
-                            p.grid_chosen_cell,
-                            &[
-                                ("value", &value(&c.value, cat)),
-                                ("step", &c.step.to_string()),
-                            ],
-                        ),
-                        tone: tone(&c.value),
-                        done: true,
-                        title: fill(
-                            p.grid_chosen_title,
-                            &[
-                                ("value", &value(&c.value, cat)),
-                                ("ballot", &c.ballot.to_string()),
-                                ("step", &c.step.to_string()),
-                            ],
-                        ),
-                    },
-                    None => GridCell::Empty,
-                })
+                .map(|s| chosen_cell(&ghost.chosen_in(s), cat))
                 .collect(),
         }];
         for (i, s) in nodes.iter().enumerate() {
@@ -845,15 +888,21 @@ impl LabProtocol for Paxos {
     }
 
     /// The moment a value becomes chosen: a majority accepted it in one ballot. No node
-    /// knows it yet; the lab says so.
+    /// knows it yet; the lab says so. A second value chosen in a slot (a bug switch) is
+    /// told as such.
     fn observations(_cfg: &Config, ghost: &Ghost, step: u64, cat: &Catalog) -> Vec<String> {
+        let first = |slot: u64, c: &Chosen| ghost.chosen().get(&slot) == Some(c);
         ghost
-            .chosen()
-            .iter()
+            .every_chosen()
             .filter(|(_, c)| c.step == step)
             .map(|(slot, c)| {
+                let tpl = if first(slot, c) {
+                    cat.paxos.o_chosen
+                } else {
+                    cat.paxos.o_chosen_again
+                };
                 fill(
-                    cat.paxos.o_chosen,
+                    tpl,
                     &[
                         ("slot", &slot.to_string()),
                         ("value", &value(&c.value, cat)),
@@ -1003,5 +1052,86 @@ impl LabProtocol for Paxos {
             _ => return false,
         }
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::i18n::EN;
+    use crate::labs::sentences_test::check_everything;
+    use crate::labs::{load_recorded, GridCell, LabSim, UiInput};
+
+    fn log(sim: &dyn LabSim) -> String {
+        let lines = sim.log_lines(0, sim.len(), &EN);
+        let text: Vec<String> = lines.into_iter().map(|l| l.text).collect();
+        text.join("\n")
+    }
+
+    fn settle(sim: &mut Box<dyn LabSim>, steps: usize) {
+        for _ in 0..steps {
+            if !sim.step_forward() {
+                break;
+            }
+        }
+    }
+
+    /// A busy single-decree run: crashes and restarts of acceptors, Propose now on both
+    /// proposers, a partition and a heal. Plurals are right ("1 slot").
+    #[test]
+    fn every_event_of_a_busy_run_reads_as_a_sentence() {
+        let json = r#"{"format": 1, "protocol": "paxos", "seed": 4, "steps": 0,
+            "config": {"cure_backoff": true, "retry_ticks": 120}, "inputs": []}"#;
+        let mut sim = load_recorded(json);
+        for (steps, input) in [
+            (20, UiInput::Crash(2)),
+            (20, UiInput::Action(1, "propose_now")),
+            (10, UiInput::Restart(2)),
+            (10, UiInput::Partition(vec![0, 2])),
+            (40, UiInput::Heal),
+            (30, UiInput::Action(0, "propose_now")),
+            (200, UiInput::Crash(3)),
+            (0, UiInput::Restart(3)),
+        ] {
+            settle(&mut sim, steps);
+            sim.inject(input).unwrap();
+        }
+        settle(&mut sim, 1_000);
+        check_everything(&mut sim, "busy Paxos");
+        let log = log(sim.as_ref());
+        assert!(log.contains("it has accepted a value in 1 slot."), "{log}");
+        assert!(!log.contains("slot(s)"), "{log}");
+    }
+
+    /// Bug switch 2 (issue 11, item 14): the proposer that ignores a reported value says
+    /// so, and the "Chosen" row shows both values chosen in #0, not only one.
+    #[test]
+    fn a_second_value_chosen_is_told_and_shown() {
+        let json = r#"{"format": 1, "protocol": "paxos", "seed": 6, "steps": 0,
+            "config": {"bug_ignore_accepted": true, "start_ticks_min": 100000,
+              "start_ticks_max": 100000, "retry_ticks": 100000}, "inputs": []}"#;
+        let mut sim = load_recorded(json);
+        sim.inject(UiInput::Action(0, "propose_now")).unwrap();
+        settle(&mut sim, 500);
+        sim.inject(UiInput::Action(1, "propose_now")).unwrap();
+        settle(&mut sim, 500);
+        check_everything(&mut sim, "Paxos bug 2");
+        let log = log(sim.as_ref());
+        assert!(
+            log.contains("BUG: Proposer 2 proposes B in #0 with ballot 1.2, although a promise reported A accepted there in ballot 1.1: P2c obliges it to propose A."),
+            "{log}"
+        );
+        assert!(
+            !log.contains("Proposer 2 proposes B in #0 with ballot 1.2: no promise"),
+            "{log}"
+        );
+        assert!(log.contains("B is now chosen in #0 too"), "{log}");
+        let grid = sim.log_grid(&EN).expect("a grid");
+        let GridCell::Text { text, .. } = &grid.rows[0].cells[0] else {
+            panic!("the Chosen row has a cell for #0")
+        };
+        assert!(
+            text.starts_with("A (step ") && text.contains(" · B (step "),
+            "{text}"
+        );
     }
 }

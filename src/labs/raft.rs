@@ -51,6 +51,11 @@ fn current_leader(nodes: &[Slot<Raft>]) -> Option<usize> {
         .map(|(i, _)| i)
 }
 
+/// `n` with its noun, in the singular for 1 and the plural otherwise.
+fn count(n: usize, one: &str, many: &str) -> String {
+    fill(if n == 1 { one } else { many }, &[("n", &n.to_string())])
+}
+
 fn yes_no(b: bool, cat: &Catalog) -> String {
     (if b { cat.raft.yes } else { cat.raft.no }).to_string()
 }
@@ -73,10 +78,8 @@ fn role_text(id: usize, node: &Node, cat: &Catalog) -> (String, &'static str, Ve
             (fill(r.st_outside, &[("term", &term)]), "tone-idle", vec![])
         }
         Role::PreCandidate { votes } => {
-            let status = fill(
-                r.st_precandidate,
-                &[("term", &term), ("votes", &votes.len().to_string())],
-            );
+            let votes = count(votes.len(), r.count_pre_vote_one, r.count_pre_vote_many);
+            let status = fill(r.st_precandidate, &[("term", &term), ("votes", &votes)]);
             (status, "tone-blocked", vec![])
         }
         Role::Follower => (
@@ -85,10 +88,8 @@ fn role_text(id: usize, node: &Node, cat: &Catalog) -> (String, &'static str, Ve
             vec![],
         ),
         Role::Candidate { votes } => {
-            let status = fill(
-                r.st_candidate,
-                &[("term", &term), ("votes", &votes.len().to_string())],
-            );
+            let votes = count(votes.len(), r.count_vote_one, r.count_vote_many);
+            let status = fill(r.st_candidate, &[("term", &term), ("votes", &votes)]);
             (status, "tone-blocked", vec![])
         }
         Role::Leader { .. } => (
@@ -275,6 +276,7 @@ impl LabProtocol for Raft {
         match timer {
             Timer::Election => cat.raft.t_election.to_string(),
             Timer::Heartbeat => cat.raft.t_heartbeat.to_string(),
+            Timer::CheckQuorum => cat.raft.t_check_quorum.to_string(),
         }
     }
 
@@ -299,22 +301,46 @@ impl LabProtocol for Raft {
         let me = server(node, cat);
         let n = |id: &NodeId| server(id.index(), cat);
         let s = |v: u64| v.to_string();
+        // A (pre-)vote sentence: this server, the candidate, the term.
+        let vote = |tpl: &str, candidate: &NodeId, term: &protocols::raft::Term| {
+            let (c, t) = (n(candidate), s(term.0));
+            fill(tpl, &[("node", &me), ("candidate", &c), ("term", &t)])
+        };
         match note {
             Note::BecameFollower { term } => {
                 fill(r.n_follower, &[("node", &me), ("term", &s(term.0))])
             }
-            Note::BecameCandidate { term } => {
-                fill(r.n_candidate, &[("node", &me), ("term", &s(term.0))])
+            Note::BecameCandidate {
+                term,
+                after_pre_vote,
+            } => {
+                let tpl = match after_pre_vote {
+                    true => r.n_candidate_pre_voted,
+                    false => r.n_candidate,
+                };
+                fill(tpl, &[("node", &me), ("term", &s(term.0))])
             }
             Note::BecameLeader { term } => fill(r.n_leader, &[("node", &me), ("term", &s(term.0))]),
-            Note::VoteGranted { candidate, term } => fill(
-                r.n_vote_granted,
-                &[
-                    ("node", &me),
-                    ("candidate", &n(candidate)),
-                    ("term", &s(term.0)),
-                ],
-            ),
+            Note::VoteGranted {
+                candidate,
+                term,
+                log_behind,
+            }
+            | Note::PreVoteGranted {
+                candidate,
+                term,
+                log_behind,
+            } => {
+                // Granted to a candidate with a less up-to-date log: only bug switch 1 does.
+                let pre = matches!(note, Note::PreVoteGranted { .. });
+                let tpl = match (pre, log_behind) {
+                    (false, false) => r.n_vote_granted,
+                    (false, true) => r.n_vote_granted_bug,
+                    (true, false) => r.n_prevote_granted,
+                    (true, true) => r.n_prevote_granted_bug,
+                };
+                vote(tpl, candidate, term)
+            }
             Note::VoteDenied {
                 candidate,
                 term,
@@ -325,15 +351,9 @@ impl LabProtocol for Raft {
                     DenyReason::AlreadyVoted => r.n_vote_denied_voted,
                     DenyReason::LogBehind => r.n_vote_denied_log,
                     DenyReason::LeaderAlive => r.n_prevote_denied_leader,
+                    DenyReason::IsLeader => r.n_prevote_denied_is_leader,
                 };
-                fill(
-                    tpl,
-                    &[
-                        ("node", &me),
-                        ("candidate", &n(candidate)),
-                        ("term", &s(term.0)),
-                    ],
-                )
+                vote(tpl, candidate, term)
             }
             Note::Appended { index, term } => fill(
                 r.n_appended,
@@ -372,10 +392,20 @@ impl LabProtocol for Raft {
                     ("next", &s(*next_index)),
                 ],
             ),
-            Note::Committed { index, term } => fill(
-                r.n_committed,
-                &[("node", &me), ("index", &s(*index)), ("term", &s(term.0))],
-            ),
+            Note::Committed {
+                index,
+                term,
+                old_term,
+            } => {
+                let tpl = match old_term {
+                    true => r.n_committed_old_term,
+                    false => r.n_committed,
+                };
+                fill(
+                    tpl,
+                    &[("node", &me), ("index", &s(*index)), ("term", &s(term.0))],
+                )
+            }
             Note::Applied { index, cmd, .. } => fill(
                 r.n_applied,
                 &[
@@ -388,11 +418,44 @@ impl LabProtocol for Raft {
                 fill(r.n_not_leader, &[("node", &me), ("leader", &n(l))])
             }
             Note::NotLeader { leader: None } => fill(r.n_not_leader_unknown, &[("node", &me)]),
-            Note::StaleMessage { term } => fill(r.n_stale, &[("node", &me), ("term", &s(term.0))]),
-            Note::Recovered { term, log_len } => fill(
-                r.n_recovered,
-                &[("node", &me), ("term", &s(term.0)), ("len", &s(*log_len))],
+            Note::StaleRequestRefused { term, current } => fill(
+                r.n_stale_refused,
+                &[
+                    ("node", &me),
+                    ("term", &s(term.0)),
+                    ("current", &s(current.0)),
+                ],
             ),
+            Note::StaleReplyDropped { term } => {
+                fill(r.n_stale_reply, &[("node", &me), ("term", &s(term.0))])
+            }
+            Note::Recovered {
+                term,
+                snapshot_index,
+                entries,
+                forgot_vote,
+            } => {
+                let tpl = match snapshot_index {
+                    0 => r.n_recovered,
+                    _ => r.n_recovered_snapshot,
+                };
+                let entries = count(*entries as usize, r.count_entry_one, r.count_entry_many);
+                let term = s(term.0);
+                let mut text = fill(
+                    tpl,
+                    &[
+                        ("node", &me),
+                        ("term", &term),
+                        ("index", &s(*snapshot_index)),
+                        ("entries", &entries),
+                    ],
+                );
+                if *forgot_vote {
+                    text.push(' ');
+                    text.push_str(&fill(r.n_recovered_forgot_vote, &[("term", &term)]));
+                }
+                text
+            }
             Note::TwoLeaders {
                 term,
                 first,
@@ -440,14 +503,6 @@ impl LabProtocol for Raft {
             Note::BecamePreCandidate { term } => {
                 fill(r.n_precandidate, &[("node", &me), ("term", &s(term.0))])
             }
-            Note::PreVoteGranted { candidate, term } => fill(
-                r.n_prevote_granted,
-                &[
-                    ("node", &me),
-                    ("candidate", &n(candidate)),
-                    ("term", &s(term.0)),
-                ],
-            ),
             Note::PreVoteDenied {
                 candidate,
                 term,
@@ -456,16 +511,10 @@ impl LabProtocol for Raft {
                 let tpl = match reason {
                     DenyReason::StaleTerm | DenyReason::AlreadyVoted => r.n_prevote_denied_stale,
                     DenyReason::LeaderAlive => r.n_prevote_denied_leader,
+                    DenyReason::IsLeader => r.n_prevote_denied_is_leader,
                     DenyReason::LogBehind => r.n_prevote_denied_log,
                 };
-                fill(
-                    tpl,
-                    &[
-                        ("node", &me),
-                        ("candidate", &n(candidate)),
-                        ("term", &s(term.0)),
-                    ],
-                )
+                vote(tpl, candidate, term)
             }
             Note::NotInConfig => fill(r.n_not_in_config, &[("node", &me)]),
             Note::ConfigChanged { index, members } => fill(
@@ -489,6 +538,9 @@ impl LabProtocol for Raft {
             }
             Note::SteppedDown { term } => {
                 fill(r.n_stepped_down, &[("node", &me), ("term", &s(term.0))])
+            }
+            Note::LostQuorum { term } => {
+                fill(r.n_lost_quorum, &[("node", &me), ("term", &s(term.0))])
             }
             Note::Snapshotted { index, term } => fill(
                 r.n_snapshotted,
@@ -558,7 +610,7 @@ impl LabProtocol for Raft {
         ]
     }
 
-    fn volatile_rows(_cfg: &Config, id: usize, node: &Node, cat: &Catalog) -> Vec<Row> {
+    fn volatile_rows(cfg: &Config, id: usize, node: &Node, cat: &Catalog) -> Vec<Row> {
         let r = &cat.raft;
         let (status, _, _) = role_text(id, node, cat);
         let config = fill(
@@ -596,7 +648,11 @@ impl LabProtocol for Raft {
             Role::Leader {
                 next_index,
                 match_index,
+                heard,
             } => {
+                if cfg.check_quorum {
+                    rows.push(Row::new(r.heard_since_check, servers(heard, cat)));
+                }
                 for (f, next) in next_index {
                     let name = server(f.index(), cat);
                     rows.push(Row::new(
@@ -799,6 +855,12 @@ impl LabProtocol for Raft {
             ),
             toggle("pre_vote", r.s_pre_vote, cfg.pre_vote, r.s_pre_vote_help),
             toggle(
+                "check_quorum",
+                r.s_check_quorum,
+                cfg.check_quorum,
+                r.s_check_quorum_help,
+            ),
+            toggle(
                 "bug_no_election_restriction",
                 r.s_bug_restriction,
                 cfg.bug_no_election_restriction,
@@ -826,6 +888,7 @@ impl LabProtocol for Raft {
             "max_entries_per_message" => cfg.max_entries_per_message = value,
             "snapshot_after" => cfg.snapshot_after = value,
             "pre_vote" => cfg.pre_vote = value != 0,
+            "check_quorum" => cfg.check_quorum = value != 0,
             "election_ticks_min" => cfg.election_ticks_min = value,
             "election_ticks_max" => cfg.election_ticks_max = value,
             "heartbeat_ticks" => cfg.heartbeat_ticks = value,
@@ -835,5 +898,332 @@ impl LabProtocol for Raft {
             _ => return false,
         }
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::EN;
+    use crate::labs::load_recorded;
+    use protocols::raft::msg::{ConfigRefusal as CR, DenyReason as DR};
+    use protocols::raft::Term;
+    use protocols::scenario::Scenario;
+    use protocols::sim::history::{History, RunSpec};
+    use protocols::sim::swarm::{run_with_faults, Swarm};
+
+    /// A template hole left unfilled: `{` then a lowercase placeholder name and `}`. (Sets
+    /// of servers are written in braces too, "{S1, S2}", and are not holes.)
+    fn has_hole(text: &str) -> bool {
+        text.split('{').skip(1).any(|rest| {
+            let name: String = rest.chars().take_while(|c| *c != '}').collect();
+            rest.contains('}')
+                && !name.is_empty()
+                && name.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+        })
+    }
+
+    #[test]
+    fn a_hole_is_told_apart_from_a_set_of_servers() {
+        assert!(has_hole("S1 recovers term {term}."));
+        assert!(!has_hole("You partitioned the network: {S1, S2} | {S3}."));
+    }
+
+    fn assert_sentences(json: &str, what: &str) -> Vec<String> {
+        let sim = load_recorded(json);
+        let lines = sim.log_lines(0, sim.len(), &EN);
+        assert_eq!(lines.len() as u64, sim.len());
+        for l in &lines {
+            assert!(
+                // An input with no effect ends "(no effect: the node is down)".
+                !has_hole(&l.text) && (l.text.ends_with('.') || l.text.ends_with(')')),
+                "{what}, step {}: {}",
+                l.step,
+                l.text
+            );
+        }
+        lines.into_iter().map(|l| l.text).collect()
+    }
+
+    /// Every event-log line of the example run, and of random-fault runs with every switch
+    /// (pre-vote, CheckQuorum, snapshots, each bug), is a whole sentence with no template
+    /// hole left unfilled, and with no "1 votes".
+    #[test]
+    fn every_event_of_the_example_and_of_swarm_runs_reads_as_a_sentence() {
+        let example = include_str!("../../protocols/examples/raft.json");
+        assert_sentences(example, "the example");
+        let base = Config {
+            servers: 3,
+            spare_servers: 1,
+            snapshot_after: 4,
+            ..Config::default()
+        };
+        let variants = [
+            Config {
+                pre_vote: true,
+                check_quorum: true,
+                ..base.clone()
+            },
+            Config {
+                bug_no_election_restriction: true,
+                bug_commit_old_terms: true,
+                bug_forget_voted_for: true,
+                ..base.clone()
+            },
+            base,
+        ];
+        let mut all = String::new();
+        for (i, cfg) in variants.into_iter().enumerate() {
+            let seed = i as u64 + 1;
+            let spec = RunSpec {
+                cfg,
+                net: Default::default(),
+                seed,
+                inputs: Vec::new(),
+            };
+            let mut h = History::<Raft>::new(spec).unwrap();
+            run_with_faults(&mut h, &mut Swarm::new(seed), 3_000);
+            let json = Scenario {
+                spec: h.spec().clone(),
+                steps: h.len(),
+            }
+            .to_json();
+            for line in assert_sentences(&json, &format!("swarm seed {seed}")) {
+                all.push_str(&line);
+            }
+        }
+        assert!(!all.contains(" 1 votes") && !all.contains(" 1 log entries"));
+        for expected in [
+            "recovers term",
+            "has pre-votes from a majority",
+            "BUG:",
+            "CheckQuorum",
+            "refuses a request from the old term",
+            "drops a reply from the old term",
+            "it is itself the leader",
+        ] {
+            assert!(all.contains(expected), "{expected}");
+        }
+    }
+
+    /// A number for each note variant: this match stops compiling when a variant is added,
+    /// so the samples below must grow with it.
+    fn variant(note: &Note) -> usize {
+        match note {
+            Note::BecameFollower { .. } => 0,
+            Note::BecameCandidate { .. } => 1,
+            Note::BecameLeader { .. } => 2,
+            Note::VoteGranted { .. } => 3,
+            Note::VoteDenied { .. } => 4,
+            Note::Appended { .. } => 5,
+            Note::Accepted { .. } => 6,
+            Note::Mismatch { .. } => 7,
+            Note::BackedOff { .. } => 8,
+            Note::Committed { .. } => 9,
+            Note::Applied { .. } => 10,
+            Note::NotLeader { .. } => 11,
+            Note::BecamePreCandidate { .. } => 12,
+            Note::PreVoteGranted { .. } => 13,
+            Note::PreVoteDenied { .. } => 14,
+            Note::NotInConfig => 15,
+            Note::ConfigChanged { .. } => 16,
+            Note::ConfigRefused { .. } => 17,
+            Note::SteppedDown { .. } => 18,
+            Note::LostQuorum { .. } => 19,
+            Note::Snapshotted { .. } => 20,
+            Note::SnapshotInstalled { .. } => 21,
+            Note::SnapshotIgnored { .. } => 22,
+            Note::StaleRequestRefused { .. } => 23,
+            Note::StaleReplyDropped { .. } => 24,
+            Note::Recovered { .. } => 25,
+            Note::TwoLeaders { .. } => 26,
+            Note::LeaderRewroteLog { .. } => 27,
+            Note::LogsDiverge { .. } => 28,
+            Note::CommittedEntryMissing { .. } => 29,
+            Note::DifferentApplied { .. } => 30,
+        }
+    }
+
+    /// Every variant of every note, with each flag and reason.
+    fn samples() -> Vec<Note> {
+        let (t, c, a) = (Term(2), NodeId(1), NodeId(2));
+        let members = BTreeSet::from([NodeId(0), c]);
+        let mut notes = vec![
+            Note::BecameFollower { term: t },
+            Note::BecameLeader { term: t },
+            Note::Appended { index: 3, term: t },
+            Note::Mismatch { prev_log_index: 3 },
+            Note::BackedOff {
+                follower: c,
+                next_index: 2,
+            },
+            Note::NotLeader { leader: Some(c) },
+            Note::NotLeader { leader: None },
+            Note::BecamePreCandidate { term: t },
+            Note::NotInConfig,
+            Note::ConfigChanged { index: 4, members },
+            Note::SteppedDown { term: t },
+            Note::LostQuorum { term: t },
+            Note::Snapshotted { index: 4, term: t },
+            Note::SnapshotInstalled { index: 4, term: t },
+            Note::SnapshotIgnored { index: 4 },
+            Note::StaleRequestRefused {
+                term: Term(1),
+                current: t,
+            },
+            Note::StaleReplyDropped { term: Term(1) },
+            Note::TwoLeaders {
+                term: t,
+                first: a,
+                second: c,
+            },
+            Note::LeaderRewroteLog {
+                leader: c,
+                term: t,
+                index: 3,
+            },
+            Note::LogsDiverge { a, b: c, index: 3 },
+            Note::CommittedEntryMissing {
+                leader: c,
+                term: t,
+                index: 3,
+            },
+            Note::DifferentApplied { index: 3, a, b: c },
+        ];
+        for cmd in [
+            Command::Noop,
+            Command::Put {
+                key: "x".into(),
+                value: 1,
+            },
+            Command::Config {
+                members: BTreeSet::from([a]),
+            },
+        ] {
+            notes.push(Note::Applied {
+                index: 3,
+                term: t,
+                cmd,
+            });
+        }
+        for flag in [false, true] {
+            notes.push(Note::BecameCandidate {
+                term: t,
+                after_pre_vote: flag,
+            });
+            notes.push(Note::VoteGranted {
+                candidate: c,
+                term: t,
+                log_behind: flag,
+            });
+            notes.push(Note::PreVoteGranted {
+                candidate: c,
+                term: t,
+                log_behind: flag,
+            });
+            notes.push(Note::Committed {
+                index: 3,
+                term: t,
+                old_term: flag,
+            });
+        }
+        for (snapshot_index, entries, forgot_vote) in [(0, 0, false), (0, 1, true), (24, 2, false)]
+        {
+            notes.push(Note::Recovered {
+                term: t,
+                snapshot_index,
+                entries,
+                forgot_vote,
+            });
+        }
+        for (last, appended, truncated_from) in [(3, 0, None), (3, 1, None), (3, 1, Some(2))] {
+            notes.push(Note::Accepted {
+                last,
+                appended,
+                truncated_from,
+            });
+        }
+        for reason in [
+            DR::StaleTerm,
+            DR::AlreadyVoted,
+            DR::LogBehind,
+            DR::LeaderAlive,
+            DR::IsLeader,
+        ] {
+            notes.push(Note::VoteDenied {
+                candidate: c,
+                term: t,
+                reason,
+            });
+            notes.push(Note::PreVoteDenied {
+                candidate: c,
+                term: t,
+                reason,
+            });
+        }
+        for reason in [
+            CR::AlreadyMember,
+            CR::NotMember,
+            CR::NoSuchServer,
+            CR::ChangePending,
+            CR::NoCommitInTerm,
+            CR::LastServer,
+        ] {
+            notes.push(Note::ConfigRefused { reason });
+        }
+        notes
+    }
+
+    #[test]
+    fn every_note_reads_as_a_sentence_and_bug_switch_events_say_bug() {
+        let notes = samples();
+        let covered: BTreeSet<usize> = notes.iter().map(variant).collect();
+        assert_eq!(covered, (0..31).collect(), "a sample of every variant");
+        let cfg = Config::default();
+        for note in &notes {
+            let text = Raft::note_text(&cfg, 0, note, &EN);
+            assert!(!has_hole(&text) && text.ends_with('.'), "{note:?}: {text}");
+            let bug = matches!(
+                note,
+                Note::VoteGranted {
+                    log_behind: true,
+                    ..
+                } | Note::PreVoteGranted {
+                    log_behind: true,
+                    ..
+                } | Note::Committed { old_term: true, .. }
+                    | Note::Recovered {
+                        forgot_vote: true,
+                        ..
+                    }
+            );
+            assert_eq!(text.contains("BUG:"), bug, "{text}");
+        }
+    }
+
+    /// Plurals: "1 vote", "2 votes", "1 log entry", "24 log entries".
+    #[test]
+    fn counts_agree_with_their_nouns() {
+        let r = &EN.raft;
+        let mut n = Raft::init(&Config::default(), NodeId(0), &mut Default::default());
+        n.role = Role::Candidate {
+            votes: BTreeSet::from([NodeId(0)]),
+        };
+        assert_eq!(role_text(0, &n, &EN).0, "candidate, term 0, 1 vote");
+        n.role = Role::PreCandidate {
+            votes: BTreeSet::from([NodeId(0), NodeId(1)]),
+        };
+        assert_eq!(
+            role_text(0, &n, &EN).0,
+            "pre-candidate, term 0, 2 pre-votes"
+        );
+        assert_eq!(
+            count(1, r.count_entry_one, r.count_entry_many),
+            "1 log entry"
+        );
+        assert_eq!(
+            count(0, r.count_entry_one, r.count_entry_many),
+            "0 log entries"
+        );
     }
 }

@@ -44,6 +44,25 @@ fn key(k: Key) -> String {
     k.name().to_string()
 }
 
+/// "1 key", "2 keys": `one` for one, `many` (with `{n}`) otherwise.
+fn count(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        one.to_string()
+    } else {
+        fill(many, &[("n", &n.to_string())])
+    }
+}
+
+/// A get's or a put's value as "value (stamp s)", or "nothing".
+fn value_text(value: Option<(u64, u64)>, cat: &Catalog) -> String {
+    value.map_or(cat.shard.nothing.to_string(), |(v, st)| {
+        fill(
+            cat.shard.value_at,
+            &[("value", &v.to_string()), ("stamp", &st.to_string())],
+        )
+    })
+}
+
 /// A range-partitioned table's ranges: "from key-0000: Server 1; from key-0250: ...".
 fn ranges_text(t: &Table, cat: &Catalog) -> Option<String> {
     let g = t.ranges.as_ref()?;
@@ -221,7 +240,7 @@ fn requests_chart(cfg: &Config, nodes: &[Slot<Sharding>], cat: &Catalog) -> Opti
                     "share",
                     &format!("{:.0}", max as f64 * 100.0 / total as f64),
                 ),
-                ("total", &total.to_string()),
+                ("requests", &count(total, c.requests_one, c.requests_many)),
                 (
                     "even",
                     &format!("{:.0}", 100.0 / t.members.len().max(1) as f64),
@@ -364,7 +383,10 @@ impl LabProtocol for Sharding {
                         c.st_server_moving
                     },
                     &[
-                        ("keys", &d.store.len().to_string()),
+                        (
+                            "keys",
+                            &count(d.store.len() as u64, c.keys_one, c.keys_many),
+                        ),
                         ("version", &version.to_string()),
                         ("moving", &outgoing.len().to_string()),
                     ],
@@ -400,7 +422,14 @@ impl LabProtocol for Sharding {
                     },
                     &[
                         ("version", &t.map_or(0, |t| t.version).to_string()),
-                        ("n", &t.map_or(0, |t| t.members.len()).to_string()),
+                        (
+                            "servers",
+                            &count(
+                                t.map_or(0, |t| t.members.len()) as u64,
+                                c.servers_one,
+                                c.servers_many,
+                            ),
+                        ),
                         ("pending", &pending.len().to_string()),
                     ],
                 );
@@ -426,7 +455,7 @@ impl LabProtocol for Sharding {
                 fill(
                     c.st_client,
                     &[
-                        ("sent", &(sent & ((1 << 20) - 1)).to_string()),
+                        ("sent", &sent.to_string()),
                         ("waiting", &waiting.len().to_string()),
                     ],
                 ),
@@ -471,17 +500,25 @@ impl LabProtocol for Sharding {
             Msg::MigrationDone { version } => {
                 fill(c.m_migration_done, &[("version", &version.to_string())])
             }
+            Msg::Confirm { key: k, .. } => fill(c.m_confirm, &[("key", &key(*k))]),
+            Msg::ConfirmReply { version, .. } => {
+                fill(c.m_confirm_reply, &[("version", &version.to_string())])
+            }
         }
     }
 
     fn msg_tone(msg: &Msg) -> &'static str {
         match msg {
-            Msg::Request { .. } | Msg::Forward { .. } | Msg::Replicate { .. } => "tone-working",
+            Msg::Request { .. }
+            | Msg::Forward { .. }
+            | Msg::Replicate { .. }
+            | Msg::Confirm { .. } => "tone-working",
             Msg::Response { ok: true, .. }
             | Msg::Done { .. }
             | Msg::Replicated { .. }
             | Msg::TransferAck { .. }
             | Msg::MigrationDone { .. }
+            | Msg::ConfirmReply { .. }
             | Msg::Settled { .. } => "tone-commit",
             Msg::Response { ok: false, .. } | Msg::Moved { .. } => "tone-abort",
             Msg::NewTable { .. } | Msg::Transfer { .. } | Msg::GetTable => "tone-blocked",
@@ -510,12 +547,7 @@ impl LabProtocol for Sharding {
             ],
             Msg::Response { id, value, .. } | Msg::Done { id, value } => vec![
                 Row::new(c.f_id, s(*id)),
-                Row::new(
-                    c.f_value,
-                    value.map_or(c.none.to_string(), |(v, st)| {
-                        fill(c.value_at, &[("value", &s(v)), ("stamp", &s(st))])
-                    }),
-                ),
+                Row::new(c.f_value, value_text(*value, cat)),
             ],
             Msg::Moved { id, version, wait } => vec![
                 Row::new(c.f_id, s(*id)),
@@ -532,10 +564,7 @@ impl LabProtocol for Sharding {
             } => vec![
                 Row::new(c.f_id, s(*id)),
                 Row::new(c.f_key, key(*k)),
-                Row::new(
-                    c.f_value,
-                    fill(c.value_at, &[("value", &s(*value)), ("stamp", &s(*stamp))]),
-                ),
+                Row::new(c.f_value, value_text(Some((*value, *stamp)), cat)),
             ],
             Msg::Replicated { id, stamp } => {
                 vec![Row::new(c.f_id, s(*id)), Row::new(c.f_stamp, s(*stamp))]
@@ -568,16 +597,25 @@ impl LabProtocol for Sharding {
             } => vec![
                 Row::new(c.f_version, s(*version)),
                 Row::new(c.f_key, key(*k)),
-                Row::new(
-                    c.f_value,
-                    fill(c.value_at, &[("value", &s(*value)), ("stamp", &s(*stamp))]),
-                ),
+                Row::new(c.f_value, value_text(Some((*value, *stamp)), cat)),
             ],
             Msg::TransferAck { version, key: k } => vec![
                 Row::new(c.f_version, s(*version)),
                 Row::new(c.f_key, key(*k)),
             ],
             Msg::MigrationDone { version } => vec![Row::new(c.f_version, s(*version))],
+            Msg::Confirm {
+                id,
+                key: k,
+                version,
+            } => vec![
+                Row::new(c.f_id, s(*id)),
+                Row::new(c.f_key, key(*k)),
+                Row::new(c.f_version, s(*version)),
+            ],
+            Msg::ConfirmReply { id, version } => {
+                vec![Row::new(c.f_id, s(*id)), Row::new(c.f_version, s(*version))]
+            }
         }
     }
 
@@ -611,6 +649,13 @@ impl LabProtocol for Sharding {
         let c = &cat.shard;
         let me = name(cfg, node, cat);
         let s = |v: u64| v.to_string();
+        // "{node} ... {key} ... table v{version}".
+        let key_at = |tpl: &str, k: &Key, version: &u64| {
+            fill(
+                tpl,
+                &[("node", &me), ("key", &key(*k)), ("version", &s(*version))],
+            )
+        };
         match note {
             Note::Sent { key: k, op, .. } => fill(
                 c.n_sent,
@@ -688,13 +733,13 @@ impl LabProtocol for Sharding {
                     ("node", &me),
                     ("key", &key(*k)),
                     ("stamp", &s(*stamp)),
-                    ("r", &s(u64::from(*replicas))),
+                    (
+                        "replicas",
+                        &count(u64::from(*replicas), c.replicas_one, c.replicas_many),
+                    ),
                 ],
             ),
-            Note::NotMine { key: k, version } => fill(
-                c.n_not_mine,
-                &[("node", &me), ("key", &key(*k)), ("version", &s(*version))],
-            ),
+            Note::NotMine { key: k, version } => key_at(c.n_not_mine, k, version),
             Note::Adopted { version, .. }
                 if matches!(cfg.kind(NodeId(node as u32)), Kind::Router(_)) =>
             {
@@ -708,7 +753,10 @@ impl LabProtocol for Sharding {
                 &[
                     ("node", &me),
                     ("version", &s(*version)),
-                    ("n", &s(u64::from(*outgoing))),
+                    (
+                        "copies",
+                        &count(u64::from(*outgoing), c.copies_one, c.copies_many),
+                    ),
                 ],
             ),
             Note::Received { key: k, .. } => {
@@ -721,7 +769,7 @@ impl LabProtocol for Sharding {
                 c.n_recovered,
                 &[
                     ("node", &me),
-                    ("keys", &s(u64::from(*keys))),
+                    ("keys", &count(u64::from(*keys), c.keys_one, c.keys_many)),
                     ("version", &s(*version)),
                 ],
             ),
@@ -729,13 +777,63 @@ impl LabProtocol for Sharding {
                 c.n_wrong_r,
                 &[
                     ("key", &key(*k)),
-                    ("got", &s(u64::from(*got))),
+                    (
+                        "got",
+                        &count(u64::from(*got), c.replicas_one, c.replicas_many),
+                    ),
                     ("want", &s(u64::from(*want))),
                 ],
             ),
-            Note::NotYet { key: k, version } => fill(
-                c.n_not_yet,
-                &[("node", &me), ("key", &key(*k)), ("version", &s(*version))],
+            Note::NotYet {
+                key: k,
+                version,
+                primary: true,
+            } => key_at(c.n_not_yet_primary, k, version),
+            Note::NotYet {
+                key: k, version, ..
+            } => key_at(c.n_not_yet, k, version),
+            Note::Fenced {
+                key: k,
+                version,
+                newer,
+            } => fill(
+                c.n_fenced,
+                &[
+                    ("node", &me),
+                    ("key", &key(*k)),
+                    ("version", &s(*version)),
+                    ("newer", &s(*newer)),
+                ],
+            ),
+            Note::Unfenced {
+                key: k,
+                version,
+                put: true,
+            } => key_at(c.n_unfenced_put, k, version),
+            Note::Unfenced {
+                key: k, version, ..
+            } => key_at(c.n_unfenced_get, k, version),
+            Note::TwoValuesOneStamp {
+                key: k,
+                stamp,
+                first,
+                second,
+            } => fill(
+                c.n_two_values,
+                &[
+                    ("key", &key(*k)),
+                    ("stamp", &s(*stamp)),
+                    ("first", &s(*first)),
+                    ("second", &s(*second)),
+                ],
+            ),
+            Note::StaleRead { key: k, got, acked } => fill(
+                c.n_stale_read,
+                &[
+                    ("key", &key(*k)),
+                    ("got", &value_text(*got, cat)),
+                    ("acked", &value_text(Some(*acked), cat)),
+                ],
             ),
             Note::SettledAt { version } => {
                 fill(c.n_settled, &[("node", &me), ("version", &s(*version))])
@@ -763,7 +861,9 @@ impl LabProtocol for Sharding {
         match index {
             0 => (c.inv_r, c.inv_r_help),
             1 => (c.inv_lost, c.inv_lost_help),
-            _ => (c.inv_converge, c.inv_converge_help),
+            2 => (c.inv_converge, c.inv_converge_help),
+            3 => (c.inv_one_value, c.inv_one_value_help),
+            _ => (c.inv_stale, c.inv_stale_help),
         }
     }
 
@@ -798,7 +898,12 @@ impl LabProtocol for Sharding {
     fn volatile_rows(cfg: &Config, _id: usize, node: &Node, cat: &Catalog) -> Vec<Row> {
         let c = &cat.shard;
         match node {
-            Node::Server { outgoing, puts, .. } => vec![
+            Node::Server {
+                outgoing,
+                puts,
+                reads,
+                ..
+            } => vec![
                 Row::new(
                     c.moving,
                     outgoing
@@ -809,6 +914,7 @@ impl LabProtocol for Sharding {
                         .join(", "),
                 ),
                 Row::new(c.replicating, puts.len().to_string()),
+                Row::new(c.f_reads, reads.len().to_string()),
             ],
             Node::Router {
                 pending, migrating, ..
@@ -966,17 +1072,13 @@ impl LabProtocol for Sharding {
         let counts: Vec<u64> = (0..n)
             .map(|s| nodes[cfg.server_node(s).index()].disk.store.len() as u64)
             .collect();
-        let held: Vec<u64> = counts.iter().copied().filter(|c| *c > 0).collect();
-        let mean = held.iter().sum::<u64>() as f64 / held.len().max(1) as f64;
-        let sd = (held.iter().map(|c| (*c as f64 - mean).powi(2)).sum::<f64>()
-            / held.len().max(1) as f64)
-            .sqrt();
+        let held = experiments::Spread::of(counts.iter().copied().filter(|c| *c > 0).collect());
         let mut note = fill(
             c.spread_note,
             &[
-                ("max", &held.iter().max().copied().unwrap_or(0).to_string()),
-                ("mean", &format!("{mean:.1}")),
-                ("sd", &format!("{sd:.1}")),
+                ("max", &held.max.to_string()),
+                ("mean", &format!("{:.1}", held.mean)),
+                ("sd", &format!("{:.1}", held.std_dev)),
             ],
         );
         if let Some(m) = ghost.last_change {
@@ -1003,7 +1105,8 @@ impl LabProtocol for Sharding {
             note.push_str(&if under == 0 {
                 c.under_none.to_string()
             } else {
-                fill(c.under_note, &[("n", &under.to_string())])
+                let keys = count(under as u64, c.keys_one, c.keys_many);
+                fill(c.under_note, &[("keys", &keys)])
             });
         }
         std::iter::once(bars(c.c_keys, c.u_keys, c.keys_held, counts, note))
@@ -1032,9 +1135,9 @@ impl LabProtocol for Sharding {
         let pct = |x: f64| format!("{:.1}%", x * 100.0);
         vec![
             name,
-            f.spread.max.to_string(),
-            format!("{:.1}", f.spread.mean),
-            format!("{:.1}", f.spread.std_dev),
+            format!("{:.0}", f.max),
+            format!("{:.1}", f.mean),
+            format!("{:.1}", f.std_dev),
             pct(f.moved),
             pct(f.ideal),
             pct(f.busiest),
@@ -1053,8 +1156,10 @@ impl LabProtocol for Sharding {
                     ("servers", &cfg.servers.to_string()),
                     ("n", &BATCH_REQUESTS.to_string()),
                     ("skew", &cfg.skew.to_string()),
+                    ("rings", &experiments::RINGS.to_string()),
                 ],
-            ),
+            ) + " "
+                + c.batch_caveat,
             columns: vec![
                 c.b_placement,
                 c.b_max,
@@ -1116,6 +1221,14 @@ impl LabProtocol for Sharding {
                 1_000_000,
                 cfg.request_timeout,
             ),
+            Setting {
+                key: "bug_no_fencing",
+                label: c.s_bug_fence,
+                kind: SettingKind::Toggle {
+                    on: cfg.bug_no_fencing,
+                    help: c.s_bug_fence_help,
+                },
+            },
         ]
     }
 
@@ -1139,6 +1252,7 @@ impl LabProtocol for Sharding {
             "skew" => cfg.skew = small(value),
             "rate" => cfg.rate = value,
             "request_timeout" => cfg.request_timeout = value,
+            "bug_no_fencing" => cfg.bug_no_fencing = value != 0,
             _ => return false,
         }
         true
@@ -1182,17 +1296,7 @@ mod tests {
         for _ in 0..3_000 {
             sim.step_forward();
         }
-        let lines = sim.log_lines(0, sim.len(), &EN);
-        assert_eq!(lines.len() as u64, sim.len());
-        for l in &lines {
-            assert!(
-                !l.text.contains('{') && l.text.ends_with('.'),
-                "step {}: {}",
-                l.step,
-                l.text
-            );
-        }
-        let all: String = lines.iter().map(|l| l.text.as_str()).collect();
+        let all = sentences(&*sim);
         let charts: String = sim.charts(&EN).iter().map(|c| c.note.clone()).collect();
         assert!(
             charts.contains("Its last request went Client 1 → Router 1 → Server "),
@@ -1206,5 +1310,71 @@ mod tests {
         ] {
             assert!(all.contains(expected), "{expected}");
         }
+        // The fence and its bug switch (issue 11, item 7): the new primary that waits for
+        // the old one, the replica that will not answer a get, and with the switch on,
+        // the unfenced writes and reads and the violations they cause.
+        for (run, bug, expected) in [
+            (TWO_PRIMARIES, false, "Server 1 is the new primary of key-0004 under table v2, but the previous primary has not handed it over yet."),
+            (TWO_PRIMARIES, true, "BUG: Server 1 takes a write of key-0004 as its new primary under table v2"),
+            (TWO_PRIMARIES, true, "Invariant broken — One value per stamp: Two values of key-0004 were acknowledged with stamp 2: "),
+            (STALE_READ, false, "Server 2 does not answer the get of key-0001: the key's primary holds table v2, newer than its own v1"),
+            (STALE_READ, true, "BUG: Server 2 answers the get of key-0001 under table v1 without asking"),
+            (STALE_READ, true, "Invariant broken — No stale read: A get of key-0001 returned 11 (stamp 1), older than 21 (stamp 2)"),
+        ] {
+            let run = run.replace("BUG", if bug { "true" } else { "false" });
+            let mut sim = load_run(&run, &EN).unwrap();
+            while sim.len() < 3_000 && sim.step_forward() {}
+            let all = sentences(&*sim);
+            assert!(all.contains(expected), "{expected}");
+        }
     }
+
+    /// The batch table teaches that more virtual nodes spread keys more evenly: on the
+    /// lab's defaults (4 servers, 1,000 keys) one ring showed V = 100 less even than
+    /// V = 10; averaged over rings, the std dev falls with V. Its caption names what the
+    /// table does not measure about ranges.
+    #[test]
+    fn the_batch_table_shows_virtual_nodes_evening_out_the_load() {
+        use crate::labs::sim::LabProtocol;
+        use protocols::sharding::{Config, Sharding};
+        let cfg = Config::default();
+        let sd = |i| -> f64 { Sharding::batch_row(&cfg, 1, i, &EN)[3].parse().unwrap() };
+        let (v1, v10, v100) = (sd(1), sd(2), sd(3));
+        assert!(v1 > v10 && v10 > v100, "V=1 {v1}, V=10 {v10}, V=100 {v100}");
+        let table = Sharding::batch_table(&cfg, Vec::new(), &EN).unwrap();
+        assert!(
+            table.caption.contains("averaged over 20 rings"),
+            "{}",
+            table.caption
+        );
+        assert!(
+            table.caption.contains("does not measure"),
+            "{}",
+            table.caption
+        );
+    }
+
+    /// Every event-log line of the run so far, joined, after checking each is a whole
+    /// sentence with no template hole left.
+    fn sentences(sim: &dyn crate::labs::LabSim) -> String {
+        let lines = sim.log_lines(0, sim.len(), &EN);
+        assert_eq!(lines.len() as u64, sim.len());
+        for l in &lines {
+            assert!(
+                !l.text.contains('{') && l.text.ends_with('.'),
+                "step {}: {}",
+                l.step,
+                l.text
+            );
+        }
+        lines.iter().map(|l| l.text.as_str()).collect()
+    }
+
+    /// Issue 11, item 7 (as in `protocols/tests/sharding_fencing.rs`): an old primary and
+    /// a router cut off from a removal, then writes of one key through both routers.
+    const TWO_PRIMARIES: &str = r#"{"format":1,"protocol":"sharding","seed":3,"steps":0,"config":{"servers":4,"spare_servers":1,"routers":2,"clients":2,"vnodes":16,"replication":2,"keys":100,"rate":1000,"requests":1,"bug_no_fencing":BUG},"inputs":[{"at":12,"kind":"request","node":7,"request":{"request":"put","key":"key-0004"}},{"at":19,"kind":"cut","from":5,"to":1},{"at":20,"kind":"cut","from":5,"to":6},{"at":21,"kind":"request","node":5,"request":{"request":"remove_server","server":1}},{"at":34,"kind":"request","node":7,"request":{"request":"put","key":"key-0004"}},{"at":41,"kind":"request","node":8,"request":{"request":"put","key":"key-0004"}},{"at":50,"kind":"heal"},{"at":67,"kind":"request","node":8,"request":{"request":"get","key":"key-0004"}}]}"#;
+
+    /// A replica left behind by a join (its links from Router 1 cut) gets a read through
+    /// Router 2, which cannot reach the key's primary.
+    const STALE_READ: &str = r#"{"format":1,"protocol":"sharding","seed":5,"steps":0,"config":{"routers":2,"rate":1,"bug_no_fencing":BUG},"inputs":[{"at":0,"kind":"request","node":7,"request":{"request":"put","key":"key-0001"}},{"at":6,"kind":"cut","from":5,"to":1},{"at":7,"kind":"cut","from":5,"to":6},{"at":8,"kind":"cut","from":6,"to":2},{"at":9,"kind":"request","node":5,"request":{"request":"add_server","server":4}},{"at":10,"kind":"request","node":7,"request":{"request":"put","key":"key-0001"}},{"at":29,"kind":"request","node":8,"request":{"request":"get","key":"key-0001"}}]}"#;
 }

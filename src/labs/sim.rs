@@ -5,6 +5,7 @@ use super::*;
 use crate::i18n::fill;
 use protocols::scenario::Scenario;
 use protocols::sim::history::{History, RunSpec};
+use protocols::sim::limits;
 use protocols::sim::{
     ConfigError, Event, Input, LossReason, MsgId, NetConfig, NodeId, Protocol, Slot, StepRecord,
 };
@@ -135,9 +136,25 @@ pub trait LabProtocol: Protocol {
     fn set(cfg: &mut Self::Config, key: &str, value: u64) -> bool;
 }
 
+/// The sides of a partition as the world cuts them (`World`'s `Input::Partition`): a node
+/// is on the side of the first group that lists it, and the nodes no group lists form one
+/// more side together, cut from every listed group but not from each other. Empty sides
+/// are left out.
+fn partition_sides(groups: &[Vec<NodeId>], nodes: usize) -> Vec<Vec<NodeId>> {
+    let mut sides = vec![Vec::new(); groups.len() + 1];
+    for id in (0..nodes as u32).map(NodeId) {
+        let side = groups.iter().position(|g| g.contains(&id));
+        sides[side.unwrap_or(groups.len())].push(id);
+    }
+    sides.retain(|side| !side.is_empty());
+    sides
+}
+
 /// A running lab over engine `P`.
 pub struct Sim<P: LabProtocol> {
     history: History<P>,
+    /// How many steps a loaded run asks for: the page records them a slice per frame.
+    goal: u64,
 }
 
 impl<P: LabProtocol> Sim<P> {
@@ -150,23 +167,35 @@ impl<P: LabProtocol> Sim<P> {
         };
         Sim {
             history: History::new(spec).expect("the default configuration is valid"),
+            goal: 0,
         }
     }
 
-    /// A run from scenario JSON; a problem is told in the catalog's words.
+    /// A run from scenario JSON, not yet recorded (see [`LabSim::record_some`]); a problem
+    /// is told in the catalog's words. A run longer than a tab can hold is refused here,
+    /// before anything is recorded.
     pub fn load(json: &str, cat: &Catalog) -> Result<Self, String> {
         let settings = LabSim::settings(&Self::fresh(0), cat);
         let sc = Scenario::<P>::parse(json)
             .map_err(|e| errors::scenario_error_text(&e, &settings, cat))?;
-        let history = sc
-            .run()
+        let max = limits::max_recorded_steps::<P>();
+        if sc.steps > max {
+            return Err(fill(
+                cat.errors.too_long_for_page,
+                &[("got", &sc.steps.to_string()), ("max", &max.to_string())],
+            ));
+        }
+        let history = History::new(sc.spec)
             .map_err(|e| errors::config_error_text(&e, &settings, cat))?;
-        Ok(Sim { history })
+        Ok(Sim {
+            history,
+            goal: sc.steps,
+        })
     }
 
     fn from_spec(spec: RunSpec<P>) -> Result<Self, String> {
         History::new(spec)
-            .map(|history| Sim { history })
+            .map(|history| Sim { history, goal: 0 })
             .map_err(|e| e.to_string())
     }
 
@@ -281,19 +310,13 @@ impl<P: LabProtocol> Sim<P> {
             Input::Crash { node } => fill(s.in_crash, &[("node", &n(node))]),
             Input::Restart { node } => fill(s.in_restart, &[("node", &n(node))]),
             Input::Partition { groups } => {
-                let side: Vec<String> = groups.iter().flatten().map(n).collect();
-                let rest: Vec<String> = (0..P::node_count(self.cfg()) as u32)
-                    .map(NodeId)
-                    .filter(|id| !groups.iter().flatten().any(|g| g == id))
-                    .map(|id| n(&id))
+                let sides: Vec<String> = partition_sides(groups, P::node_count(self.cfg()))
+                    .iter()
+                    .map(|side| {
+                        format!("{{{}}}", side.iter().map(n).collect::<Vec<_>>().join(", "))
+                    })
                     .collect();
-                fill(
-                    s.in_partition,
-                    &[(
-                        "groups",
-                        &format!("{{{}}} | {{{}}}", side.join(", "), rest.join(", ")),
-                    )],
-                )
+                fill(s.in_partition, &[("groups", &sides.join(" | "))])
             }
             Input::Cut { from, to } => fill(s.in_cut, &[("from", &n(from)), ("to", &n(to))]),
             Input::Heal => s.in_heal.to_string(),
@@ -395,18 +418,26 @@ impl<P: LabProtocol> LabSim for Sim<P> {
         self.history.spec().seed
     }
     fn next_due(&self) -> Option<u64> {
-        if self.cursor() < self.len() {
-            // Replaying: the recorded next step says when.
-            return self
-                .history
-                .records()
-                .get(self.cursor() as usize)
-                .map(|r| r.time.0);
-        }
-        self.history.world().next_due().map(|t| t.0)
+        self.history.next_due().map(|t| t.0)
     }
     fn is_finished(&self) -> bool {
         self.history.is_finished() || (self.cursor() == self.len() && self.next_due().is_none())
+    }
+    fn loading(&self) -> Option<(u64, u64)> {
+        (self.len() < self.goal && !self.history.is_finished()).then(|| (self.len(), self.goal))
+    }
+    fn record_some(&mut self, budget: u64) -> bool {
+        let more = self.history.record_some(self.goal, budget);
+        if !more {
+            self.goal = self.len();
+        }
+        more
+    }
+    fn stop_loading(&mut self) {
+        self.goal = self.len();
+    }
+    fn stopped(&self, cat: &Catalog) -> Option<String> {
+        self.history.stopped().map(|stop| errors::stop_text(&stop, cat))
     }
     fn step_forward(&mut self) -> bool {
         self.history.step_forward()
@@ -454,9 +485,16 @@ impl<P: LabProtocol> LabSim for Sim<P> {
                 }
             })
             .collect();
-        let messages = world
-            .in_flight()
-            .iter()
+        // A world can hold 200,000 messages in flight: draw those arriving soonest.
+        let mut soonest: Vec<_> = world.in_flight().iter().collect();
+        let messages_hidden = soonest.len().saturating_sub(MAX_DRAWN_MESSAGES);
+        if messages_hidden > 0 {
+            soonest.select_nth_unstable_by_key(MAX_DRAWN_MESSAGES, |(id, m)| (m.deliver_at, **id));
+            soonest.truncate(MAX_DRAWN_MESSAGES);
+            soonest.sort_by_key(|(id, _)| **id);
+        }
+        let messages = soonest
+            .into_iter()
             .map(|(id, m)| MsgView {
                 id: id.0,
                 from: m.from.index(),
@@ -511,6 +549,7 @@ impl<P: LabProtocol> LabSim for Sim<P> {
             finished: self.is_finished(),
             nodes,
             messages,
+            messages_hidden,
             lost,
             delivered_to,
             invariants,
@@ -679,7 +718,7 @@ impl<P: LabProtocol> LabSim for Sim<P> {
             _ => return Err(format!("unknown setting {key}")),
         }
         let history = History::new(spec).map_err(|e| self.config_error_text(&e, cat))?;
-        Ok(Box::new(Sim { history }))
+        Ok(Box::new(Sim { history, goal: 0 }))
     }
 
     fn charts(&self, cat: &Catalog) -> Vec<Chart> {
@@ -752,5 +791,49 @@ impl<P: LabProtocol> LabSim for Sim<P> {
             steps: self.history.len(),
         }
         .to_json()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::EN;
+
+    fn partition_text(json: &str) -> String {
+        let sim = crate::labs::load_recorded(json);
+        let lines = sim.log_lines(0, sim.len(), &EN);
+        lines
+            .into_iter()
+            .find(|l| l.text.contains("partitioned"))
+            .unwrap()
+            .text
+    }
+
+    /// The sentence names every side the world cuts: each scripted group, and the unlisted
+    /// nodes together as one more side (issue 11, item 15).
+    #[test]
+    fn a_partition_is_told_by_the_sides_it_really_cuts() {
+        let raft = r#"{"format": 1, "protocol": "raft", "seed": 1, "steps": 1,
+            "config": {"servers": 5, "spare_servers": 1},
+            "inputs": [{"at": 0, "kind": "partition", "groups": [[0, 1], [2, 3, 4, 5]]}]}"#;
+        assert_eq!(
+            partition_text(raft),
+            "You partitioned the network: {S1, S2} | {S3, S4, S5, S6}."
+        );
+        let two_pc = r#"{"format": 1, "protocol": "two-phase-commit", "seed": 1, "steps": 1,
+            "config": {"participants": 3},
+            "inputs": [{"at": 0, "kind": "partition", "groups": [[1, 2], [3]]}]}"#;
+        assert_eq!(
+            partition_text(two_pc),
+            "You partitioned the network: {Participant 1, Participant 2} | {Participant 3} \
+             | {Coordinator, Client}."
+        );
+    }
+
+    #[test]
+    fn a_node_listed_twice_is_on_the_side_of_its_first_group() {
+        let ids = |v: &[u32]| v.iter().copied().map(NodeId).collect::<Vec<_>>();
+        let sides = partition_sides(&[ids(&[0, 1]), ids(&[1, 2]), vec![]], 4);
+        assert_eq!(sides, vec![ids(&[0, 1]), ids(&[2]), ids(&[3])]);
     }
 }

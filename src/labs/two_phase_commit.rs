@@ -7,8 +7,8 @@ use crate::view_model::layout::{self, Point};
 use protocols::sim::Slot;
 use protocols::two_phase_commit::msg::AbortReason;
 use protocols::two_phase_commit::{
-    Config, CoordPhase, Msg, Node, Note, PartState, Record, Request, Role, Timer, TwoPhaseCommit,
-    Txn,
+    Config, CoordPhase, Msg, Node, Note, PartState, Rebegin, Record, Request, Role, Timer,
+    TwoPhaseCommit, Txn,
 };
 
 fn txn(t: Txn) -> String {
@@ -17,6 +17,23 @@ fn txn(t: Txn) -> String {
 
 fn txns(ts: &[Txn]) -> String {
     ts.iter().map(|t| txn(*t)).collect::<Vec<_>>().join(", ")
+}
+
+/// "1 record", "3 records": how much of its log a restarted node read back.
+fn records(n: u64, cat: &Catalog) -> String {
+    if n == 1 {
+        cat.tpc.wal_records_one.to_string()
+    } else {
+        fill(cat.tpc.wal_records, &[("n", &n.to_string())])
+    }
+}
+
+/// "1 tick", "1000 ticks".
+fn ticks(n: u64, cat: &Catalog) -> String {
+    match n {
+        1 => cat.tpc.ticks_one.to_string(),
+        n => fill(cat.tpc.ticks_many, &[("n", &n.to_string())]),
+    }
 }
 
 /// A participant's short name ("P2") for compact rows.
@@ -111,11 +128,11 @@ impl LabProtocol for TwoPhaseCommit {
                 Some((x, _)) => (t(c.st_client_waiting, *x), "tone-working", vec![]),
                 None => {
                     let done = results.values().filter(|r| r.is_some()).count();
-                    (
-                        fill(c.st_client_idle, &[("done", &done.to_string())]),
-                        "tone-idle",
-                        vec![],
-                    )
+                    let text = match done {
+                        1 => c.st_client_idle_one.to_string(),
+                        n => fill(c.st_client_idle, &[("done", &n.to_string())]),
+                    };
+                    (text, "tone-idle", vec![])
                 }
             },
         }
@@ -179,6 +196,7 @@ impl LabProtocol for TwoPhaseCommit {
             Timer::AwaitPrepare(x) => (c.t_await_prepare, x),
             Timer::AwaitDecision(x) => (c.t_await_decision, x),
             Timer::AskPeers(x) => (c.t_ask_peers, x),
+            Timer::AwaitOutcome(x) => (c.t_await_outcome, x),
         };
         fill(tpl, &[("txn", &txn(x))])
     }
@@ -224,7 +242,21 @@ impl LabProtocol for TwoPhaseCommit {
             } => f(c.n_decided_abort_timeout, *txn),
             Note::Applied { txn, commit: true } => f(c.n_applied_commit, *txn),
             Note::Applied { txn, commit: false } => f(c.n_applied_abort, *txn),
-            Note::UnilateralAbort { txn } => f(c.n_unilateral_abort, *txn),
+            Note::UnilateralAbort {
+                txn,
+                asked_by: None,
+            } => f(c.n_unilateral_abort, *txn),
+            Note::UnilateralAbort {
+                txn: x,
+                asked_by: Some(peer),
+            } => fill(
+                c.n_unilateral_abort_asked,
+                &[
+                    ("node", &me),
+                    ("peer", &name(peer.index())),
+                    ("txn", &txn(*x)),
+                ],
+            ),
             Note::Blocked {
                 txn,
                 peers_too: false,
@@ -242,26 +274,46 @@ impl LabProtocol for TwoPhaseCommit {
                 ],
             ),
             Note::PresumedAbort { txn } => f(c.n_presumed_abort, *txn),
+            Note::Rebegun { txn, answer } => f(
+                match answer {
+                    Rebegin::Running => c.n_rebegun_running,
+                    Rebegin::Committed => c.n_rebegun_committed,
+                    Rebegin::PresumedAborted => c.n_rebegun_aborted,
+                },
+                *txn,
+            ),
             Note::StillDeciding { txn } => f(c.n_still_deciding, *txn),
             Note::Forgotten { txn } => f(c.n_forgotten, *txn),
             Note::LogFlushed { txn } => f(c.n_log_flushed, *txn),
             Note::Recovered {
+                records: n,
                 in_doubt,
                 committing,
             } => {
-                if !committing.is_empty() {
-                    fill(
-                        c.n_recovered_committing,
-                        &[("node", &me), ("txns", &txns(committing))],
-                    )
+                let tpl = if !committing.is_empty() {
+                    c.n_recovered_committing
                 } else if !in_doubt.is_empty() {
-                    fill(
-                        c.n_recovered_in_doubt,
-                        &[("node", &me), ("txns", &txns(in_doubt))],
-                    )
+                    c.n_recovered_in_doubt
+                } else if node == 0 {
+                    c.n_recovered
+                } else if node == TwoPhaseCommit::client(cfg).index() {
+                    c.n_recovered_client
                 } else {
-                    fill(c.n_recovered, &[("node", &me)])
-                }
+                    c.n_recovered_participant
+                };
+                let listed = txns(if committing.is_empty() {
+                    in_doubt
+                } else {
+                    committing
+                });
+                fill(
+                    tpl,
+                    &[
+                        ("node", &me),
+                        ("records", &records(*n, cat)),
+                        ("txns", &listed),
+                    ],
+                )
             }
             Note::ClientLearned {
                 txn,
@@ -271,6 +323,14 @@ impl LabProtocol for TwoPhaseCommit {
                 txn,
                 committed: false,
             } => f(c.n_client_learned_abort, *txn),
+            Note::ClientRetried { txn: x } => fill(
+                c.n_client_retried,
+                &[
+                    ("node", &me),
+                    ("txn", &txn(*x)),
+                    ("wait", &ticks(cfg.client_timeout_ticks, cat)),
+                ],
+            ),
             Note::Ignored { .. } => fill(c.n_ignored, &[("node", &me)]),
             Note::AtomicityBroken {
                 txn: x,
@@ -428,7 +488,10 @@ impl LabProtocol for TwoPhaseCommit {
         log
     }
 
-    fn inspector_notes(_cfg: &Config, _id: usize, slot: &Slot<Self>, cat: &Catalog) -> Vec<String> {
+    fn inspector_notes(_cfg: &Config, id: usize, slot: &Slot<Self>, cat: &Catalog) -> Vec<String> {
+        if id == 0 {
+            return vec![cat.tpc.why_presumed_abort.to_string()];
+        }
         let blocked = match slot.state.as_ref().map(|n| &n.role) {
             Some(Role::Participant { txns }) => txns.values().any(|s| *s == PartState::Uncertain),
             _ => false,
@@ -522,6 +585,13 @@ impl LabProtocol for TwoPhaseCommit {
                 100_000,
                 cfg.decision_timeout_ticks,
             ),
+            number(
+                "client_timeout_ticks",
+                c.s_client_timeout,
+                1,
+                100_000,
+                cfg.client_timeout_ticks,
+            ),
             Setting {
                 key: "bug_decision_before_log",
                 label: c.s_bug,
@@ -541,9 +611,118 @@ impl LabProtocol for TwoPhaseCommit {
             "txn_gap_ticks" => cfg.txn_gap_ticks = value,
             "vote_timeout_ticks" => cfg.vote_timeout_ticks = value,
             "decision_timeout_ticks" => cfg.decision_timeout_ticks = value,
+            "client_timeout_ticks" => cfg.client_timeout_ticks = value,
             "bug_decision_before_log" => cfg.bug_decision_before_log = value != 0,
             _ => return false,
         }
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::i18n::EN;
+    use crate::labs::sentences_test::check_everything;
+    use crate::labs::{load_recorded, LabSim, UiInput};
+
+    fn run(sim: &mut Box<dyn LabSim>, steps: usize) {
+        for _ in 0..steps {
+            if !sim.step_forward() {
+                break;
+            }
+        }
+    }
+
+    fn log(sim: &dyn LabSim) -> String {
+        let lines = sim.log_lines(0, sim.len(), &EN);
+        let text: Vec<String> = lines.into_iter().map(|l| l.text).collect();
+        text.join("\n")
+    }
+
+    /// The bundled example (a coordinator crash, a BEGIN lost to it, a No voter): the
+    /// restart is told as a reading of the log, with no Raft words, and the client's
+    /// retry and the presumed abort are told truly (issue 11, item 12).
+    #[test]
+    fn the_example_tells_recovery_retry_and_presumed_abort_truly() {
+        let sim = load_recorded(include_str!(
+            "../../protocols/examples/two-phase-commit.json"
+        ));
+        let log = log(sim.as_ref());
+        for expected in [
+            "Coordinator reads its write-ahead log back from disk (1 record): no COMMIT waits",
+            "Client has heard nothing of T1 for 1000 ticks: it sends BEGIN T1 again, with the same id.",
+            "has no COMMIT record of T1 and is not running it: presumed aborted",
+            "Coordinator never begins T1 again",
+            "Participant 2 force-writes ABORT T2 and votes NO.",
+        ] {
+            assert!(log.contains(expected), "{expected}\n{log}");
+        }
+        assert!(!log.contains("term"), "no Raft words: {log}");
+    }
+
+    /// A busy run, with and without the bug switch: crashes and restarts of every role, a
+    /// No voter, a partition and dropped messages. Every sentence is whole, and each kind
+    /// of restart is told.
+    #[test]
+    fn every_event_of_a_busy_run_reads_as_a_sentence() {
+        let mut all = String::new();
+        for bug in [false, true] {
+            let json = format!(
+                r#"{{"format": 1, "protocol": "two-phase-commit", "seed": 3, "steps": 0,
+                "config": {{"transactions": 6, "decision_timeout_ticks": 60,
+                  "prepare_timeout_ticks": 80, "client_timeout_ticks": 300,
+                  "bug_decision_before_log": {bug}}}, "inputs": []}}"#
+            );
+            let mut sim = load_recorded(&json);
+            // A participant with nothing in doubt restarts (before any work arrives).
+            sim.inject(UiInput::Crash(1)).unwrap();
+            sim.inject(UiInput::Restart(1)).unwrap();
+            let script: [(usize, UiInput); 9] = [
+                (30, UiInput::Crash(0)),
+                (60, UiInput::Restart(0)),
+                (20, UiInput::Action(2, "vote_no")),
+                (40, UiInput::Crash(3)),
+                (30, UiInput::Restart(3)),
+                (10, UiInput::Partition(vec![0, 1])),
+                (60, UiInput::Heal),
+                (20, UiInput::Crash(4)),
+                (40, UiInput::Restart(4)),
+            ];
+            for (steps, input) in script {
+                run(&mut sim, steps);
+                sim.inject(input).unwrap();
+                if let Some(m) = sim.scene(&EN).messages.first() {
+                    sim.inject(UiInput::Drop(m.id)).unwrap();
+                }
+            }
+            sim.inject(UiInput::Action(4, "submit")).unwrap();
+            run(&mut sim, 2_000);
+            check_everything(&mut sim, "busy 2PC");
+            all.push_str(&log(sim.as_ref()));
+        }
+        for expected in [
+            "reads its write-ahead log back from disk (",
+            "it sends BEGIN T",
+            "force-writes ABORT",
+            "no YES vote of its own is in doubt",
+            "its next transaction gets a new id",
+            "BUG: it sends COMMIT",
+        ] {
+            assert!(all.contains(expected), "{expected}\n{all}");
+        }
+    }
+
+    /// "1 transaction done", "2 transactions done".
+    #[test]
+    fn the_client_counts_its_transactions_in_words() {
+        let status = |n: u32| {
+            let sim = load_recorded(&format!(
+                r#"{{"format": 1, "protocol": "two-phase-commit", "seed": 1, "steps": 2000,
+                "config": {{"transactions": {n}}}, "inputs": []}}"#
+            ));
+            sim.scene(&EN).nodes[4].status.clone()
+        };
+        assert_eq!(status(1), "1 transaction done");
+        assert_eq!(status(2), "2 transactions done");
     }
 }

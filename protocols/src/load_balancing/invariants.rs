@@ -1,6 +1,7 @@
-//! Accounting, checked live, and the time series the lab plots.
+//! Accounting, checked live, and the time series the lab plots ([`Series`]).
 
 use super::msg::{Failure, Note, ReqId};
+use super::series::Series;
 use super::{Config, Kind, LoadBalancing, Node};
 use crate::sim::{NodeId, Slot};
 use std::collections::{BTreeMap, BTreeSet};
@@ -10,27 +11,14 @@ pub const NO_ROUTE_TO_DOWN: usize = 1;
 
 pub const INVARIANTS: &[&str] = &["none_lost", "no_route_to_down"];
 
-/// Ticks per point of the time series (one simulated second).
-pub const BUCKET_TICKS: u64 = 1_000;
-
-/// One second of the run.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Bucket {
-    /// Latencies of the requests completed in it, in ticks.
-    pub latencies: Vec<u64>,
-    pub rejected: u32,
-    pub failed: u32,
-    /// Work done per backend, in slot-ticks.
-    pub busy: Vec<u64>,
-}
-
 #[derive(Clone, Debug, Default)]
 pub struct Ghost {
     /// Requests issued and not yet answered or failed, per client: (epoch, seq).
     open: BTreeMap<u32, BTreeSet<(u64, u64)>>,
     /// Backends the balancer has marked down.
     down: BTreeSet<u32>,
-    pub buckets: Vec<Bucket>,
+    /// The last two minutes, a bucket per second (bounded: see [`Series`]).
+    pub series: Series,
     /// Per backend: requests now running or queued, the most ever, and requests served.
     pub load: Vec<u32>,
     pub peak: Vec<u32>,
@@ -45,17 +33,6 @@ pub struct Ghost {
 }
 
 impl Ghost {
-    fn bucket(&mut self, at: u64, backends: usize) -> &mut Bucket {
-        let i = (at / BUCKET_TICKS) as usize;
-        if self.buckets.len() <= i {
-            self.buckets.resize(i + 1, Bucket::default());
-        }
-        let b = &mut self.buckets[i];
-        if b.busy.len() < backends {
-            b.busy.resize(backends, 0);
-        }
-        b
-    }
     /// Requests still in flight.
     pub fn in_flight(&self) -> usize {
         self.open.values().map(|s| s.len()).sum()
@@ -96,12 +73,12 @@ pub fn check(
                 ghost.completed += 1;
                 close(ghost, *id);
                 clients_noted.insert(id.client);
-                ghost.bucket(*at, backends).latencies.push(*latency);
+                ghost.series.at(*at, backends).latencies.add(*latency);
             }
             Note::Failed { id, failure, at } => {
                 close(ghost, *id);
                 clients_noted.insert(id.client);
-                let b = ghost.bucket(*at, backends);
+                let b = ghost.series.at(*at, backends);
                 if *failure == Failure::Rejected {
                     b.rejected += 1;
                     ghost.rejected += 1;
@@ -113,7 +90,7 @@ pub fn check(
             Note::MarkedDown { backend, .. } => {
                 ghost.down.insert(*backend);
             }
-            Note::MarkedUp { backend } => {
+            Note::MarkedUp { backend, .. } => {
                 ghost.down.remove(backend);
             }
             Note::Restarted if cfg.kind(*node) == Kind::Balancer => ghost.down.clear(),
@@ -153,7 +130,7 @@ pub fn check(
                     let b = b as usize;
                     ghost.load[b] = running + queued;
                     ghost.served[b] += 1;
-                    ghost.bucket(*at, backends).busy[b] += busy;
+                    ghost.series.at(*at, backends).busy[b] += busy;
                 }
             }
             _ => {}

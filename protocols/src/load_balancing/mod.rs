@@ -12,6 +12,7 @@ pub mod batch;
 pub mod invariants;
 pub mod msg;
 pub mod node;
+pub mod series;
 
 #[cfg(test)]
 mod tests;
@@ -20,8 +21,12 @@ use crate::sim::{check_order, check_range, ConfigError, NodeId, Out, Protocol, S
 use serde::{Deserialize, Serialize};
 
 pub use algo::Algorithm;
-pub use msg::{Failure, Msg, Note, ReqId, Request, Timer};
+pub use msg::{Failure, Msg, Note, ReqId, Request, Timer, UpBecause};
 pub use node::Node;
+
+/// The most requests one client may have in flight on average, given its rate, burst and
+/// timeouts (see [`Config::longest_timeout`]): what keeps a run's memory bounded.
+pub const MAX_WAITING: u64 = 5_000;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -30,7 +35,7 @@ pub struct Config {
     pub clients: u32,
     /// 2..=16 backends.
     pub backends: u32,
-    /// The first this many backends are large: twice the slots, twice the speed, weight 2.
+    /// The first this many backends are large: twice the slots, twice the speed, weight 4.
     pub large_backends: u32,
     /// Concurrent requests a normal backend works on.
     pub slots: u32,
@@ -61,7 +66,7 @@ pub struct Config {
     pub passive_errors: u32,
     /// Retries allowed, as a percentage of requests.
     pub retry_budget_pct: u32,
-    /// Peak-EWMA decay time, in ticks.
+    /// Peak-EWMA decay time τ, in ticks (Finagle's default `decayTime` is 10 seconds).
     pub ewma_ticks: u64,
 }
 
@@ -87,7 +92,28 @@ impl Default for Config {
             healthy_after: 2,
             passive_errors: 3,
             retry_budget_pct: 20,
-            ewma_ticks: 500,
+            ewma_ticks: 10_000,
+        }
+    }
+}
+
+impl Config {
+    /// The heavy-load preset, where the classic result of the power of two choices shows
+    /// (Mitzenmacher 2001, §1: the gain grows with the load): 8 equal one-slot backends
+    /// (10 requests a second each, work 20–180 ticks), 4 clients at 19 a second each
+    /// (about 77 a second in all: 96% of capacity), long timeouts so that requests queue
+    /// rather than fail.
+    pub fn heavy_load() -> Config {
+        Config {
+            clients: 4,
+            backends: 8,
+            large_backends: 0,
+            slots: 1,
+            queue: 200,
+            rate: 19,
+            request_timeout: 60_000,
+            client_timeout: 60_000,
+            ..Config::default()
         }
     }
 }
@@ -124,13 +150,27 @@ impl Config {
     pub fn backend_index(&self, node: NodeId) -> u32 {
         node.0 - self.clients - 1
     }
-    /// (slots, speed in percent) of a backend; its weight is speed / 100.
+    /// (slots, speed in percent) of a backend.
     pub fn capacity(&self, index: u32) -> (u32, u32) {
         if index < self.large_backends {
             (self.slots * 2, 200)
         } else {
             (self.slots, 100)
         }
+    }
+    /// The longest timeout (client or attempt) that keeps a client's requests in flight
+    /// under [`MAX_WAITING`]: requests arrive `burst` at a time, every ⌊1000 / rate⌋ ticks
+    /// on average.
+    pub fn longest_timeout(&self) -> u64 {
+        let gap = (1000 / self.rate.max(1)).max(1);
+        MAX_WAITING * gap / u64::from(self.burst.max(1))
+    }
+    /// A backend's weight: its throughput relative to a normal backend's, slots × speed, so
+    /// a large one (twice the slots, twice the speed) weighs 4. Weighted algorithms then
+    /// send each backend its share of the capacity (nginx's `weight` is meant this way).
+    pub fn weight(&self, index: u32) -> u32 {
+        let (slots, speed) = self.capacity(index);
+        slots * speed / (self.slots * 100)
     }
 }
 
@@ -173,7 +213,15 @@ impl Protocol for LoadBalancing {
         check_range("healthy_after", cfg.healthy_after as u64, 1, 100)?;
         check_range("passive_errors", cfg.passive_errors as u64, 0, 100)?;
         check_range("retry_budget_pct", cfg.retry_budget_pct as u64, 0, 100)?;
-        check_range("ewma_ticks", cfg.ewma_ticks, 1, 1_000_000)
+        check_range("ewma_ticks", cfg.ewma_ticks, 1, 1_000_000)?;
+        // Requests pile up at a client until it gives up, and at the balancer until the
+        // attempt times out: keep what one client can have in flight bounded.
+        let (field, got) = if cfg.client_timeout >= cfg.request_timeout {
+            ("client_timeout", cfg.client_timeout)
+        } else {
+            ("request_timeout", cfg.request_timeout)
+        };
+        check_range(field, got, 1, cfg.longest_timeout())
     }
     fn node_count(cfg: &Config) -> usize {
         cfg.node_count()

@@ -1,7 +1,9 @@
 //! The load-balancing lab's requests, messages, timers and notes.
 
 use super::algo::Algorithm;
-use serde::{Deserialize, Serialize};
+use crate::sim::check_range;
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// A client request's identity: which client, which life of it (the time it started, so a
 /// restarted client never reuses an id), and its sequence number in that life.
@@ -83,15 +85,41 @@ pub enum Timer {
     Done { id: ReqId },
 }
 
+/// The slowest a backend can be made: its work takes at most 10,000% of its time (×100),
+/// so one request (at most `cost_max` 100,000 ticks) takes at most 10^7 ticks.
+pub const SLOW_PERCENT_MAX: u32 = 10_000;
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "request", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Request {
-    /// Backend: work at `percent` of the time it should take (400 = four times slower).
-    Slow { percent: u32 },
+    /// Backend: work at `percent` of the time it should take (400 = four times slower),
+    /// 1..=[`SLOW_PERCENT_MAX`]; a scenario with another value is refused.
+    Slow {
+        #[serde(deserialize_with = "slow_percent")]
+        percent: u32,
+    },
     /// Client: send one request now.
     SendNow,
     /// Balancer: switch algorithm, live.
     UseAlgorithm { algorithm: Algorithm },
+}
+
+/// Why the balancer marks a backend up again.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UpBecause {
+    /// It answered `healthy_after` probe rounds in a row.
+    ProbesAnswered,
+    /// Probes are off, and `request_timeout` ticks have passed since errors marked it down
+    /// (nginx's `fail_timeout`): it is given another chance, unchecked.
+    FailTimeout,
+}
+
+/// Decodes a slowdown, refusing one out of range with the field's name and its range.
+fn slow_percent<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    let got = u64::deserialize(d)?;
+    check_range("percent", got, 1, u64::from(SLOW_PERCENT_MAX)).map_err(D::Error::custom)?;
+    Ok(got as u32)
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -143,6 +171,7 @@ pub enum Note {
     },
     MarkedUp {
         backend: u32,
+        why: UpBecause,
     },
     ProbeMissed {
         backend: u32,

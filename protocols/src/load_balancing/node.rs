@@ -1,7 +1,7 @@
 //! Clients, the load balancer and backends.
 
-use super::algo::{Algorithm, Candidate, Picker};
-use super::msg::{Failure, Msg, Note, ReqId, Request, Timer};
+use super::algo::{Algorithm, Candidate, PeakEwma, Picker};
+use super::msg::{Failure, Msg, Note, ReqId, Request, Timer, UpBecause, SLOW_PERCENT_MAX};
 use super::{Config, Kind, LoadBalancing};
 use crate::sim::rng::Rng;
 use crate::sim::{NodeId, Out};
@@ -30,9 +30,8 @@ pub struct BackendView {
     /// Marked up: new requests may go to it.
     pub up: bool,
     pub active: u32,
-    /// Peak-EWMA latency in thousandths of a tick, and when it was last updated.
-    pub ewma: u64,
-    pub ewma_at: u64,
+    /// Finagle's peak-EWMA metric of its round-trip times.
+    pub ewma: PeakEwma,
     /// Health checking: probes unanswered in a row, answered in a row; errors in a row.
     pub misses: u32,
     pub answers: u32,
@@ -120,8 +119,10 @@ pub(super) fn init(cfg: &Config, me: NodeId, out: &mut O) -> Node {
                     .map(|_| BackendView {
                         up: true,
                         active: 0,
-                        ewma: 0,
-                        ewma_at: 0,
+                        ewma: PeakEwma {
+                            cost: 0,
+                            stamp: out.now(),
+                        },
                         misses: 0,
                         answers: 0,
                         errors: 0,
@@ -132,7 +133,7 @@ pub(super) fn init(cfg: &Config, me: NodeId, out: &mut O) -> Node {
                 pending: BTreeMap::new(),
                 budget: 0,
                 probe_seq: 0,
-                picker: Picker::new(cfg.backends, out.seed()),
+                picker: Picker::new(cfg.backends, out.seed(), cfg.ewma_ticks),
             })
         }
         Kind::Backend(index) => {
@@ -202,6 +203,7 @@ pub(super) fn on_timer(cfg: &Config, node: &mut Node, timer: Timer, out: &mut O)
             let view = &mut b.backends[backend as usize];
             view.active = view.active.saturating_sub(1);
             view.errors += 1;
+            end_sample(cfg, view, p.sent_at, out.now());
             passive_check(cfg, b, backend, out);
             retry_or_fail(cfg, b, id, Failure::Timeout, out);
         }
@@ -234,7 +236,8 @@ pub(super) fn on_timer(cfg: &Config, node: &mut Node, timer: Timer, out: &mut O)
             if !view.up {
                 view.up = true;
                 view.errors = 0;
-                out.note(Note::MarkedUp { backend });
+                let why = UpBecause::FailTimeout;
+                out.note(Note::MarkedUp { backend, why });
             }
         }
         (Node::Backend(k), Timer::Done { id }) => {
@@ -303,7 +306,8 @@ fn start(k: &mut Backend, job: Job, out: &mut O) {
 pub(super) fn on_request(cfg: &Config, node: &mut Node, req: Request, out: &mut O) {
     match (node, req) {
         (Node::Backend(k), Request::Slow { percent }) => {
-            k.slowdown = percent.max(1);
+            // Decoding refuses a slowdown out of range; one built in code is held to it.
+            k.slowdown = percent.clamp(1, SLOW_PERCENT_MAX);
             out.note(Note::SpeedSet {
                 percent: k.slowdown,
             });
@@ -346,11 +350,11 @@ pub(super) fn on_message(cfg: &Config, node: &mut Node, from: NodeId, msg: Msg, 
             out.cancel_timer(Timer::Expire { id });
             let view = &mut b.backends[backend as usize];
             view.active = view.active.saturating_sub(1);
+            end_sample(cfg, view, b.pending[&id].sent_at, out.now());
             if ok {
                 view.errors = 0;
                 view.served += 1;
                 let p = b.pending.remove(&id).expect("current");
-                observe(view, out.now() - p.sent_at, out.now(), cfg.ewma_ticks);
                 out.send(p.client, Msg::Reply { id, failure: None });
             } else {
                 out.note(Note::RejectedBy { id, backend });
@@ -369,7 +373,8 @@ pub(super) fn on_message(cfg: &Config, node: &mut Node, from: NodeId, msg: Msg, 
             if !view.up && view.answers >= cfg.healthy_after {
                 view.up = true;
                 view.errors = 0;
-                out.note(Note::MarkedUp { backend });
+                let why = UpBecause::ProbesAnswered;
+                out.note(Note::MarkedUp { backend, why });
             }
         }
         (Node::Backend(k), Msg::Forward { id, cost, attempt }) => {
@@ -434,22 +439,18 @@ pub(super) fn on_message(cfg: &Config, node: &mut Node, from: NodeId, msg: Msg, 
     }
 }
 
-/// Peak-EWMA (Finagle): a slower response than the average replaces it at once; a faster
-/// one pulls it down by dt / (dt + τ), so the estimate decays over time `τ`. Integers only:
-/// thousandths of a tick.
-fn observe(view: &mut BackendView, rtt: u64, now: u64, tau: u64) {
-    let sample = rtt * 1000;
-    if sample >= view.ewma {
-        view.ewma = sample;
-    } else {
-        let dt = now.saturating_sub(view.ewma_at);
-        view.ewma -= (view.ewma - sample) * dt / (dt + tau);
-    }
-    view.ewma_at = now;
+/// An attempt ended (answered, refused or timed out): its round-trip time is a peak-EWMA
+/// sample, in thousandths of a tick. Finagle's `Metric.end` runs on success and on
+/// failure alike.
+fn end_sample(cfg: &Config, view: &mut BackendView, sent_at: u64, now: u64) {
+    let rtt = now.saturating_sub(sent_at);
+    view.ewma
+        .observe(rtt.saturating_mul(1000), now, cfg.ewma_ticks);
 }
 
 /// Passive health checking: enough errors in a row mark a backend down until probes see it
-/// answer again.
+/// answer again, or, with probes off, until `request_timeout` has passed (nginx's
+/// `fail_timeout`).
 fn passive_check(cfg: &Config, b: &mut Balancer, backend: u32, out: &mut O) {
     let view = &mut b.backends[backend as usize];
     if cfg.passive_errors > 0 && view.up && view.errors >= cfg.passive_errors {
@@ -478,7 +479,7 @@ fn route(cfg: &Config, b: &mut Balancer, id: ReqId, out: &mut O) {
         .filter(|(_, v)| v.up)
         .map(|(i, v)| Candidate {
             index: i as u32,
-            weight: cfg.capacity(i as u32).1 / 100,
+            weight: cfg.weight(i as u32),
             active: v.active,
             ewma: v.ewma,
         })
@@ -488,12 +489,14 @@ fn route(cfg: &Config, b: &mut Balancer, id: ReqId, out: &mut O) {
         .filter(|c| !p.tried.contains(&c.index))
         .copied()
         .collect();
-    let pool = if fresh.is_empty() {
-        &candidates
-    } else {
-        &fresh
-    };
-    let Some(backend) = b.picker.pick(b.algorithm, pool, p.key) else {
+    let mut pool = if fresh.is_empty() { candidates } else { fresh };
+    let key = p.key;
+    let picked = b.picker.pick(b.algorithm, &mut pool, key, out.now());
+    // Reading a peak-EWMA load decays it (Finagle's `get` observes 0): keep what was read.
+    for c in &pool {
+        b.backends[c.index as usize].ewma = c.ewma;
+    }
+    let Some(backend) = picked else {
         let p = b.pending.remove(&id).expect("pending");
         out.send(
             p.client,

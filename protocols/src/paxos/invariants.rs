@@ -37,6 +37,9 @@ pub struct Ghost {
     /// Acceptances per (slot, ballot).
     votes: BTreeMap<(u64, Ballot), (Value, BTreeSet<NodeId>)>,
     chosen: BTreeMap<u64, Chosen>,
+    /// Values chosen in a slot after its first one, in the order they became chosen: only
+    /// a broken rule (a bug switch) makes any.
+    later: BTreeMap<u64, Vec<Chosen>>,
     /// The highest ballot each acceptor ever promised, across its restarts.
     promised: BTreeMap<NodeId, Ballot>,
     /// What each learner or proposer has said it knows chosen, per slot.
@@ -45,9 +48,27 @@ pub struct Ghost {
 }
 
 impl Ghost {
-    /// Every slot's chosen value, with the step it became chosen.
+    /// Every slot's chosen value (the first, if a bug let more be chosen), with the step
+    /// it became chosen.
     pub fn chosen(&self) -> &BTreeMap<u64, Chosen> {
         &self.chosen
+    }
+
+    /// Every value chosen in `slot`, in the order they became chosen: one when Paxos's
+    /// rules hold, more when a bug switch broke them.
+    pub fn chosen_in(&self, slot: u64) -> Vec<&Chosen> {
+        let later = self.later.get(&slot).into_iter().flatten();
+        self.chosen.get(&slot).into_iter().chain(later).collect()
+    }
+
+    /// Every value chosen, in every slot, with its slot.
+    pub fn every_chosen(&self) -> impl Iterator<Item = (u64, &Chosen)> {
+        let first = self.chosen.iter().map(|(s, c)| (*s, c));
+        let later = self
+            .later
+            .iter()
+            .flat_map(|(s, cs)| cs.iter().map(move |c| (*s, c)));
+        first.chain(later)
     }
 }
 
@@ -102,8 +123,19 @@ pub fn check(
                         let detail = Note::TwoValuesChosen {
                             slot: *slot,
                             first: c.value.clone(),
-                            second: v,
+                            second: v.clone(),
                         };
+                        let later = ghost.later.entry(*slot).or_default();
+                        match later.iter_mut().find(|l| l.value == v) {
+                            Some(l) if l.ballot == *ballot => l.quorum = acks,
+                            Some(_) => {}
+                            None => later.push(Chosen {
+                                value: v,
+                                ballot: *ballot,
+                                step,
+                                quorum: acks,
+                            }),
+                        }
                         report(ghost, ONE_VALUE_CHOSEN, *slot, detail);
                     }
                     Some(c) => {
@@ -136,7 +168,7 @@ pub fn check(
                         report(ghost, CHOSEN_NEVER_CHANGES, *slot, detail);
                     }
                 }
-                let chosen_here = ghost.chosen.get(slot).is_some_and(|c| c.value == *value);
+                let chosen_here = ghost.chosen_in(*slot).iter().any(|c| c.value == *value);
                 if matches!(note, Note::Learned { .. }) && !chosen_here {
                     let detail = Note::LearnedUnchosen {
                         learner: *node,

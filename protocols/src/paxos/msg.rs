@@ -136,12 +136,16 @@ pub enum Note {
         ballot: Ballot,
     },
     /// Phase 2 for one slot: `adopted` says the value came from a promise (the highest-
-    /// numbered accepted proposal), not from the proposer.
+    /// numbered accepted proposal), not from the proposer. `ignored`, only under bug switch
+    /// 2: the highest-numbered proposal a promise reported in this slot (ballot, value),
+    /// whose value P2c required it to propose, and which it ignored.
     Proposing {
         ballot: Ballot,
         slot: u64,
         value: Value,
         adopted: Option<Ballot>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        ignored: Option<(Ballot, Value)>,
     },
     /// The proposer's ballot lost to a higher promise.
     Preempted {

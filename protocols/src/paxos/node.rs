@@ -531,11 +531,21 @@ fn propose(
     adopted: Option<Ballot>,
     out: &mut O,
 ) {
+    // Bug switch 2: what a promise reported in this slot, which P2c makes binding.
+    let ignored = if cfg.bug_ignore_accepted {
+        let reported = p.promises.values().flatten().filter(|a| a.slot == slot);
+        reported
+            .max_by_key(|a| a.ballot)
+            .map(|a| (a.ballot, a.value.clone()))
+    } else {
+        None
+    };
     out.note(Note::Proposing {
         ballot: p.ballot,
         slot,
         value: value.clone(),
         adopted,
+        ignored,
     });
     p.proposals.insert(slot, value.clone());
     p.accepts.insert(slot, BTreeSet::new());

@@ -12,7 +12,8 @@
 //! Matching, Leader Completeness, State Machine Safety.
 //!
 //! From Ongaro's dissertation: single-server membership changes (§4.1, §4.2.2), pre-vote
-//! (§9.6, a switch), and log compaction by snapshots with InstallSnapshot (§7 of the paper).
+//! (§9.6, a switch), CheckQuorum (§6.2, a switch), and log compaction by snapshots with
+//! InstallSnapshot (§7 of the paper).
 
 pub mod invariants;
 pub mod msg;
@@ -41,6 +42,9 @@ pub struct Config {
     pub max_entries_per_message: u64,
     /// Pre-vote (dissertation §9.6): ask for votes before incrementing the term.
     pub pre_vote: bool,
+    /// CheckQuorum (dissertation §6.2): a leader that has not heard from a majority of its
+    /// configuration within an election timeout steps down.
+    pub check_quorum: bool,
     /// Snapshot the state machine once this many applied entries sit in the log (§7);
     /// 0 never compacts.
     pub snapshot_after: u64,
@@ -62,6 +66,7 @@ impl Default for Config {
             heartbeat_ticks: 50,
             max_entries_per_message: 16,
             pre_vote: false,
+            check_quorum: false,
             snapshot_after: 24,
             bug_no_election_restriction: false,
             bug_commit_old_terms: false,
@@ -149,6 +154,13 @@ impl Protocol for Raft {
                 .state
                 .as_ref()
                 .map_or(0, |n| n.d.log.len() + n.kv.len() + n.d.snapshot.kv.len())
+    }
+    fn msg_weight(msg: &Msg) -> usize {
+        match msg {
+            Msg::AppendEntries { entries, .. } => entries.len(),
+            Msg::InstallSnapshot { kv, members, .. } => kv.len() + members.len(),
+            _ => 0,
+        }
     }
     fn on_message(
         cfg: &Config,

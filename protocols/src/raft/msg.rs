@@ -112,6 +112,9 @@ pub enum Timer {
     Election,
     /// Leader: send heartbeats (empty AppendEntries) to keep followers from electing.
     Heartbeat,
+    /// Leader, with `check_quorum` on: every election timeout, check that a majority of
+    /// its configuration answered since the last check (dissertation §6.2).
+    CheckQuorum,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -151,9 +154,11 @@ pub enum DenyReason {
     AlreadyVoted,
     /// §5.4.1: the candidate's log is less up-to-date than the voter's.
     LogBehind,
-    /// Pre-vote only (§9.6): the voter heard from a leader since its election timer last
-    /// fired (or it is the leader).
+    /// Pre-vote only (§9.6): the voter heard from a leader of its current term since its
+    /// election timer last fired.
     LeaderAlive,
+    /// Pre-vote only (§9.6): the voter is itself the leader of its term.
+    IsLeader,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -162,15 +167,20 @@ pub enum Note {
     BecameFollower {
         term: Term,
     },
+    /// `after_pre_vote`: a majority granted its pre-vote; otherwise its timer fired (§5.2).
     BecameCandidate {
         term: Term,
+        after_pre_vote: bool,
     },
     BecameLeader {
         term: Term,
     },
+    /// `log_behind`: the candidate's log is less up-to-date, and the vote is granted only
+    /// because bug switch 1 skips the election restriction (§5.4.1).
     VoteGranted {
         candidate: NodeId,
         term: Term,
+        log_behind: bool,
     },
     VoteDenied {
         candidate: NodeId,
@@ -198,10 +208,13 @@ pub enum Note {
         follower: NodeId,
         next_index: u64,
     },
-    /// The leader's commit index advanced: entries up to `index` are committed.
+    /// The leader's commit index advanced: entries up to `index` are committed. `old_term`:
+    /// the entry at `index` is of an earlier term, committed by counting replicas, which
+    /// only bug switch 2 does (Figure 8, §5.4.2).
     Committed {
         index: u64,
         term: Term,
+        old_term: bool,
     },
     Applied {
         index: u64,
@@ -216,9 +229,11 @@ pub enum Note {
     BecamePreCandidate {
         term: Term,
     },
+    /// `log_behind` as in `VoteGranted` (bug switch 1).
     PreVoteGranted {
         candidate: NodeId,
         term: Term,
+        log_behind: bool,
     },
     PreVoteDenied {
         candidate: NodeId,
@@ -240,6 +255,11 @@ pub enum Note {
     SteppedDown {
         term: Term,
     },
+    /// CheckQuorum (dissertation §6.2): a leader that heard from no majority of its
+    /// configuration for an election timeout steps down, staying in its term.
+    LostQuorum {
+        term: Term,
+    },
     /// The server compacted its log: entries up to `index` now live in a snapshot (§7).
     Snapshotted {
         index: u64,
@@ -254,13 +274,23 @@ pub enum Note {
     SnapshotIgnored {
         index: u64,
     },
-    /// A message from an older term, ignored.
-    StaleMessage {
+    /// A request from an older term, refused with the current term, which makes a sender
+    /// still in that term step down (§5.1).
+    StaleRequestRefused {
+        term: Term,
+        current: Term,
+    },
+    /// A reply from an older term, dropped (§5.1).
+    StaleReplyDropped {
         term: Term,
     },
+    /// A restart: `term`, the snapshot up to `snapshot_index` and `entries` log entries
+    /// after it come back from disk. `forgot_vote`: bug switch 3 lost a vote of this term.
     Recovered {
         term: Term,
-        log_len: u64,
+        snapshot_index: u64,
+        entries: u64,
+        forgot_vote: bool,
     },
     // Violation details.
     TwoLeaders {

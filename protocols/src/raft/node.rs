@@ -83,6 +83,8 @@ pub enum Role {
     Leader {
         next_index: BTreeMap<NodeId, u64>,
         match_index: BTreeMap<NodeId, u64>,
+        /// CheckQuorum (dissertation §6.2): the servers that answered since the last check.
+        heard: BTreeSet<NodeId>,
     },
 }
 
@@ -101,7 +103,7 @@ pub struct Node {
     /// The latest configuration in the log or snapshot, and the index that set it (cached).
     pub config: BTreeSet<NodeId>,
     pub config_index: u64,
-    /// Heard from a current leader since the election timer last fired (§9.6).
+    /// Heard from a leader of the current term since the election timer last fired (§9.6).
     pub heard_from_leader: bool,
 }
 
@@ -187,7 +189,9 @@ pub(super) fn restart(cfg: &Config, me: NodeId, disk: &Disk, out: &mut O) -> Nod
     }
     out.note(Note::Recovered {
         term: node.d.current_term,
-        log_len: node.last_index(),
+        snapshot_index: node.d.snapshot.index,
+        entries: node.d.log.len() as u64,
+        forgot_vote: disk.voted_for.is_some() && node.d.voted_for.is_none(),
     });
     node
 }
@@ -197,14 +201,26 @@ fn observe_term(cfg: &Config, me: NodeId, node: &mut Node, term: Term, out: &mut
     if term > node.d.current_term {
         node.d.current_term = term;
         node.d.voted_for = None;
+        // The leader it heard from led an older term (§9.6's check is about a live one).
+        node.heard_from_leader = false;
         out.persist();
         if matches!(node.role, Role::Leader { .. }) {
-            out.cancel_timer(Timer::Heartbeat);
-            reset_election_timer(cfg, me, node, out);
+            stop_leading(cfg, me, node, out);
         }
         node.role = Role::Follower;
         out.note(Note::BecameFollower { term });
     }
+}
+
+/// A leader becomes a follower: its leader-only timers stop, and a member's election
+/// timer starts again.
+fn stop_leading(cfg: &Config, me: NodeId, node: &mut Node, out: &mut O) {
+    node.role = Role::Follower;
+    out.cancel_timer(Timer::Heartbeat);
+    if cfg.check_quorum {
+        out.cancel_timer(Timer::CheckQuorum);
+    }
+    reset_election_timer(cfg, me, node, out);
 }
 
 pub(super) fn on_timer(cfg: &Config, me: NodeId, node: &mut Node, timer: Timer, out: &mut O) {
@@ -216,6 +232,34 @@ pub(super) fn on_timer(cfg: &Config, me: NodeId, node: &mut Node, timer: Timer, 
                 out.set_timer(Timer::Heartbeat, cfg.heartbeat_ticks..=cfg.heartbeat_ticks);
             }
         }
+        Timer::CheckQuorum => check_quorum(cfg, me, node, out),
+    }
+}
+
+/// CheckQuorum (dissertation §6.2): "a leader steps down if an election timeout elapses
+/// without a successful round of heartbeats to a majority of its cluster". Any reply of
+/// its term counts (etcd's raft does the same); the leader counts itself if a member.
+/// The check runs every `election_ticks_min`, the shortest timeout a follower may use.
+fn check_quorum(cfg: &Config, me: NodeId, node: &mut Node, out: &mut O) {
+    let Role::Leader { heard, .. } = &mut node.role else {
+        return;
+    };
+    let mut answered = std::mem::take(heard);
+    answered.insert(me);
+    if has_majority(&node.config, &answered) {
+        return arm_quorum_check(cfg, out);
+    }
+    stop_leading(cfg, me, node, out);
+    node.leader = None;
+    out.note(Note::LostQuorum {
+        term: node.d.current_term,
+    });
+}
+
+fn arm_quorum_check(cfg: &Config, out: &mut O) {
+    if cfg.check_quorum {
+        let every = cfg.election_ticks_min;
+        out.set_timer(Timer::CheckQuorum, every..=every);
     }
 }
 
@@ -232,7 +276,7 @@ fn time_out(cfg: &Config, me: NodeId, node: &mut Node, out: &mut O) {
     if cfg.pre_vote {
         start_pre_vote(cfg, me, node, out)
     } else {
-        start_election(cfg, me, node, out)
+        start_election(cfg, me, node, false, out)
     }
 }
 
@@ -247,7 +291,7 @@ fn start_pre_vote(cfg: &Config, me: NodeId, node: &mut Node, out: &mut O) {
     reset_election_timer(cfg, me, node, out);
     out.note(Note::BecamePreCandidate { term });
     if has_majority(&node.config, &BTreeSet::from([me])) {
-        return start_election(cfg, me, node, out);
+        return start_election(cfg, me, node, true, out);
     }
     let ask = Msg::PreVote {
         term,
@@ -260,7 +304,7 @@ fn start_pre_vote(cfg: &Config, me: NodeId, node: &mut Node, out: &mut O) {
 }
 
 /// §5.2: increment currentTerm, vote for self, reset the timer, ask everyone for votes.
-fn start_election(cfg: &Config, me: NodeId, node: &mut Node, out: &mut O) {
+fn start_election(cfg: &Config, me: NodeId, node: &mut Node, after_pre_vote: bool, out: &mut O) {
     node.d.current_term = Term(node.d.current_term.0 + 1);
     node.d.voted_for = Some(me);
     out.persist();
@@ -271,6 +315,7 @@ fn start_election(cfg: &Config, me: NodeId, node: &mut Node, out: &mut O) {
     reset_election_timer(cfg, me, node, out);
     out.note(Note::BecameCandidate {
         term: node.d.current_term,
+        after_pre_vote,
     });
     if has_majority(&node.config, &BTreeSet::from([me])) {
         return become_leader(cfg, me, node, out);
@@ -295,6 +340,8 @@ pub(super) fn on_request(cfg: &Config, me: NodeId, node: &mut Node, req: Request
                 });
             }
             append_as_leader(node, Command::Put { key, value }, out);
+            // A leader alone in its configuration is a majority by itself.
+            maybe_advance_commit(cfg, me, node, out);
             broadcast_append_entries(cfg, node, out);
         }
         Request::AddServer { server } => change_membership(cfg, me, node, server, true, out),
@@ -325,10 +372,13 @@ fn change_membership(
         Some(ConfigRefusal::AlreadyMember)
     } else if !add && !member {
         Some(ConfigRefusal::NotMember)
-    } else if node.config_index > node.commit_index {
-        Some(ConfigRefusal::ChangePending)
     } else if node.term_at(node.commit_index) != Some(node.d.current_term) {
+        // Until then the leader cannot know whether the latest configuration in its log,
+        // perhaps from an earlier term, is committed.
         Some(ConfigRefusal::NoCommitInTerm)
+    } else if node.config_index > node.commit_index {
+        // Now it can: an earlier term's entries lie below its commit index.
+        Some(ConfigRefusal::ChangePending)
     } else if !add && node.config.len() == 1 {
         Some(ConfigRefusal::LastServer)
     } else {
@@ -355,6 +405,7 @@ fn change_membership(
     if let Role::Leader {
         next_index,
         match_index,
+        ..
     } = &mut node.role
     {
         if add {
@@ -367,7 +418,8 @@ fn change_membership(
         members,
     });
     broadcast_append_entries(cfg, node, out);
-    // Removing a server can leave a majority that already holds every entry.
+    // The new configuration counts at once: removing a server can leave a majority that
+    // already holds every entry, and a leader alone commits by itself.
     maybe_advance_commit(cfg, me, node, out);
 }
 
@@ -405,7 +457,6 @@ pub(super) fn on_message(
     observe_term(cfg, me, node, msg.term(), out);
     if msg.term() < node.d.current_term {
         // Stale: answer so the sender learns the newer term (§5.1), or drop a stale reply.
-        out.note(Note::StaleMessage { term: msg.term() });
         let term = node.d.current_term;
         let reply = match msg {
             Msg::RequestVote { .. } => Msg::RequestVoteReply {
@@ -421,8 +472,12 @@ pub(super) fn on_message(
                 term,
                 match_index: 0,
             },
-            _ => return,
+            _ => return out.note(Note::StaleReplyDropped { term: msg.term() }),
         };
+        out.note(Note::StaleRequestRefused {
+            term: msg.term(),
+            current: term,
+        });
         return out.send(from, reply);
     }
     match msg {
@@ -495,9 +550,10 @@ fn on_request_vote(
     out: &mut O,
 ) {
     let term = node.d.current_term;
+    let log_behind = !up_to_date(node, last_index, last_term);
     let reason = if node.d.voted_for.is_some_and(|v| v != candidate) {
         Some(DenyReason::AlreadyVoted)
-    } else if !up_to_date(node, last_index, last_term) && !cfg.bug_no_election_restriction {
+    } else if log_behind && !cfg.bug_no_election_restriction {
         Some(DenyReason::LogBehind)
     } else {
         None
@@ -513,7 +569,11 @@ fn on_request_vote(
             node.d.voted_for = Some(candidate);
             out.persist();
             reset_election_timer(cfg, me, node, out);
-            out.note(Note::VoteGranted { candidate, term });
+            out.note(Note::VoteGranted {
+                candidate,
+                term,
+                log_behind,
+            });
         }
     }
     out.send(candidate, Msg::RequestVoteReply { term, granted });
@@ -531,12 +591,14 @@ fn on_pre_vote(
     last_term: Term,
     out: &mut O,
 ) {
-    let leader_alive = node.heard_from_leader || matches!(node.role, Role::Leader { .. });
+    let log_behind = !up_to_date(node, last_index, last_term);
     let reason = if term <= node.d.current_term {
         Some(DenyReason::StaleTerm)
-    } else if leader_alive {
+    } else if matches!(node.role, Role::Leader { .. }) {
+        Some(DenyReason::IsLeader)
+    } else if node.heard_from_leader {
         Some(DenyReason::LeaderAlive)
-    } else if !up_to_date(node, last_index, last_term) && !cfg.bug_no_election_restriction {
+    } else if log_behind && !cfg.bug_no_election_restriction {
         Some(DenyReason::LogBehind)
     } else {
         None
@@ -551,7 +613,11 @@ fn on_pre_vote(
             node.d.current_term
         }
         None => {
-            out.note(Note::PreVoteGranted { candidate, term });
+            out.note(Note::PreVoteGranted {
+                candidate,
+                term,
+                log_behind,
+            });
             term
         }
     };
@@ -581,7 +647,7 @@ fn on_pre_vote_granted(
     }
     votes.insert(voter);
     if has_majority(&node.config, votes) {
-        start_election(cfg, me, node, out);
+        start_election(cfg, me, node, true, out);
     }
 }
 
@@ -612,6 +678,7 @@ fn become_leader(cfg: &Config, me: NodeId, node: &mut Node, out: &mut O) {
     node.role = Role::Leader {
         next_index: peers.iter().map(|p| (*p, next)).collect(),
         match_index: peers.iter().map(|p| (*p, 0)).collect(),
+        heard: BTreeSet::new(),
     };
     node.leader = Some(me);
     out.cancel_timer(Timer::Election);
@@ -619,8 +686,11 @@ fn become_leader(cfg: &Config, me: NodeId, node: &mut Node, out: &mut O) {
         term: node.d.current_term,
     });
     append_as_leader(node, Command::Noop, out);
+    // A leader alone in its configuration commits its no-op, and all before it, at once.
+    maybe_advance_commit(cfg, me, node, out);
     broadcast_append_entries(cfg, node, out);
     out.set_timer(Timer::Heartbeat, cfg.heartbeat_ticks..=cfg.heartbeat_ticks);
+    arm_quorum_check(cfg, out);
 }
 
 fn broadcast_append_entries(cfg: &Config, node: &Node, out: &mut O) {
@@ -809,10 +879,12 @@ fn on_append_reply(
     let Role::Leader {
         next_index,
         match_index,
+        heard,
     } = &mut node.role
     else {
         return;
     };
+    heard.insert(follower);
     // A reply from a server the leader no longer replicates to (its removal committed).
     let (Some(next), Some(m)) = (
         next_index.get_mut(&follower),
@@ -857,14 +929,16 @@ fn maybe_advance_commit(cfg: &Config, me: NodeId, node: &mut Node, out: &mut O) 
         .find(|&n| cfg.bug_commit_old_terms || node.term_at(n) == Some(current));
     if let Some(n) = n {
         node.commit_index = n;
+        let term = node.term_at(n).expect("in the log");
         out.note(Note::Committed {
             index: n,
-            term: node.term_at(n).expect("in the log"),
+            term,
+            old_term: term != current,
         });
         apply_committed(cfg, node, out);
     }
     if node.config_index <= node.commit_index {
-        finish_config_change(me, node, out);
+        finish_config_change(cfg, me, node, out);
     }
 }
 
@@ -872,20 +946,20 @@ fn maybe_advance_commit(cfg: &Config, me: NodeId, node: &mut Node, out: &mut O) 
 /// down, and the leader stops replicating to a removed server as soon as that server holds
 /// the configuration that removed it (so it knows to stay quiet rather than start
 /// elections that would disrupt the cluster, §4.2.3).
-fn finish_config_change(me: NodeId, node: &mut Node, out: &mut O) {
+fn finish_config_change(cfg: &Config, me: NodeId, node: &mut Node, out: &mut O) {
     let (config, at) = (&node.config, node.config_index);
     if let Role::Leader {
         next_index,
         match_index,
+        ..
     } = &mut node.role
     {
         match_index.retain(|n, m| config.contains(n) || *m < at);
         next_index.retain(|n, _| match_index.contains_key(n));
     }
     if !node.is_member(me) {
-        node.role = Role::Follower;
+        stop_leading(cfg, me, node, out);
         node.leader = None;
-        out.cancel_timer(Timer::Heartbeat);
         out.note(Note::SteppedDown {
             term: node.d.current_term,
         });

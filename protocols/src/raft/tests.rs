@@ -3,7 +3,9 @@
 use super::msg::{ConfigRefusal, DenyReason};
 use super::*;
 use crate::sim::Effect;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+
+mod leader;
 
 type P = Raft;
 const S1: NodeId = NodeId(0);
@@ -70,6 +72,7 @@ fn leader_of_term(term: u64, log: &[u64]) -> Node {
     n.role = Role::Leader {
         next_index: BTreeMap::from([(S2, log.len() as u64 + 1), (S3, log.len() as u64 + 1)]),
         match_index: BTreeMap::from([(S2, 0), (S3, 0)]),
+        heard: BTreeSet::new(),
     };
     n
 }
@@ -103,7 +106,8 @@ fn a_server_votes_at_most_once_per_term() {
     let out = deliver(&mut n, S1, S2, ask.clone());
     assert!(notes(&out).contains(&Note::VoteGranted {
         candidate: S2,
-        term: Term(1)
+        term: Term(1),
+        log_behind: false
     }));
     assert!(
         persisted_before_first_send(&out),
@@ -132,7 +136,7 @@ fn election_restriction_denies_a_candidate_with_a_less_up_to_date_log() {
         term: Term(3),
         reason: DenyReason::LogBehind
     }));
-    // Bug switch 1 grants it anyway.
+    // Bug switch 1 grants it anyway, and the note says the log was behind (a "BUG:").
     let bug = Config {
         bug_no_election_restriction: true,
         ..cfg()
@@ -141,7 +145,8 @@ fn election_restriction_denies_a_candidate_with_a_less_up_to_date_log() {
     let out = deliver_with(&bug, &mut n, S1, S2, ask);
     assert!(notes(&out).contains(&Note::VoteGranted {
         candidate: S2,
-        term: Term(3)
+        term: Term(3),
+        log_behind: true
     }));
 }
 
@@ -322,7 +327,8 @@ fn only_current_term_entries_commit_by_counting_replicas() {
     assert_eq!(n.commit_index, 3);
     assert!(notes(&out).contains(&Note::Committed {
         index: 3,
-        term: Term(4)
+        term: Term(4),
+        old_term: false
     }));
     // Bug switch 2 commits the old entry by counting: the Figure 8 bug.
     let bug = Config {
@@ -330,7 +336,7 @@ fn only_current_term_entries_commit_by_counting_replicas() {
         ..cfg()
     };
     let mut n = leader_of_term(4, &[1, 2]);
-    deliver_with(
+    let out = deliver_with(
         &bug,
         &mut n,
         S1,
@@ -342,6 +348,14 @@ fn only_current_term_entries_commit_by_counting_replicas() {
         },
     );
     assert_eq!(n.commit_index, 2);
+    assert!(
+        notes(&out).contains(&Note::Committed {
+            index: 2,
+            term: Term(2),
+            old_term: true
+        }),
+        "the note flags the commit as the bug's"
+    );
 }
 
 /// §5.3: followers apply committed entries, learned from leaderCommit, in log order.
@@ -491,10 +505,7 @@ fn with_config(mut n: Node, ids: &[NodeId]) -> Node {
 /// the pre-candidate keeps its term, and the voter neither moves its term nor records a vote.
 #[test]
 fn pre_vote_changes_no_term_and_records_no_vote() {
-    let pv = Config {
-        pre_vote: true,
-        ..cfg()
-    };
+    let pv = pre_vote_on();
     let mut c = with_log(&[1], 1);
     let mut out = Out::default();
     P::on_timer(&pv, S1, &mut c, Timer::Election, &mut out);
@@ -518,17 +529,21 @@ fn pre_vote_changes_no_term_and_records_no_vote() {
     let out = deliver_with(&pv, &mut c, S1, S2, grant);
     assert!(matches!(c.role, Role::Candidate { .. }));
     assert_eq!(c.d.current_term, Term(2));
-    assert!(notes(&out).contains(&Note::BecameCandidate { term: Term(2) }));
+    assert!(notes(&out).contains(&Note::BecameCandidate {
+        term: Term(2),
+        after_pre_vote: true
+    }));
 }
 
-/// §9.6: "the other servers will have been receiving regular heartbeats from the leader", so
-/// a server that has heard from a leader since its timer last fired refuses pre-votes.
-#[test]
-fn pre_vote_is_refused_while_a_leader_is_heard() {
-    let pv = Config {
+fn pre_vote_on() -> Config {
+    Config {
         pre_vote: true,
         ..cfg()
-    };
+    }
+}
+
+/// S2, a follower in term 1 that has just heard a heartbeat from S3, its leader.
+fn hearing_a_leader(pv: &Config) -> Node {
     let mut v = with_log(&[1], 1);
     let heartbeat = Msg::AppendEntries {
         term: Term(1),
@@ -537,7 +552,16 @@ fn pre_vote_is_refused_while_a_leader_is_heard() {
         entries: vec![],
         leader_commit: 0,
     };
-    deliver_with(&pv, &mut v, S2, S3, heartbeat);
+    deliver_with(pv, &mut v, S2, S3, heartbeat);
+    v
+}
+
+/// §9.6: "the other servers will have been receiving regular heartbeats from the leader", so
+/// a server that has heard from a leader since its timer last fired refuses pre-votes.
+#[test]
+fn pre_vote_is_refused_while_a_leader_is_heard() {
+    let pv = pre_vote_on();
+    let mut v = hearing_a_leader(&pv);
     let ask = Msg::PreVote {
         term: Term(2),
         last_log_index: 1,
@@ -555,7 +579,8 @@ fn pre_vote_is_refused_while_a_leader_is_heard() {
     let out = deliver_with(&pv, &mut v, S2, S1, ask);
     assert!(notes(&out).contains(&Note::PreVoteGranted {
         candidate: S1,
-        term: Term(2)
+        term: Term(2),
+        log_behind: false
     }));
 }
 

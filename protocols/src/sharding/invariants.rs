@@ -1,7 +1,7 @@
 //! The sharded store's promises, checked live.
 
 use super::key::Key;
-use super::msg::{Note, Stamp, Table};
+use super::msg::{Note, Op, Stamp, Table};
 use super::node::Node;
 use super::{Config, Sharding};
 use crate::sim::{NodeId, Slot};
@@ -10,8 +10,46 @@ use std::collections::{BTreeMap, BTreeSet};
 pub const R_REPLICAS: usize = 0;
 pub const NO_ACKED_WRITE_LOST: usize = 1;
 pub const TABLES_CONVERGE: usize = 2;
+pub const ONE_VALUE_PER_STAMP: usize = 3;
+pub const NO_STALE_READ: usize = 4;
 
-pub const INVARIANTS: &[&str] = &["r_replicas", "no_acked_write_lost", "tables_converge"];
+pub const INVARIANTS: &[&str] = &[
+    "r_replicas",
+    "no_acked_write_lost",
+    "tables_converge",
+    "one_value_per_stamp",
+    "no_stale_read",
+];
+
+/// How many of a key's newest acknowledged writes the checker keeps.
+pub const RECENT: usize = 4;
+
+/// A key's newest acknowledged writes, newest first, as (stamp, value); empty slots are
+/// (0, 0) (stamps start at 1). A write's identity is its stamp: two different values
+/// acknowledged with one stamp mean one of them is lost.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Acked {
+    pub recent: [(Stamp, u64); RECENT],
+}
+
+impl Acked {
+    /// The newest acknowledged write: (stamp, value).
+    pub fn newest(&self) -> (Stamp, u64) {
+        self.recent[0]
+    }
+    /// Records an acknowledged write. Returns the other value acknowledged with the same
+    /// stamp, if any. A stamp older than every write kept is not checked.
+    fn record(&mut self, stamp: Stamp, value: u64) -> Option<u64> {
+        if let Some((_, v)) = self.recent.iter().find(|(s, _)| *s == stamp) {
+            return (*v != value).then_some(*v);
+        }
+        if let Some(i) = self.recent.iter().position(|(s, _)| *s < stamp) {
+            self.recent.copy_within(i..RECENT - 1, i + 1);
+            self.recent[i] = (stamp, value);
+        }
+        None
+    }
+}
 
 /// What the last change moved: the share of the keyspace whose primary changed, and the
 /// ideal share for a membership change (1/(N+1) for a join to N servers, 1/N for a leave
@@ -36,8 +74,11 @@ pub struct RequestPath {
 
 #[derive(Clone, Debug, Default)]
 pub struct Ghost {
-    /// The newest acknowledged write of each key.
-    pub acked: BTreeMap<Key, Stamp>,
+    /// The newest acknowledged writes of each key.
+    pub acked: BTreeMap<Key, Acked>,
+    /// Gets sent and not answered, by (client, request id): the key and its newest write
+    /// acknowledged when the get was sent, which the answer must not be older than.
+    gets: BTreeMap<(NodeId, u64), (Key, (Stamp, u64))>,
     pub migrating: bool,
     pub last_change: Option<Moved>,
     /// The last key a user typed, which the lab follows (its replicas, its place).
@@ -89,6 +130,40 @@ fn moved_share(cfg: &Config, nodes: &[Slot<Sharding>]) -> Option<Moved> {
     })
 }
 
+/// Follows gets: each one's floor when sent (its key's newest acknowledged write), and on
+/// its answer, a stale read if the answer is older (or another value under the floor's
+/// stamp): a get never returns a write older than one acknowledged before it was sent.
+fn read(ghost: &mut Ghost, node: NodeId, note: &Note) -> Option<(u64, Note)> {
+    match note {
+        Note::Sent {
+            id,
+            key,
+            op: Op::Get,
+            ..
+        } => {
+            let floor = ghost.acked.get(key).map_or((0, 0), Acked::newest);
+            ghost.gets.insert((node, *id), (*key, floor));
+        }
+        Note::Failed { id, .. } => {
+            ghost.gets.remove(&(node, *id));
+        }
+        Note::Acknowledged { id, value, .. } => {
+            let (key, (stamp, v)) = ghost.gets.remove(&(node, *id))?;
+            let (got_value, got) = value.unwrap_or((0, 0));
+            if got < stamp || (got == stamp && stamp > 0 && got_value != v) {
+                let detail = Note::StaleRead {
+                    key,
+                    got: *value,
+                    acked: (v, stamp),
+                };
+                return Some((u64::from(node.0) << 48 ^ *id, detail));
+            }
+        }
+        _ => {}
+    }
+    None
+}
+
 pub fn check(
     cfg: &Config,
     ghost: &mut Ghost,
@@ -104,10 +179,21 @@ pub fn check(
     let mut acked_now = Vec::new();
     let mut migration_over = false;
     for (node, note) in notes {
+        if let Some((id, detail)) = read(ghost, *node, note) {
+            report(ghost, NO_STALE_READ, None, id, detail);
+        }
         match note {
-            Note::PutAcknowledged { key, stamp, .. } => {
-                let a = ghost.acked.entry(*key).or_default();
-                *a = (*a).max(*stamp);
+            // A write is its stamp: two values acknowledged with one stamp lose one.
+            Note::PutAcknowledged { key, value, stamp } => {
+                if let Some(first) = ghost.acked.entry(*key).or_default().record(*stamp, *value) {
+                    let detail = Note::TwoValuesOneStamp {
+                        key: *key,
+                        stamp: *stamp,
+                        first,
+                        second: *value,
+                    };
+                    report(ghost, ONE_VALUE_PER_STAMP, Some(*key), *stamp, detail);
+                }
                 acked_now.push(*key);
             }
             // Every key has exactly R replicas (fewer only with fewer servers) under the
@@ -165,6 +251,10 @@ pub fn check(
             _ => {}
         }
     }
+    // A client that crashed lost its requests: their answers never come.
+    if ghost.gets.keys().any(|(n, _)| !nodes[n.index()].is_up()) {
+        ghost.gets.retain(|(n, _), _| nodes[n.index()].is_up());
+    }
     let Some(t) = router_table(cfg, nodes) else {
         return;
     };
@@ -178,7 +268,7 @@ pub fn check(
         Vec::new()
     };
     for key in keys {
-        let stamp = ghost.acked[&key];
+        let stamp = ghost.acked[&key].newest().0;
         if holders(cfg, nodes, &t, key, stamp) == 0 {
             let detail = Note::AcknowledgedWriteLost { key, stamp };
             report(ghost, NO_ACKED_WRITE_LOST, Some(key), stamp, detail);
@@ -188,7 +278,11 @@ pub fn check(
     // the newest table names (a crashed replica's disk still counts).
     if migration_over {
         let want = (cfg.replication as usize).min(t.members.len());
-        let keys: Vec<(Key, Stamp)> = ghost.acked.iter().map(|(k, s)| (*k, *s)).collect();
+        let keys: Vec<(Key, Stamp)> = ghost
+            .acked
+            .iter()
+            .map(|(k, a)| (*k, a.newest().0))
+            .collect();
         for (key, stamp) in keys {
             let got = holders(cfg, nodes, &t, key, stamp);
             if got < want {

@@ -27,9 +27,16 @@ pub enum KeyError {
 }
 
 impl Key {
-    /// Generated key `k`: `key-0042`.
+    /// Generated key `k` of the lab's keyspace (at most 10,000 keys): `key-0042`.
     pub fn generated(k: u32) -> Key {
-        Key::parse(&format!("key-{k:04}")).expect("a generated key is valid")
+        Key::generated_in(k, 10_000)
+    }
+    /// Generated key `k` of a keyspace of `keys` keys, zero-padded to the digits of the
+    /// largest (at least 4), so the names order like their numbers: `key-00042` among
+    /// 20,000 keys. Unpadded, `key-10000` would sort between `key-1000` and `key-1001`.
+    pub fn generated_in(k: u32, keys: u32) -> Key {
+        let width = keys.saturating_sub(1).max(1000).ilog10() as usize + 1;
+        Key::parse(&format!("key-{k:0width$}")).expect("a generated key is valid")
     }
     /// A typed name, trimmed of surrounding spaces.
     pub fn parse(name: &str) -> Result<Key, KeyError> {
@@ -98,6 +105,20 @@ mod tests {
         assert_eq!(Key::generated(42).name(), "key-0042");
         assert_eq!(Key::generated(42).generated_index(), Some(42));
         assert_eq!(Key::parse("cart:7").unwrap().generated_index(), None);
+    }
+
+    /// Past 10,000 keys the names get a fifth digit (a sixth past 100,000), so they still
+    /// order like their numbers: range partitioning cuts them into runs of numbers.
+    #[test]
+    fn generated_keys_of_a_larger_keyspace_are_padded_to_its_digits() {
+        assert_eq!(Key::generated_in(42, 100).name(), "key-0042");
+        assert_eq!(Key::generated_in(42, 10_000).name(), "key-0042");
+        assert_eq!(Key::generated_in(42, 10_001).name(), "key-00042");
+        assert_eq!(Key::generated_in(999_999, 1_000_000).name(), "key-999999");
+        for n in [20_000u32, 1_000_000] {
+            let keys: Vec<Key> = (0..n).map(|k| Key::generated_in(k, n)).collect();
+            assert!(keys.windows(2).all(|w| w[0].position() < w[1].position()));
+        }
     }
 
     #[test]

@@ -184,6 +184,18 @@ pub enum Msg {
         id: u64,
         stamp: Stamp,
     },
+    /// Replica → the key's primary, before answering a get: which table do you hold?
+    Confirm {
+        id: u64,
+        key: Key,
+        /// The replica's table version.
+        version: u64,
+    },
+    /// Primary → replica: its table version.
+    ConfirmReply {
+        id: u64,
+        version: u64,
+    },
     /// Router → servers and routers: the newest table.
     NewTable {
         table: Box<Table>,
@@ -324,10 +336,27 @@ pub enum Note {
         key: Key,
         version: u64,
     },
-    /// A key moving to this server that has not arrived from its previous primary.
+    /// A key moving to this server that has not arrived from its previous primary; or
+    /// (`primary`) a put on a key it has just become primary of, before the previous
+    /// primary handed it over (the fence).
     NotYet {
         key: Key,
         version: u64,
+        primary: bool,
+    },
+    /// A replica does not answer a get: the key's primary holds table `newer`, newer than
+    /// its own `version` (the fence for reads).
+    Fenced {
+        key: Key,
+        version: u64,
+        newer: u64,
+    },
+    /// The bug switch: a new primary takes a put before the previous primary handed the
+    /// key over (`put`), or a replica answers a get without asking the primary.
+    Unfenced {
+        key: Key,
+        version: u64,
+        put: bool,
     },
     SettledAt {
         version: u64,
@@ -361,5 +390,19 @@ pub enum Note {
         node: u32,
         version: u64,
         newest: u64,
+    },
+    /// Two different values acknowledged for `key` with one stamp: one of them is lost.
+    TwoValuesOneStamp {
+        key: Key,
+        stamp: Stamp,
+        first: u64,
+        second: u64,
+    },
+    /// A get answered with a write older than `acked`, acknowledged before it was sent
+    /// (value, stamp).
+    StaleRead {
+        key: Key,
+        got: Option<(u64, Stamp)>,
+        acked: (u64, Stamp),
     },
 }

@@ -1,7 +1,8 @@
 //! Time travel: a run is (config, seed, stamped inputs); checkpoints make `seek` cheap,
 //! and an input given at a past step forks the run.
 
-use super::{ConfigError, Input, NetConfig, Protocol, StepRecord, World};
+use super::limits::{self, Stop};
+use super::{ConfigError, Input, NetConfig, Protocol, StepRecord, Tick, World};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -31,15 +32,23 @@ pub const CHECKPOINT_EVERY: u64 = 64;
 /// replays at most that many steps.
 const COPY_BUDGET: u64 = 8;
 pub const MAX_CHECKPOINTS: usize = 192;
+/// The most weight (see [`Protocol::weight`]) all checkpoints together may hold: past it
+/// old ones are thinned as past [`MAX_CHECKPOINTS`], so a heavy world keeps fewer copies.
+pub const CHECKPOINT_WEIGHT_BUDGET: usize = 4_000_000;
 
 /// A recorded run with a cursor that can move anywhere in it.
 pub struct History<P: Protocol> {
     spec: RunSpec<P>,
     records: Vec<StepRecord<P>>,
     world: World<P>,
-    checkpoints: BTreeMap<u64, World<P>>,
+    /// Full copies of the world, by step, with each copy's weight.
+    checkpoints: BTreeMap<u64, (World<P>, usize)>,
     /// True once the world had nothing left to do at the end of the record.
     quiescent: bool,
+    /// Set when recording passed a resource bound: nothing more is recorded.
+    stopped: Option<Stop>,
+    /// The estimated bytes of `records` (see [`limits::record_bytes`]).
+    record_bytes: u64,
 }
 
 impl<P: Protocol> History<P> {
@@ -51,13 +60,15 @@ impl<P: Protocol> History<P> {
             s.input.validate(n)?;
         }
         let mut checkpoints = BTreeMap::new();
-        checkpoints.insert(0, world.clone());
+        checkpoints.insert(0, (world.clone(), limits::world_weight(&world)));
         Ok(History {
             spec,
             records: Vec::new(),
             world,
             checkpoints,
             quiescent: false,
+            stopped: None,
+            record_bytes: 0,
         })
     }
 
@@ -81,12 +92,41 @@ impl<P: Protocol> History<P> {
     pub fn records(&self) -> &[StepRecord<P>] {
         &self.records
     }
-    /// True when the cursor is at the end and nothing is left to happen.
+    /// True when the cursor is at the end and nothing is left to happen (or recording
+    /// stopped at a resource bound).
     pub fn is_finished(&self) -> bool {
-        self.cursor() == self.len() && self.quiescent && self.input_at(self.cursor()).is_none()
+        self.cursor() == self.len()
+            && (self.stopped.is_some() || (self.quiescent && self.next_input().is_none()))
+    }
+    /// The bound that stopped recording, if one did.
+    pub fn stopped(&self) -> Option<Stop> {
+        self.stopped
+    }
+    /// When the next step happens: the recorded one's time while replaying; at the end,
+    /// now if an input is waiting, else the world's next event.
+    pub fn next_due(&self) -> Option<Tick> {
+        if let Some(r) = self.records.get(self.cursor() as usize) {
+            return Some(r.time);
+        }
+        if self.is_finished() {
+            return None;
+        }
+        let waiting = self.input_at(self.cursor()).is_some()
+            || (self.world.next_due().is_none() && self.next_input().is_some());
+        if waiting {
+            Some(self.world.time)
+        } else {
+            self.world.next_due()
+        }
     }
     pub fn checkpoint_count(&self) -> usize {
         self.checkpoints.len()
+    }
+
+    /// The first input at or after the cursor.
+    fn next_input(&self) -> Option<&Input<P>> {
+        let i = self.spec.inputs.partition_point(|s| s.at < self.cursor());
+        self.spec.inputs.get(i).map(|s| &s.input)
     }
 
     fn input_at(&self, step: u64) -> Option<Input<P>> {
@@ -98,21 +138,45 @@ impl<P: Protocol> History<P> {
             .map(|s| s.input.clone())
     }
 
-    /// Moves one step forward, recording it if it is new. False when nothing is left to happen.
+    /// Moves one step forward, recording it if it is new. False when nothing is left to
+    /// happen, or recording stopped at a resource bound.
+    ///
+    /// An input stamped for a step the world never reaches on its own (it fell quiet
+    /// before) is applied as soon as it falls quiet, so a scenario's late inputs are never
+    /// silently lost; later inputs then come in order, at their steps or when quiet again.
     pub fn step_forward(&mut self) -> bool {
         let at = self.cursor();
-        let input = self.input_at(at);
+        if at == self.len() && self.stopped.is_some() {
+            return false;
+        }
+        let input = self.input_at(at).or_else(|| {
+            self.world
+                .next_due()
+                .is_none()
+                .then(|| self.next_input().cloned())
+                .flatten()
+        });
         let Some(record) = self.world.step(input) else {
             self.quiescent = true;
             return false;
         };
         if at == self.len() {
+            self.record_bytes += limits::record_bytes(&record);
             self.records.push(record);
             self.quiescent = false;
-            if self.checkpoint_due() {
-                self.checkpoints.insert(self.world.step, self.world.clone());
+            let weight = limits::world_weight(&self.world);
+            if self.checkpoint_due(weight) {
+                self.checkpoints
+                    .insert(self.world.step, (self.world.clone(), weight));
                 self.thin_checkpoints();
             }
+            self.stopped = limits::check_world(&self.world, weight).or_else(|| {
+                (self.record_bytes > limits::MAX_RECORD_BYTES).then_some(Stop::Memory {
+                    step: self.world.step,
+                    bytes: self.record_bytes,
+                    max: limits::MAX_RECORD_BYTES,
+                })
+            });
         }
         true
     }
@@ -120,7 +184,7 @@ impl<P: Protocol> History<P> {
     /// Moves the cursor to `step` (clamped to the record): from the nearest checkpoint, replaying.
     pub fn seek(&mut self, step: u64) {
         let step = step.min(self.len());
-        let (&at, world) = self
+        let (&at, (world, _)) = self
             .checkpoints
             .range(..=step)
             .next_back()
@@ -144,7 +208,9 @@ impl<P: Protocol> History<P> {
         while self.cursor() < step {
             self.step_forward();
             if marks.contains(&self.cursor()) {
-                self.checkpoints.insert(self.cursor(), self.world.clone());
+                let weight = limits::world_weight(&self.world);
+                self.checkpoints
+                    .insert(self.cursor(), (self.world.clone(), weight));
             }
         }
         if !marks.is_empty() {
@@ -158,6 +224,8 @@ impl<P: Protocol> History<P> {
         input.validate(P::node_count(&self.spec.cfg))?;
         let at = self.cursor();
         self.records.truncate(at as usize);
+        self.record_bytes = self.records.iter().map(limits::record_bytes).sum();
+        self.stopped = None;
         self.spec.inputs.retain(|s| s.at < at);
         self.checkpoints.retain(|&s, _| s <= at);
         self.spec.inputs.push(Stamped { at, input });
@@ -170,6 +238,15 @@ impl<P: Protocol> History<P> {
     pub fn run_to(&mut self, steps: u64) {
         self.seek(self.len());
         while self.len() < steps && self.step_forward() {}
+    }
+
+    /// Records at most `budget` more steps towards `steps` (a page records a long run a
+    /// slice per frame). True while more is left to record.
+    pub fn record_some(&mut self, steps: u64, budget: u64) -> bool {
+        self.seek(self.len());
+        let goal = steps.min(self.len().saturating_add(budget));
+        while self.len() < goal && self.step_forward() {}
+        self.len() < steps && !self.is_finished()
     }
 
     /// Steps forward until a new step matches `pred` (true) or `max_steps` pass or nothing
@@ -192,27 +269,27 @@ impl<P: Protocol> History<P> {
 
     /// True when the world is due a checkpoint: every [`CHECKPOINT_EVERY`] steps while it
     /// is small, less often as it grows (see [`COPY_BUDGET`]).
-    fn checkpoint_due(&self) -> bool {
+    fn checkpoint_due(&self, weight: usize) -> bool {
         let last = self.checkpoints.keys().next_back().copied().unwrap_or(0);
-        let weight: usize = self.world.nodes().iter().map(|s| P::weight(s)).sum();
         self.world.step - last >= CHECKPOINT_EVERY.max(weight as u64 / COPY_BUDGET)
     }
 
     /// Keeps memory bounded on long runs: past the limit, every other old checkpoint goes,
     /// so spacing doubles in the old half while recent ones stay dense.
+    /// Heavy worlds thin the same way once all copies together pass
+    /// [`CHECKPOINT_WEIGHT_BUDGET`].
     fn thin_checkpoints(&mut self) {
-        if self.checkpoints.len() <= MAX_CHECKPOINTS {
-            return;
-        }
-        let old: Vec<u64> = self
-            .checkpoints
-            .keys()
-            .copied()
-            .take(MAX_CHECKPOINTS / 2)
-            .collect();
-        for (i, s) in old.into_iter().enumerate() {
-            if i % 2 == 1 {
-                self.checkpoints.remove(&s);
+        loop {
+            let weight: usize = self.checkpoints.values().map(|(_, w)| w).sum();
+            let n = self.checkpoints.len();
+            if n <= 2 || (n <= MAX_CHECKPOINTS && weight <= CHECKPOINT_WEIGHT_BUDGET) {
+                return;
+            }
+            let old: Vec<u64> = self.checkpoints.keys().copied().take(n.div_ceil(2)).collect();
+            for (i, s) in old.into_iter().enumerate() {
+                if i % 2 == 1 {
+                    self.checkpoints.remove(&s);
+                }
             }
         }
     }

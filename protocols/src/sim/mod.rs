@@ -7,6 +7,7 @@
 //! `seek` and forks. Same config + seed + inputs = same run, on every platform.
 
 pub mod history;
+pub mod limits;
 pub mod replay;
 pub mod rng;
 mod run;
@@ -234,6 +235,13 @@ pub trait Protocol: Sized + Clone + std::fmt::Debug + PartialEq + Send + Sync + 
     fn weight(slot: &Slot<Self>) -> usize {
         let _ = slot;
         1
+    }
+    /// How much a message carries beyond its fixed size, in entries (a Raft
+    /// AppendEntries' entries, a sharding transfer's keys): what keeps a run's memory
+    /// bounded counts it (see [`limits`]).
+    fn msg_weight(msg: &Self::Msg) -> usize {
+        let _ = msg;
+        0
     }
     /// Writes the durable part of `node` to `disk` (what [`Effect::Persist`] does).
     /// The default copies [`Protocol::durable`]; a protocol whose durable state is an

@@ -112,7 +112,10 @@ impl<P: Protocol> Run<P> {
     /// Applies `input` as the next step.
     pub fn inject(&mut self, input: Input<P>) {
         let at = self.world.step;
-        let r = self.world.step(Some(input.clone())).expect("an input is a step");
+        let r = self
+            .world
+            .step(Some(input.clone()))
+            .expect("an input is a step");
         self.spec.inputs.push(Stamped { at, input });
         self.record(r);
     }
@@ -153,7 +156,12 @@ impl<P: Protocol> Run<P> {
         max_steps: u64,
         done: impl Fn(&World<P>) -> bool,
     ) -> Deadline {
-        let last = self.world.in_flight().values().map(|m| m.deliver_at.0).max();
+        let last = self
+            .world
+            .in_flight()
+            .values()
+            .map(|m| m.deliver_at.0)
+            .max();
         let end = last
             .unwrap_or(0)
             .max(self.world.time.0)

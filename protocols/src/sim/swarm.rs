@@ -48,7 +48,13 @@ impl FaultMix {
     /// A mix for a run of `nodes` nodes with these `timeouts` (delays reach one to four
     /// times one of them). Each kind of fault is off for about one seed in three.
     pub fn draw(rng: &mut Rng, nodes: usize, timeouts: &[u64]) -> FaultMix {
-        let mut some = |hi: u64| if rng.below(3) == 0 { 0 } else { rng.range(1, hi) };
+        let mut some = |hi: u64| {
+            if rng.below(3) == 0 {
+                0
+            } else {
+                rng.range(1, hi)
+            }
+        };
         let crash_per_mille = some(25);
         let reboot_per_mille = some(40);
         let partition_per_mille = some(8);
@@ -202,7 +208,11 @@ impl Swarm {
             let others: Vec<NodeId> = ids(n).filter(|x| *x != from).collect();
             let to = self.pick(&others);
             // Either direction: the focus node stops hearing, or stops being heard.
-            let (from, to) = if self.rng.chance(500) { (from, to) } else { (to, from) };
+            let (from, to) = if self.rng.chance(500) {
+                (from, to)
+            } else {
+                (to, from)
+            };
             return Some(Input::Cut { from, to });
         }
         if self.rng.chance(m.heal_per_mille) {

@@ -50,7 +50,6 @@ impl Target for LoadBalancing {
         vec![cfg.request_timeout.min(10_000), cfg.probe_every.max(1)]
     }
 
-
     fn request(
         cfg: &Config,
         weights: &[u64],

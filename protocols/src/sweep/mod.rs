@@ -313,7 +313,13 @@ pub(crate) fn weighted(rng: &mut Rng, weights: &[u64]) -> Option<usize> {
 /// Per-seed weights of `kinds` kinds of request: each off for about one seed in four.
 fn draw_weights(rng: &mut Rng, kinds: usize) -> Vec<u64> {
     let mut w: Vec<u64> = (0..kinds)
-        .map(|_| if rng.below(4) == 0 { 0 } else { rng.range(1, 10) })
+        .map(|_| {
+            if rng.below(4) == 0 {
+                0
+            } else {
+                rng.range(1, 10)
+            }
+        })
         .collect();
     if w.iter().all(|x| *x == 0) {
         if let Some(first) = w.first_mut() {

@@ -45,7 +45,6 @@ impl Target for Paxos {
         vec![cfg.retry_ticks, cfg.backoff_ticks, cfg.heartbeat_ticks]
     }
 
-
     fn request(
         cfg: &Config,
         weights: &[u64],
@@ -102,6 +101,8 @@ impl Target for Paxos {
         let deadline = 20 * (cfg.retry_ticks + 8 * cfg.backoff_ticks + cfg.heartbeat_ticks)
             + 100 * run.world().net.latency_ticks_max;
         let d = run.run_for(deadline, LIVENESS_MAX_STEPS, done);
-        expect(d, || format!("the learners learned nothing {deadline} ticks after healing"))
+        expect(d, || {
+            format!("the learners learned nothing {deadline} ticks after healing")
+        })
     }
 }

@@ -60,7 +60,6 @@ impl Target for Raft {
         vec![cfg.election_ticks_max, cfg.heartbeat_ticks]
     }
 
-
     /// Writes and membership changes go to the leader most of the time, as a client and
     /// an operator would send them; a remove names a member, an add a server outside.
     fn request(

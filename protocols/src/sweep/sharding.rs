@@ -7,11 +7,11 @@ use super::{expect, one_of, weighted, Stuck, Target, LIVENESS_MAX_STEPS};
 use crate::sharding::{Config, Key, Node, Note, Request, Sharding, Strategy};
 use crate::sim::rng::Rng;
 use crate::sim::swarm::{Run, Watch};
-use std::collections::BTreeMap;
 use crate::sim::{NetConfig, NodeId, World};
+use std::collections::BTreeMap;
 
 impl Target for Sharding {
-    const BUGS: &'static [&'static str] = &[];
+    const BUGS: &'static [&'static str] = &["no_fencing"];
     /// Weights of: put, get, add a server, remove a server, split the hot range.
     const REQUEST_KINDS: usize = 5;
 
@@ -33,14 +33,16 @@ impl Target for Sharding {
         }
     }
 
-    fn set_bug(_cfg: &mut Config, name: &str) {
-        panic!("sharding has no bug switch {name:?}")
+    fn set_bug(cfg: &mut Config, name: &str) {
+        match name {
+            "no_fencing" => cfg.bug_no_fencing = true,
+            other => panic!("sharding has no bug switch {other:?}"),
+        }
     }
 
     fn timeouts(cfg: &Config) -> Vec<u64> {
         vec![cfg.request_timeout.min(10_000)]
     }
-
 
     /// Reads and writes of a few hot keys (so two writers meet on one key), and
     /// membership changes and splits at Router 1, which owns the table.
@@ -68,8 +70,6 @@ impl Target for Sharding {
         true
     }
 
-    /// Healed, any migration under way ends: every transfer is acknowledged and every
-    /// server and router confirms the newest table.
     /// Two different values acknowledged with one stamp for one key: two primaries took
     /// writes at once (issue 11, item 7), which a checker comparing stamps alone misses.
     fn watch() -> Option<Watch<Self>> {
@@ -90,6 +90,8 @@ impl Target for Sharding {
         }))
     }
 
+    /// Healed, any migration under way ends: every transfer is acknowledged and every
+    /// server and router confirms the newest table.
     fn liveness(run: &mut Run<Self>, _seed: u64) -> Result<(), Stuck> {
         let router = run.world().cfg.router_node();
         let over = |w: &World<Self>| {
@@ -104,7 +106,9 @@ impl Target for Sharding {
         let deadline = 100 * run.world().cfg.request_timeout.min(10_000)
             + 200 * run.world().net.latency_ticks_max;
         let d = run.run_for(deadline, LIVENESS_MAX_STEPS, over);
-        expect(d, || format!("the migration was not over {deadline} ticks after healing"))?;
+        expect(d, || {
+            format!("the migration was not over {deadline} ticks after healing")
+        })?;
         run.run_until(500, |_| false);
         Ok(())
     }

@@ -8,7 +8,6 @@ use crate::sim::swarm::Run;
 use crate::sim::{NetConfig, NodeId, World};
 use crate::two_phase_commit::{Config, PartState, Request, Role, TwoPhaseCommit};
 
-
 impl Target for TwoPhaseCommit {
     const BUGS: &'static [&'static str] = &["decision_before_log"];
     /// Runs are cheap and a transaction's window for trouble is short: more steps.
@@ -48,7 +47,6 @@ impl Target for TwoPhaseCommit {
         ]
     }
 
-
     fn request(
         cfg: &Config,
         weights: &[u64],
@@ -73,11 +71,12 @@ impl Target for TwoPhaseCommit {
         let c = run.world().cfg.clone();
         // Time for a vote timeout, a prepare timeout, two rounds of asking and a resend,
         // with a round trip each.
-        let deadline = 2 * (c.vote_timeout_ticks
-            + c.prepare_timeout_ticks
-            + c.work_ticks_max
-            + 3 * c.decision_timeout_ticks
-            + c.resend_ticks)
+        let deadline = 2
+            * (c.vote_timeout_ticks
+                + c.prepare_timeout_ticks
+                + c.work_ticks_max
+                + 3 * c.decision_timeout_ticks
+                + c.resend_ticks)
             + 20 * run.world().net.latency_ticks_max;
         let begun = run.world().nodes()[TwoPhaseCommit::client(&run.world().cfg).index()]
             .disk

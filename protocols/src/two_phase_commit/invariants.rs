@@ -1,5 +1,9 @@
-//! The safety properties of atomic commit (Gray & Lamport, "Consensus on Transaction
-//! Commit", §2: AC1–AC4), checked after every step.
+//! The safety properties of atomic commitment, checked after every step. The numbers
+//! AC1–AC3 are those of Bernstein, Hadzilacos & Goodman, "Concurrency Control and
+//! Recovery in Database Systems" (1987), ch. 7 (AC4 and AC5 are liveness). Gray & Lamport,
+//! "Consensus on Transaction Commit" (2006), §2, state AC1 as *Consistency* and AC2 as
+//! *Stability*, and their specification commits only once every participant is prepared
+//! (AC3).
 
 use super::msg::{Note, Txn};
 use super::TwoPhaseCommit;

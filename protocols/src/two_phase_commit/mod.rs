@@ -2,35 +2,48 @@
 //!
 //! Atomic commitment: every participant of a transaction commits it, or every one
 //! aborts it. Gray's two-phase commit (Gray & Lamport, "Consensus on Transaction
-//! Commit", 2006, §4) with the presumed-abort optimisation (Mohan, Lindsay &
+//! Commit", 2006, §3) with the presumed-abort optimisation (Mohan, Lindsay &
 //! Obermarck, 1986):
+//! - Work: the coordinator force-writes BEGIN, so that a late or retried BEGIN never
+//!   starts a transaction twice, even after a crash (one forced write per transaction
+//!   more than R*'s presumed abort), and sends WORK.
 //! - Phase 1: the coordinator sends PREPARE; each participant force-writes PREPARED
-//!   and votes yes, or writes ABORT and votes no.
+//!   and votes yes, or force-writes ABORT and votes no.
 //! - Phase 2: on all yes, the coordinator force-writes COMMIT *before* sending COMMIT;
 //!   participants force-write COMMIT and ACK; after every ACK the coordinator writes
 //!   END and forgets. On any no or a vote timeout it sends ABORT, logging nothing:
-//!   a transaction the coordinator has no record of is presumed aborted, so aborts
-//!   need no acknowledgements.
-//! - A participant that has not voted may abort alone. One that voted yes is blocked
-//!   until it learns the decision: it asks the coordinator and its peers
-//!   (cooperative termination), and only a peer that knows, or has not voted, can help.
+//!   a transaction the coordinator has no COMMIT record of is presumed aborted, so
+//!   aborts need no acknowledgements.
+//! - A participant that has not voted may abort alone, and force-writes that ABORT: a
+//!   peer may act on it (cooperative termination), so a unilateral abort must survive a
+//!   crash (Bernstein, Hadzilacos & Goodman, 1987, ch. 7). One that voted yes is blocked
+//!   until it learns the decision: it asks the coordinator and its peers (cooperative
+//!   termination), and only a peer that knows, or has not voted, can help.
+//! - The client sends a BEGIN again, with the same id, until it learns the outcome. The
+//!   coordinator runs an id once: a BEGIN at or below the last id it began gets the
+//!   outcome it knows, or ABORT when it has no COMMIT record (presumed abort).
 //!
-//! Invariants ([`invariants`]): atomicity (AC1), a decision is never reversed (AC2),
-//! a participant that voted no never commits (AC3).
+//! Invariants ([`invariants`]), numbered as in Bernstein, Hadzilacos & Goodman, ch. 7:
+//! atomicity (AC1), a decision is never reversed (AC2), a participant that voted no never
+//! commits (AC3).
 //!
 //! Nodes: 0 is the coordinator, 1..=participants the participants, then the client.
 
+mod coordinator;
 pub mod invariants;
 pub mod msg;
 pub mod node;
+mod participant;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_client;
 
 use crate::sim::{check_order, check_range, ConfigError, NodeId, Out, Protocol, Slot};
 use serde::{Deserialize, Serialize};
 
-pub use msg::{Msg, Note, Record, Request, Timer, Txn};
+pub use msg::{Msg, Note, Rebegin, Record, Request, Timer, Txn};
 pub use node::{CoordPhase, Disk, Node, PartState, Role};
 
 /// The cluster and its timing, as the user configured it.
@@ -51,6 +64,8 @@ pub struct Config {
     /// How long an uncertain participant waits before asking for the decision.
     pub decision_timeout_ticks: u64,
     pub resend_ticks: u64,
+    /// How long the client waits for an outcome before it sends the same BEGIN again.
+    pub client_timeout_ticks: u64,
     /// Bug switch: the coordinator sends its decision before logging it.
     pub bug_decision_before_log: bool,
 }
@@ -67,6 +82,7 @@ impl Default for Config {
             prepare_timeout_ticks: 400,
             decision_timeout_ticks: 200,
             resend_ticks: 150,
+            client_timeout_ticks: 1_000,
             bug_decision_before_log: false,
         }
     }
@@ -121,7 +137,8 @@ impl Protocol for TwoPhaseCommit {
             1,
             100_000,
         )?;
-        check_range("resend_ticks", cfg.resend_ticks, 1, 100_000)
+        check_range("resend_ticks", cfg.resend_ticks, 1, 100_000)?;
+        check_range("client_timeout_ticks", cfg.client_timeout_ticks, 1, 100_000)
     }
     fn node_count(cfg: &Config) -> usize {
         cfg.participants as usize + 2
@@ -159,8 +176,8 @@ impl Protocol for TwoPhaseCommit {
     fn on_timer(cfg: &Config, id: NodeId, node: &mut Node, timer: Timer, out: &mut Out<Self>) {
         node::on_timer(cfg, id, node, timer, out)
     }
-    fn on_request(_cfg: &Config, _id: NodeId, node: &mut Node, req: Request, out: &mut Out<Self>) {
-        node::on_request(node, req, out)
+    fn on_request(cfg: &Config, _id: NodeId, node: &mut Node, req: Request, out: &mut Out<Self>) {
+        node::on_request(cfg, node, req, out)
     }
     fn on_restart(cfg: &Config, id: NodeId, disk: &Disk, out: &mut Out<Self>) -> Node {
         node::restart(cfg, id, disk, out)

@@ -90,6 +90,8 @@ pub enum Timer {
     AwaitDecision(Txn),
     /// Participant: the coordinator stayed silent; ask it and every peer (cooperative termination).
     AskPeers(Txn),
+    /// Client: no outcome yet; send the same BEGIN again.
+    AwaitOutcome(Txn),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,9 +114,24 @@ pub enum Record {
     Prepared(Txn),
     /// The commit decision (coordinator: forced before COMMIT is sent).
     Commit(Txn),
+    /// Participant: forced when it aborts on its own (it had not voted yes), because other
+    /// nodes may act on that decision; written lazily when it is told to abort.
     Abort(Txn),
     /// Coordinator: every participant acknowledged; the transaction is forgotten.
     End(Txn),
+}
+
+/// How the coordinator answers a BEGIN whose id is not above the last one it began: a
+/// retry or a late duplicate, which it never runs a second time.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rebegin {
+    /// It is still running the transaction; the outcome will follow when decided.
+    Running,
+    /// Its log holds COMMIT: it tells the client again.
+    Committed,
+    /// No COMMIT record and not running: presumed aborted, so it tells the client ABORT.
+    PresumedAborted,
 }
 
 /// Why the coordinator aborted.
@@ -159,9 +176,11 @@ pub enum Note {
         txn: Txn,
         commit: bool,
     },
-    /// A participant that had not voted aborted on its own.
+    /// A participant that had not voted aborted on its own (force-writing ABORT): on a
+    /// timeout, or asked by a peer for the decision (cooperative termination).
     UnilateralAbort {
         txn: Txn,
+        asked_by: Option<NodeId>,
     },
     /// A participant that voted yes is uncertain and asks the coordinator (and its peers).
     Blocked {
@@ -173,9 +192,15 @@ pub enum Note {
         txn: Txn,
         peer: NodeId,
     },
-    /// The coordinator has no record of the transaction: presumed abort.
+    /// The coordinator has no COMMIT record of the transaction and is not running it:
+    /// presumed abort (its log may still hold the transaction's BEGIN).
     PresumedAbort {
         txn: Txn,
+    },
+    /// The coordinator got a BEGIN whose id it has already begun (or skipped).
+    Rebegun {
+        txn: Txn,
+        answer: Rebegin,
     },
     /// The coordinator is still collecting votes and cannot answer yet.
     StillDeciding {
@@ -187,13 +212,19 @@ pub enum Note {
     LogFlushed {
         txn: Txn,
     },
+    /// A restart: `records` write-ahead log records read back from disk.
     Recovered {
+        records: u64,
         in_doubt: Vec<Txn>,
         committing: Vec<Txn>,
     },
     ClientLearned {
         txn: Txn,
         committed: bool,
+    },
+    /// The client heard nothing of `txn` in time and sends the same BEGIN again.
+    ClientRetried {
+        txn: Txn,
     },
     /// A message that no longer matters here (duplicate, late, or for the wrong role).
     Ignored {

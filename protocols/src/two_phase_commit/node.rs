@@ -1,12 +1,12 @@
-//! Node state and handlers: client, coordinator and participants.
+//! Node state, recovery from the log, dispatch to the roles' handlers, and the client.
 
-use super::msg::{AbortReason, Msg, Note, Record, Request, Timer, Txn};
-use super::{Config, TwoPhaseCommit};
+use super::msg::{Msg, Note, Record, Request, Timer, Txn};
+use super::{coordinator, participant, Config, TwoPhaseCommit};
 use crate::sim::{NodeId, Out};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
-type O = Out<TwoPhaseCommit>;
+pub(super) type O = Out<TwoPhaseCommit>;
 
 /// What survives a crash: the write-ahead log, and a participant's vote policy.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -34,7 +34,7 @@ impl Disk {
         self.last_txn = memory.last_txn;
     }
 
-    fn has(&self, r: Record) -> bool {
+    pub(super) fn has(&self, r: Record) -> bool {
         self.wal.contains(&r)
     }
     /// The outcome this log records for `txn`, if any.
@@ -101,12 +101,12 @@ pub struct Node {
 }
 
 impl Node {
-    fn append(&mut self, r: Record) {
+    pub(super) fn append(&mut self, r: Record) {
         self.log.append(r);
     }
 }
 
-fn participants(cfg: &Config) -> impl Iterator<Item = NodeId> {
+pub(super) fn participants(cfg: &Config) -> impl Iterator<Item = NodeId> {
     (1..=cfg.participants).map(NodeId)
 }
 
@@ -118,15 +118,12 @@ pub(super) fn client(cfg: &Config) -> NodeId {
     NodeId(cfg.participants + 1)
 }
 
-pub(super) fn init(cfg: &Config, id: NodeId, out: &mut O) -> Node {
-    let role = if id == coordinator() {
+fn fresh_role(cfg: &Config, id: NodeId) -> Role {
+    if id == coordinator() {
         Role::Coordinator {
             txns: BTreeMap::new(),
         }
     } else if id == client(cfg) {
-        if cfg.transactions > 0 {
-            out.set_timer(Timer::NextTxn, 1..=cfg.txn_gap_ticks / 4 + 1);
-        }
         Role::Client {
             results: BTreeMap::new(),
         }
@@ -134,84 +131,104 @@ pub(super) fn init(cfg: &Config, id: NodeId, out: &mut O) -> Node {
         Role::Participant {
             txns: BTreeMap::new(),
         }
-    };
+    }
+}
+
+/// The client submits its next automatic transaction soon, if it has not submitted them all.
+fn client_start(cfg: &Config, last_txn: u32, out: &mut O) {
+    if last_txn < cfg.transactions {
+        out.set_timer(Timer::NextTxn, 1..=cfg.txn_gap_ticks / 4 + 1);
+    }
+}
+
+pub(super) fn init(cfg: &Config, id: NodeId, out: &mut O) -> Node {
+    if id == client(cfg) {
+        client_start(cfg, 0, out);
+    }
     Node {
-        role,
+        role: fresh_role(cfg, id),
         log: Disk::default(),
     }
 }
 
-/// Recovery from the write-ahead log (Gray & Lamport, §4; presumed abort).
+/// Recovery from the write-ahead log (Gray & Lamport, §3; presumed abort). The log is
+/// read once, however long it is.
 pub(super) fn restart(cfg: &Config, id: NodeId, disk: &Disk, out: &mut O) -> Node {
-    let mut node = init(cfg, id, out);
-    node.log = disk.clone();
+    let mut node = Node {
+        role: fresh_role(cfg, id),
+        log: disk.clone(),
+    };
+    let mut outcomes = BTreeMap::new();
+    let mut ended = BTreeSet::new();
+    for r in &disk.wal {
+        match *r {
+            Record::Commit(t) => {
+                outcomes.insert(t, true);
+            }
+            Record::Abort(t) => {
+                outcomes.insert(t, false);
+            }
+            Record::End(t) => {
+                ended.insert(t);
+            }
+            _ => {}
+        }
+    }
     let mut in_doubt = Vec::new();
     let mut committing = Vec::new();
     match &mut node.role {
         Role::Coordinator { txns } => {
-            // A COMMIT record without END: phase 2 was under way; finish it.
-            // No record at all: presumed abort, nothing to remember.
-            for r in &disk.wal {
-                if let Record::Commit(txn) = *r {
-                    if !disk.has(Record::End(txn)) {
-                        committing.push(txn);
-                        let t = CoordTxn {
-                            phase: CoordPhase::Committing,
-                            votes: BTreeMap::new(),
-                            acks: BTreeSet::new(),
-                        };
-                        txns.insert(txn, t);
-                        for p in participants(cfg) {
-                            out.send(p, Msg::Commit { txn });
-                        }
-                        out.set_timer(Timer::Resend(txn), cfg.resend_ticks..=cfg.resend_ticks);
-                    }
-                }
+            // A COMMIT record without END: phase 2 was under way; finish it. A BEGIN
+            // without COMMIT: presumed aborted, nothing to remember but its id.
+            for (&txn, _) in outcomes.iter().filter(|(t, c)| **c && !ended.contains(t)) {
+                committing.push(txn);
+                let t = CoordTxn {
+                    phase: CoordPhase::Committing,
+                    votes: BTreeMap::new(),
+                    acks: BTreeSet::new(),
+                };
+                txns.insert(txn, t);
+                coordinator::broadcast(cfg, Msg::Commit { txn }, out);
+                out.set_timer(Timer::Resend(txn), cfg.resend_ticks..=cfg.resend_ticks);
             }
         }
         Role::Participant { txns } => {
+            for (&txn, &commit) in &outcomes {
+                let state = if commit {
+                    PartState::Committed
+                } else {
+                    PartState::Aborted
+                };
+                txns.insert(txn, state);
+            }
             for r in &disk.wal {
-                match *r {
-                    Record::Prepared(txn) => match disk.outcome(txn) {
-                        Some(c) => {
-                            txns.insert(
-                                txn,
-                                if c {
-                                    PartState::Committed
-                                } else {
-                                    PartState::Aborted
-                                },
-                            );
-                        }
-                        None => {
-                            // Voted yes before the crash: still bound by that vote.
-                            in_doubt.push(txn);
-                            txns.insert(txn, PartState::Uncertain);
-                            out.set_timer(
-                                Timer::AwaitDecision(txn),
-                                1..=cfg.decision_timeout_ticks / 4 + 1,
-                            );
-                        }
-                    },
-                    Record::Abort(txn) => {
-                        txns.insert(txn, PartState::Aborted);
+                if let Record::Prepared(txn) = *r {
+                    if !outcomes.contains_key(&txn) {
+                        // Voted yes before the crash: still bound by that vote.
+                        in_doubt.push(txn);
+                        txns.insert(txn, PartState::Uncertain);
+                        out.set_timer(
+                            Timer::AwaitDecision(txn),
+                            1..=cfg.decision_timeout_ticks / 4 + 1,
+                        );
                     }
-                    _ => {}
                 }
             }
         }
-        Role::Client { .. } => {}
+        // Its ids are on disk, so the next one is fresh; outcomes it waited for are lost.
+        Role::Client { .. } => client_start(cfg, disk.last_txn, out),
     }
     out.note(Note::Recovered {
+        records: disk.wal.len() as u64,
         in_doubt,
         committing,
     });
     node
 }
 
-pub(super) fn on_request(node: &mut Node, req: Request, out: &mut O) {
+pub(super) fn on_request(cfg: &Config, node: &mut Node, req: Request, out: &mut O) {
     match (&mut node.role, req) {
-        (Role::Client { .. }, Request::Submit) => submit(node, out),
+        (Role::Client { .. }, Request::Submit) => submit(cfg, node, out),
         (Role::Participant { .. }, Request::SetVote { yes }) => {
             node.log.votes_no = !yes;
             out.persist();
@@ -221,7 +238,7 @@ pub(super) fn on_request(node: &mut Node, req: Request, out: &mut O) {
     }
 }
 
-fn submit(node: &mut Node, out: &mut O) {
+fn submit(cfg: &Config, node: &mut Node, out: &mut O) {
     let txn = Txn(node.log.last_txn + 1);
     node.append(Record::Begin(txn));
     out.persist();
@@ -229,13 +246,30 @@ fn submit(node: &mut Node, out: &mut O) {
         results.insert(txn, None);
     }
     out.send(coordinator(), Msg::Begin { txn });
+    let t = cfg.client_timeout_ticks;
+    out.set_timer(Timer::AwaitOutcome(txn), t..=t);
     out.note(Note::Submitted { txn });
+}
+
+/// The client heard no outcome in time: its BEGIN or the outcome may be lost, or the
+/// coordinator down. It sends the same BEGIN again, with the same id, which the
+/// coordinator never runs twice (`coord_rebegin`).
+fn client_retry(cfg: &Config, node: &mut Node, txn: Txn, out: &mut O) {
+    let Role::Client { results } = &node.role else {
+        return;
+    };
+    if results.get(&txn) == Some(&None) {
+        out.send(coordinator(), Msg::Begin { txn });
+        let t = cfg.client_timeout_ticks;
+        out.set_timer(Timer::AwaitOutcome(txn), t..=t);
+        out.note(Note::ClientRetried { txn });
+    }
 }
 
 pub(super) fn on_timer(cfg: &Config, id: NodeId, node: &mut Node, timer: Timer, out: &mut O) {
     match timer {
         Timer::NextTxn => {
-            submit(node, out);
+            submit(cfg, node, out);
             // The client numbers its transactions 1, 2, ...: the last id is the count.
             if node.log.last_txn < cfg.transactions {
                 out.set_timer(
@@ -244,318 +278,31 @@ pub(super) fn on_timer(cfg: &Config, id: NodeId, node: &mut Node, timer: Timer, 
                 );
             }
         }
-        Timer::SendPrepare(txn) => coord_send_prepare(cfg, node, txn, out),
-        Timer::VoteTimeout(txn) => {
-            if coord_phase(node, txn) == Some(CoordPhase::Collecting) {
-                coord_decide_abort(cfg, node, txn, AbortReason::VoteTimeout, out);
-            }
+        Timer::AwaitOutcome(txn) => client_retry(cfg, node, txn, out),
+        Timer::SendPrepare(_) | Timer::VoteTimeout(_) | Timer::Resend(_) | Timer::FlushLog(_) => {
+            coordinator::on_timer(cfg, node, timer, out)
         }
-        Timer::Resend(txn) => coord_resend(cfg, node, txn, out),
-        Timer::FlushLog(txn) => {
-            out.persist();
-            out.note(Note::LogFlushed { txn });
-        }
-        Timer::AwaitPrepare(txn) => {
-            if part_state(node, txn) == Some(PartState::Working) {
-                // Rule: a participant that has not voted may abort unilaterally.
-                part_apply(node, txn, false, out);
-                out.note(Note::UnilateralAbort { txn });
-            }
-        }
-        Timer::AwaitDecision(txn) | Timer::AskPeers(txn) => {
-            if part_state(node, txn) == Some(PartState::Uncertain) {
-                // Rule: having voted yes, it may neither commit nor abort alone; it asks
-                // the coordinator, and if that stays silent, its peers too.
-                let peers_too = matches!(timer, Timer::AskPeers(_));
-                out.note(Note::Blocked { txn, peers_too });
-                out.send(coordinator(), Msg::DecisionRequest { txn });
-                if peers_too {
-                    for p in participants(cfg).filter(|p| *p != id) {
-                        out.send(p, Msg::DecisionRequest { txn });
-                    }
-                }
-                let t = cfg.decision_timeout_ticks;
-                out.set_timer(Timer::AskPeers(txn), t..=t * 3 / 2);
-            }
+        Timer::AwaitPrepare(_) | Timer::AwaitDecision(_) | Timer::AskPeers(_) => {
+            participant::on_timer(cfg, id, node, timer, out)
         }
     }
 }
 
 pub(super) fn on_message(cfg: &Config, node: &mut Node, from: NodeId, msg: Msg, out: &mut O) {
     match node.role {
-        Role::Coordinator { .. } => coordinator_on_message(cfg, node, from, msg, out),
-        Role::Participant { .. } => participant_on_message(cfg, node, from, msg, out),
+        Role::Coordinator { .. } => coordinator::on_message(cfg, node, from, msg, out),
+        Role::Participant { .. } => participant::on_message(cfg, node, from, msg, out),
         Role::Client { ref mut results } => match msg {
-            Msg::Outcome { txn, committed } => {
-                results.insert(txn, Some(committed));
-                out.note(Note::ClientLearned { txn, committed });
-            }
+            Msg::Outcome { txn, committed } => match results.get_mut(&txn) {
+                Some(known @ None) => {
+                    *known = Some(committed);
+                    out.cancel_timer(Timer::AwaitOutcome(txn));
+                    out.note(Note::ClientLearned { txn, committed });
+                }
+                // An answer to a retry after the first one, or from before a restart.
+                _ => out.note(Note::Ignored { txn }),
+            },
             other => out.note(Note::Ignored { txn: other.txn() }),
         },
-    }
-}
-
-// ---- Coordinator -------------------------------------------------------------------
-
-fn coord_txns(node: &mut Node) -> &mut BTreeMap<Txn, CoordTxn> {
-    match &mut node.role {
-        Role::Coordinator { txns } => txns,
-        _ => unreachable!("coordinator handler on a non-coordinator"),
-    }
-}
-
-fn coord_phase(node: &mut Node, txn: Txn) -> Option<CoordPhase> {
-    coord_txns(node).get(&txn).map(|t| t.phase.clone())
-}
-
-fn coordinator_on_message(cfg: &Config, node: &mut Node, from: NodeId, msg: Msg, out: &mut O) {
-    match msg {
-        // A BEGIN for an id at or below the last one begun is a duplicate: never rerun it.
-        Msg::Begin { txn } if txn.0 > node.log.last_txn => {
-            // Forced, so that after a crash a late duplicate cannot start it again.
-            node.append(Record::Begin(txn));
-            out.persist();
-            let t = CoordTxn {
-                phase: CoordPhase::Working,
-                votes: BTreeMap::new(),
-                acks: BTreeSet::new(),
-            };
-            coord_txns(node).insert(txn, t);
-            for p in participants(cfg) {
-                out.send(p, Msg::Work { txn });
-            }
-            out.set_timer(
-                Timer::SendPrepare(txn),
-                cfg.work_ticks_min..=cfg.work_ticks_max,
-            );
-            out.note(Note::WorkStarted { txn });
-        }
-        Msg::Vote { txn, yes } => match coord_txns(node).get_mut(&txn) {
-            Some(t) if t.phase == CoordPhase::Collecting => {
-                t.votes.insert(from, yes);
-                let all_yes =
-                    t.votes.len() == cfg.participants as usize && t.votes.values().all(|v| *v);
-                if !yes {
-                    coord_decide_abort(cfg, node, txn, AbortReason::VotedNo, out);
-                } else if all_yes {
-                    coord_decide_commit(cfg, node, txn, out);
-                }
-            }
-            Some(t) if t.phase == CoordPhase::Committing => out.send(from, Msg::Commit { txn }),
-            Some(_) => out.note(Note::Ignored { txn }),
-            None => coord_answer_from_log(node, from, txn, out),
-        },
-        Msg::DecisionRequest { txn } => match coord_phase(node, txn) {
-            Some(CoordPhase::Committing) => out.send(from, Msg::Commit { txn }),
-            Some(_) => out.note(Note::StillDeciding { txn }),
-            None => coord_answer_from_log(node, from, txn, out),
-        },
-        Msg::Ack { txn } => {
-            let all = cfg.participants as usize;
-            let Some(t) = coord_txns(node)
-                .get_mut(&txn)
-                .filter(|t| t.phase == CoordPhase::Committing)
-            else {
-                return out.note(Note::Ignored { txn });
-            };
-            t.acks.insert(from);
-            if t.acks.len() == all {
-                // Every participant has the commit on disk: write END (not forced) and forget.
-                coord_txns(node).remove(&txn);
-                node.append(Record::End(txn));
-                out.cancel_timer(Timer::Resend(txn));
-                out.note(Note::Forgotten { txn });
-            }
-        }
-        other => out.note(Note::Ignored { txn: other.txn() }),
-    }
-}
-
-/// Presumed abort: a transaction with no COMMIT record in the log was aborted.
-fn coord_answer_from_log(node: &Node, to: NodeId, txn: Txn, out: &mut O) {
-    if node.log.has(Record::Commit(txn)) {
-        out.send(to, Msg::Commit { txn });
-    } else {
-        out.note(Note::PresumedAbort { txn });
-        out.send(to, Msg::Abort { txn });
-    }
-}
-
-fn coord_send_prepare(cfg: &Config, node: &mut Node, txn: Txn, out: &mut O) {
-    let Some(t) = coord_txns(node)
-        .get_mut(&txn)
-        .filter(|t| t.phase == CoordPhase::Working)
-    else {
-        return;
-    };
-    t.phase = CoordPhase::Collecting;
-    for p in participants(cfg) {
-        out.send(p, Msg::Prepare { txn });
-    }
-    out.set_timer(
-        Timer::VoteTimeout(txn),
-        cfg.vote_timeout_ticks..=cfg.vote_timeout_ticks,
-    );
-    out.note(Note::PrepareSent { txn });
-}
-
-/// Rule: the coordinator force-writes COMMIT before any participant hears of it.
-fn coord_decide_commit(cfg: &Config, node: &mut Node, txn: Txn, out: &mut O) {
-    let t = coord_txns(node)
-        .get_mut(&txn)
-        .expect("deciding a known transaction");
-    t.phase = CoordPhase::Committing;
-    out.cancel_timer(Timer::VoteTimeout(txn));
-    node.append(Record::Commit(txn));
-    let logged = !cfg.bug_decision_before_log;
-    if logged {
-        out.persist();
-    } else {
-        // Bug switch: the decision goes out now and reaches the disk only later.
-        out.set_timer(
-            Timer::FlushLog(txn),
-            cfg.work_ticks_max * 2..=cfg.work_ticks_max * 4,
-        );
-    }
-    out.note(Note::DecidedCommit { txn, logged });
-    for p in participants(cfg) {
-        out.send(p, Msg::Commit { txn });
-    }
-    out.send(
-        client(cfg),
-        Msg::Outcome {
-            txn,
-            committed: true,
-        },
-    );
-    out.set_timer(Timer::Resend(txn), cfg.resend_ticks..=cfg.resend_ticks);
-}
-
-/// Presumed abort: no log record, no acknowledgements; tell everyone and forget.
-fn coord_decide_abort(cfg: &Config, node: &mut Node, txn: Txn, reason: AbortReason, out: &mut O) {
-    coord_txns(node).remove(&txn);
-    out.cancel_timer(Timer::VoteTimeout(txn));
-    out.note(Note::DecidedAbort { txn, reason });
-    for p in participants(cfg) {
-        out.send(p, Msg::Abort { txn });
-    }
-    out.send(
-        client(cfg),
-        Msg::Outcome {
-            txn,
-            committed: false,
-        },
-    );
-}
-
-fn coord_resend(cfg: &Config, node: &mut Node, txn: Txn, out: &mut O) {
-    let Some(t) = coord_txns(node)
-        .get(&txn)
-        .filter(|t| t.phase == CoordPhase::Committing)
-    else {
-        return;
-    };
-    for p in participants(cfg).filter(|p| !t.acks.contains(p)) {
-        out.send(p, Msg::Commit { txn });
-    }
-    out.set_timer(Timer::Resend(txn), cfg.resend_ticks..=cfg.resend_ticks);
-}
-
-// ---- Participant -------------------------------------------------------------------
-
-fn part_txns(node: &mut Node) -> &mut BTreeMap<Txn, PartState> {
-    match &mut node.role {
-        Role::Participant { txns } => txns,
-        _ => unreachable!("participant handler on a non-participant"),
-    }
-}
-
-fn part_state(node: &mut Node, txn: Txn) -> Option<PartState> {
-    part_txns(node).get(&txn).copied()
-}
-
-/// Writes the outcome record and applies it.
-fn part_apply(node: &mut Node, txn: Txn, commit: bool, out: &mut O) {
-    let state = if commit {
-        PartState::Committed
-    } else {
-        PartState::Aborted
-    };
-    part_txns(node).insert(txn, state);
-    if commit {
-        node.append(Record::Commit(txn));
-        out.persist(); // forced before the ACK (presumed abort forces commits only)
-    } else {
-        node.append(Record::Abort(txn)); // not forced: forgetting it means abort anyway
-    }
-    out.cancel_timer(Timer::AwaitPrepare(txn));
-    out.cancel_timer(Timer::AwaitDecision(txn));
-    out.cancel_timer(Timer::AskPeers(txn));
-    out.note(Note::Applied { txn, commit });
-}
-
-fn participant_on_message(cfg: &Config, node: &mut Node, from: NodeId, msg: Msg, out: &mut O) {
-    let txn = msg.txn();
-    let state = part_state(node, txn);
-    match (msg, state) {
-        (Msg::Work { .. }, None) => {
-            part_txns(node).insert(txn, PartState::Working);
-            out.set_timer(
-                Timer::AwaitPrepare(txn),
-                cfg.prepare_timeout_ticks..=cfg.prepare_timeout_ticks * 3 / 2,
-            );
-        }
-        (Msg::Prepare { .. }, Some(PartState::Working)) if !node.log.votes_no => {
-            // Rule: force-write PREPARED before voting yes; from now on, uncertain.
-            part_txns(node).insert(txn, PartState::Uncertain);
-            node.append(Record::Prepared(txn));
-            out.persist();
-            out.cancel_timer(Timer::AwaitPrepare(txn));
-            let t = cfg.decision_timeout_ticks;
-            out.set_timer(Timer::AwaitDecision(txn), t..=t * 3 / 2);
-            out.note(Note::Voted { txn, yes: true });
-            out.send(from, Msg::Vote { txn, yes: true });
-        }
-        (Msg::Prepare { .. }, Some(PartState::Working) | None) => {
-            // Votes no: by policy, or because its work for `txn` was lost or never came.
-            part_apply(node, txn, false, out);
-            out.note(Note::Voted { txn, yes: false });
-            out.send(from, Msg::Vote { txn, yes: false });
-        }
-        (Msg::Prepare { .. }, Some(PartState::Uncertain)) => {
-            out.send(from, Msg::Vote { txn, yes: true })
-        }
-        (Msg::Prepare { .. }, Some(PartState::Aborted)) => {
-            out.send(from, Msg::Vote { txn, yes: false })
-        }
-        (Msg::Commit { .. }, Some(PartState::Uncertain)) => {
-            part_apply(node, txn, true, out);
-            out.send(coordinator(), Msg::Ack { txn });
-        }
-        (Msg::Commit { .. }, Some(PartState::Committed)) => {
-            out.send(coordinator(), Msg::Ack { txn })
-        }
-        (Msg::Abort { .. }, Some(PartState::Working | PartState::Uncertain) | None) => {
-            part_apply(node, txn, false, out)
-        }
-        (Msg::DecisionRequest { .. }, Some(PartState::Committed)) => {
-            out.send(from, Msg::Commit { txn })
-        }
-        (Msg::DecisionRequest { .. }, Some(PartState::Aborted)) => {
-            out.send(from, Msg::Abort { txn })
-        }
-        (Msg::DecisionRequest { .. }, Some(PartState::Uncertain)) => {
-            out.send(from, Msg::Uncertain { txn })
-        }
-        (Msg::Uncertain { .. }, Some(PartState::Uncertain)) => {
-            out.note(Note::PeerUncertain { txn, peer: from })
-        }
-        (Msg::DecisionRequest { .. }, Some(PartState::Working) | None) => {
-            // Cooperative termination: not having voted, it can abort, and so settle the question.
-            part_apply(node, txn, false, out);
-            out.note(Note::UnilateralAbort { txn });
-            out.send(from, Msg::Abort { txn });
-        }
-        _ => out.note(Note::Ignored { txn }),
     }
 }

@@ -6,31 +6,32 @@ use super::*;
 use crate::sim::Effect;
 use std::collections::{BTreeMap, BTreeSet};
 
-type P = TwoPhaseCommit;
-const T: Txn = Txn(1);
-const COORD: NodeId = NodeId(0);
-const P1: NodeId = NodeId(1);
+pub(super) type P = TwoPhaseCommit;
+pub(super) const T: Txn = Txn(1);
+pub(super) const COORD: NodeId = NodeId(0);
+pub(super) const P1: NodeId = NodeId(1);
+pub(super) const CLIENT: NodeId = NodeId(4);
 
-fn cfg() -> Config {
+pub(super) fn cfg() -> Config {
     Config::default()
 }
 
-fn fresh(id: NodeId) -> Node {
+pub(super) fn fresh(id: NodeId) -> Node {
     P::init(&cfg(), id, &mut Out::default())
 }
 
-fn sends(out: &Out<P>) -> Vec<(NodeId, Msg)> {
+pub(super) fn sends(out: &Out<P>) -> Vec<(NodeId, Msg)> {
     out.sends()
 }
 
 /// Delivers `msg` from `from` to node `me`, returning the handler's effects.
-fn deliver(n: &mut Node, me: NodeId, from: NodeId, msg: Msg) -> Out<P> {
+pub(super) fn deliver(n: &mut Node, me: NodeId, from: NodeId, msg: Msg) -> Out<P> {
     let mut out = Out::default();
     P::on_message(&cfg(), me, n, from, msg, &mut out);
     out
 }
 
-fn notes(out: &Out<P>) -> Vec<Note> {
+pub(super) fn notes(out: &Out<P>) -> Vec<Note> {
     out.notes()
 }
 
@@ -39,7 +40,7 @@ fn position(out: &Out<P>, pred: impl Fn(&Effect<P>) -> bool) -> Option<usize> {
 }
 
 /// The rule of every forced write: it reaches the disk before the message it guards leaves.
-fn assert_forced_before(out: &Out<P>, msg: impl Fn(&Msg) -> bool) {
+pub(super) fn assert_forced_before(out: &Out<P>, msg: impl Fn(&Msg) -> bool) {
     let persist = position(out, |e| matches!(e, Effect::Persist)).expect("a forced write");
     let send = position(out, |e| matches!(e, Effect::Send { msg: m, .. } if msg(m)))
         .expect("the message is sent");
@@ -49,7 +50,7 @@ fn assert_forced_before(out: &Out<P>, msg: impl Fn(&Msg) -> bool) {
     );
 }
 
-fn coordinator_collecting(votes: &[(u32, bool)]) -> Node {
+pub(super) fn coordinator_collecting(votes: &[(u32, bool)]) -> Node {
     let mut n = fresh(COORD);
     let t = CoordTxn {
         phase: CoordPhase::Collecting,
@@ -62,7 +63,7 @@ fn coordinator_collecting(votes: &[(u32, bool)]) -> Node {
     n
 }
 
-fn participant_in(state: PartState) -> Node {
+pub(super) fn participant_in(state: PartState) -> Node {
     let mut n = fresh(P1);
     n.role = Role::Participant {
         txns: BTreeMap::from([(T, state)]),
@@ -70,11 +71,24 @@ fn participant_in(state: PartState) -> Node {
     n
 }
 
-/// Gray & Lamport §4: the coordinator sends PREPARE to every participant after the work phase.
+/// A working participant whose vote policy is No.
+pub(super) fn participant_voting_no() -> Node {
+    let mut n = participant_in(PartState::Working);
+    P::on_request(
+        &cfg(),
+        P1,
+        &mut n,
+        Request::SetVote { yes: false },
+        &mut Out::default(),
+    );
+    n
+}
+
+/// Gray & Lamport §3: the coordinator sends PREPARE to every participant after the work phase.
 #[test]
 fn coordinator_sends_prepare_to_every_participant() {
     let mut n = fresh(COORD);
-    deliver(&mut n, COORD, NodeId(4), Msg::Begin { txn: T });
+    deliver(&mut n, COORD, CLIENT, Msg::Begin { txn: T });
     let mut out = Out::default();
     P::on_timer(&cfg(), COORD, &mut n, Timer::SendPrepare(T), &mut out);
     let to: Vec<NodeId> = sends(&out)
@@ -85,7 +99,7 @@ fn coordinator_sends_prepare_to_every_participant() {
     assert_eq!(to, vec![NodeId(1), NodeId(2), NodeId(3)]);
 }
 
-/// §4: a participant force-writes PREPARED before it sends its yes vote.
+/// §3: a participant force-writes PREPARED before it sends its yes vote.
 #[test]
 fn participant_logs_prepared_durably_before_voting_yes() {
     let mut n = participant_in(PartState::Working);
@@ -94,23 +108,19 @@ fn participant_logs_prepared_durably_before_voting_yes() {
     assert_forced_before(&out, |m| matches!(m, Msg::Vote { yes: true, .. }));
 }
 
-/// §4: a participant told to refuse votes no and aborts at once.
+/// §3: a participant told to refuse votes no and aborts at once; the abort is its own
+/// decision, so it is forced before the vote leaves (Bernstein, Hadzilacos & Goodman,
+/// ch. 7: a unilateral abort must survive a crash).
 #[test]
-fn participant_with_no_policy_votes_no_and_aborts() {
-    let mut n = participant_in(PartState::Working);
-    P::on_request(
-        &cfg(),
-        P1,
-        &mut n,
-        Request::SetVote { yes: false },
-        &mut Out::default(),
-    );
+fn participant_with_no_policy_force_writes_abort_and_votes_no() {
+    let mut n = participant_voting_no();
     let out = deliver(&mut n, P1, COORD, Msg::Prepare { txn: T });
     assert_eq!(sends(&out), vec![(COORD, Msg::Vote { txn: T, yes: false })]);
     assert!(n.log.wal.contains(&Record::Abort(T)));
+    assert_forced_before(&out, |m| matches!(m, Msg::Vote { yes: false, .. }));
 }
 
-/// §4: the coordinator commits only when every participant voted yes, and
+/// §3: the coordinator commits only when every participant voted yes, and
 /// force-writes COMMIT before any COMMIT message leaves.
 #[test]
 fn coordinator_logs_commit_before_sending_it_when_all_vote_yes() {
@@ -154,7 +164,7 @@ fn bug_switch_sends_commit_before_the_log_is_forced() {
     )));
 }
 
-/// §4: a single no vote aborts the transaction.
+/// §3: a single no vote aborts the transaction.
 #[test]
 fn one_no_vote_aborts() {
     let mut n = coordinator_collecting(&[(1, true)]);
@@ -196,14 +206,19 @@ fn coordinator_without_a_record_answers_abort() {
     assert_eq!(sends(&out), vec![(P1, Msg::Abort { txn: T })]);
 }
 
-/// A participant that has not voted may abort on its own.
+/// A participant that has not voted may abort on its own, and forces that ABORT: a
+/// unilateral abort must survive a crash (Bernstein, Hadzilacos & Goodman, ch. 7).
 #[test]
-fn participant_that_has_not_voted_aborts_alone_on_timeout() {
+fn participant_that_has_not_voted_aborts_alone_on_timeout_and_forces_it() {
     let mut n = participant_in(PartState::Working);
     let mut out = Out::default();
     P::on_timer(&cfg(), P1, &mut n, Timer::AwaitPrepare(T), &mut out);
-    assert!(notes(&out).contains(&Note::UnilateralAbort { txn: T }));
+    assert!(notes(&out).contains(&Note::UnilateralAbort {
+        txn: T,
+        asked_by: None
+    }));
     assert_eq!(n.log.outcome(T), Some(false));
+    assert!(out.effects.iter().any(|e| matches!(e, Effect::Persist)));
 }
 
 /// A participant that voted yes cannot decide alone: on timeout it only asks.
@@ -240,11 +255,17 @@ fn uncertain_peer_cannot_help() {
 }
 
 /// Cooperative termination: a peer that has not voted aborts, which settles the outcome.
+/// It force-writes ABORT before it answers, since the asker aborts on its word
+/// (Bernstein, Hadzilacos & Goodman, ch. 7: a unilateral abort must survive a crash).
 #[test]
-fn peer_that_has_not_voted_aborts_and_says_so() {
+fn peer_that_has_not_voted_forces_its_abort_before_saying_so() {
     let mut n = participant_in(PartState::Working);
     let out = deliver(&mut n, P1, NodeId(2), Msg::DecisionRequest { txn: T });
     assert_eq!(sends(&out), vec![(NodeId(2), Msg::Abort { txn: T })]);
+    assert_forced_before(&out, |m| matches!(m, Msg::Abort { .. }));
+    // After a crash its disk still says ABORT: a late WORK and PREPARE get a NO.
+    let mut n = P::on_restart(&cfg(), P1, &P::durable(&n), &mut Out::default());
+    deliver(&mut n, P1, COORD, Msg::Work { txn: T });
     // Its later vote is no, so the coordinator cannot commit.
     let out = deliver(&mut n, P1, COORD, Msg::Prepare { txn: T });
     assert_eq!(sends(&out), vec![(COORD, Msg::Vote { txn: T, yes: false })]);
@@ -401,11 +422,12 @@ fn configuration_outside_its_ranges_is_refused() {
 }
 
 /// Transaction ids are never reused: the coordinator force-writes BEGIN before the work
-/// goes out, and ignores a BEGIN it has already begun, even after an abort or a crash.
+/// goes out, and never runs a BEGIN it has already begun, even after an abort or a crash:
+/// it answers it with presumed abort instead.
 #[test]
 fn a_duplicate_begin_never_restarts_a_transaction() {
     let mut n = fresh(COORD);
-    let out = deliver(&mut n, COORD, NodeId(4), Msg::Begin { txn: T });
+    let out = deliver(&mut n, COORD, CLIENT, Msg::Begin { txn: T });
     assert_forced_before(&out, |m| matches!(m, Msg::Work { .. }));
     P::on_timer(
         &cfg(),
@@ -421,17 +443,16 @@ fn a_duplicate_begin_never_restarts_a_transaction() {
         Timer::VoteTimeout(T),
         &mut Out::default(),
     ); // aborted, forgotten
-    let out = deliver(&mut n, COORD, NodeId(4), Msg::Begin { txn: T });
-    assert!(sends(&out).is_empty(), "the late duplicate is ignored");
-    let mut out = Out::default();
+    let aborted = vec![(
+        CLIENT,
+        Msg::Outcome {
+            txn: T,
+            committed: false,
+        },
+    )];
+    let out = deliver(&mut n, COORD, CLIENT, Msg::Begin { txn: T });
+    assert_eq!(sends(&out), aborted, "the late duplicate is told ABORT");
     let mut restarted = P::on_restart(&cfg(), COORD, &P::durable(&n), &mut Out::default());
-    P::on_message(
-        &cfg(),
-        COORD,
-        &mut restarted,
-        NodeId(4),
-        Msg::Begin { txn: T },
-        &mut out,
-    );
-    assert!(sends(&out).is_empty(), "and still after a restart");
+    let out = deliver(&mut restarted, COORD, CLIENT, Msg::Begin { txn: T });
+    assert_eq!(sends(&out), aborted, "and still after a restart");
 }
