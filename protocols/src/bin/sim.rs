@@ -126,19 +126,20 @@ fn run(args: &[String]) -> Result<(), String> {
             // Equal one-slot backends (10 requests a second each on average) loaded to
             // 85% by default, with timeouts out of the way: the batch measures spread.
             let backends = flag(args, "--backends")?.map_or(8, |b| b as u32);
-            let base = lb::Config {
+            let mut base = lb::Config {
                 backends,
                 rate: flag(args, "--rate")?.unwrap_or((u64::from(backends) * 85).div_ceil(40)),
                 clients: 4,
                 large_backends: 0,
                 slots: 1,
                 queue: 1_000,
-                request_timeout: 1_000_000,
-                client_timeout: 1_000_000,
                 probe_every: 0,
                 passive_errors: 0,
                 ..lb::Config::default()
             };
+            // The longest timeouts the configuration allows.
+            base.request_timeout = base.longest_timeout();
+            base.client_timeout = base.longest_timeout();
             print!("{}", batch_table(&base, requests, seed)?);
             Ok(())
         }

@@ -17,7 +17,7 @@ impl Target for LoadBalancing {
     fn draw_config(rng: &mut Rng) -> Config {
         let backends = one_of(rng, &[2, 4, 16]);
         let (cost_min, cost_max) = one_of(rng, &[(1, 1), (20, 180), (500, 5_000)]);
-        Config {
+        let mut cfg = Config {
             clients: one_of(rng, &[1, 2, 4]),
             backends,
             large_backends: one_of(rng, &[0, 1, backends]),
@@ -39,7 +39,13 @@ impl Target for LoadBalancing {
             retry_budget_pct: one_of(rng, &[0, 20, 100]),
             ewma_ticks: one_of(rng, &[1, 500, 1_000_000]),
             ..Config::default()
-        }
+        };
+        // A timeout past the longest one `validate` allows for this rate and burst
+        // stops at that edge.
+        let longest = cfg.longest_timeout();
+        cfg.request_timeout = cfg.request_timeout.min(longest);
+        cfg.client_timeout = cfg.client_timeout.min(longest);
+        cfg
     }
 
     fn set_bug(_cfg: &mut Config, name: &str) {
