@@ -180,19 +180,21 @@ fn applied(w: &World<Raft>, value: u32) -> bool {
 /// The operator's part: crash every server outside the latest committed configuration.
 fn decommission_removed_servers(run: &mut Run<Raft>) {
     let w = run.world();
-    // The configuration the cluster will go on with: the latest in the most up-to-date
-    // log, which the election restriction (§5.4.1) lets win. (Commit indexes are volatile:
-    // every server restarted by the healing knows none.)
-    let Some(config) = ids(w.nodes().len())
-        .filter_map(|id| server(w, id))
+    let up = || ids(w.nodes().len()).filter_map(|id| server(w, id));
+    // Keep every server of the newest configuration some server knows committed, and of
+    // the latest one in the most up-to-date log (which the election restriction lets
+    // win, §5.4.1): commit indexes are volatile, so a server the healing restarted
+    // knows no commit, and an uncommitted configuration may yet be overwritten.
+    let committed = up()
+        .map(|n| n.d.config_at(n.commit_index))
+        .max_by_key(|(index, _)| *index)
+        .map(|(_, c)| c.clone());
+    let newest = up()
         .max_by_key(|n| (n.last_term(), n.last_index()))
-        .map(|n| &n.config)
-    else {
-        return;
-    };
-    let config = config.clone();
+        .map(|n| n.config.clone());
+    let keep: BTreeSet<NodeId> = committed.into_iter().chain(newest).flatten().collect();
     let removed: Vec<NodeId> = ids(w.nodes().len())
-        .filter(|n| !config.contains(n) && w.nodes()[n.index()].is_up())
+        .filter(|n| !keep.contains(n) && w.nodes()[n.index()].is_up())
         .collect();
     for node in removed {
         run.inject(Input::Crash { node });
