@@ -353,7 +353,7 @@ fn sweep_typed<T: Target>(s: &Sweep) -> Result<bool, String> {
     if !report.watched.is_empty() {
         let seeds: Vec<String> = report.watched.iter().map(|w| w.0.to_string()).collect();
         println!(
-            "  observed in {} seeds (no invariant judges it yet): {}\n    first: seed {} step {}: {}",
+            "  watched: seen in {} seeds: {}\n    first: seed {} step {}: {}",
             seeds.len(),
             seeds.iter().take(LISTED).cloned().collect::<Vec<_>>().join(" "),
             report.watched[0].0,
