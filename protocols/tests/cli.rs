@@ -124,7 +124,10 @@ fn a_swarm_scenario_replays_to_the_same_hash() {
     let first = String::from_utf8(sim(&["run", path.arg()]).stdout).unwrap();
     let again = String::from_utf8(sim(&["run", path.arg()]).stdout).unwrap();
     let last = first.lines().last().unwrap();
-    assert!(last.starts_with("steps=") && last.contains(" hash="), "{last}");
+    assert!(
+        last.starts_with("steps=") && last.contains(" hash="),
+        "{last}"
+    );
     assert_eq!(again.lines().last(), Some(last));
 }
 
@@ -256,13 +259,20 @@ fn sweep_reports_each_invariant_and_help_lists_the_bug_switches() {
         "ignore_accepted",
     ]);
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("20 seeds 0..20 of paxos with bug ignore_accepted"), "{text}");
+    assert!(
+        text.contains("20 seeds 0..20 of paxos with bug ignore_accepted"),
+        "{text}"
+    );
     assert!(text.contains("one_value_chosen"), "{text}");
     assert!(
         text.contains("replay: sim swarm paxos --bug ignore_accepted --seed "),
         "{text}"
     );
-    assert_eq!(out.status.code(), Some(2), "failing seeds make a failing sweep");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "failing seeds make a failing sweep"
+    );
     let clean = sim(&["sweep", "paxos", "--seeds", "5"]);
     assert!(clean.status.success());
     assert_eq!(

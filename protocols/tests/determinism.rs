@@ -51,7 +51,12 @@ fn a_run_replayed_from_its_exported_scenario_is_identical() {
             .unwrap()
             .run()
             .unwrap();
-        assert_eq!(trace_hash(replayed.records()), run.trace_hash(), "{}", r.name);
+        assert_eq!(
+            trace_hash(replayed.records()),
+            run.trace_hash(),
+            "{}",
+            r.name
+        );
     }
 }
 

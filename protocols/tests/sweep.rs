@@ -49,9 +49,10 @@ fn assert_caught<T: Target>(bug: &str, seeds: u64) {
         "{} bug {bug}: caught by {} of {seeds} seeds{}",
         T::NAME,
         caught.len(),
-        caught
-            .first()
-            .map_or(String::new(), |o| format!("; {}", sweep::describe::<T>(o, Some(bug))))
+        caught.first().map_or(String::new(), |o| format!(
+            "; {}",
+            sweep::describe::<T>(o, Some(bug))
+        ))
     );
     assert!(!caught.is_empty(), "no seed of {seeds} caught {bug}");
 }
@@ -146,7 +147,12 @@ fn a_seed_replays_exactly_from_its_scenario() {
             h.write(&serde_json::to_vec(&r).unwrap());
             h.write(b"\n");
         }
-        assert_eq!(h.finish(), sweep::trace_of_seed::<T>(seed, bug), "{} seed {seed}", T::NAME);
+        assert_eq!(
+            h.finish(),
+            sweep::trace_of_seed::<T>(seed, bug),
+            "{} seed {seed}",
+            T::NAME
+        );
     }
     for seed in [3, 4] {
         check::<TwoPhaseCommit>(seed, None);
@@ -157,3 +163,37 @@ fn a_seed_replays_exactly_from_its_scenario() {
     }
 }
 
+/// Swarm testing (Groce et al., 2012): every kind of fault is absent from some seeds and
+/// present in others, and half the seeds aim their faults at a few focus nodes.
+#[test]
+fn each_seed_draws_its_own_fault_mix_with_some_kinds_off() {
+    use protocols::sim::swarm::{FaultMix, Swarm};
+    let mixes: Vec<FaultMix> = (0..300)
+        .map(|seed| Swarm::new(seed, 6, &[300]).mix)
+        .collect();
+    let kinds: [(&str, fn(&FaultMix) -> u64); 8] = [
+        ("crash", |m| m.crash_per_mille),
+        ("reboot", |m| m.reboot_per_mille),
+        ("partition", |m| m.partition_per_mille),
+        ("cut", |m| m.cut_per_mille),
+        ("drop", |m| m.drop_per_mille),
+        ("duplicate", |m| m.duplicate_per_mille),
+        ("delay", |m| m.delay_per_mille),
+        ("clog", |m| m.clog_per_mille),
+    ];
+    for (name, rate) in kinds {
+        let off = mixes.iter().filter(|m| rate(m) == 0).count();
+        assert!(
+            (50..=150).contains(&off),
+            "{name} off in {off} of 300 seeds"
+        );
+    }
+    let focused = mixes.iter().filter(|m| !m.focus.is_empty()).count();
+    assert!(
+        (100..=200).contains(&focused),
+        "{focused} of 300 seeds have a focus"
+    );
+    assert!(mixes
+        .iter()
+        .all(|m| (300..=1_200).contains(&m.delay_ticks_max)));
+}

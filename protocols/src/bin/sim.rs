@@ -23,8 +23,8 @@ use protocols::sim::replay::Replay;
 use protocols::sim::trace::Fnv64;
 use protocols::sim::{Protocol, StepRecord};
 use protocols::sweep::{self, Target};
-use std::io::Write;
 use protocols::two_phase_commit::TwoPhaseCommit;
+use std::io::Write;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
@@ -343,7 +343,7 @@ fn sweep_typed<T: Target>(s: &Sweep) -> Result<bool, String> {
     if !report.watched.is_empty() {
         let seeds: Vec<String> = report.watched.iter().map(|w| w.0.to_string()).collect();
         println!(
-            "  observed in {} seeds (no invariant judges it yet): {}\n    first: seed {} step {}: {}",
+            "  watched: seen in {} seeds: {}\n    first: seed {} step {}: {}",
             seeds.len(),
             seeds.iter().take(LISTED).cloned().collect::<Vec<_>>().join(" "),
             report.watched[0].0,
@@ -364,7 +364,11 @@ fn sweep_typed<T: Target>(s: &Sweep) -> Result<bool, String> {
             .map(|o| o.seed.to_string())
             .collect();
         let more = if failed > 11 * LISTED { " …" } else { "" };
-        println!("{} more failing seeds: {}{more}", failed - LISTED, rest.join(" "));
+        println!(
+            "{} more failing seeds: {}{more}",
+            failed - LISTED,
+            rest.join(" ")
+        );
     }
     Ok(failed == 0)
 }

@@ -10,6 +10,7 @@ pub mod history;
 pub mod limits;
 pub mod replay;
 pub mod rng;
+mod run;
 pub mod swarm;
 pub mod trace;
 mod world;

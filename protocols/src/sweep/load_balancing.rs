@@ -3,7 +3,7 @@
 //! often, rarely or never, passive checks that trip at the first error or never, and
 //! backends slowed twentyfold.
 
-use super::{draw_weights, expect, one_of, weighted, Stuck, Target, LIVENESS_MAX_STEPS};
+use super::{expect, one_of, weighted, Stuck, Target, LIVENESS_MAX_STEPS};
 use crate::load_balancing::{Algorithm, Config, LoadBalancing, Node, Request};
 use crate::sim::rng::Rng;
 use crate::sim::swarm::Run;
@@ -12,7 +12,7 @@ use crate::sim::{NetConfig, NodeId, World};
 impl Target for LoadBalancing {
     const BUGS: &'static [&'static str] = &[];
     /// Weights of: slow a backend (or restore it), send now, switch algorithm.
-    type Load = [u64; 3];
+    const REQUEST_KINDS: usize = 3;
 
     fn draw_config(rng: &mut Rng) -> Config {
         let backends = one_of(rng, &[2, 4, 16]);
@@ -40,7 +40,8 @@ impl Target for LoadBalancing {
             ewma_ticks: one_of(rng, &[1, 500, 1_000_000]),
             ..Config::default()
         };
-        // The longest timeouts `validate` allows at this rate and burst: the edge itself.
+        // A timeout past the longest one `validate` allows for this rate and burst
+        // stops at that edge.
         let longest = cfg.longest_timeout();
         cfg.request_timeout = cfg.request_timeout.min(longest);
         cfg.client_timeout = cfg.client_timeout.min(longest);
@@ -55,17 +56,13 @@ impl Target for LoadBalancing {
         vec![cfg.request_timeout.min(10_000), cfg.probe_every.max(1)]
     }
 
-    fn draw_load(rng: &mut Rng, _cfg: &Config) -> [u64; 3] {
-        draw_weights(rng)
-    }
-
     fn request(
         cfg: &Config,
-        load: &[u64; 3],
+        weights: &[u64],
         _world: &World<Self>,
         rng: &mut Rng,
     ) -> Option<(NodeId, Request)> {
-        Some(match weighted(rng, load)? {
+        Some(match weighted(rng, weights)? {
             0 => {
                 let b = cfg.backend_node(rng.below(u64::from(cfg.backends)) as u32);
                 let percent = one_of(rng, &[100, 400, 2_000]);

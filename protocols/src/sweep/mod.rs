@@ -27,8 +27,9 @@ pub trait Target: Protocol {
     const BUGS: &'static [&'static str];
     /// Steps of the safety phase.
     const SAFETY_STEPS: u64 = 1_500;
-    /// What the seed drew for its workload (weights of each kind of request).
-    type Load: Clone;
+    /// How many kinds of request the workload sends; each seed draws a weight for each
+    /// (some zero), and [`Target::request`] gets them.
+    const REQUEST_KINDS: usize;
 
     /// A valid configuration drawn at the edges of the ranges `validate` allows.
     fn draw_config(rng: &mut Rng) -> Self::Config;
@@ -37,11 +38,10 @@ pub trait Target: Protocol {
     /// The configuration's timeouts: the seed's longest delay is a few of one of them, so
     /// a delayed message can outlive the timer that gave up on it.
     fn timeouts(cfg: &Self::Config) -> Vec<u64>;
-    fn draw_load(rng: &mut Rng, cfg: &Self::Config) -> Self::Load;
     /// The request to send now (the swarm decided it is time), or none.
     fn request(
         cfg: &Self::Config,
-        load: &Self::Load,
+        weights: &[u64],
         world: &World<Self>,
         rng: &mut Rng,
     ) -> Option<(NodeId, Self::Request)>;
@@ -156,7 +156,7 @@ fn run_seed_with<T: Target>(seed: u64, bug: Option<&str>, traced: bool) -> (Run<
         T::set_bug(&mut cfg, name);
     }
     let net = draw_net(&mut rng);
-    let load = T::draw_load(&mut rng, &cfg);
+    let weights = draw_weights(&mut rng, T::REQUEST_KINDS);
     let timely = T::timely(&cfg, &net);
     let spec = RunSpec {
         cfg: cfg.clone(),
@@ -172,7 +172,7 @@ fn run_seed_with<T: Target>(seed: u64, bug: Option<&str>, traced: bool) -> (Run<
         run = run.watched_by(w);
     }
     let mut swarm = Swarm::new(seed, T::node_count(&cfg), &T::timeouts(&cfg));
-    let mut workload = |w: &World<T>, r: &mut Rng| T::request(&cfg, &load, w, r);
+    let mut workload = |w: &World<T>, r: &mut Rng| T::request(&cfg, &weights, w, r);
     run.with_faults(&mut swarm, T::SAFETY_STEPS, &mut workload);
     run.heal_all();
     let verdict = if timely {
@@ -310,14 +310,21 @@ pub(crate) fn weighted(rng: &mut Rng, weights: &[u64]) -> Option<usize> {
     })
 }
 
-/// Per-seed weights: each kind of request off for about one seed in four.
-pub(crate) fn draw_weights<const N: usize>(rng: &mut Rng) -> [u64; N] {
-    let mut w = [0; N];
-    for x in &mut w {
-        *x = if rng.below(4) == 0 { 0 } else { rng.range(1, 10) };
-    }
+/// Per-seed weights of `kinds` kinds of request: each off for about one seed in four.
+fn draw_weights(rng: &mut Rng, kinds: usize) -> Vec<u64> {
+    let mut w: Vec<u64> = (0..kinds)
+        .map(|_| {
+            if rng.below(4) == 0 {
+                0
+            } else {
+                rng.range(1, 10)
+            }
+        })
+        .collect();
     if w.iter().all(|x| *x == 0) {
-        w[0] = 1;
+        if let Some(first) = w.first_mut() {
+            *first = 1;
+        }
     }
     w
 }

@@ -2,7 +2,7 @@
 //! own nodes or colocated, single-decree or Multi-Paxos, with either cure for duels or
 //! none, and retry, backoff and heartbeat times from one tick to 100,000.
 
-use super::{draw_weights, expect, one_of, weighted, Stuck, Target, LIVENESS_MAX_STEPS};
+use super::{expect, one_of, weighted, Stuck, Target, LIVENESS_MAX_STEPS};
 use crate::paxos::{Config, Paxos, Request, Value};
 use crate::sim::rng::Rng;
 use crate::sim::swarm::Run;
@@ -11,7 +11,7 @@ use crate::sim::{Input, NetConfig, NodeId, World};
 impl Target for Paxos {
     const BUGS: &'static [&'static str] = &["forget_promises", "ignore_accepted"];
     /// Weights of: "Propose now", a client command (Multi-Paxos).
-    type Load = [u64; 2];
+    const REQUEST_KINDS: usize = 2;
 
     fn draw_config(rng: &mut Rng) -> Config {
         let (start_ticks_min, start_ticks_max) =
@@ -45,18 +45,14 @@ impl Target for Paxos {
         vec![cfg.retry_ticks, cfg.backoff_ticks, cfg.heartbeat_ticks]
     }
 
-    fn draw_load(rng: &mut Rng, _cfg: &Config) -> [u64; 2] {
-        draw_weights(rng)
-    }
-
     fn request(
         cfg: &Config,
-        load: &[u64; 2],
+        weights: &[u64],
         _world: &World<Self>,
         rng: &mut Rng,
     ) -> Option<(NodeId, Request)> {
         let proposer = cfg.proposer_node(rng.below(u64::from(cfg.proposers)) as u32);
-        let request = match weighted(rng, load)? {
+        let request = match weighted(rng, weights)? {
             1 if cfg.multi => Request::Submit {
                 command: format!("{}={}", one_of(rng, &["x", "y", "z"]), rng.below(100)),
             },
@@ -105,6 +101,8 @@ impl Target for Paxos {
         let deadline = 20 * (cfg.retry_ticks + 8 * cfg.backoff_ticks + cfg.heartbeat_ticks)
             + 100 * run.world().net.latency_ticks_max;
         let d = run.run_for(deadline, LIVENESS_MAX_STEPS, done);
-        expect(d, || format!("the learners learned nothing {deadline} ticks after healing"))
+        expect(d, || {
+            format!("the learners learned nothing {deadline} ticks after healing")
+        })
     }
 }

@@ -3,7 +3,7 @@
 //! only when asked), one entry per message or thousands, snapshots after every entry or
 //! never, pre-vote on or off.
 
-use super::{draw_weights, expect, one_of, weighted, Stuck, Target, LIVENESS_MAX_STEPS};
+use super::{expect, one_of, weighted, Stuck, Target, LIVENESS_MAX_STEPS};
 use crate::raft::{Config, Node, Raft, Request, Role};
 use crate::sim::rng::Rng;
 use crate::sim::swarm::{ids, Run};
@@ -19,7 +19,7 @@ impl Target for Raft {
     /// Terms must come and go for an old-term entry to matter (Figure 8): longer runs.
     const SAFETY_STEPS: u64 = 3_000;
     /// Weights of: put, time out now, add a server, remove a server.
-    type Load = [u64; 4];
+    const REQUEST_KINDS: usize = 4;
 
     fn draw_config(rng: &mut Rng) -> Config {
         let (election_ticks_min, election_ticks_max) = one_of(
@@ -60,15 +60,11 @@ impl Target for Raft {
         vec![cfg.election_ticks_max, cfg.heartbeat_ticks]
     }
 
-    fn draw_load(rng: &mut Rng, _cfg: &Config) -> [u64; 4] {
-        draw_weights(rng)
-    }
-
     /// Writes and membership changes go to the leader most of the time, as a client and
     /// an operator would send them; a remove names a member, an add a server outside.
     fn request(
         _cfg: &Config,
-        load: &[u64; 4],
+        weights: &[u64],
         world: &World<Self>,
         rng: &mut Rng,
     ) -> Option<(NodeId, Request)> {
@@ -89,7 +85,7 @@ impl Target for Raft {
                 fit[rng.below(fit.len() as u64) as usize]
             }
         };
-        let request = match weighted(rng, load)? {
+        let request = match weighted(rng, weights)? {
             0 => Request::Put {
                 key: one_of(rng, &["x", "y", "z"]).to_string(),
                 value: rng.below(100) as u32,
@@ -184,15 +180,21 @@ fn applied(w: &World<Raft>, value: u32) -> bool {
 /// The operator's part: crash every server outside the latest committed configuration.
 fn decommission_removed_servers(run: &mut Run<Raft>) {
     let w = run.world();
-    let Some(most) = ids(w.nodes().len())
-        .filter_map(|id| server(w, id))
-        .max_by_key(|n| n.commit_index)
-    else {
-        return;
-    };
-    let config = most.d.config_at(most.commit_index).1.clone();
+    let up = || ids(w.nodes().len()).filter_map(|id| server(w, id));
+    // Keep every server of the newest configuration some server knows committed, and of
+    // the latest one in the most up-to-date log (which the election restriction lets
+    // win, §5.4.1): commit indexes are volatile, so a server the healing restarted
+    // knows no commit, and an uncommitted configuration may yet be overwritten.
+    let committed = up()
+        .map(|n| n.d.config_at(n.commit_index))
+        .max_by_key(|(index, _)| *index)
+        .map(|(_, c)| c.clone());
+    let newest = up()
+        .max_by_key(|n| (n.last_term(), n.last_index()))
+        .map(|n| n.config.clone());
+    let keep: BTreeSet<NodeId> = committed.into_iter().chain(newest).flatten().collect();
     let removed: Vec<NodeId> = ids(w.nodes().len())
-        .filter(|n| !config.contains(n) && w.nodes()[n.index()].is_up())
+        .filter(|n| !keep.contains(n) && w.nodes()[n.index()].is_up())
         .collect();
     for node in removed {
         run.inject(Input::Crash { node });

@@ -2,19 +2,18 @@
 //! (a coordinator that waits for votes almost forever beside participants that ask
 //! their peers at once), and clients that submit, or make participants vote no.
 
-use super::{draw_weights, expect, one_of, weighted, Stuck, Target, LIVENESS_MAX_STEPS};
+use super::{expect, one_of, weighted, Stuck, Target, LIVENESS_MAX_STEPS};
 use crate::sim::rng::Rng;
 use crate::sim::swarm::Run;
 use crate::sim::{NetConfig, NodeId, World};
 use crate::two_phase_commit::{Config, PartState, Request, Role, TwoPhaseCommit};
-
 
 impl Target for TwoPhaseCommit {
     const BUGS: &'static [&'static str] = &["decision_before_log"];
     /// Runs are cheap and a transaction's window for trouble is short: more steps.
     const SAFETY_STEPS: u64 = 3_000;
     /// Weights of: submit, vote no from now on, vote yes from now on.
-    type Load = [u64; 3];
+    const REQUEST_KINDS: usize = 3;
 
     fn draw_config(rng: &mut Rng) -> Config {
         let work_ticks_min = one_of(rng, &[1, 20, 500]);
@@ -48,18 +47,14 @@ impl Target for TwoPhaseCommit {
         ]
     }
 
-    fn draw_load(rng: &mut Rng, _cfg: &Config) -> [u64; 3] {
-        draw_weights(rng)
-    }
-
     fn request(
         cfg: &Config,
-        load: &[u64; 3],
+        weights: &[u64],
         _world: &World<Self>,
         rng: &mut Rng,
     ) -> Option<(NodeId, Request)> {
         let participant = NodeId(1 + rng.below(u64::from(cfg.participants)) as u32);
-        match weighted(rng, load)? {
+        match weighted(rng, weights)? {
             0 => Some((TwoPhaseCommit::client(cfg), Request::Submit)),
             k => Some((participant, Request::SetVote { yes: k == 2 })),
         }
@@ -76,11 +71,12 @@ impl Target for TwoPhaseCommit {
         let c = run.world().cfg.clone();
         // Time for a vote timeout, a prepare timeout, two rounds of asking and a resend,
         // with a round trip each.
-        let deadline = 2 * (c.vote_timeout_ticks
-            + c.prepare_timeout_ticks
-            + c.work_ticks_max
-            + 3 * c.decision_timeout_ticks
-            + c.resend_ticks)
+        let deadline = 2
+            * (c.vote_timeout_ticks
+                + c.prepare_timeout_ticks
+                + c.work_ticks_max
+                + 3 * c.decision_timeout_ticks
+                + c.resend_ticks)
             + 20 * run.world().net.latency_ticks_max;
         let begun = run.world().nodes()[TwoPhaseCommit::client(&run.world().cfg).index()]
             .disk
