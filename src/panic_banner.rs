@@ -39,7 +39,11 @@ pub fn show(message: &str) -> Option<()> {
     let hash = window.location().hash().unwrap_or_default();
     let lab = crate::url_state::lab_of(&hash).unwrap_or(crate::labs::LabId::TwoPhaseCommit);
     let reload = button(&document, cat.errors.banner_reload, None)?;
-    let fresh = button(&document, cat.errors.banner_defaults, Some(format!("#/{}", lab.slug())))?;
+    let fresh = button(
+        &document,
+        cat.errors.banner_defaults,
+        Some(format!("#/{}", lab.slug())),
+    )?;
     banner
         .append_with_node_5(&title, &lost, &detail, &reload, &fresh)
         .ok()?;
@@ -50,7 +54,11 @@ pub fn show(message: &str) -> Option<()> {
 
 /// A banner button that reloads the page, first at `hash` if one is given. Its handler
 /// touches no state of the app, which may be broken.
-fn button(document: &web_sys::Document, text: &str, hash: Option<String>) -> Option<web_sys::Element> {
+fn button(
+    document: &web_sys::Document,
+    text: &str,
+    hash: Option<String>,
+) -> Option<web_sys::Element> {
     let b = document.create_element("button").ok()?;
     b.set_class_name("btn");
     b.set_text_content(Some(text));

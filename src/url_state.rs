@@ -109,7 +109,11 @@ pub fn write(lab: LabId, run_json: &str, at: u64) -> Result<(), usize> {
         .and_then(|w| w.location().href().ok())
         .map_or(0, |h| h.split('#').next().unwrap_or("").len());
     let too_long = base + hash.len() > MAX_URL_CHARS;
-    let written = if too_long { format!("#/{}", lab.slug()) } else { hash.clone() };
+    let written = if too_long {
+        format!("#/{}", lab.slug())
+    } else {
+        hash.clone()
+    };
     if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&written));
     }
@@ -156,7 +160,13 @@ mod tests {
 
     #[test]
     fn a_malformed_at_keeps_the_run_and_says_what_it_was() {
-        for (at, shown) in [("-1", "-1"), ("%35x", "5x"), ("1.5", "1.5"), ("18446744073709551616", "18446744073709551616"), ("", "")] {
+        for (at, shown) in [
+            ("-1", "-1"),
+            ("%35x", "5x"),
+            ("1.5", "1.5"),
+            ("18446744073709551616", "18446744073709551616"),
+            ("", ""),
+        ] {
             let s = parse_hash(&format!("#/raft?run=%7B%7D&at={at}")).unwrap();
             assert_eq!(s.run.as_deref(), Some("{}"), "at={at}");
             assert_eq!(s.at, Some(Err(shown.to_string())), "at={at}");

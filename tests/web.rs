@@ -193,11 +193,22 @@ fn a_panic_shows_a_banner_with_the_message_and_a_reload_button() {
         .expect("banner shown");
     assert!(banner.text_content().unwrap().contains("boom at step 3"));
     let buttons: Vec<String> = (0..banner.query_selector_all("button").unwrap().length())
-        .map(|i| banner.query_selector_all("button").unwrap().item(i).unwrap().text_content().unwrap())
+        .map(|i| {
+            banner
+                .query_selector_all("button")
+                .unwrap()
+                .item(i)
+                .unwrap()
+                .text_content()
+                .unwrap()
+        })
         .collect();
     assert_eq!(buttons.len(), 2, "{buttons:?}");
     assert!(buttons[0].starts_with("Reload"), "{buttons:?}");
-    assert!(buttons[1].contains("defaults"), "it offers a way out of a crash loop: {buttons:?}");
+    assert!(
+        buttons[1].contains("defaults"),
+        "it offers a way out of a crash loop: {buttons:?}"
+    );
     document.get_element_by_id("panic-banner").unwrap().remove();
 }
 
@@ -210,7 +221,13 @@ async fn the_canvas_follows_a_run_with_fewer_nodes() {
     ctl.replace(LabId::Raft.fresh(1));
     settle(0).await;
     assert_eq!(glyphs(&root), 6, "five servers and a spare");
-    for lab in [LabId::TwoPhaseCommit, LabId::Raft, LabId::Paxos, LabId::Raft, LabId::Sharding] {
+    for lab in [
+        LabId::TwoPhaseCommit,
+        LabId::Raft,
+        LabId::Paxos,
+        LabId::Raft,
+        LabId::Sharding,
+    ] {
         ctl.step_forward();
         ctl.replace(lab.fresh(2));
         settle(0).await;
@@ -270,7 +287,10 @@ async fn a_loaded_run_is_recorded_in_slices_then_seeks_to_its_step() {
     let json = r#"{"format": 1, "protocol": "raft", "seed": 3, "steps": 20000}"#;
     let sim = playground::labs::load_run(json, &playground::i18n::EN).unwrap();
     ctl.open(sim, Cursor::Step(25_000));
-    assert!(ctl.loading.get_untracked().is_some(), "recording goes on over frames");
+    assert!(
+        ctl.loading.get_untracked().is_some(),
+        "recording goes on over frames"
+    );
     for _ in 0..600 {
         if ctl.loading.get_untracked().is_none() {
             break;
@@ -280,6 +300,12 @@ async fn a_loaded_run_is_recorded_in_slices_then_seeks_to_its_step() {
     assert_eq!(ctl.loading.get_untracked(), None, "recorded within 12 s");
     assert_eq!(ctl.with(|s| (s.len(), s.cursor())), (20_000, 20_000));
     settle(0).await;
-    let alert = root.query_selector("[role=alert]").unwrap().expect("a message");
-    assert!(alert.text_content().unwrap().contains("asks for step 25000"));
+    let alert = root
+        .query_selector("[role=alert]")
+        .unwrap()
+        .expect("a message");
+    assert!(alert
+        .text_content()
+        .unwrap()
+        .contains("asks for step 25000"));
 }

@@ -123,7 +123,9 @@ fn decode<T: DeserializeOwned>(what: &str, v: Value) -> Result<T, String> {
         let mut path = e.path().to_string();
         if e.inner().to_string().starts_with("unknown field") {
             // The path ends at the unknown field itself: name the object it is in.
-            path = path.rsplit_once('.').map_or(String::new(), |(p, _)| p.to_string());
+            path = path
+                .rsplit_once('.')
+                .map_or(String::new(), |(p, _)| p.to_string());
         }
         let field = match (what.is_empty(), path.as_str()) {
             (_, ".") | (_, "") => what.to_string(),
@@ -163,8 +165,15 @@ fn plain(serde: &str) -> String {
             _ => e.replace('`', ""),
         }
     };
-    let found = |f: &str| f.replace("integer ", "").replace("floating point ", "").replace('`', "");
-    if let Some(rest) = msg.strip_prefix("invalid type: ").or_else(|| msg.strip_prefix("invalid value: ")) {
+    let found = |f: &str| {
+        f.replace("integer ", "")
+            .replace("floating point ", "")
+            .replace('`', "")
+    };
+    if let Some(rest) = msg
+        .strip_prefix("invalid type: ")
+        .or_else(|| msg.strip_prefix("invalid value: "))
+    {
         if let Some((f, e)) = rest.split_once(", expected ") {
             return format!("must be {}, not {}", expected(e), found(f));
         }
@@ -198,7 +207,8 @@ fn json_object(text: &str) -> Result<Value, ScenarioError> {
         .map_err(|e| ScenarioError::Malformed(format!("it is not JSON: {e}")))?;
     if !v.is_object() {
         return Err(ScenarioError::Malformed(
-            "a run is a JSON object ({\"format\": 1, \"protocol\": …}), not a list or a value".into(),
+            "a run is a JSON object ({\"format\": 1, \"protocol\": …}), not a list or a value"
+                .into(),
         ));
     }
     Ok(v)
@@ -311,7 +321,9 @@ mod tests {
     use crate::two_phase_commit::TwoPhaseCommit;
 
     fn problem(json: &str) -> String {
-        Scenario::<TwoPhaseCommit>::parse(json).unwrap_err().to_string()
+        Scenario::<TwoPhaseCommit>::parse(json)
+            .unwrap_err()
+            .to_string()
     }
 
     const BASE: &str = r#""format": 1, "protocol": "two-phase-commit", "seed": 1"#;
@@ -321,15 +333,39 @@ mod tests {
     #[test]
     fn a_wrong_field_is_named_with_what_it_expects() {
         let p = problem(&format!(r#"{{{BASE}, "steps": "ten"}}"#));
-        assert!(p.contains("“steps” must be a whole number from 0 to 18446744073709551615, not string \"ten\""), "{p}");
-        let p = problem(&format!(r#"{{{BASE}, "steps": 5, "config": {{"participants": 18446744073709551615}}}}"#));
+        assert!(
+            p.contains(
+                "“steps” must be a whole number from 0 to 18446744073709551615, not string \"ten\""
+            ),
+            "{p}"
+        );
+        let p = problem(&format!(
+            r#"{{{BASE}, "steps": 5, "config": {{"participants": 18446744073709551615}}}}"#
+        ));
         assert!(p.contains("“config.participants” must be a whole number from 0 to 4294967295, not 18446744073709551615"), "{p}");
-        let p = problem(&format!(r#"{{{BASE}, "steps": 5, "config": {{"participantz": 3}}}}"#));
-        assert!(p.contains("“config” has a field “participantz” that does not exist here (known: participants"), "{p}");
-        let p = problem(&format!(r#"{{{BASE}, "steps": 5, "network": {{"latency_ticks_min": -1}}}}"#));
-        assert!(p.contains("“network.latency_ticks_min” must be a whole number"), "{p}");
-        let p = problem(&format!(r#"{{{BASE}, "steps": 5, "inputs": [{{"at": 1, "kind": "explode"}}]}}"#));
-        assert!(p.contains("input #0: “kind” is “explode”, which is not one of: crash"), "{p}");
+        let p = problem(&format!(
+            r#"{{{BASE}, "steps": 5, "config": {{"participantz": 3}}}}"#
+        ));
+        assert!(
+            p.contains(
+                "“config” has a field “participantz” that does not exist here (known: participants"
+            ),
+            "{p}"
+        );
+        let p = problem(&format!(
+            r#"{{{BASE}, "steps": 5, "network": {{"latency_ticks_min": -1}}}}"#
+        ));
+        assert!(
+            p.contains("“network.latency_ticks_min” must be a whole number"),
+            "{p}"
+        );
+        let p = problem(&format!(
+            r#"{{{BASE}, "steps": 5, "inputs": [{{"at": 1, "kind": "explode"}}]}}"#
+        ));
+        assert!(
+            p.contains("input #0: “kind” is “explode”, which is not one of: crash"),
+            "{p}"
+        );
         let p = problem(r#"{"format": 1, "protocol": "two-phase-commit", "seed": 1}"#);
         assert!(p.contains("needs the field “steps”"), "{p}");
         for p in [problem("{ nope"), problem("[1, 2]"), problem("7")] {

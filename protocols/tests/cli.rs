@@ -295,6 +295,9 @@ fn a_run_that_outgrows_the_bounds_stops_with_the_bound_named() {
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = stdout.lines().rev().take(2).collect();
-    assert!(lines[1].starts_with("stopped at step ") && lines[1].contains("messages in flight"), "{lines:?}");
+    assert!(
+        lines[1].starts_with("stopped at step ") && lines[1].contains("messages in flight"),
+        "{lines:?}"
+    );
     assert!(lines[0].starts_with("steps="), "{lines:?}");
 }

@@ -156,10 +156,18 @@ fn an_input_stamped_after_the_world_falls_quiet_is_applied_when_it_does() {
         quiet_at + 10,
         quiet_at + 500
     );
-    let sc = protocols::scenario::Scenario::<protocols::two_phase_commit::TwoPhaseCommit>::parse(&json).unwrap();
+    let sc =
+        protocols::scenario::Scenario::<protocols::two_phase_commit::TwoPhaseCommit>::parse(&json)
+            .unwrap();
     let h2 = sc.run().unwrap();
     assert!(
-        matches!(h2.records()[quiet_at as usize].event, Event::Input { input: Input::Crash { .. }, applied: true }),
+        matches!(
+            h2.records()[quiet_at as usize].event,
+            Event::Input {
+                input: Input::Crash { .. },
+                applied: true
+            }
+        ),
         "the crash is the step after the world fell quiet"
     );
 }

@@ -263,4 +263,3 @@ fn without_the_fence_a_new_primary_writes_at_once() {
     let (_, while_down) = an_old_primary_down_during_a_removal(true);
     assert!(while_down, "the unfenced new primary takes the write");
 }
-

@@ -19,7 +19,10 @@ pub fn ShareBar() -> impl IntoView {
         if let Err(n) = url_state::write(lab, &json, at) {
             let text = fill(
                 cat().errors.link_too_long,
-                &[("n", &n.to_string()), ("max", &url_state::MAX_URL_CHARS.to_string())],
+                &[
+                    ("n", &n.to_string()),
+                    ("max", &url_state::MAX_URL_CHARS.to_string()),
+                ],
             );
             ctl.notice.set(Some(Notice { text, error: true }));
             return;

@@ -144,7 +144,11 @@ mod tests {
     fn a_valid_run_loads_with_its_steps_recorded() {
         let json = r#"{"format": 1, "protocol": "two-phase-commit", "seed": 4, "steps": 12}"#;
         let mut sim = load_run(json, &EN).unwrap();
-        assert_eq!(sim.loading(), Some((0, 12)), "loading records nothing at once");
+        assert_eq!(
+            sim.loading(),
+            Some((0, 12)),
+            "loading records nothing at once"
+        );
         let mut slices = 0;
         while sim.record_some(5) {
             slices += 1;
@@ -172,10 +176,17 @@ mod tests {
         sim.record_some(10);
         sim.stop_loading();
         assert_eq!((sim.len(), sim.loading()), (10, None));
-        assert!(sim.export().contains("\"crash\""), "the input to come is kept");
+        assert!(
+            sim.export().contains("\"crash\""),
+            "the input to come is kept"
+        );
         for _ in 0..25 {
             sim.step_forward();
         }
-        assert!(sim.log_lines(30, 31, &EN)[0].text.contains("crash"), "{:?}", sim.log_lines(30, 31, &EN));
+        assert!(
+            sim.log_lines(30, 31, &EN)[0].text.contains("crash"),
+            "{:?}",
+            sim.log_lines(30, 31, &EN)
+        );
     }
 }

@@ -16,7 +16,10 @@ fn has_hole(text: &str) -> bool {
 }
 
 fn holes(what: &str, text: &str) {
-    assert!(!has_hole(text) && !text.trim().is_empty(), "{what}: {text:?}");
+    assert!(
+        !has_hole(text) && !text.trim().is_empty(),
+        "{what}: {text:?}"
+    );
 }
 
 #[test]
@@ -37,9 +40,19 @@ pub(super) fn check_everything(sim: &mut Box<dyn LabSim>, label: &str) {
         for (i, n) in sim.scene(&EN).nodes.iter().enumerate() {
             holes(&format!("{label} @{at} node {i} name"), &n.name);
             holes(&format!("{label} @{at} node {i} status"), &n.status);
-            let info = sim.inspect_node(i, &EN).expect("every node can be inspected");
-            for r in info.durable.iter().chain(&info.timers).chain(info.volatile.iter().flatten()) {
-                holes(&format!("{label} @{at} node {i} row"), &format!("{} {}", r.label, r.value));
+            let info = sim
+                .inspect_node(i, &EN)
+                .expect("every node can be inspected");
+            for r in info
+                .durable
+                .iter()
+                .chain(&info.timers)
+                .chain(info.volatile.iter().flatten())
+            {
+                holes(
+                    &format!("{label} @{at} node {i} row"),
+                    &format!("{} {}", r.label, r.value),
+                );
             }
             for note in &info.notes {
                 holes(&format!("{label} @{at} node {i} note"), note);
@@ -49,7 +62,10 @@ pub(super) fn check_everything(sim: &mut Box<dyn LabSim>, label: &str) {
             let (title, rows) = sim.inspect_message(m.id, &EN).expect("in flight");
             holes(&format!("{label} @{at} message"), &title);
             for r in rows {
-                holes(&format!("{label} @{at} message row"), &format!("{} {}", r.label, r.value));
+                holes(
+                    &format!("{label} @{at} message row"),
+                    &format!("{} {}", r.label, r.value),
+                );
             }
         }
     }

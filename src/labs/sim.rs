@@ -185,8 +185,8 @@ impl<P: LabProtocol> Sim<P> {
                 &[("got", &sc.steps.to_string()), ("max", &max.to_string())],
             ));
         }
-        let history = History::new(sc.spec)
-            .map_err(|e| errors::config_error_text(&e, &settings, cat))?;
+        let history =
+            History::new(sc.spec).map_err(|e| errors::config_error_text(&e, &settings, cat))?;
         Ok(Sim {
             history,
             goal: sc.steps,
@@ -437,7 +437,9 @@ impl<P: LabProtocol> LabSim for Sim<P> {
         self.goal = self.len();
     }
     fn stopped(&self, cat: &Catalog) -> Option<String> {
-        self.history.stopped().map(|stop| errors::stop_text(&stop, cat))
+        self.history
+            .stopped()
+            .map(|stop| errors::stop_text(&stop, cat))
     }
     fn step_forward(&mut self) -> bool {
         self.history.step_forward()

@@ -345,7 +345,12 @@ fn sweep_typed<T: Target>(s: &Sweep) -> Result<bool, String> {
         println!(
             "  watched: seen in {} seeds: {}\n    first: seed {} step {}: {}",
             seeds.len(),
-            seeds.iter().take(LISTED).cloned().collect::<Vec<_>>().join(" "),
+            seeds
+                .iter()
+                .take(LISTED)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" "),
             report.watched[0].0,
             report.watched[0].1,
             report.watched[0].2

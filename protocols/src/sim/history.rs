@@ -285,7 +285,12 @@ impl<P: Protocol> History<P> {
             if n <= 2 || (n <= MAX_CHECKPOINTS && weight <= CHECKPOINT_WEIGHT_BUDGET) {
                 return;
             }
-            let old: Vec<u64> = self.checkpoints.keys().copied().take(n.div_ceil(2)).collect();
+            let old: Vec<u64> = self
+                .checkpoints
+                .keys()
+                .copied()
+                .take(n.div_ceil(2))
+                .collect();
             for (i, s) in old.into_iter().enumerate() {
                 if i % 2 == 1 {
                     self.checkpoints.remove(&s);

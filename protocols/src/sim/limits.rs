@@ -29,7 +29,11 @@ pub enum Stop {
     /// More than `max` messages were in flight at `step`.
     InFlight { step: u64, count: usize, max: usize },
     /// The world (logs, maps, messages) weighed more than `max` units at `step`.
-    WorldSize { step: u64, weight: usize, max: usize },
+    WorldSize {
+        step: u64,
+        weight: usize,
+        max: usize,
+    },
     /// The recorded steps took more than `max` bytes (estimated) at `step`.
     Memory { step: u64, bytes: u64, max: u64 },
 }
