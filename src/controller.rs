@@ -183,7 +183,7 @@ impl Controller {
             self.changed(false);
             schedule_loading(*self);
         } else {
-            self.finish_loading();
+            self.finish_loading(None);
         }
     }
 
@@ -204,7 +204,7 @@ impl Controller {
             // would cost more than recording it.
             self.loading.set(self.with(|s| s.loading()));
         } else {
-            self.finish_loading();
+            self.finish_loading(None);
         }
     }
 
@@ -213,14 +213,11 @@ impl Controller {
     pub fn stop_loading(&self) {
         if let Some((done, total)) = self.loading.get_untracked() {
             self.sim.update_value(|s| s.stop_loading());
-            self.notice.set(Some(Notice {
-                text: fill(
-                    self.cat().transport.loading_stopped,
-                    &[("done", &done.to_string()), ("total", &total.to_string())],
-                ),
-                error: false,
-            }));
-            self.finish_loading();
+            let stopped = fill(
+                self.cat().transport.loading_stopped,
+                &[("done", &done.to_string()), ("total", &total.to_string())],
+            );
+            self.finish_loading(Some(stopped));
         }
     }
 
@@ -232,8 +229,9 @@ impl Controller {
         }
     }
 
-    /// The run is recorded: put the cursor where the link asked, and say what was off.
-    fn finish_loading(&self) {
+    /// The run is recorded: put the cursor where the link asked, and say what was off
+    /// (after `told`, a sentence already due, so one notice says both).
+    fn finish_loading(&self, told: Option<String>) {
         self.loading.set(None);
         let cat = self.cat();
         let len = self.with(|s| s.len());
@@ -258,10 +256,12 @@ impl Controller {
         };
         self.load_cursor.set_value(Cursor::End);
         self.sim.update_value(|s| s.seek(at));
-        if !problems.is_empty() {
+        let error = !problems.is_empty();
+        let text: Vec<String> = told.into_iter().chain(problems).collect();
+        if !text.is_empty() {
             self.notice.set(Some(Notice {
-                text: problems.join(" "),
-                error: true,
+                text: text.join(" "),
+                error,
             }));
         }
         self.snap_time();
