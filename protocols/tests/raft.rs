@@ -1,6 +1,6 @@
 //! Raft scenarios and seed sweeps, including the paper's Figure 8 and the bug switches.
 
-use protocols::raft::{Config, Entry, Node, Note, Raft, Request, Role};
+use protocols::raft::{Config, Entry, Node, Note, Raft, Request, Role, Term};
 use protocols::sim::history::{History, RunSpec};
 mod common;
 
@@ -681,4 +681,33 @@ fn without_the_election_restriction_a_stale_leader_loses_a_committed_entry() {
         Some(1),
         "S3 overwrote it on S2"
     );
+}
+
+/// Figure 3's Leader Completeness binds leaders of *higher-numbered* terms only. S2's vote
+/// for S1 in term 1 is delayed; meanwhile S3 leads term 2 with S2 and commits its no-op.
+/// The late vote then makes S1 leader of term 1 without that entry: legal Raft (S1 can
+/// commit nothing, as S2 and S3 have moved on), and no violation.
+const LATE_VOTE_FOR_AN_OLDER_TERM: &str = r#"{"format":1,"protocol":"raft","seed":1,"steps":120,"config":{"servers":3,"spare_servers":0,"election_ticks_min":50000,"election_ticks_max":100000},"inputs":[{"at":0,"kind":"request","node":0,"request":{"request":"timeout_now"}},{"at":2,"kind":"delay","msg":2,"ticks":1000},{"at":3,"kind":"drop","msg":1},{"at":4,"kind":"cut","from":0,"to":1},{"at":5,"kind":"cut","from":0,"to":2},{"at":6,"kind":"cut","from":2,"to":0},{"at":7,"kind":"request","node":2,"request":{"request":"timeout_now"}},{"at":11,"kind":"request","node":2,"request":{"request":"timeout_now"}}]}"#;
+
+#[test]
+fn a_leader_elected_late_in_an_older_term_need_not_hold_a_newer_terms_commits() {
+    let h = protocols::scenario::Scenario::<Raft>::parse(LATE_VOTE_FOR_AN_OLDER_TERM)
+        .unwrap()
+        .run()
+        .unwrap();
+    let leaders: Vec<(NodeId, Note)> = h
+        .records()
+        .iter()
+        .flat_map(|r| r.notes.iter().cloned())
+        .filter(|(_, n)| matches!(n, Note::BecameLeader { .. }))
+        .collect();
+    assert_eq!(
+        leaders,
+        vec![
+            (NodeId(2), Note::BecameLeader { term: Term(2) }),
+            (NodeId(0), Note::BecameLeader { term: Term(1) }),
+        ],
+        "S3 leads term 2 and commits; then S1 leads term 1"
+    );
+    assert_eq!(first_violation(&h), None);
 }

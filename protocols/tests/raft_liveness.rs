@@ -199,3 +199,35 @@ fn with_check_quorum_a_leader_that_hears_from_a_majority_keeps_leading() {
     assert!((0..5).any(|i| leads(&h, NodeId(i))));
     assert_eq!(violations(&h), 0);
 }
+
+/// Dissertation §4.2.2, Figure 4.6: S1 leads, removes S3, then appends Cnew = {S2} while
+/// cut off from S2, crashes and restarts. S2 cannot win (S1 refuses it for a shorter log);
+/// S1 is outside Cnew, but "should still start new elections, as it might still be needed
+/// until the Cnew entry is committed". It wins on S2's vote alone, commits Cnew, steps
+/// down, and S2 then leads {S2} by itself.
+const REMOVED_LEADER_STILL_NEEDED: &str = r#"{"format":1,"protocol":"raft","seed":1,"steps":400,"config":{"servers":3,"spare_servers":0,"election_ticks_min":50000,"election_ticks_max":100000},"inputs":[{"at":0,"kind":"request","node":0,"request":{"request":"timeout_now"}},{"at":40,"kind":"request","node":0,"request":{"request":"remove_server","server":2}},{"at":100,"kind":"crash","node":2},{"at":101,"kind":"partition","groups":[[0],[1]]},{"at":102,"kind":"request","node":0,"request":{"request":"remove_server","server":0}},{"at":103,"kind":"crash","node":0},{"at":104,"kind":"restart","node":0},{"at":107,"kind":"heal"},{"at":140,"kind":"request","node":1,"request":{"request":"put","key":"x","value":7}}]}"#;
+
+#[test]
+fn a_server_outside_an_uncommitted_configuration_campaigns_until_it_commits() {
+    let h = Scenario::<Raft>::parse(REMOVED_LEADER_STILL_NEEDED)
+        .unwrap()
+        .run()
+        .unwrap();
+    assert_eq!(violations(&h), 0);
+    let s1 = notes_of(&h, S1);
+    let led = s1
+        .iter()
+        .filter(|n| matches!(n, Note::BecameLeader { .. }))
+        .count();
+    assert_eq!(led, 2, "S1 leads before its removal and once after: {s1:?}");
+    assert!(s1.iter().any(|n| matches!(n, Note::SteppedDown { .. })));
+    assert!(!s1.contains(&&Note::NotInConfig), "{s1:?}");
+    let s2 = h.world().nodes()[S2.index()].state.as_ref().unwrap();
+    assert!(matches!(s2.role, Role::Leader { .. }));
+    assert_eq!(s2.config, BTreeSet::from([S2]));
+    assert_eq!(
+        s2.kv.get("x"),
+        Some(&7),
+        "S2 alone commits and applies its write"
+    );
+}

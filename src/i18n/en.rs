@@ -423,7 +423,7 @@ pub static EN: Catalog = Catalog {
         n_prevote_denied_stale: "{node} refuses {candidate}'s pre-vote: term {term} is not newer than its own.",
         n_prevote_denied_leader: "{node} refuses {candidate}'s pre-vote: it has heard from a leader of its current term since its election timer last fired (§9.6).",
         n_prevote_denied_log: "{node} refuses {candidate}'s pre-vote: its own log is more up-to-date.",
-        n_not_in_config: "{node} is not in its latest configuration, so it does not start an election.",
+        n_not_in_config: "{node} is not in its latest configuration, and knows it is committed, so it does not start an election.",
         n_config_changed: "{node} appends the configuration {members} at index {index}: it counts majorities by it from now on, before it commits (§4.1).",
         n_config_refused: "{node} refuses the membership change: {why}",
         why_already_member: "that server is already in the cluster.",

@@ -21,13 +21,14 @@ pub const INVARIANTS: &[&str] = &[
 ];
 
 /// What the checkers remember: leaders by term, each leader's log terms when last seen,
-/// every committed entry, and what was applied at each index.
+/// every committed entry (its term, and the term it was first known committed in), and
+/// what was applied at each index.
 #[derive(Clone, Debug, Default)]
 pub struct Ghost {
     leaders: BTreeMap<Term, NodeId>,
     /// Each leader's term, last log index and last entry's term when last seen.
     leader_logs: BTreeMap<NodeId, (Term, u64, Term)>,
-    committed: BTreeMap<u64, Term>,
+    committed: BTreeMap<u64, (Term, Term)>,
     applied: BTreeMap<u64, (NodeId, Entry)>,
     reported: BTreeSet<(usize, u64)>,
 }
@@ -62,13 +63,16 @@ pub fn check(
                     };
                     report(ghost, ELECTION_SAFETY, term.0, detail);
                 }
-                // Leader Completeness: a new leader holds every committed entry (those
-                // below its snapshot are in the snapshot).
+                // Leader Completeness: "if a log entry is committed in a given term, then
+                // that entry will be present in the logs of the leaders for all
+                // higher-numbered terms" (those below its snapshot are in the snapshot).
+                // A leader of an older term can still be elected by late votes after a
+                // newer term committed, without what that term committed.
                 let missing = log_of(nodes, *node).and_then(|d| {
                     ghost
                         .committed
                         .range(d.snapshot.index + 1..)
-                        .find(|(i, t)| d.term_at(**i) != Some(**t))
+                        .find(|(i, (t, when))| when < term && d.term_at(**i) != Some(*t))
                 });
                 if let Some((&index, _)) = missing {
                     let detail = Note::CommittedEntryMissing {
@@ -81,13 +85,16 @@ pub fn check(
                 changed.insert(*node);
             }
             Note::Committed { index, .. } => {
-                let Some(d) = log_of(nodes, *node) else {
+                let Some(n) = nodes.get(node.index()).and_then(|s| s.state.as_ref()) else {
                     continue;
                 };
+                // A server learns of a commit in its current term: the committing
+                // leader's, or (for a follower) the term of the leader that told it.
+                let when = n.d.current_term;
                 let from = ghost.committed.keys().next_back().map_or(1, |k| k + 1);
                 for i in from..=*index {
-                    if let Some(t) = d.term_at(i) {
-                        ghost.committed.insert(i, t);
+                    if let Some(t) = n.d.term_at(i) {
+                        ghost.committed.insert(i, (t, when));
                     }
                 }
             }

@@ -120,6 +120,13 @@ impl Node {
     pub fn is_member(&self, id: NodeId) -> bool {
         self.config.contains(&id)
     }
+    /// Dissertation §4.2.2: "a server that is not part of its own latest configuration
+    /// should still start new elections, as it might still be needed until the Cnew entry
+    /// is committed (as in Figure 4.6)". Once it knows that entry committed, it stays
+    /// quiet (§4.2.3), as does a spare server that was never added.
+    pub fn may_campaign(&self, me: NodeId) -> bool {
+        self.is_member(me) || self.config_index > self.commit_index
+    }
     pub(super) fn refresh_config(&mut self) {
         let (index, members) = self.d.config_at(u64::MAX);
         self.config_index = index;
@@ -136,10 +143,12 @@ fn others(node: &Node, me: NodeId) -> Vec<NodeId> {
     node.config.iter().copied().filter(|n| *n != me).collect()
 }
 
-/// Followers and candidates keep an election timer; a server outside its latest
-/// configuration does not (it would only disrupt the cluster).
+/// Followers and candidates keep an election timer. A server that knows it was removed
+/// does not campaign (it would only disrupt the cluster), but after hearing from a leader
+/// it keeps the timer once more, so that its pre-votes stop answering "a leader is
+/// alive" an election timeout later (§9.6).
 fn reset_election_timer(cfg: &Config, me: NodeId, node: &Node, out: &mut O) {
-    if node.is_member(me) {
+    if node.may_campaign(me) || node.heard_from_leader {
         out.set_timer(
             Timer::Election,
             cfg.election_ticks_min..=cfg.election_ticks_max,
@@ -270,7 +279,7 @@ fn time_out(cfg: &Config, me: NodeId, node: &mut Node, out: &mut O) {
         return;
     }
     node.heard_from_leader = false;
-    if !node.is_member(me) {
+    if !node.may_campaign(me) {
         return out.note(Note::NotInConfig);
     }
     if cfg.pre_vote {
@@ -943,19 +952,34 @@ fn maybe_advance_commit(cfg: &Config, me: NodeId, node: &mut Node, out: &mut O) 
 }
 
 /// §4.2.2: once its latest configuration is committed, a leader that removed itself steps
-/// down, and the leader stops replicating to a removed server as soon as that server holds
-/// the configuration that removed it (so it knows to stay quiet rather than start
-/// elections that would disrupt the cluster, §4.2.3).
+/// down, and the leader stops replicating to a removed server that holds the configuration
+/// that removed it, after one last AppendEntries telling it that configuration is
+/// committed (so it knows to stay quiet rather than start elections that would disrupt
+/// the cluster, §4.2.3; if that message is lost, it campaigns, as the dissertation's
+/// removed servers do).
 fn finish_config_change(cfg: &Config, me: NodeId, node: &mut Node, out: &mut O) {
     let (config, at) = (&node.config, node.config_index);
+    let Role::Leader { match_index, .. } = &node.role else {
+        return;
+    };
+    let removed: Vec<NodeId> = match_index
+        .iter()
+        .filter(|(n, m)| !config.contains(n) && **m >= at)
+        .map(|(n, _)| *n)
+        .collect();
+    for n in &removed {
+        send_append_entries(cfg, node, *n, out);
+    }
     if let Role::Leader {
         next_index,
         match_index,
         ..
     } = &mut node.role
     {
-        match_index.retain(|n, m| config.contains(n) || *m < at);
-        next_index.retain(|n, _| match_index.contains_key(n));
+        for n in &removed {
+            match_index.remove(n);
+            next_index.remove(n);
+        }
     }
     if !node.is_member(me) {
         stop_leading(cfg, me, node, out);

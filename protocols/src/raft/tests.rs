@@ -584,6 +584,34 @@ fn pre_vote_is_refused_while_a_leader_is_heard() {
     }));
 }
 
+/// A server that knows it was removed keeps no election timer, except once after hearing
+/// from a leader: otherwise its pre-votes would answer "a leader is alive" forever, and a
+/// configuration that needs its vote could never elect anyone.
+#[test]
+fn a_removed_server_stops_vouching_for_a_leader_an_election_timeout_later() {
+    let pv = pre_vote_on();
+    let mut v = with_config(with_log(&[1], 1), &[S1, S3]);
+    v.commit_index = 2;
+    let heartbeat = Msg::AppendEntries {
+        term: Term(1),
+        prev_log_index: 2,
+        prev_log_term: Term(1),
+        entries: vec![],
+        leader_commit: 2,
+    };
+    let out = deliver_with(&pv, &mut v, S2, S3, heartbeat);
+    assert!(
+        out.timers_set().contains(&Timer::Election),
+        "{:?}",
+        out.timers_set()
+    );
+    let mut out = Out::default();
+    P::on_timer(&pv, S2, &mut v, Timer::Election, &mut out);
+    assert_eq!(notes(&out), vec![Note::NotInConfig]);
+    assert!(!v.heard_from_leader);
+    assert!(!out.timers_set().contains(&Timer::Election));
+}
+
 /// Dissertation §4.1: "a server always uses the latest configuration in its log, regardless
 /// of whether the entry is committed": a follower appending a configuration adopts it.
 #[test]
@@ -690,14 +718,83 @@ fn a_removed_leader_steps_down_once_the_removal_commits() {
     assert!(notes(&out).contains(&Note::SteppedDown { term: Term(2) }));
 }
 
-/// A server outside its latest configuration does not start elections.
+/// §4.2.2–4.2.3: when the removal of S3 commits, the leader tells S3 so in one last
+/// AppendEntries (S3 then knows to stay quiet), and replicates to it no more.
 #[test]
-fn a_server_outside_its_configuration_does_not_start_elections() {
+fn a_removed_server_hears_once_that_its_removal_committed() {
+    let mut l = leader_of_term(2, &[2]);
+    l.commit_index = 1;
+    P::on_request(
+        &cfg(),
+        S1,
+        &mut l,
+        Request::RemoveServer { server: S3 },
+        &mut Out::default(),
+    );
+    let ok = |m| Msg::AppendEntriesReply {
+        term: Term(2),
+        success: true,
+        match_index: m,
+    };
+    deliver(&mut l, S1, S3, ok(2));
+    let out = deliver(&mut l, S1, S2, ok(2));
+    assert_eq!(l.commit_index, 2);
+    let to_s3: Vec<Msg> = sends(&out)
+        .into_iter()
+        .filter(|(to, _)| *to == S3)
+        .map(|(_, m)| m)
+        .collect();
+    assert!(
+        matches!(
+            to_s3[..],
+            [Msg::AppendEntries {
+                leader_commit: 2,
+                ..
+            }]
+        ),
+        "{to_s3:?}"
+    );
+    let mut out = Out::default();
+    P::on_timer(&cfg(), S1, &mut l, Timer::Heartbeat, &mut out);
+    assert!(sends(&out).iter().all(|(to, _)| *to != S3));
+}
+
+/// A server that knows the configuration removing it is committed does not start
+/// elections (§4.2.3: it would only disrupt the cluster).
+#[test]
+fn a_server_known_removed_does_not_start_elections() {
     let mut n = with_config(with_log(&[1], 1), &[S2, S3]);
+    n.commit_index = 2;
     let mut out = Out::default();
     P::on_timer(&cfg(), S1, &mut n, Timer::Election, &mut out);
     assert_eq!(notes(&out), vec![Note::NotInConfig]);
     assert_eq!(n.d.current_term, Term(1));
+}
+
+/// Dissertation §4.2.2, Figure 4.6: S1 led {S1, S2} and appended Cnew = {S2}, then
+/// crashed before S2 had it. S2 needs S1's vote, which S1 refuses for S2's shorter log, so
+/// S1 must campaign although it is outside Cnew; it counts S2's vote and not its own.
+#[test]
+fn a_server_outside_an_uncommitted_configuration_still_campaigns() {
+    let mut s1 = with_config(with_log(&[1], 1), &[S2]);
+    let mut out = Out::default();
+    P::on_timer(&cfg(), S1, &mut s1, Timer::Election, &mut out);
+    assert_eq!(s1.d.current_term, Term(2));
+    assert!(
+        matches!(s1.role, Role::Candidate { .. }),
+        "its own vote is not a majority of {{S2}}"
+    );
+    assert_eq!(sends(&out).len(), 1, "it asks S2, the one member");
+    let out = deliver(
+        &mut s1,
+        S1,
+        S2,
+        Msg::RequestVoteReply {
+            term: Term(2),
+            granted: true,
+        },
+    );
+    assert!(matches!(s1.role, Role::Leader { .. }), "{:?}", notes(&out));
 }
 
 /// §7: once enough applied entries pile up, a server replaces them with a snapshot of its

@@ -199,6 +199,18 @@ impl<P: Protocol> Out<P> {
         });
         sends.collect()
     }
+    /// The timers left set once these effects apply (for tests and tools).
+    pub fn timers_set(&self) -> Vec<P::Timer> {
+        let mut set: Vec<P::Timer> = Vec::new();
+        for e in &self.effects {
+            match e {
+                Effect::SetTimer { timer, .. } if !set.contains(timer) => set.push(timer.clone()),
+                Effect::CancelTimer { timer } => set.retain(|t| t != timer),
+                _ => {}
+            }
+        }
+        set
+    }
     /// The notes, in order (for tests and tools).
     pub fn notes(&self) -> Vec<P::Note> {
         let notes = self.effects.iter().filter_map(|e| match e {

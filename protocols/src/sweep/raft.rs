@@ -6,7 +6,7 @@
 use super::{expect, one_of, weighted, Stuck, Target, LIVENESS_MAX_STEPS};
 use crate::raft::{Config, Node, Raft, Request, Role};
 use crate::sim::rng::Rng;
-use crate::sim::swarm::{ids, Run};
+use crate::sim::swarm::{ids, Deadline, Run};
 use crate::sim::{Input, NetConfig, NodeId, World};
 use std::collections::BTreeSet;
 
@@ -114,18 +114,18 @@ impl Target for Raft {
     /// configuration shut down, §4.2.3), a leader is elected and every member applies a
     /// new write: Raft is live once a majority is up and messages arrive in time (§5.6).
     fn liveness(run: &mut Run<Self>, seed: u64) -> Result<(), Stuck> {
-        if !run.world().cfg.pre_vote {
-            decommission_removed_servers(run);
-        }
         let deadline = 20 * run.world().cfg.election_ticks_max;
-        let d = run.run_for(deadline, LIVENESS_MAX_STEPS, |w| leader(w).is_some());
+        let d = run_decommissioning(run, deadline, |w| leader(w).is_some());
         expect(d, || format!("no leader {deadline} ticks after healing"))?;
         // A write can be lost with its leader (it was never committed): ask again, of
         // whoever leads then, as a client would.
         let value = seed as u32;
         let mut last = Err(Stuck::Undecided);
         for _ in 0..3 {
-            let Some(l) = leader(run.world()) else { break };
+            let Some(asked) = leadership(run.world()) else {
+                break;
+            };
+            let l = asked.0;
             run.inject(Input::Request {
                 node: l,
                 request: Request::Put {
@@ -133,7 +133,7 @@ impl Target for Raft {
                     value,
                 },
             });
-            let d = run.run_for(deadline, LIVENESS_MAX_STEPS, |w| applied(w, value));
+            let d = run_decommissioning(run, deadline, |w| applied(w, value));
             let members = config_of(run.world(), l).len();
             last = expect(d, || {
                 format!(
@@ -141,7 +141,9 @@ impl Target for Raft {
                     l.0 + 1
                 )
             });
-            if last.is_ok() || leader(run.world()) == Some(l) {
+            // The same leader in the same term had its chance; a new term may have
+            // overwritten the write, even on the same server.
+            if last.is_ok() || leadership(run.world()) == Some(asked) {
                 break;
             }
         }
@@ -162,6 +164,11 @@ fn leader(w: &World<Raft>) -> Option<NodeId> {
         .map(|(id, _)| id)
 }
 
+/// The leader and its term, if any.
+fn leadership(w: &World<Raft>) -> Option<(NodeId, u64)> {
+    leader(w).and_then(|l| server(w, l).map(|n| (l, n.d.current_term.0)))
+}
+
 /// The latest configuration `id` knows (empty while it is down).
 fn config_of(w: &World<Raft>, id: NodeId) -> BTreeSet<NodeId> {
     server(w, id).map_or_else(BTreeSet::new, |n| n.config.clone())
@@ -176,6 +183,31 @@ fn applied(w: &World<Raft>, value: u32) -> bool {
         .all(|n| n.kv.get("final") == Some(&value))
 }
 
+/// Runs until `done`, for `ticks` at most. Without pre-vote, the operator shuts down the
+/// servers it sees removed every election timeout: a configuration that was not yet
+/// committed at first may commit now, and a removed server that never heard of it would
+/// disrupt the cluster forever (§4.2.3).
+fn run_decommissioning(
+    run: &mut Run<Raft>,
+    ticks: u64,
+    done: impl Fn(&World<Raft>) -> bool,
+) -> Deadline {
+    if run.world().cfg.pre_vote {
+        return run.run_for(ticks, LIVENESS_MAX_STEPS, done);
+    }
+    let slice = run.world().cfg.election_ticks_max;
+    let slices = ticks.div_ceil(slice);
+    for k in 0..slices {
+        decommission_removed_servers(run);
+        let last = k + 1 == slices;
+        match run.run_for(slice, LIVENESS_MAX_STEPS / slices, &done) {
+            Deadline::Missed if !last => {}
+            d => return d,
+        }
+    }
+    Deadline::Missed
+}
+
 /// Dissertation §4.2.2: "once Cnew is committed, servers not in it can be shut down".
 /// The operator's part: crash every server outside the latest committed configuration.
 fn decommission_removed_servers(run: &mut Run<Raft>) {
@@ -184,15 +216,20 @@ fn decommission_removed_servers(run: &mut Run<Raft>) {
     // Keep every server of the newest configuration some server knows committed, and of
     // the latest one in the most up-to-date log (which the election restriction lets
     // win, §5.4.1): commit indexes are volatile, so a server the healing restarted
-    // knows no commit, and an uncommitted configuration may yet be overwritten.
+    // knows no commit, and an uncommitted configuration may yet be overwritten. While
+    // that latest one is not known committed, the one before it still rules, and its
+    // servers are still needed (Figure 4.6).
     let committed = up()
         .map(|n| n.d.config_at(n.commit_index))
-        .max_by_key(|(index, _)| *index)
-        .map(|(_, c)| c.clone());
-    let newest = up()
-        .max_by_key(|n| (n.last_term(), n.last_index()))
-        .map(|n| n.config.clone());
-    let keep: BTreeSet<NodeId> = committed.into_iter().chain(newest).flatten().collect();
+        .max_by_key(|(index, _)| *index);
+    let known = committed.map_or(0, |(index, _)| index);
+    let mut keep: BTreeSet<NodeId> = committed.into_iter().flat_map(|(_, c)| c.clone()).collect();
+    if let Some(n) = up().max_by_key(|n| (n.last_term(), n.last_index())) {
+        keep.extend(n.config.iter().copied());
+        if n.config_index > known {
+            keep.extend(n.d.config_at(n.config_index - 1).1.iter().copied());
+        }
+    }
     let removed: Vec<NodeId> = ids(w.nodes().len())
         .filter(|n| !keep.contains(n) && w.nodes()[n.index()].is_up())
         .collect();

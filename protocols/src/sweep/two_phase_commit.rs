@@ -27,6 +27,7 @@ impl Target for TwoPhaseCommit {
             prepare_timeout_ticks: one_of(rng, &[1, 50, 400, 2_000, 100_000]),
             decision_timeout_ticks: one_of(rng, &[1, 10, 200, 2_000, 100_000]),
             resend_ticks: one_of(rng, &[5, 150, 5_000]),
+            client_timeout_ticks: one_of(rng, &[40, 300, 1_000, 20_000]),
             ..Config::default()
         }
     }
@@ -44,6 +45,7 @@ impl Target for TwoPhaseCommit {
             cfg.prepare_timeout_ticks,
             cfg.decision_timeout_ticks,
             cfg.work_ticks_max,
+            cfg.client_timeout_ticks,
         ]
     }
 
@@ -65,18 +67,21 @@ impl Target for TwoPhaseCommit {
     }
 
     /// Every transaction begun before healing ends: no participant still working on it
-    /// or uncertain, and the coordinator done with it (Bernstein, Hadzilacos & Goodman,
-    /// ch. 7: with every failure repaired, every process eventually decides).
+    /// or uncertain, the coordinator done with it (Bernstein, Hadzilacos & Goodman,
+    /// ch. 7: with every failure repaired, every process eventually decides), and the
+    /// client knows its outcome, by a retry with the same id if the answer was lost (a
+    /// client that crashed forgot what it waited for: nothing to check there).
     fn liveness(run: &mut Run<Self>, _seed: u64) -> Result<(), Stuck> {
         let c = run.world().cfg.clone();
-        // Time for a vote timeout, a prepare timeout, two rounds of asking and a resend,
-        // with a round trip each.
+        // Time for a vote timeout, a prepare timeout, two rounds of asking, a resend and
+        // a client's retry, with a round trip each.
         let deadline = 2
             * (c.vote_timeout_ticks
                 + c.prepare_timeout_ticks
                 + c.work_ticks_max
                 + 3 * c.decision_timeout_ticks
-                + c.resend_ticks)
+                + c.resend_ticks
+                + c.client_timeout_ticks)
             + 20 * run.world().net.latency_ticks_max;
         let begun = run.world().nodes()[TwoPhaseCommit::client(&run.world().cfg).index()]
             .disk
@@ -95,7 +100,10 @@ impl Target for TwoPhaseCommit {
                         .iter()
                         .find(|(t, _)| t.0 <= begun)
                         .map(|(t, c)| format!("the coordinator is {:?} on T{}", c.phase, t.0)),
-                    Role::Client { .. } => None,
+                    Role::Client { results } => results
+                        .iter()
+                        .find(|(t, r)| t.0 <= begun && r.is_none())
+                        .map(|(t, _)| format!("the client does not know the outcome of T{}", t.0)),
                 };
                 stuck
             })
