@@ -10,6 +10,7 @@ pub mod paxos;
 pub mod raft;
 pub mod reference;
 pub mod scenario;
+pub mod script;
 pub mod sharding;
 pub mod sim;
 pub mod sweep;

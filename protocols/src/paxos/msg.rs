@@ -229,3 +229,33 @@ pub enum Note {
         value: Value,
     },
 }
+
+/// One line per message, for transcripts: `Prepare b1.2 from=0`, `Accepted b1.2 s0=X`
+/// (ballot `round.proposer`, slot `s`).
+impl fmt::Display for Msg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Msg::Prepare { ballot, from_slot } => write!(f, "Prepare b{ballot} from=s{from_slot}"),
+            Msg::Promise { ballot, accepted } => {
+                let a: Vec<String> = accepted
+                    .iter()
+                    .map(|a| format!("s{}=b{}:{}", a.slot, a.ballot, a.value))
+                    .collect();
+                write!(f, "Promise b{ballot} accepted=[{}]", a.join(" "))
+            }
+            Msg::Nack { ballot, promised } => write!(f, "Nack b{ballot} promised=b{promised}"),
+            Msg::Accept {
+                ballot,
+                slot,
+                value,
+            } => write!(f, "Accept b{ballot} s{slot}={value}"),
+            Msg::Accepted {
+                ballot,
+                slot,
+                value,
+            } => write!(f, "Accepted b{ballot} s{slot}={value}"),
+            Msg::Heartbeat => f.write_str("Heartbeat"),
+            Msg::Forward { value } => write!(f, "Forward {value}"),
+        }
+    }
+}

@@ -319,3 +319,105 @@ pub enum Note {
         b: NodeId,
     },
 }
+
+/// A server's name, as the lab and the transcripts write it.
+fn server(id: &NodeId) -> String {
+    format!("S{}", id.0 + 1)
+}
+
+impl std::fmt::Display for Command {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Command::Noop => f.write_str("noop"),
+            Command::Put { key, value } => write!(f, "{key}={value}"),
+            Command::Config { members } => {
+                let m: Vec<String> = members.iter().map(server).collect();
+                write!(f, "config{{{}}}", m.join(","))
+            }
+        }
+    }
+}
+
+/// One line per message, for transcripts: `AppendEntries t3 prev=1/1 [t3:x=1] commit=1`
+/// (an index/term pair is `index/term`).
+impl std::fmt::Display for Msg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let yes = |b: &bool| if *b { "granted" } else { "refused" };
+        match self {
+            Msg::RequestVote {
+                term,
+                last_log_index,
+                last_log_term,
+            } => write!(
+                f,
+                "RequestVote t{} last={last_log_index}/{}",
+                term.0, last_log_term.0
+            ),
+            Msg::RequestVoteReply { term, granted } => {
+                write!(f, "RequestVoteReply t{} {}", term.0, yes(granted))
+            }
+            Msg::PreVote {
+                term,
+                last_log_index,
+                last_log_term,
+            } => write!(
+                f,
+                "PreVote t{} last={last_log_index}/{}",
+                term.0, last_log_term.0
+            ),
+            Msg::PreVoteReply { term, granted } => {
+                write!(f, "PreVoteReply t{} {}", term.0, yes(granted))
+            }
+            Msg::AppendEntries {
+                term,
+                prev_log_index,
+                prev_log_term,
+                entries,
+                leader_commit,
+            } => {
+                let e: Vec<String> = entries
+                    .iter()
+                    .map(|e| format!("t{}:{}", e.term.0, e.cmd))
+                    .collect();
+                write!(
+                    f,
+                    "AppendEntries t{} prev={prev_log_index}/{} [{}] commit={leader_commit}",
+                    term.0,
+                    prev_log_term.0,
+                    e.join(" ")
+                )
+            }
+            Msg::AppendEntriesReply {
+                term,
+                success,
+                match_index,
+            } => write!(
+                f,
+                "AppendEntriesReply t{} {} match={match_index}",
+                term.0,
+                if *success { "ok" } else { "mismatch" }
+            ),
+            Msg::InstallSnapshot {
+                term,
+                last_included_index,
+                last_included_term,
+                members,
+                kv,
+            } => {
+                let m: Vec<String> = members.iter().map(server).collect();
+                let kv: Vec<String> = kv.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                write!(
+                    f,
+                    "InstallSnapshot t{} last={last_included_index}/{} members={{{}}} kv={{{}}}",
+                    term.0,
+                    last_included_term.0,
+                    m.join(","),
+                    kv.join(",")
+                )
+            }
+            Msg::InstallSnapshotReply { term, match_index } => {
+                write!(f, "InstallSnapshotReply t{} match={match_index}", term.0)
+            }
+        }
+    }
+}

@@ -246,3 +246,38 @@ pub enum Note {
         was_commit: bool,
     },
 }
+
+/// One line per message, for transcripts: `PREPARE T1`, `VOTE T1 yes`.
+impl std::fmt::Display for Msg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let t = self.txn().0;
+        match self {
+            Msg::Begin { .. } => write!(f, "BEGIN T{t}"),
+            Msg::Work { .. } => write!(f, "WORK T{t}"),
+            Msg::Prepare { .. } => write!(f, "PREPARE T{t}"),
+            Msg::Vote { yes, .. } => write!(f, "VOTE T{t} {}", if *yes { "yes" } else { "no" }),
+            Msg::Commit { .. } => write!(f, "COMMIT T{t}"),
+            Msg::Abort { .. } => write!(f, "ABORT T{t}"),
+            Msg::Ack { .. } => write!(f, "ACK T{t}"),
+            Msg::DecisionRequest { .. } => write!(f, "DECISION-REQUEST T{t}"),
+            Msg::Uncertain { .. } => write!(f, "UNCERTAIN T{t}"),
+            Msg::Outcome { committed, .. } => {
+                let o = if *committed { "committed" } else { "aborted" };
+                write!(f, "OUTCOME T{t} {o}")
+            }
+        }
+    }
+}
+
+/// A write-ahead log record, for transcripts: `prepared T1`.
+impl std::fmt::Display for Record {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Record::Begin(t) => write!(f, "begin T{}", t.0),
+            Record::Prepared(t) => write!(f, "prepared T{}", t.0),
+            Record::Commit(t) => write!(f, "commit T{}", t.0),
+            Record::Abort(t) => write!(f, "abort T{}", t.0),
+            Record::End(t) => write!(f, "end T{}", t.0),
+        }
+    }
+}

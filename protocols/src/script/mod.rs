@@ -1,0 +1,509 @@
+//! Golden scripts, after etcd raft's data-driven tests: a small command language drives a
+//! [`World`], and what happened is written as a compact transcript that is kept on file
+//! beside the script (`protocols/testdata/<protocol>/*.txt`). A change in behaviour shows
+//! as a diff of readable lines, where a pinned hash could only say *that* something changed.
+//!
+//! A file is a list of blocks. A block is one or more command lines (lines starting with
+//! `#` are comments), a line `----`, and the transcript of those commands, which ends at
+//! a blank line. [`run`] executes every block and returns the file with fresh
+//! transcripts: the golden test compares it with the file, and `UPDATE_GOLDEN=1` writes
+//! it back. Commands (node names as the transcript prints them, `S1` or `P2`):
+//!
+//! - `config key=value …`: the protocol's configuration (its scenario field names; the
+//!   rest keep their defaults), `net key=value …`: the network, `seed N`. They come
+//!   before any other command, which starts the world.
+//! - `crash X`, `restart X`, `heal`, `partition X,Y | Z`, `cut X Y` (the link X→Y),
+//!   `drop #N` (or `drop from=X`: all X has in flight), `duplicate #N`, `delay #N ticks=T`:
+//!   faults, as in a scenario.
+//! - `run [steps=N] [ticks=T] [until=COND] [max=N] [quiet]`: steps, for at most N steps
+//!   or T ticks of virtual time, or until the protocol's condition holds (`leader(S5)`)
+//!   or a step takes a note (`note(C,decided_commit)`);
+//!   `quiet` prints a summary instead of every event (but every broken invariant).
+//! - `stabilize [max=N] [quiet]`: steps until no message is in flight.
+//! - `slow KIND ticks=T` (or `slow off`): from now on, every message whose transcript
+//!   starts with KIND (`Accept`) is delayed T ticks as it is sent, one step each: an
+//!   adversarial network.
+//! - `state`: one line per node.
+//! - Anything else is the protocol's own: a request to a node (`put S1 x=1`).
+//!
+//! An event is one line (`17 t=212 S1→S2 #9 AppendEntries t3 prev=1/1 n=1 commit=1`,
+//! the message by its `Display`), followed by its notes and any broken invariant.
+
+mod format;
+mod paxos;
+mod raft;
+mod two_phase_commit;
+
+pub use format::Compact;
+
+use crate::sim::{Input, MsgId, NetConfig, NodeId, Protocol, StepRecord, World};
+use serde_json::{Map, Value};
+use std::fmt::Display;
+
+/// A command's words after its name: bare words in order, and `key=value` pairs.
+#[derive(Debug, Default)]
+pub struct Args {
+    pub words: Vec<String>,
+    pub pairs: Vec<(String, String)>,
+}
+
+impl Args {
+    fn parse(rest: &[&str]) -> Args {
+        let mut a = Args::default();
+        for w in rest {
+            match w.split_once('=') {
+                Some((k, v)) => a.pairs.push((k.to_string(), v.to_string())),
+                None => a.words.push(w.to_string()),
+            }
+        }
+        a
+    }
+    /// The value of `key=…`, if given.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+    /// `key=N` as a number, if given.
+    pub fn num(&self, key: &str) -> Result<Option<u64>, String> {
+        self.get(key)
+            .map(|v| v.parse().map_err(|_| format!("{key}={v}: not a number")))
+            .transpose()
+    }
+    /// The `i`th bare word.
+    pub fn word(&self, i: usize) -> Result<&str, String> {
+        self.words
+            .get(i)
+            .map(String::as_str)
+            .ok_or_else(|| format!("missing argument {}", i + 1))
+    }
+}
+
+/// What a protocol adds to the script language: names, requests, conditions and state.
+pub trait Scripted: Protocol
+where
+    Self::Msg: Display,
+{
+    /// A node's name in scripts and transcripts ("S1", "P2", "client").
+    fn name(cfg: &Self::Config, id: NodeId) -> String;
+    /// Fields of notes and timers that hold a node id: the transcript names the node.
+    const NODE_FIELDS: &'static [&'static str] = &[];
+    /// A field of a note, timer or request written the protocol's own way (a ballot as
+    /// `b2.1`), if it has one.
+    fn field(_key: &str, _value: &serde_json::Value) -> Option<String> {
+        None
+    }
+    /// The request `cmd` asks for, and of which node; `None` if `cmd` is not the
+    /// protocol's.
+    fn request(
+        cfg: &Self::Config,
+        cmd: &str,
+        args: &Args,
+    ) -> Option<Result<(NodeId, Self::Request), String>>;
+    /// Whether the condition `name(arg)` holds (`until=leader(S5)`).
+    fn condition(world: &World<Self>, name: &str, arg: &str) -> Result<bool, String>;
+    /// One node's state, on one line.
+    fn state(cfg: &Self::Config, id: NodeId, node: &Self::Node) -> String;
+}
+
+/// Runs a script of the protocol named `protocol` (a scenario's name): the file with
+/// fresh transcripts.
+pub fn run(protocol: &str, text: &str) -> Result<String, String> {
+    use crate::{paxos::Paxos, raft::Raft, two_phase_commit::TwoPhaseCommit};
+    match protocol {
+        "raft" => Ok(run_as::<Raft>(text)),
+        "two-phase-commit" => Ok(run_as::<TwoPhaseCommit>(text)),
+        "paxos" => Ok(run_as::<Paxos>(text)),
+        other => Err(format!("no protocol named {other:?}")),
+    }
+}
+
+/// Runs every block of `text` against one session of `P`.
+pub fn run_as<P: Scripted>(text: &str) -> String
+where
+    P::Msg: Display,
+{
+    let mut session = Session::<P>::default();
+    let mut out = String::new();
+    let mut block: Vec<&str> = Vec::new();
+    let mut lines = text.lines().peekable();
+    let flush = |session: &mut Session<P>, block: &mut Vec<&str>, out: &mut String| {
+        if block.is_empty() {
+            return;
+        }
+        let mut result = String::new();
+        for line in block.iter() {
+            out.push_str(line);
+            out.push('\n');
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            match session.exec(line) {
+                Ok(s) => result.push_str(&s),
+                Err(e) => result.push_str(&format!("error: {e}\n")),
+            }
+        }
+        out.push_str("----\n");
+        out.push_str(if result.is_empty() { "ok\n" } else { &result });
+        out.push('\n');
+        block.clear();
+    };
+    while let Some(line) = lines.next() {
+        if line == "----" {
+            flush(&mut session, &mut block, &mut out);
+            // Skip the old transcript, up to a blank line.
+            while lines.next_if(|l| !l.trim().is_empty()).is_some() {}
+        } else if line.trim().is_empty() {
+            // A block written without its transcript yet ends at a blank line.
+            if block.iter().any(|l| !l.starts_with('#')) {
+                flush(&mut session, &mut block, &mut out);
+            } else if !block.is_empty() {
+                block.push(line);
+            }
+        } else {
+            block.push(line);
+        }
+    }
+    if block.iter().any(|l| !l.starts_with('#')) {
+        flush(&mut session, &mut block, &mut out);
+    } else {
+        for l in block {
+            out.push_str(l);
+            out.push('\n');
+        }
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+/// One script's state: the settings, then (after the first other command) the world.
+struct Session<P: Protocol> {
+    cfg: P::Config,
+    net: NetConfig,
+    seed: u64,
+    /// `slow Accept ticks=40`: every new message of that kind is delayed (an adversary).
+    slow: Option<(String, u64)>,
+    world: Option<World<P>>,
+}
+
+impl<P: Protocol> Default for Session<P> {
+    fn default() -> Self {
+        Session {
+            cfg: P::Config::default(),
+            net: NetConfig::default(),
+            seed: 1,
+            slow: None,
+            world: None,
+        }
+    }
+}
+
+/// `value` with the `key=value` pairs set (a value is read as JSON when it parses, as a
+/// string otherwise).
+fn merged<T: serde::Serialize + serde::de::DeserializeOwned>(
+    value: &T,
+    args: &Args,
+) -> Result<T, String> {
+    let mut v = serde_json::to_value(value).map_err(|e| e.to_string())?;
+    let obj: &mut Map<String, Value> = v.as_object_mut().ok_or("not an object")?;
+    for (k, raw) in &args.pairs {
+        if !obj.contains_key(k) {
+            return Err(format!("no setting named {k}"));
+        }
+        let val = serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.clone()));
+        obj.insert(k.clone(), val);
+    }
+    serde_json::from_value(v).map_err(|e| e.to_string())
+}
+
+impl<P: Scripted> Session<P>
+where
+    P::Msg: Display,
+{
+    fn node(&self, name: &str) -> Result<NodeId, String> {
+        node_named::<P>(&self.cfg, name)
+    }
+
+    fn msg(word: &str) -> Result<MsgId, String> {
+        word.trim_start_matches('#')
+            .parse()
+            .map(MsgId)
+            .map_err(|_| format!("{word}: not a message id (#N)"))
+    }
+
+    fn world(&mut self) -> Result<&mut World<P>, String> {
+        if self.world.is_none() {
+            let w = World::new(self.cfg.clone(), self.net.clone(), self.seed)
+                .map_err(|e| e.to_string())?;
+            self.world = Some(w);
+        }
+        Ok(self.world.as_mut().expect("just made"))
+    }
+
+    fn settings(&mut self) -> Result<(), String> {
+        match self.world {
+            Some(_) => Err("settings come before the run starts".into()),
+            None => Ok(()),
+        }
+    }
+
+    fn exec(&mut self, line: &str) -> Result<String, String> {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let (cmd, rest) = words.split_first().ok_or("empty command")?;
+        let args = Args::parse(rest);
+        let input = match *cmd {
+            "config" => {
+                self.settings()?;
+                self.cfg = merged(&self.cfg, &args)?;
+                P::validate(&self.cfg).map_err(|e| e.to_string())?;
+                return Ok(String::new());
+            }
+            "net" => {
+                self.settings()?;
+                self.net = merged(&self.net, &args)?;
+                self.net.validate().map_err(|e| e.to_string())?;
+                return Ok(String::new());
+            }
+            "seed" => {
+                self.settings()?;
+                self.seed = args.word(0)?.parse().map_err(|_| "seed: not a number")?;
+                return Ok(String::new());
+            }
+            "run" => return self.run(&args),
+            "slow" => {
+                self.slow = match args.word(0)? {
+                    "off" => None,
+                    kind => Some((
+                        kind.to_string(),
+                        args.num("ticks")?.ok_or("slow needs ticks=T")?,
+                    )),
+                };
+                return Ok(String::new());
+            }
+            "stabilize" => {
+                let max = args.num("max")?.unwrap_or(10_000);
+                let (log, done) =
+                    self.steps(max, args.has("quiet"), |w, _| w.in_flight().is_empty())?;
+                return Ok(log + if done { "" } else { "(not stable yet)\n" });
+            }
+            "state" => return self.state(),
+            "crash" => Input::Crash {
+                node: self.node(args.word(0)?)?,
+            },
+            "restart" => Input::Restart {
+                node: self.node(args.word(0)?)?,
+            },
+            "heal" => Input::Heal,
+            "cut" => Input::Cut {
+                from: self.node(args.word(0)?)?,
+                to: self.node(args.word(1)?)?,
+            },
+            "partition" => {
+                let groups = rest
+                    .join(" ")
+                    .split('|')
+                    .map(|g| {
+                        g.split([',', ' '])
+                            .filter(|s| !s.is_empty())
+                            .map(|s| self.node(s))
+                            .collect::<Result<Vec<_>, _>>()
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                Input::Partition { groups }
+            }
+            "drop" if args.get("from").is_some() => return self.drop_from(&args),
+            "drop" => Input::Drop {
+                msg: Self::msg(args.word(0)?)?,
+            },
+            "duplicate" => Input::Duplicate {
+                msg: Self::msg(args.word(0)?)?,
+            },
+            "delay" => Input::Delay {
+                msg: Self::msg(args.word(0)?)?,
+                ticks: args.num("ticks")?.ok_or("delay needs ticks=T")?,
+            },
+            other => match P::request(&self.cfg, other, &args) {
+                Some(r) => {
+                    let (node, request) = r?;
+                    Input::Request { node, request }
+                }
+                None => return Err(format!("unknown command {other:?}")),
+            },
+        };
+        let nodes = P::node_count(&self.cfg);
+        input.validate(nodes).map_err(|e| e.to_string())?;
+        let cfg = self.cfg.clone();
+        let w = self.world()?;
+        let r = w.step(Some(input)).expect("an input is a step");
+        Ok(format::record::<P>(&cfg, &r))
+    }
+
+    /// `drop from=X`: drops every message X has in flight, one step each.
+    fn drop_from(&mut self, args: &Args) -> Result<String, String> {
+        let from = self.node(args.get("from").expect("checked"))?;
+        let cfg = self.cfg.clone();
+        let w = self.world()?;
+        let ids: Vec<MsgId> = w
+            .in_flight()
+            .iter()
+            .filter(|(_, m)| m.from == from)
+            .map(|(id, _)| *id)
+            .collect();
+        let mut log = String::new();
+        for msg in ids {
+            let r = w
+                .step(Some(Input::Drop { msg }))
+                .expect("an input is a step");
+            log.push_str(&format::record::<P>(&cfg, &r));
+        }
+        Ok(log)
+    }
+
+    fn run(&mut self, args: &Args) -> Result<String, String> {
+        let max = args.num("max")?.or(args.num("steps")?).unwrap_or(10_000);
+        let until = args.get("until").map(parse_condition).transpose()?;
+        let end = match args.num("ticks")? {
+            Some(t) => Some(self.world()?.time.0 + t),
+            None => None,
+        };
+        if until.is_none() && end.is_none() && args.get("steps").is_none() {
+            return Err("run needs steps=N, ticks=T or until=COND".into());
+        }
+        let mut err = None;
+        let cfg = self.cfg.clone();
+        let (log, done) = self.steps(max, args.has("quiet"), |w, r| {
+            if end.is_some_and(|e| w.next_due().is_none_or(|t| t.0 > e)) {
+                return true;
+            }
+            let Some((name, arg)) = &until else {
+                return false;
+            };
+            if name == "note" {
+                return r.is_some_and(|r| noted::<P>(&cfg, r, arg));
+            }
+            P::condition(w, name, arg).unwrap_or_else(|e| {
+                err = Some(e);
+                true
+            })
+        })?;
+        if let Some(e) = err {
+            return Err(e);
+        }
+        let missed = until.is_some() && !done;
+        Ok(log + if missed { "(condition not met)\n" } else { "" })
+    }
+
+    /// Steps until `done` holds (of the world before each step, or of the step just
+    /// taken) or `max` steps: the events, and whether `done` held.
+    fn steps(
+        &mut self,
+        max: u64,
+        quiet: bool,
+        mut done: impl FnMut(&World<P>, Option<&StepRecord<P>>) -> bool,
+    ) -> Result<(String, bool), String> {
+        let cfg = self.cfg.clone();
+        let slow = self.slow.clone();
+        let w = self.world()?;
+        let (start, t0) = (w.step, w.time.0);
+        let mut log = String::new();
+        let mut held = done(w, None);
+        for _ in 0..max {
+            if held {
+                break;
+            }
+            let Some(r) = w.step(None) else { break };
+            // Quiet hides events, never a broken invariant.
+            if !quiet || !r.violations.is_empty() {
+                log.push_str(&format::record::<P>(&cfg, &r));
+            }
+            held = done(w, Some(&r));
+            // The adversary: every new message of the slowed kind waits longer.
+            for sent in &r.sent {
+                let Some((kind, ticks)) = &slow else { break };
+                if sent.body.to_string().split(' ').next() == Some(kind.as_str()) {
+                    let delay = Input::Delay {
+                        msg: sent.msg,
+                        ticks: *ticks,
+                    };
+                    let d = w.step(Some(delay)).expect("an input is a step");
+                    if !quiet {
+                        log.push_str(&format::record::<P>(&cfg, &d));
+                    }
+                }
+            }
+        }
+        if quiet {
+            log += &format!("{} steps, t={}→{}\n", w.step - start, t0, w.time.0);
+        }
+        Ok((log, held))
+    }
+
+    fn state(&mut self) -> Result<String, String> {
+        let cfg = self.cfg.clone();
+        let w = self.world()?;
+        let mut s = String::new();
+        for (i, slot) in w.nodes().iter().enumerate() {
+            let id = NodeId(i as u32);
+            let line = match &slot.state {
+                Some(node) => P::state(&cfg, id, node),
+                None => "down".to_string(),
+            };
+            s.push_str(&format!("{}: {line}\n", P::name(&cfg, id)));
+        }
+        Ok(s)
+    }
+}
+
+impl Args {
+    /// A bare word given (`quiet`).
+    pub fn has(&self, word: &str) -> bool {
+        self.words.iter().any(|w| w == word)
+    }
+}
+
+/// `note(C,decided_commit)` (or `note(decided_commit)`, any node): the step took a note of
+/// that name.
+fn noted<P: Scripted>(cfg: &P::Config, r: &StepRecord<P>, arg: &str) -> bool
+where
+    P::Msg: Display,
+{
+    let (who, tag) = match arg.split_once(',') {
+        Some((who, tag)) => match node_named::<P>(cfg, who) {
+            Ok(n) => (Some(n), tag),
+            Err(_) => return false,
+        },
+        None => (None, arg),
+    };
+    r.notes.iter().any(|(n, note)| {
+        who.is_none_or(|w| w == *n)
+            && serde_json::to_value(note).is_ok_and(|v| v["note"].as_str() == Some(tag))
+    })
+}
+
+/// `leader(S5)` as ("leader", "S5"); `quiet` as ("quiet", "").
+fn parse_condition(s: &str) -> Result<(String, String), String> {
+    match s.split_once('(') {
+        Some((name, rest)) => {
+            let arg = rest
+                .strip_suffix(')')
+                .ok_or_else(|| format!("{s}: missing )"))?;
+            Ok((name.to_string(), arg.to_string()))
+        }
+        None => Ok((s.to_string(), String::new())),
+    }
+}
+
+/// The node named `name` among `cfg`'s, for a protocol's own commands.
+pub fn node_named<P: Scripted>(cfg: &P::Config, name: &str) -> Result<NodeId, String>
+where
+    P::Msg: Display,
+{
+    let n = P::node_count(cfg) as u32;
+    (0..n)
+        .map(NodeId)
+        .find(|id| P::name(cfg, *id).eq_ignore_ascii_case(name))
+        .ok_or_else(|| format!("no node named {name}"))
+}
