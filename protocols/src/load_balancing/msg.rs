@@ -219,3 +219,42 @@ pub enum Note {
         backend: u32,
     },
 }
+
+/// A request id as the lab writes it: `c1#5`, or `c1@300#5` for a client restarted at
+/// tick 300.
+impl std::fmt::Display for ReqId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.epoch {
+            0 => write!(f, "c{}#{}", self.client + 1, self.seq),
+            e => write!(f, "c{}@{e}#{}", self.client + 1, self.seq),
+        }
+    }
+}
+
+/// One line per message, for transcripts: `Forward c1#5 cost=40 try=1`.
+impl std::fmt::Display for Msg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Msg::Request { id, key, cost } => {
+                write!(f, "Request {id} cost={cost}")?;
+                match key {
+                    Some(k) => write!(f, " key={k}"),
+                    None => Ok(()),
+                }
+            }
+            Msg::Forward { id, cost, attempt } => {
+                write!(f, "Forward {id} cost={cost} try={attempt}")
+            }
+            Msg::Response { id, attempt, ok } => {
+                let r = if *ok { "ok" } else { "rejected" };
+                write!(f, "Response {id} try={attempt} {r}")
+            }
+            Msg::Reply { id, failure } => match failure {
+                None => write!(f, "Reply {id} ok"),
+                Some(why) => write!(f, "Reply {id} failed={why:?}"),
+            },
+            Msg::Probe { seq } => write!(f, "Probe #{seq}"),
+            Msg::ProbeOk { seq } => write!(f, "ProbeOk #{seq}"),
+        }
+    }
+}

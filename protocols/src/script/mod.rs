@@ -20,7 +20,7 @@
 //!   or a step takes a note (`note(C,decided_commit)`);
 //!   `quiet` prints a summary instead of every event (but every broken invariant).
 //! - `stabilize [max=N] [quiet]`: steps until no message is in flight.
-//! - `slow KIND ticks=T` (or `slow off`): from now on, every message whose transcript
+//! - `lag KIND ticks=T` (or `lag off`): from now on, every message whose transcript
 //!   starts with KIND (`Accept`) is delayed T ticks as it is sent, one step each: an
 //!   adversarial network.
 //! - `state`: one line per node.
@@ -30,6 +30,7 @@
 //! the message by its `Display`), followed by its notes and any broken invariant.
 
 mod format;
+mod load_balancing;
 mod paxos;
 mod raft;
 mod two_phase_commit;
@@ -110,8 +111,11 @@ where
 /// Runs a script of the protocol named `protocol` (a scenario's name): the file with
 /// fresh transcripts.
 pub fn run(protocol: &str, text: &str) -> Result<String, String> {
-    use crate::{paxos::Paxos, raft::Raft, two_phase_commit::TwoPhaseCommit};
+    use crate::{
+        load_balancing::LoadBalancing, paxos::Paxos, raft::Raft, two_phase_commit::TwoPhaseCommit,
+    };
     match protocol {
+        "load-balancing" => Ok(run_as::<LoadBalancing>(text)),
         "raft" => Ok(run_as::<Raft>(text)),
         "two-phase-commit" => Ok(run_as::<TwoPhaseCommit>(text)),
         "paxos" => Ok(run_as::<Paxos>(text)),
@@ -184,7 +188,7 @@ struct Session<P: Protocol> {
     cfg: P::Config,
     net: NetConfig,
     seed: u64,
-    /// `slow Accept ticks=40`: every new message of that kind is delayed (an adversary).
+    /// `lag Accept ticks=40`: every new message of that kind is delayed (an adversary).
     slow: Option<(String, u64)>,
     world: Option<World<P>>,
 }
@@ -273,12 +277,12 @@ where
                 return Ok(String::new());
             }
             "run" => return self.run(&args),
-            "slow" => {
+            "lag" => {
                 self.slow = match args.word(0)? {
                     "off" => None,
                     kind => Some((
                         kind.to_string(),
-                        args.num("ticks")?.ok_or("slow needs ticks=T")?,
+                        args.num("ticks")?.ok_or("lag needs ticks=T")?,
                     )),
                 };
                 return Ok(String::new());
