@@ -87,6 +87,36 @@ fn every_sentence_of_every_example_run_is_whole() {
     }
 }
 
+/// The second golden (issue 12): each example run's English event log, line by line, in
+/// `protocols/testdata/<protocol>/example.en.log`. A sentence changed on purpose is
+/// rewritten with `UPDATE_GOLDEN=1 cargo test --lib example_event_logs`.
+#[test]
+fn example_event_logs_match_their_goldens() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("protocols");
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let mut stale = Vec::new();
+    for dir in ["two_phase_commit", "raft", "paxos", "sharding", "load_balancing"] {
+        let example = root.join("examples").join(format!("{}.json", dir.replace('_', "-")));
+        let json = std::fs::read_to_string(&example).expect("the example exists");
+        let mut sim = load_recorded(&json);
+        let mut log = String::new();
+        for l in sim.log_lines(0, sim.len(), &EN) {
+            let kind = if l.kind.is_empty() { String::new() } else { format!(" [{}]", l.kind) };
+            log += &format!("{} t={}{kind} {}\n", l.step, l.time, l.text);
+        }
+        let path = root.join("testdata").join(dir).join("example.en.log");
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(log.as_str()) {
+            if update {
+                std::fs::write(&path, &log).expect("written");
+            } else {
+                stale.push(path.display().to_string());
+            }
+        }
+        sim.seek(0);
+    }
+    assert!(stale.is_empty(), "differ (UPDATE_GOLDEN=1 rewrites them; review with git diff): {stale:?}");
+}
+
 /// A busy run of each lab: every action every node offers, crashes and restarts,
 /// partitions, cuts, loss, and faults on messages in flight, between stretches of steps.
 #[test]
