@@ -2,7 +2,7 @@
 //! health probes on the canvas; latency, throughput, failures and utilisation plotted live;
 //! and a batch table of every algorithm on the same workload.
 
-use super::sim::LabProtocol;
+use super::sim::{label_options, settings_from, LabProtocol};
 use super::{Action, BatchTable, Chart, LabId, LogEntry, Row, Series, Setting, SettingKind};
 use crate::i18n::{fill, Catalog};
 use crate::view_model::layout::{self, Point};
@@ -761,130 +761,56 @@ impl LabProtocol for LoadBalancing {
 
     fn settings(cfg: &Config, cat: &Catalog) -> Vec<Setting> {
         let l = &cat.lb;
-        let number = |key, label, min, max, value| Setting {
-            key,
-            label,
-            kind: SettingKind::Number { min, max, value },
-        };
-        let algorithm = Algorithm::ALL
-            .iter()
-            .position(|a| *a == cfg.algorithm)
-            .unwrap_or(0) as u64;
         let preset = (1..l.presets.len())
             .find(|i| preset(*i, cfg.algorithm).as_ref() == Some(cfg))
             .unwrap_or(0) as u64;
-        vec![
-            Setting {
-                key: "preset",
-                label: l.s_preset,
-                kind: SettingKind::Choice {
-                    options: l.presets.to_vec(),
-                    value: preset,
-                },
+        let mut s = vec![Setting {
+            key: "preset",
+            label: l.s_preset,
+            kind: SettingKind::Choice {
+                options: l.presets.to_vec(),
+                value: preset,
             },
-            Setting {
-                key: "algorithm",
-                label: l.s_algorithm,
-                kind: SettingKind::Choice {
-                    options: Algorithm::ALL.iter().map(|a| algo_name(*a, cat)).collect(),
-                    value: algorithm,
-                },
-            },
-            number("clients", l.s_clients, 1, 4, u64::from(cfg.clients)),
-            number("backends", l.s_backends, 2, 16, u64::from(cfg.backends)),
-            number(
-                "large_backends",
-                l.s_large,
-                0,
-                16,
-                u64::from(cfg.large_backends),
-            ),
-            number("slots", l.s_slots, 1, 64, u64::from(cfg.slots)),
-            number("queue", l.s_queue, 0, 1_000, u64::from(cfg.queue)),
-            number("rate", l.s_rate, 1, 1_000, cfg.rate),
-            number("burst", l.s_burst, 1, 50, u64::from(cfg.burst)),
-            number("cost_min", l.s_cost_min, 1, 100_000, cfg.cost_min),
-            number("cost_max", l.s_cost_max, 1, 100_000, cfg.cost_max),
-            number("keys", l.s_keys, 0, 1_000_000, u64::from(cfg.keys)),
-            number(
-                "request_timeout",
-                l.s_request_timeout,
-                1,
-                1_000_000,
-                cfg.request_timeout,
-            ),
-            number(
-                "client_timeout",
-                l.s_client_timeout,
-                1,
-                1_000_000,
-                cfg.client_timeout,
-            ),
-            number("probe_every", l.s_probe_every, 0, 100_000, cfg.probe_every),
-            number(
-                "unhealthy_after",
-                l.s_unhealthy,
-                1,
-                100,
-                u64::from(cfg.unhealthy_after),
-            ),
-            number(
-                "healthy_after",
-                l.s_healthy,
-                1,
-                100,
-                u64::from(cfg.healthy_after),
-            ),
-            number(
-                "passive_errors",
-                l.s_passive,
-                0,
-                100,
-                u64::from(cfg.passive_errors),
-            ),
-            number(
-                "retry_budget_pct",
-                l.s_budget,
-                0,
-                100,
-                u64::from(cfg.retry_budget_pct),
-            ),
-        ]
+        }];
+        s.extend(settings_from(
+            cfg,
+            &[
+                ("algorithm", l.s_algorithm, ""),
+                ("clients", l.s_clients, ""),
+                ("backends", l.s_backends, ""),
+                ("large_backends", l.s_large, ""),
+                ("slots", l.s_slots, ""),
+                ("queue", l.s_queue, ""),
+                ("rate", l.s_rate, ""),
+                ("burst", l.s_burst, ""),
+                ("cost_min", l.s_cost_min, ""),
+                ("cost_max", l.s_cost_max, ""),
+                ("keys", l.s_keys, ""),
+                ("request_timeout", l.s_request_timeout, ""),
+                ("client_timeout", l.s_client_timeout, ""),
+                ("probe_every", l.s_probe_every, ""),
+                ("unhealthy_after", l.s_unhealthy, ""),
+                ("healthy_after", l.s_healthy, ""),
+                ("passive_errors", l.s_passive, ""),
+                ("retry_budget_pct", l.s_budget, ""),
+            ],
+        ));
+        let names = Algorithm::ALL.iter().map(|a| algo_name(*a, cat)).collect();
+        label_options(&mut s, "algorithm", names);
+        s
     }
 
+    /// A preset replaces every setting but the algorithm ("Your settings" keeps them);
+    /// the rest go through the schema.
     fn set(cfg: &mut Config, key: &str, value: u64) -> bool {
-        let small = |v: u64| v.min(u64::from(u32::MAX)) as u32;
-        match key {
-            // "Your settings" keeps them; a preset replaces all but the algorithm.
-            "preset" if value == 0 => {}
-            "preset" => match preset(value as usize, cfg.algorithm) {
-                Some(p) => *cfg = p,
-                None => return false,
-            },
-            "algorithm" => match Algorithm::ALL.get(value as usize) {
-                Some(a) => cfg.algorithm = *a,
-                None => return false,
-            },
-            "clients" => cfg.clients = small(value),
-            "backends" => cfg.backends = small(value),
-            "large_backends" => cfg.large_backends = small(value),
-            "slots" => cfg.slots = small(value),
-            "queue" => cfg.queue = small(value),
-            "rate" => cfg.rate = value,
-            "burst" => cfg.burst = small(value),
-            "cost_min" => cfg.cost_min = value,
-            "cost_max" => cfg.cost_max = value,
-            "keys" => cfg.keys = small(value),
-            "request_timeout" => cfg.request_timeout = value,
-            "client_timeout" => cfg.client_timeout = value,
-            "probe_every" => cfg.probe_every = value,
-            "unhealthy_after" => cfg.unhealthy_after = small(value),
-            "healthy_after" => cfg.healthy_after = small(value),
-            "passive_errors" => cfg.passive_errors = small(value),
-            "retry_budget_pct" => cfg.retry_budget_pct = small(value),
-            _ => return false,
+        match (key, value) {
+            ("preset", 0) => true,
+            ("preset", v) => preset(v as usize, cfg.algorithm)
+                .map(|p| *cfg = p)
+                .is_some(),
+            _ => <Config as protocols::sim::schema::Schema>::field(key)
+                .is_some_and(|f| f.apply(cfg, value)),
         }
-        true
     }
 }
 

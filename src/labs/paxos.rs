@@ -1,8 +1,8 @@
 //! The Paxos lab: proposers, acceptors and learners, their ballots, promises and accepted
 //! values, the moment a value becomes chosen, and Multi-Paxos's slots.
 
-use super::sim::LabProtocol;
-use super::{Action, GridCell, LabId, LogEntry, LogGrid, LogGridRow, Row, Setting, SettingKind};
+use super::sim::{settings_from, LabProtocol};
+use super::{Action, GridCell, LabId, LogEntry, LogGrid, LogGridRow, Row, Setting};
 use crate::i18n::{fill, Catalog};
 use crate::view_model::layout::{self, Point};
 use protocols::paxos::invariants::{Chosen, Ghost};
@@ -960,98 +960,29 @@ impl LabProtocol for Paxos {
 
     fn settings(cfg: &Config, cat: &Catalog) -> Vec<Setting> {
         let p = &cat.paxos;
-        let number = |key, label, min, max, value| Setting {
-            key,
-            label,
-            kind: SettingKind::Number { min, max, value },
-        };
-        let toggle = |key, label, on, help| Setting {
-            key,
-            label,
-            kind: SettingKind::Toggle { on, help },
-        };
-        vec![
-            number("proposers", p.s_proposers, 1, 3, cfg.proposers as u64),
-            number("acceptors", p.s_acceptors, 3, 7, cfg.acceptors as u64),
-            number("learners", p.s_learners, 1, 3, cfg.learners as u64),
-            toggle(
-                "colocated",
-                p.s_colocated,
-                cfg.colocated,
-                p.s_colocated_help,
-            ),
-            toggle("multi", p.s_multi, cfg.multi, p.s_multi_help),
-            toggle(
-                "cure_backoff",
-                p.s_backoff,
-                cfg.cure_backoff,
-                p.s_backoff_help,
-            ),
-            toggle("cure_leader", p.s_leader, cfg.cure_leader, p.s_leader_help),
-            number(
-                "start_ticks_min",
-                p.s_start_min,
-                1,
-                100_000,
-                cfg.start_ticks_min,
-            ),
-            number(
-                "start_ticks_max",
-                p.s_start_max,
-                1,
-                100_000,
-                cfg.start_ticks_max,
-            ),
-            number("retry_ticks", p.s_retry, 1, 100_000, cfg.retry_ticks),
-            number(
-                "backoff_ticks",
-                p.s_backoff_ticks,
-                1,
-                100_000,
-                cfg.backoff_ticks,
-            ),
-            number(
-                "heartbeat_ticks",
-                p.s_heartbeat,
-                1,
-                100_000,
-                cfg.heartbeat_ticks,
-            ),
-            toggle(
-                "bug_forget_promises",
-                p.s_bug_promises,
-                cfg.bug_forget_promises,
-                p.s_bug_promises_help,
-            ),
-            toggle(
-                "bug_ignore_accepted",
-                p.s_bug_ignore,
-                cfg.bug_ignore_accepted,
-                p.s_bug_ignore_help,
-            ),
-        ]
-    }
-
-    fn set(cfg: &mut Config, key: &str, value: u64) -> bool {
-        let small = |v: u64| v.min(u32::MAX as u64) as u32;
-        match key {
-            "proposers" => cfg.proposers = small(value),
-            "acceptors" => cfg.acceptors = small(value),
-            "learners" => cfg.learners = small(value),
-            "colocated" => cfg.colocated = value != 0,
-            "multi" => cfg.multi = value != 0,
-            "cure_backoff" => cfg.cure_backoff = value != 0,
-            "cure_leader" => cfg.cure_leader = value != 0,
-            "start_ticks_min" => cfg.start_ticks_min = value,
-            "start_ticks_max" => cfg.start_ticks_max = value,
-            "retry_ticks" => cfg.retry_ticks = value,
-            "backoff_ticks" => cfg.backoff_ticks = value,
-            "heartbeat_ticks" => cfg.heartbeat_ticks = value,
-            "bug_forget_promises" => cfg.bug_forget_promises = value != 0,
-            "bug_ignore_accepted" => cfg.bug_ignore_accepted = value != 0,
-            _ => return false,
-        }
-        true
+        settings_from(
+            cfg,
+            &[
+                ("proposers", p.s_proposers, ""),
+                ("acceptors", p.s_acceptors, ""),
+                ("learners", p.s_learners, ""),
+                ("colocated", p.s_colocated, p.s_colocated_help),
+                ("multi", p.s_multi, p.s_multi_help),
+                ("cure_backoff", p.s_backoff, p.s_backoff_help),
+                ("cure_leader", p.s_leader, p.s_leader_help),
+                ("start_ticks_min", p.s_start_min, ""),
+                ("start_ticks_max", p.s_start_max, ""),
+                ("retry_ticks", p.s_retry, ""),
+                ("backoff_ticks", p.s_backoff_ticks, ""),
+                ("heartbeat_ticks", p.s_heartbeat, ""),
+                (
+                    "bug_forget_promises",
+                    p.s_bug_promises,
+                    p.s_bug_promises_help,
+                ),
+                ("bug_ignore_accepted", p.s_bug_ignore, p.s_bug_ignore_help),
+            ],
+        )
     }
 }
 

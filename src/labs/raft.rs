@@ -1,9 +1,7 @@
 //! The Raft lab: servers on a ring, their roles, terms, timers, logs and messages.
 
-use super::sim::LabProtocol;
-use super::{
-    Action, GridCell, LabId, LogEntry, LogGrid, LogGridRow, Row, Setting, SettingKind, GRID_COLUMNS,
-};
+use super::sim::{settings_from, LabProtocol};
+use super::{Action, GridCell, LabId, LogEntry, LogGrid, LogGridRow, Row, Setting, GRID_COLUMNS};
 use crate::i18n::{fill, Catalog};
 use crate::view_model::layout::{self, Point};
 use protocols::raft::msg::{ConfigRefusal, DenyReason};
@@ -805,99 +803,35 @@ impl LabProtocol for Raft {
 
     fn settings(cfg: &Config, cat: &Catalog) -> Vec<Setting> {
         let r = &cat.raft;
-        let number = |key, label, min, max, value| Setting {
-            key,
-            label,
-            kind: SettingKind::Number { min, max, value },
-        };
-        let toggle = |key, label, on, help| Setting {
-            key,
-            label,
-            kind: SettingKind::Toggle { on, help },
-        };
-        vec![
-            number("servers", r.s_servers, 3, 7, cfg.servers as u64),
-            number("spare_servers", r.s_spare, 0, 2, cfg.spare_servers as u64),
-            number(
-                "election_ticks_min",
-                r.s_election_min,
-                1,
-                100_000,
-                cfg.election_ticks_min,
-            ),
-            number(
-                "election_ticks_max",
-                r.s_election_max,
-                1,
-                100_000,
-                cfg.election_ticks_max,
-            ),
-            number(
-                "heartbeat_ticks",
-                r.s_heartbeat,
-                1,
-                100_000,
-                cfg.heartbeat_ticks,
-            ),
-            number(
-                "max_entries_per_message",
-                r.s_max_entries,
-                1,
-                10_000,
-                cfg.max_entries_per_message,
-            ),
-            number(
-                "snapshot_after",
-                r.s_snapshot_after,
-                0,
-                100_000,
-                cfg.snapshot_after,
-            ),
-            toggle("pre_vote", r.s_pre_vote, cfg.pre_vote, r.s_pre_vote_help),
-            toggle(
-                "check_quorum",
-                r.s_check_quorum,
-                cfg.check_quorum,
-                r.s_check_quorum_help,
-            ),
-            toggle(
-                "bug_no_election_restriction",
-                r.s_bug_restriction,
-                cfg.bug_no_election_restriction,
-                r.s_bug_restriction_help,
-            ),
-            toggle(
-                "bug_commit_old_terms",
-                r.s_bug_figure8,
-                cfg.bug_commit_old_terms,
-                r.s_bug_figure8_help,
-            ),
-            toggle(
-                "bug_forget_voted_for",
-                r.s_bug_voted_for,
-                cfg.bug_forget_voted_for,
-                r.s_bug_voted_for_help,
-            ),
-        ]
-    }
-
-    fn set(cfg: &mut Config, key: &str, value: u64) -> bool {
-        match key {
-            "servers" => cfg.servers = value.min(u32::MAX as u64) as u32,
-            "spare_servers" => cfg.spare_servers = value.min(u32::MAX as u64) as u32,
-            "max_entries_per_message" => cfg.max_entries_per_message = value,
-            "snapshot_after" => cfg.snapshot_after = value,
-            "pre_vote" => cfg.pre_vote = value != 0,
-            "check_quorum" => cfg.check_quorum = value != 0,
-            "election_ticks_min" => cfg.election_ticks_min = value,
-            "election_ticks_max" => cfg.election_ticks_max = value,
-            "heartbeat_ticks" => cfg.heartbeat_ticks = value,
-            "bug_no_election_restriction" => cfg.bug_no_election_restriction = value != 0,
-            "bug_commit_old_terms" => cfg.bug_commit_old_terms = value != 0,
-            "bug_forget_voted_for" => cfg.bug_forget_voted_for = value != 0,
-            _ => return false,
-        }
-        true
+        settings_from(
+            cfg,
+            &[
+                ("servers", r.s_servers, ""),
+                ("spare_servers", r.s_spare, ""),
+                ("election_ticks_min", r.s_election_min, ""),
+                ("election_ticks_max", r.s_election_max, ""),
+                ("heartbeat_ticks", r.s_heartbeat, ""),
+                ("max_entries_per_message", r.s_max_entries, ""),
+                ("snapshot_after", r.s_snapshot_after, ""),
+                ("pre_vote", r.s_pre_vote, r.s_pre_vote_help),
+                ("check_quorum", r.s_check_quorum, r.s_check_quorum_help),
+                (
+                    "bug_no_election_restriction",
+                    r.s_bug_restriction,
+                    r.s_bug_restriction_help,
+                ),
+                (
+                    "bug_commit_old_terms",
+                    r.s_bug_figure8,
+                    r.s_bug_figure8_help,
+                ),
+                (
+                    "bug_forget_voted_for",
+                    r.s_bug_voted_for,
+                    r.s_bug_voted_for_help,
+                ),
+            ],
+        )
     }
 }
 

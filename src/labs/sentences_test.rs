@@ -95,13 +95,25 @@ fn example_event_logs_match_their_goldens() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("protocols");
     let update = std::env::var_os("UPDATE_GOLDEN").is_some();
     let mut stale = Vec::new();
-    for dir in ["two_phase_commit", "raft", "paxos", "sharding", "load_balancing"] {
-        let example = root.join("examples").join(format!("{}.json", dir.replace('_', "-")));
+    for dir in [
+        "two_phase_commit",
+        "raft",
+        "paxos",
+        "sharding",
+        "load_balancing",
+    ] {
+        let example = root
+            .join("examples")
+            .join(format!("{}.json", dir.replace('_', "-")));
         let json = std::fs::read_to_string(&example).expect("the example exists");
         let mut sim = load_recorded(&json);
         let mut log = String::new();
         for l in sim.log_lines(0, sim.len(), &EN) {
-            let kind = if l.kind.is_empty() { String::new() } else { format!(" [{}]", l.kind) };
+            let kind = if l.kind.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", l.kind)
+            };
             log += &format!("{} t={}{kind} {}\n", l.step, l.time, l.text);
         }
         let path = root.join("testdata").join(dir).join("example.en.log");
@@ -114,7 +126,10 @@ fn example_event_logs_match_their_goldens() {
         }
         sim.seek(0);
     }
-    assert!(stale.is_empty(), "differ (UPDATE_GOLDEN=1 rewrites them; review with git diff): {stale:?}");
+    assert!(
+        stale.is_empty(),
+        "differ (UPDATE_GOLDEN=1 rewrites them; review with git diff): {stale:?}"
+    );
 }
 
 /// A busy run of each lab: every action every node offers, crashes and restarts,

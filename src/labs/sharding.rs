@@ -3,10 +3,9 @@
 //! bars; what the last change moved against the ideal; the ring (or the ranges) with the
 //! key a user typed, its primary and replicas.
 
-use super::sim::LabProtocol;
+use super::sim::{label_options, settings_from, LabProtocol};
 use super::{
-    Action, BatchTable, Chart, LabId, LogEntry, RingView, Row, Series, Setting, SettingKind,
-    TextField,
+    Action, BatchTable, Chart, LabId, LogEntry, RingView, Row, Series, Setting, TextField,
 };
 use crate::i18n::{fill, Catalog};
 use crate::view_model::layout::{self, Point};
@@ -1175,87 +1174,26 @@ impl LabProtocol for Sharding {
 
     fn settings(cfg: &Config, cat: &Catalog) -> Vec<Setting> {
         let c = &cat.shard;
-        let number = |key, label, min, max, value| Setting {
-            key,
-            label,
-            kind: SettingKind::Number { min, max, value },
-        };
-        vec![
-            Setting {
-                key: "strategy",
-                label: c.s_strategy,
-                kind: SettingKind::Choice {
-                    options: vec![c.strategy_ring, c.strategy_mod_n, c.strategy_range],
-                    value: match cfg.strategy {
-                        Strategy::Ring => 0,
-                        Strategy::ModN => 1,
-                        Strategy::Range => 2,
-                    },
-                },
-            },
-            number("servers", c.s_servers, 2, 8, u64::from(cfg.servers)),
-            number(
-                "spare_servers",
-                c.s_spare,
-                0,
-                4,
-                u64::from(cfg.spare_servers),
-            ),
-            number("routers", c.s_routers, 1, 3, u64::from(cfg.routers)),
-            number("clients", c.s_clients, 1, 4, u64::from(cfg.clients)),
-            number("vnodes", c.s_vnodes, 1, 200, u64::from(cfg.vnodes)),
-            number(
-                "replication",
-                c.s_replication,
-                1,
-                3,
-                u64::from(cfg.replication),
-            ),
-            number("keys", c.s_keys, 100, 10_000, u64::from(cfg.keys)),
-            number("skew", c.s_skew, 0, 4, u64::from(cfg.skew)),
-            number("rate", c.s_rate, 1, 1_000, cfg.rate),
-            number(
-                "request_timeout",
-                c.s_timeout,
-                10,
-                1_000_000,
-                cfg.request_timeout,
-            ),
-            Setting {
-                key: "bug_no_fencing",
-                label: c.s_bug_fence,
-                kind: SettingKind::Toggle {
-                    on: cfg.bug_no_fencing,
-                    help: c.s_bug_fence_help,
-                },
-            },
-        ]
-    }
-
-    fn set(cfg: &mut Config, key: &str, value: u64) -> bool {
-        let small = |v: u64| v.min(u64::from(u32::MAX)) as u32;
-        match key {
-            "strategy" => {
-                cfg.strategy = match value {
-                    1 => Strategy::ModN,
-                    2 => Strategy::Range,
-                    _ => Strategy::Ring,
-                }
-            }
-            "servers" => cfg.servers = small(value),
-            "spare_servers" => cfg.spare_servers = small(value),
-            "routers" => cfg.routers = small(value),
-            "clients" => cfg.clients = small(value),
-            "vnodes" => cfg.vnodes = small(value),
-            "replication" => cfg.replication = small(value),
-            "keys" => cfg.keys = small(value),
-            "skew" => cfg.skew = small(value),
-            "rate" => cfg.rate = value,
-            "request_timeout" => cfg.request_timeout = value,
-            "bug_no_fencing" => cfg.bug_no_fencing = value != 0,
-            _ => return false,
-        }
-        true
+        let mut s = settings_from(
+            cfg,
+            &[
+                ("strategy", c.s_strategy, ""),
+                ("servers", c.s_servers, ""),
+                ("spare_servers", c.s_spare, ""),
+                ("routers", c.s_routers, ""),
+                ("clients", c.s_clients, ""),
+                ("vnodes", c.s_vnodes, ""),
+                ("replication", c.s_replication, ""),
+                ("keys", c.s_keys, ""),
+                ("skew", c.s_skew, ""),
+                ("rate", c.s_rate, ""),
+                ("request_timeout", c.s_timeout, ""),
+                ("bug_no_fencing", c.s_bug_fence, c.s_bug_fence_help),
+            ],
+        );
+        let labels = vec![c.strategy_ring, c.strategy_mod_n, c.strategy_range];
+        label_options(&mut s, "strategy", labels);
+        s
     }
 }
 

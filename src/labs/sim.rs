@@ -6,12 +6,13 @@ use crate::i18n::fill;
 use protocols::scenario::Scenario;
 use protocols::sim::history::{History, RunSpec};
 use protocols::sim::limits;
+use protocols::sim::schema::{FieldKind, Schema};
 use protocols::sim::{
     ConfigError, Event, Input, LossReason, MsgId, NetConfig, NodeId, Protocol, Slot, StepRecord,
 };
 
 /// How a protocol is drawn, narrated and acted on. All text comes from the catalog.
-pub trait LabProtocol: Protocol {
+pub trait LabProtocol: Protocol<Config: Schema> {
     const LAB: LabId;
     fn layout(cfg: &Self::Config) -> Vec<Point>;
     fn node_name(cfg: &Self::Config, id: usize, cat: &Catalog) -> String;
@@ -132,8 +133,49 @@ pub trait LabProtocol: Protocol {
     /// Which links the canvas draws, as node pairs.
     fn links(cfg: &Self::Config) -> Vec<(usize, usize)>;
     fn settings(cfg: &Self::Config, cat: &Catalog) -> Vec<Setting>;
-    /// Sets one field; false if the key is not this lab's.
-    fn set(cfg: &mut Self::Config, key: &str, value: u64) -> bool;
+    /// Sets one field, through the configuration's schema; false if the key is not one
+    /// of its fields (a lab with settings of its own, such as a preset, adds them).
+    fn set(cfg: &mut Self::Config, key: &str, value: u64) -> bool {
+        <Self::Config as Schema>::field(key).is_some_and(|f| f.apply(cfg, value))
+    }
+}
+
+/// Names a choice setting's options in the catalog's words (the schema has the
+/// scenario's names), in the schema's order.
+pub fn label_options(settings: &mut [Setting], key: &str, labels: Vec<&'static str>) {
+    for s in settings.iter_mut().filter(|s| s.key == key) {
+        if let SettingKind::Choice { options, .. } = &mut s.kind {
+            assert_eq!(options.len(), labels.len(), "{key}: one label per option");
+            *options = labels.clone();
+        }
+    }
+}
+
+/// A settings panel from the schema: for each shown field, in order, its label and (for
+/// a toggle) its help from the lab's text; its kind, range and value from the schema.
+pub fn settings_from<C: Schema>(
+    cfg: &C,
+    shown: &[(&'static str, &'static str, &'static str)],
+) -> Vec<Setting> {
+    shown
+        .iter()
+        .map(|&(key, label, help)| {
+            let f = C::field(key).unwrap_or_else(|| panic!("{key} is not a configuration field"));
+            let value = (f.get)(cfg);
+            let kind = match f.kind {
+                FieldKind::Number { min, max } => SettingKind::Number { min, max, value },
+                FieldKind::Toggle => SettingKind::Toggle {
+                    on: value != 0,
+                    help,
+                },
+                FieldKind::Choice { options } => SettingKind::Choice {
+                    options: options.to_vec(),
+                    value,
+                },
+            };
+            Setting { key, label, kind }
+        })
+        .collect()
 }
 
 /// The sides of a partition as the world cuts them (`World`'s `Input::Partition`): a node

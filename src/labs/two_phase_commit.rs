@@ -1,7 +1,7 @@
 //! The two-phase commit lab: how 2PC nodes, messages and events are drawn and told.
 
-use super::sim::LabProtocol;
-use super::{Action, LabId, LogEntry, Row, Setting, SettingKind};
+use super::sim::{settings_from, LabProtocol};
+use super::{Action, LabId, LogEntry, Row, Setting};
 use crate::i18n::{fill, Catalog};
 use crate::view_model::layout::{self, Point};
 use protocols::sim::Slot;
@@ -550,72 +550,18 @@ impl LabProtocol for TwoPhaseCommit {
 
     fn settings(cfg: &Config, cat: &Catalog) -> Vec<Setting> {
         let c = &cat.tpc;
-        let number = |key, label, min, max, value| Setting {
-            key,
-            label,
-            kind: SettingKind::Number { min, max, value },
-        };
-        vec![
-            number(
-                "participants",
-                c.s_participants,
-                2,
-                7,
-                cfg.participants as u64,
-            ),
-            number(
-                "transactions",
-                c.s_transactions,
-                0,
-                100_000,
-                cfg.transactions as u64,
-            ),
-            number("txn_gap_ticks", c.s_txn_gap, 1, 100_000, cfg.txn_gap_ticks),
-            number(
-                "vote_timeout_ticks",
-                c.s_vote_timeout,
-                1,
-                100_000,
-                cfg.vote_timeout_ticks,
-            ),
-            number(
-                "decision_timeout_ticks",
-                c.s_decision_timeout,
-                1,
-                100_000,
-                cfg.decision_timeout_ticks,
-            ),
-            number(
-                "client_timeout_ticks",
-                c.s_client_timeout,
-                1,
-                100_000,
-                cfg.client_timeout_ticks,
-            ),
-            Setting {
-                key: "bug_decision_before_log",
-                label: c.s_bug,
-                kind: SettingKind::Toggle {
-                    on: cfg.bug_decision_before_log,
-                    help: c.s_bug_help,
-                },
-            },
-        ]
-    }
-
-    fn set(cfg: &mut Config, key: &str, value: u64) -> bool {
-        let small = |v: u64| v.min(u32::MAX as u64) as u32;
-        match key {
-            "participants" => cfg.participants = small(value),
-            "transactions" => cfg.transactions = small(value),
-            "txn_gap_ticks" => cfg.txn_gap_ticks = value,
-            "vote_timeout_ticks" => cfg.vote_timeout_ticks = value,
-            "decision_timeout_ticks" => cfg.decision_timeout_ticks = value,
-            "client_timeout_ticks" => cfg.client_timeout_ticks = value,
-            "bug_decision_before_log" => cfg.bug_decision_before_log = value != 0,
-            _ => return false,
-        }
-        true
+        settings_from(
+            cfg,
+            &[
+                ("participants", c.s_participants, ""),
+                ("transactions", c.s_transactions, ""),
+                ("txn_gap_ticks", c.s_txn_gap, ""),
+                ("vote_timeout_ticks", c.s_vote_timeout, ""),
+                ("decision_timeout_ticks", c.s_decision_timeout, ""),
+                ("client_timeout_ticks", c.s_client_timeout, ""),
+                ("bug_decision_before_log", c.s_bug, c.s_bug_help),
+            ],
+        )
     }
 }
 

@@ -37,6 +37,27 @@ impl Algorithm {
         Algorithm::PeakEwma,
         Algorithm::ConsistentHash,
     ];
+    /// Their names in scenarios, in the order of [`Algorithm::ALL`].
+    pub const NAMES: [&'static str; 8] = [
+        "round_robin",
+        "weighted_round_robin",
+        "random",
+        "weighted_random",
+        "least_connections",
+        "power_of_two",
+        "peak_ewma",
+        "consistent_hash",
+    ];
+}
+
+/// In the configuration schema, an algorithm is its index in [`Algorithm::ALL`].
+impl crate::sim::schema::Num for Algorithm {
+    fn to_u64(self) -> u64 {
+        Algorithm::ALL.iter().position(|a| *a == self).unwrap_or(0) as u64
+    }
+    fn from_u64(v: u64) -> Self {
+        Algorithm::ALL[(v as usize).min(Algorithm::ALL.len() - 1)]
+    }
 }
 
 /// What the balancer knows of one backend that is marked up.

@@ -17,6 +17,7 @@ pub mod series;
 #[cfg(test)]
 mod tests;
 
+use crate::sim::schema::{number, FieldKind, Schema};
 use crate::sim::{check_order, check_range, ConfigError, NodeId, Out, Protocol, Slot};
 use serde::{Deserialize, Serialize};
 
@@ -69,6 +70,31 @@ pub struct Config {
     /// Peak-EWMA decay time τ, in ticks (Finagle's default `decayTime` is 10 seconds).
     pub ewma_ticks: u64,
 }
+
+crate::schema!(Config {
+    clients: number(1, 4),
+    backends: number(2, 16),
+    large_backends: number(0, 16),
+    slots: number(1, 64),
+    queue: number(0, 1_000),
+    algorithm: FieldKind::Choice {
+        options: &Algorithm::NAMES
+    },
+    rate: number(1, 1_000),
+    burst: number(1, 50),
+    cost_min: number(1, 100_000),
+    cost_max: number(1, 100_000),
+    keys: number(0, 1_000_000),
+    requests: number(0, 10_000_000),
+    request_timeout: number(1, 1_000_000),
+    client_timeout: number(1, 1_000_000),
+    probe_every: number(0, 100_000),
+    unhealthy_after: number(1, 100),
+    healthy_after: number(1, 100),
+    passive_errors: number(0, 100),
+    retry_budget_pct: number(0, 100),
+    ewma_ticks: number(1, 1_000_000),
+});
 
 impl Default for Config {
     fn default() -> Self {
@@ -189,31 +215,14 @@ impl Protocol for LoadBalancing {
     type Ghost = invariants::Ghost;
 
     fn validate(cfg: &Config) -> Result<(), ConfigError> {
-        check_range("clients", cfg.clients as u64, 1, 4)?;
-        check_range("backends", cfg.backends as u64, 2, 16)?;
+        cfg.check_ranges()?;
         check_range(
             "large_backends",
             cfg.large_backends as u64,
             0,
             cfg.backends as u64,
         )?;
-        check_range("slots", cfg.slots as u64, 1, 64)?;
-        check_range("queue", cfg.queue as u64, 0, 1_000)?;
-        check_range("rate", cfg.rate, 1, 1_000)?;
-        check_range("burst", cfg.burst as u64, 1, 50)?;
-        check_range("cost_min", cfg.cost_min, 1, 100_000)?;
-        check_range("cost_max", cfg.cost_max, 1, 100_000)?;
         check_order("cost_min", cfg.cost_min, "cost_max", cfg.cost_max)?;
-        check_range("keys", cfg.keys as u64, 0, 1_000_000)?;
-        check_range("requests", cfg.requests, 0, 10_000_000)?;
-        check_range("request_timeout", cfg.request_timeout, 1, 1_000_000)?;
-        check_range("client_timeout", cfg.client_timeout, 1, 1_000_000)?;
-        check_range("probe_every", cfg.probe_every, 0, 100_000)?;
-        check_range("unhealthy_after", cfg.unhealthy_after as u64, 1, 100)?;
-        check_range("healthy_after", cfg.healthy_after as u64, 1, 100)?;
-        check_range("passive_errors", cfg.passive_errors as u64, 0, 100)?;
-        check_range("retry_budget_pct", cfg.retry_budget_pct as u64, 0, 100)?;
-        check_range("ewma_ticks", cfg.ewma_ticks, 1, 1_000_000)?;
         // Requests pile up at a client until it gives up, and at the balancer until the
         // attempt times out: keep what one client can have in flight bounded.
         let (field, got) = if cfg.client_timeout >= cfg.request_timeout {

@@ -21,7 +21,8 @@ pub mod node;
 #[cfg(test)]
 mod tests;
 
-use crate::sim::{check_order, check_range, ConfigError, NodeId, Out, Protocol, Slot};
+use crate::sim::schema::{number, Schema, TOGGLE};
+use crate::sim::{check_order, ConfigError, NodeId, Out, Protocol, Slot};
 use serde::{Deserialize, Serialize};
 
 pub use msg::{Ballot, Msg, Note, Request, Timer, Value};
@@ -60,6 +61,23 @@ pub struct Config {
     /// Bug switch 2: a proposer ignores the accepted values in the promises.
     pub bug_ignore_accepted: bool,
 }
+
+crate::schema!(Config {
+    proposers: number(1, 3),
+    acceptors: number(3, 7),
+    learners: number(1, 3),
+    colocated: TOGGLE,
+    multi: TOGGLE,
+    cure_backoff: TOGGLE,
+    cure_leader: TOGGLE,
+    start_ticks_min: number(1, 100_000),
+    start_ticks_max: number(1, 100_000),
+    retry_ticks: number(1, 100_000),
+    backoff_ticks: number(1, 100_000),
+    heartbeat_ticks: number(1, 100_000),
+    bug_forget_promises: TOGGLE,
+    bug_ignore_accepted: TOGGLE,
+});
 
 impl Default for Config {
     fn default() -> Self {
@@ -151,20 +169,13 @@ impl Protocol for Paxos {
     type Ghost = invariants::Ghost;
 
     fn validate(cfg: &Config) -> Result<(), ConfigError> {
-        check_range("proposers", cfg.proposers as u64, 1, 3)?;
-        check_range("acceptors", cfg.acceptors as u64, 3, 7)?;
-        check_range("learners", cfg.learners as u64, 1, 3)?;
-        check_range("start_ticks_min", cfg.start_ticks_min, 1, 100_000)?;
-        check_range("start_ticks_max", cfg.start_ticks_max, 1, 100_000)?;
+        cfg.check_ranges()?;
         check_order(
             "start_ticks_min",
             cfg.start_ticks_min,
             "start_ticks_max",
             cfg.start_ticks_max,
-        )?;
-        check_range("retry_ticks", cfg.retry_ticks, 1, 100_000)?;
-        check_range("backoff_ticks", cfg.backoff_ticks, 1, 100_000)?;
-        check_range("heartbeat_ticks", cfg.heartbeat_ticks, 1, 100_000)
+        )
     }
     fn node_count(cfg: &Config) -> usize {
         cfg.node_count()

@@ -22,7 +22,8 @@ pub mod node;
 #[cfg(test)]
 mod tests;
 
-use crate::sim::{check_order, check_range, ConfigError, NodeId, Out, Protocol, Slot};
+use crate::sim::schema::{number, Schema, TOGGLE};
+use crate::sim::{check_order, ConfigError, NodeId, Out, Protocol, Slot};
 use serde::{Deserialize, Serialize};
 
 pub use msg::{Command, Entry, Msg, Note, Request, Term, Timer};
@@ -55,6 +56,21 @@ pub struct Config {
     /// Bug switch 3: votedFor is not persisted across a restart.
     pub bug_forget_voted_for: bool,
 }
+
+crate::schema!(Config {
+    servers: number(3, 7),
+    spare_servers: number(0, 2),
+    election_ticks_min: number(1, 100_000),
+    election_ticks_max: number(1, 100_000),
+    heartbeat_ticks: number(1, 100_000),
+    max_entries_per_message: number(1, 10_000),
+    snapshot_after: number(0, 100_000),
+    pre_vote: TOGGLE,
+    check_quorum: TOGGLE,
+    bug_no_election_restriction: TOGGLE,
+    bug_commit_old_terms: TOGGLE,
+    bug_forget_voted_for: TOGGLE,
+});
 
 impl Default for Config {
     fn default() -> Self {
@@ -90,18 +106,13 @@ impl Protocol for Raft {
     type Ghost = invariants::Ghost;
 
     fn validate(cfg: &Config) -> Result<(), ConfigError> {
-        check_range("servers", cfg.servers as u64, 3, 7)?;
-        check_range("spare_servers", cfg.spare_servers as u64, 0, 2)?;
-        check_range("snapshot_after", cfg.snapshot_after, 0, 100_000)?;
-        check_range("election_ticks_min", cfg.election_ticks_min, 1, 100_000)?;
-        check_range("election_ticks_max", cfg.election_ticks_max, 1, 100_000)?;
+        cfg.check_ranges()?;
         check_order(
             "election_ticks_min",
             cfg.election_ticks_min,
             "election_ticks_max",
             cfg.election_ticks_max,
         )?;
-        check_range("heartbeat_ticks", cfg.heartbeat_ticks, 1, 100_000)?;
         // A leader's heartbeats must come at least as often as the shortest election
         // timeout, or followers keep deposing a healthy leader.
         check_order(
@@ -109,12 +120,6 @@ impl Protocol for Raft {
             cfg.heartbeat_ticks,
             "election_ticks_min",
             cfg.election_ticks_min,
-        )?;
-        check_range(
-            "max_entries_per_message",
-            cfg.max_entries_per_message,
-            1,
-            10_000,
         )
     }
     fn node_count(cfg: &Config) -> usize {

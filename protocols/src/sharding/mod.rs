@@ -25,7 +25,8 @@ mod router;
 mod server;
 
 use crate::sim::rng::Rng;
-use crate::sim::{check_range, ConfigError, NodeId, Out, Protocol, Slot};
+use crate::sim::schema::{number, FieldKind, Num, Schema, TOGGLE};
+use crate::sim::{ConfigError, NodeId, Out, Protocol, Slot};
 use placement::Ranges;
 use serde::{Deserialize, Serialize};
 
@@ -64,6 +65,42 @@ pub struct Config {
     /// primary whether its table is current: an old primary that missed a new table (and
     /// a router that routes by it) keeps writing and reading beside the new one.
     pub bug_no_fencing: bool,
+}
+
+crate::schema!(Config {
+    strategy: FieldKind::Choice {
+        options: &["ring", "mod_n", "range"]
+    },
+    servers: number(2, 8),
+    spare_servers: number(0, 4),
+    routers: number(1, 3),
+    clients: number(1, 4),
+    vnodes: number(1, 200),
+    replication: number(1, 3),
+    keys: number(100, 10_000),
+    skew: number(0, 4),
+    rate: number(1, 1_000),
+    requests: number(0, 10_000_000),
+    request_timeout: number(10, 1_000_000),
+    bug_no_fencing: TOGGLE,
+});
+
+/// In the configuration schema, a strategy is its index in the settings' order.
+impl Num for Strategy {
+    fn to_u64(self) -> u64 {
+        match self {
+            Strategy::Ring => 0,
+            Strategy::ModN => 1,
+            Strategy::Range => 2,
+        }
+    }
+    fn from_u64(v: u64) -> Self {
+        match v {
+            1 => Strategy::ModN,
+            2 => Strategy::Range,
+            _ => Strategy::Ring,
+        }
+    }
 }
 
 impl Default for Config {
@@ -178,17 +215,7 @@ impl Protocol for Sharding {
     type Ghost = invariants::Ghost;
 
     fn validate(cfg: &Config) -> Result<(), ConfigError> {
-        check_range("servers", cfg.servers as u64, 2, 8)?;
-        check_range("spare_servers", cfg.spare_servers as u64, 0, 4)?;
-        check_range("routers", cfg.routers as u64, 1, 3)?;
-        check_range("clients", cfg.clients as u64, 1, 4)?;
-        check_range("vnodes", cfg.vnodes as u64, 1, 200)?;
-        check_range("replication", cfg.replication as u64, 1, 3)?;
-        check_range("keys", cfg.keys as u64, 100, 10_000)?;
-        check_range("skew", cfg.skew as u64, 0, 4)?;
-        check_range("rate", cfg.rate, 1, 1_000)?;
-        check_range("requests", cfg.requests, 0, 10_000_000)?;
-        check_range("request_timeout", cfg.request_timeout, 10, 1_000_000)
+        cfg.check_ranges()
     }
     fn node_count(cfg: &Config) -> usize {
         cfg.node_count()

@@ -11,6 +11,7 @@ pub mod limits;
 pub mod replay;
 pub mod rng;
 mod run;
+pub mod schema;
 pub mod swarm;
 pub mod trace;
 mod world;

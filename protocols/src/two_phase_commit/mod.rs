@@ -40,7 +40,8 @@ mod tests;
 #[cfg(test)]
 mod tests_client;
 
-use crate::sim::{check_order, check_range, ConfigError, NodeId, Out, Protocol, Slot};
+use crate::sim::schema::{number, Schema, TOGGLE};
+use crate::sim::{check_order, ConfigError, NodeId, Out, Protocol, Slot};
 use serde::{Deserialize, Serialize};
 
 pub use msg::{Msg, Note, Rebegin, Record, Request, Timer, Txn};
@@ -69,6 +70,20 @@ pub struct Config {
     /// Bug switch: the coordinator sends its decision before logging it.
     pub bug_decision_before_log: bool,
 }
+
+crate::schema!(Config {
+    participants: number(2, 7),
+    transactions: number(0, 100_000),
+    txn_gap_ticks: number(1, 100_000),
+    work_ticks_min: number(1, 100_000),
+    work_ticks_max: number(1, 100_000),
+    vote_timeout_ticks: number(1, 100_000),
+    prepare_timeout_ticks: number(1, 100_000),
+    decision_timeout_ticks: number(1, 100_000),
+    resend_ticks: number(1, 100_000),
+    client_timeout_ticks: number(1, 100_000),
+    bug_decision_before_log: TOGGLE,
+});
 
 impl Default for Config {
     fn default() -> Self {
@@ -113,32 +128,13 @@ impl Protocol for TwoPhaseCommit {
     type Ghost = invariants::Ghost;
 
     fn validate(cfg: &Config) -> Result<(), ConfigError> {
-        check_range("participants", cfg.participants as u64, 2, 7)?;
-        check_range("transactions", cfg.transactions as u64, 0, 100_000)?;
-        check_range("txn_gap_ticks", cfg.txn_gap_ticks, 1, 100_000)?;
-        check_range("work_ticks_min", cfg.work_ticks_min, 1, 100_000)?;
-        check_range("work_ticks_max", cfg.work_ticks_max, 1, 100_000)?;
+        cfg.check_ranges()?;
         check_order(
             "work_ticks_min",
             cfg.work_ticks_min,
             "work_ticks_max",
             cfg.work_ticks_max,
-        )?;
-        check_range("vote_timeout_ticks", cfg.vote_timeout_ticks, 1, 100_000)?;
-        check_range(
-            "prepare_timeout_ticks",
-            cfg.prepare_timeout_ticks,
-            1,
-            100_000,
-        )?;
-        check_range(
-            "decision_timeout_ticks",
-            cfg.decision_timeout_ticks,
-            1,
-            100_000,
-        )?;
-        check_range("resend_ticks", cfg.resend_ticks, 1, 100_000)?;
-        check_range("client_timeout_ticks", cfg.client_timeout_ticks, 1, 100_000)
+        )
     }
     fn node_count(cfg: &Config) -> usize {
         cfg.participants as usize + 2
