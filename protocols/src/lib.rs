@@ -9,6 +9,7 @@ pub mod load_balancing;
 pub mod paxos;
 pub mod raft;
 pub mod reference;
+pub mod registry;
 pub mod scenario;
 pub mod script;
 pub mod sharding;

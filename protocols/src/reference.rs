@@ -2,23 +2,26 @@
 //! wasm-bindgen-test in headless Chromium compute them and compare with the same
 //! expected values: that is how we know a run is identical on both platforms.
 
-use crate::load_balancing::{self as lb, LoadBalancing};
-use crate::paxos::{self, Paxos};
-use crate::raft::{self, Raft};
+use crate::load_balancing::LoadBalancing;
+use crate::paxos::Paxos;
+use crate::raft::Raft;
+use crate::registry::{self, Engine, Visit};
 use crate::sharding::Sharding;
 use crate::sim::history::RunSpec;
 use crate::sim::swarm::{Run, Swarm};
 use crate::sim::{NetConfig, Protocol};
-use crate::two_phase_commit::{self as tpc, TwoPhaseCommit};
+use crate::two_phase_commit::TwoPhaseCommit;
 
 /// One pinned run: a seeded random-fault run of `steps` steps of `protocol` (default
-/// configuration and network, faults and requests drawn by [`Swarm`] from the seed), with
-/// its first bug switch on if `bug`.
+/// network, faults and requests drawn by [`Swarm`] from the seed), with its first bug switch
+/// on if `bug`.
 pub struct Reference {
     pub name: &'static str,
     pub protocol: &'static str,
     pub seed: u64,
     pub steps: u64,
+    /// The configuration, as a scenario's `config` (the rest default).
+    pub config: &'static str,
     pub bug: bool,
     pub expected: u64,
 }
@@ -29,6 +32,7 @@ pub const REFERENCES: &[Reference] = &[
         name: "2pc-seed-1",
         seed: 1,
         steps: 1_000,
+        config: "{}",
         bug: false,
         expected: 0xe5f1_084e_8c09_db2e,
     },
@@ -37,6 +41,7 @@ pub const REFERENCES: &[Reference] = &[
         name: "2pc-seed-2",
         seed: 2,
         steps: 1_000,
+        config: "{}",
         bug: false,
         expected: 0x7db1_ddbe_814f_5069,
     },
@@ -45,6 +50,7 @@ pub const REFERENCES: &[Reference] = &[
         name: "2pc-seed-7-bug",
         seed: 7,
         steps: 2_000,
+        config: "{}",
         bug: true,
         expected: 0xc871_b0f1_2a77_2533,
     },
@@ -53,6 +59,7 @@ pub const REFERENCES: &[Reference] = &[
         name: "raft-seed-3",
         seed: 3,
         steps: 2_000,
+        config: "{}",
         bug: false,
         expected: 0x87d4_79d6_c4b3_339f,
     },
@@ -61,6 +68,7 @@ pub const REFERENCES: &[Reference] = &[
         name: "paxos-seed-5",
         seed: 5,
         steps: 2_000,
+        config: "{}",
         bug: false,
         expected: 0xd5d9_081e_fb18_7255,
     },
@@ -69,6 +77,7 @@ pub const REFERENCES: &[Reference] = &[
         name: "sharding-seed-4",
         seed: 4,
         steps: 3_000,
+        config: "{}",
         bug: false,
         expected: 0xc767_763f_770f_9b2e,
     },
@@ -77,6 +86,8 @@ pub const REFERENCES: &[Reference] = &[
         name: "load-balancing-seed-9",
         seed: 9,
         steps: 3_000,
+        // Power of two choices: the balancer's own random draws are pinned too.
+        config: r#"{"algorithm": "power_of_two"}"#,
         bug: false,
         expected: 0x32cf_27fc_a5aa_3efb,
     },
@@ -84,39 +95,20 @@ pub const REFERENCES: &[Reference] = &[
 
 /// Computes a reference run's trace hash.
 pub fn compute(r: &Reference) -> u64 {
-    match r.protocol {
-        TwoPhaseCommit::NAME => {
-            let cfg = tpc::Config {
-                bug_decision_before_log: r.bug,
-                ..Default::default()
-            };
-            hash_of::<TwoPhaseCommit>(cfg, r)
+    struct Hash<'a>(&'a Reference);
+    impl Visit for Hash<'_> {
+        type Out = u64;
+        fn visit<P: Engine>(self) -> u64 {
+            let r = self.0;
+            let mut cfg: P::Config =
+                serde_json::from_str(r.config).expect("a reference configuration");
+            if r.bug {
+                P::set_bug(&mut cfg, P::BUGS[0]);
+            }
+            hash_of::<P>(cfg, r)
         }
-        Raft::NAME => {
-            let cfg = raft::Config {
-                bug_no_election_restriction: r.bug,
-                ..Default::default()
-            };
-            hash_of::<Raft>(cfg, r)
-        }
-        Paxos::NAME => {
-            let cfg = paxos::Config {
-                bug_forget_promises: r.bug,
-                ..Default::default()
-            };
-            hash_of::<Paxos>(cfg, r)
-        }
-        Sharding::NAME => hash_of::<Sharding>(Default::default(), r),
-        // Power of two choices: the balancer's own random draws are pinned too.
-        LoadBalancing::NAME => {
-            let cfg = lb::Config {
-                algorithm: lb::Algorithm::PowerOfTwo,
-                ..Default::default()
-            };
-            hash_of::<LoadBalancing>(cfg, r)
-        }
-        other => panic!("no reference runs for {other}"),
     }
+    registry::dispatch(r.protocol, Hash(r)).unwrap_or_else(|| panic!("no protocol {}", r.protocol))
 }
 
 fn hash_of<P: Protocol>(cfg: P::Config, r: &Reference) -> u64 {

@@ -11,14 +11,8 @@ use serde_json::Value;
 /// (the PRNG, the draw order, a protocol's rules) bumps it.
 pub const FORMAT_VERSION: u32 = 1;
 
-/// Every protocol name the format knows, built or not.
-pub const PROTOCOL_NAMES: [&str; 5] = [
-    "two-phase-commit",
-    "raft",
-    "paxos",
-    "sharding",
-    "load-balancing",
-];
+/// Every protocol name the format knows.
+pub use crate::registry::NAMES as PROTOCOL_NAMES;
 
 /// Why a scenario could not be read. Each names the problem precisely.
 #[derive(Debug, Clone, PartialEq)]

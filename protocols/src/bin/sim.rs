@@ -15,15 +15,12 @@
 //! Errors name the problem and exit with code 2.
 
 use protocols::load_balancing::{self as lb, LoadBalancing};
-use protocols::paxos::Paxos;
-use protocols::raft::Raft;
+use protocols::registry::{self, Engine, Visit};
 use protocols::scenario::{self, Scenario, ScenarioError};
-use protocols::sharding::Sharding;
 use protocols::sim::replay::Replay;
 use protocols::sim::trace::Fnv64;
 use protocols::sim::{Protocol, StepRecord};
 use protocols::sweep::{self, Target};
-use protocols::two_phase_commit::TwoPhaseCommit;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -197,14 +194,15 @@ fn not_built(name: &str) -> ScenarioError {
 }
 
 fn run_file(text: &str) -> Result<(), ScenarioError> {
-    match scenario::protocol_of(text)?.as_str() {
-        TwoPhaseCommit::NAME => run_typed::<TwoPhaseCommit>(text),
-        Raft::NAME => run_typed::<Raft>(text),
-        Paxos::NAME => run_typed::<Paxos>(text),
-        LoadBalancing::NAME => run_typed::<LoadBalancing>(text),
-        Sharding::NAME => run_typed::<Sharding>(text),
-        other => Err(not_built(other)),
+    struct Run<'a>(&'a str);
+    impl Visit for Run<'_> {
+        type Out = Result<(), ScenarioError>;
+        fn visit<P: Engine>(self) -> Self::Out {
+            run_typed::<P>(self.0)
+        }
     }
+    let name = scenario::protocol_of(text)?;
+    registry::dispatch(&name, Run(text)).unwrap_or_else(|| Err(not_built(&name)))
 }
 
 /// Streams the run: each line is printed as its step happens and nothing is kept, so
@@ -244,31 +242,28 @@ fn print_steps<P: Protocol>(mut replay: Replay<P>, out: &mut impl Write) -> std:
 
 /// The bundled example scenario of a protocol.
 fn example(name: &str) -> Result<String, String> {
-    let text = match name {
-        TwoPhaseCommit::NAME => include_str!("../../examples/two-phase-commit.json"),
-        Raft::NAME => include_str!("../../examples/raft.json"),
-        Paxos::NAME => include_str!("../../examples/paxos.json"),
-        LoadBalancing::NAME => include_str!("../../examples/load-balancing.json"),
-        Sharding::NAME => include_str!("../../examples/sharding.json"),
-        other => return Err(not_built(other).to_string()),
-    };
+    struct Example;
+    impl Visit for Example {
+        type Out = &'static str;
+        fn visit<P: Engine>(self) -> &'static str {
+            P::EXAMPLE
+        }
+    }
+    let text = registry::dispatch(name, Example).ok_or_else(|| not_built(name).to_string())?;
     Ok(text.trim_end().to_string())
 }
 
 /// The scenario of one seed of the sweep: both phases, replayable with `sim run`.
 fn swarm(name: &str, seed: u64, bug: Option<&str>) -> Result<String, String> {
-    fn json<T: Target>(seed: u64, bug: Option<&str>) -> Result<String, String> {
-        check_bug::<T>(bug)?;
-        Ok(sweep::scenario::<T>(seed, bug).to_json())
+    struct Json<'a>(u64, Option<&'a str>);
+    impl Visit for Json<'_> {
+        type Out = Result<String, String>;
+        fn visit<T: Engine>(self) -> Self::Out {
+            check_bug::<T>(self.1)?;
+            Ok(sweep::scenario::<T>(self.0, self.1).to_json())
+        }
     }
-    match name {
-        TwoPhaseCommit::NAME => json::<TwoPhaseCommit>(seed, bug),
-        Raft::NAME => json::<Raft>(seed, bug),
-        Paxos::NAME => json::<Paxos>(seed, bug),
-        LoadBalancing::NAME => json::<LoadBalancing>(seed, bug),
-        Sharding::NAME => json::<Sharding>(seed, bug),
-        other => Err(not_built(other).to_string()),
-    }
+    registry::dispatch(name, Json(seed, bug)).unwrap_or_else(|| Err(not_built(name).to_string()))
 }
 
 fn check_bug<T: Target>(bug: Option<&str>) -> Result<(), String> {
@@ -296,14 +291,14 @@ struct Sweep {
 
 /// Runs the sweep and prints its figures; true when no seed failed.
 fn sweep_protocol(name: &str, sweep: &Sweep) -> Result<bool, String> {
-    match name {
-        TwoPhaseCommit::NAME => sweep_typed::<TwoPhaseCommit>(sweep),
-        Raft::NAME => sweep_typed::<Raft>(sweep),
-        Paxos::NAME => sweep_typed::<Paxos>(sweep),
-        LoadBalancing::NAME => sweep_typed::<LoadBalancing>(sweep),
-        Sharding::NAME => sweep_typed::<Sharding>(sweep),
-        other => Err(not_built(other).to_string()),
+    struct Swept<'a>(&'a Sweep);
+    impl Visit for Swept<'_> {
+        type Out = Result<bool, String>;
+        fn visit<T: Engine>(self) -> Self::Out {
+            sweep_typed::<T>(self.0)
+        }
     }
+    registry::dispatch(name, Swept(sweep)).unwrap_or_else(|| Err(not_built(name).to_string()))
 }
 
 /// Failing seeds listed with their replay command; past this, only their numbers.

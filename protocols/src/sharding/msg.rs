@@ -406,3 +406,72 @@ pub enum Note {
         acked: (u64, Stamp),
     },
 }
+
+impl std::fmt::Display for Op {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Op::Get => f.write_str("get"),
+            Op::Put { value } => write!(f, "put={value}"),
+        }
+    }
+}
+
+/// One line per message, for transcripts: `Forward #3 key-0007 put=5 v2` (a request id,
+/// a key, a table version `v`, a stamp `@`).
+impl std::fmt::Display for Msg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let value = |v: &Option<(u64, Stamp)>| match v {
+            Some((v, s)) => format!("{v}@{s}"),
+            None => "none".into(),
+        };
+        let members = |t: &Table| {
+            let m: Vec<String> = t.members.iter().map(|s| format!("S{}", s + 1)).collect();
+            format!("v{} {{{}}}", t.version, m.join(","))
+        };
+        match self {
+            Msg::Request { id, key, op } => write!(f, "Request #{id} {} {op}", key.name()),
+            Msg::Response { id, ok, value: v } => {
+                let r = if *ok { "ok" } else { "failed" };
+                write!(f, "Response #{id} {r} {}", value(v))
+            }
+            Msg::Forward {
+                id,
+                key,
+                op,
+                version,
+            } => write!(f, "Forward #{id} {} {op} v{version}", key.name()),
+            Msg::Done { id, value: v } => write!(f, "Done #{id} {}", value(v)),
+            Msg::Moved { id, version, wait } => {
+                let w = if *wait { " wait" } else { "" };
+                write!(f, "Moved #{id} v{version}{w}")
+            }
+            Msg::Replicate {
+                id,
+                key,
+                value,
+                stamp,
+            } => write!(f, "Replicate #{id} {}={value}@{stamp}", key.name()),
+            Msg::Replicated { id, stamp } => write!(f, "Replicated #{id} @{stamp}"),
+            Msg::Confirm { id, key, version } => {
+                write!(f, "Confirm #{id} {} v{version}", key.name())
+            }
+            Msg::ConfirmReply { id, version } => write!(f, "ConfirmReply #{id} v{version}"),
+            Msg::NewTable { table, previous } => match previous {
+                Some(p) => write!(f, "NewTable {} from {}", members(table), members(p)),
+                None => write!(f, "NewTable {}", members(table)),
+            },
+            Msg::GetTable => f.write_str("GetTable"),
+            Msg::Settled { version } => write!(f, "Settled v{version}"),
+            Msg::Transfer {
+                version,
+                key,
+                value,
+                stamp,
+            } => write!(f, "Transfer v{version} {}={value}@{stamp}", key.name()),
+            Msg::TransferAck { version, key } => {
+                write!(f, "TransferAck v{version} {}", key.name())
+            }
+            Msg::MigrationDone { version } => write!(f, "MigrationDone v{version}"),
+        }
+    }
+}
