@@ -71,7 +71,7 @@ fn sharding_figures() {
     }
     let secs = start.elapsed().as_secs_f64();
     let version = match &world.nodes()[router.index()].state {
-        Some(Node::Router { d, .. }) => d.table.as_ref().map_or(0, |t| t.version),
+        Some(Node::Router(r)) => r.d.table.version,
         _ => 0,
     };
     println!(

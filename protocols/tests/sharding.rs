@@ -45,7 +45,7 @@ fn acked(h: &H) -> usize {
 fn keys_on(h: &H, cfg: &Config, server: u32) -> usize {
     h.world().nodes()[cfg.server_node(server).index()]
         .disk
-        .store
+        .store()
         .len()
 }
 
@@ -125,7 +125,7 @@ fn acknowledged_writes_are_on_every_replica() {
         for (_, n) in &r.notes {
             if let Note::PutAcknowledged { key, stamp, .. } = n {
                 for rep in t.replicas(key, 2) {
-                    let s = nodes[rep as usize].disk.store.get(key).map_or(0, |v| v.1);
+                    let s = nodes[rep as usize].disk.store().get(key).map_or(0, |v| v.1);
                     assert!(s >= *stamp, "key {key} missing on replica {rep}");
                 }
                 checked += 1;
@@ -418,10 +418,10 @@ fn a_stale_router_learns_the_table_from_a_moved_answer() {
     let learned = h.records()[restart as usize..].iter().any(from_server);
     assert!(learned, "Router 2 learned v2 from a server's table");
     for r in cfg.routers() {
-        let Some(Node::Router { d, .. }) = &h.world().nodes()[r.index()].state else {
+        let Some(Node::Router(router)) = &h.world().nodes()[r.index()].state else {
             panic!("a router")
         };
-        assert_eq!(d.table.as_ref().unwrap().version, 2, "routers converge");
+        assert_eq!(router.d.table.version, 2, "routers converge");
     }
     assert_eq!(violations(&h), 0, "{:?}", first_violation(&h));
 }

@@ -13,8 +13,8 @@ use protocols::sharding::experiments;
 use protocols::sharding::invariants::{router_table, Ghost};
 use protocols::sharding::placement::token;
 use protocols::sharding::{
-    Config, Key, KeyError, Kind, Msg, Node, Note, Op, Refusal, Request, Sharding, Strategy, Table,
-    Timer,
+    Client, Config, Key, KeyError, Kind, Msg, Node, Note, Op, Refusal, Request, Router, Server,
+    Sharding, Strategy, Table, Timer,
 };
 use protocols::sim::{NodeId, Slot};
 
@@ -215,9 +215,9 @@ fn requests_chart(cfg: &Config, nodes: &[Slot<Sharding>], cat: &Catalog) -> Opti
     let mut per = vec![0u64; n as usize];
     let mut any = false;
     for r in cfg.routers() {
-        if let Some(Node::Router { hits, .. }) = &nodes[r.index()].state {
+        if let Some(Node::Router(router)) = &nodes[r.index()].state {
             any = true;
-            for (k, h) in hits {
+            for (k, h) in &router.hits {
                 if let Some(p) = t.replicas(k, 1).first() {
                     per[*p as usize] += h;
                 }
@@ -355,9 +355,9 @@ impl LabProtocol for Sharding {
         let c = &cat.shard;
         // The key a user typed last: which servers (by their own table) hold it, and which
         // client waits for it.
-        let followed = |d: &protocols::sharding::Disk| -> Option<String> {
+        let followed = |t: Option<&Table>| -> Option<String> {
             let k = ghost.followed?;
-            let replicas = d.table.as_ref()?.replicas(&k, cfg.replication as usize);
+            let replicas = t?.replicas(&k, cfg.replication as usize);
             let i = replicas.iter().position(|s| *s == id as u32)?;
             Some(fill(
                 if i == 0 {
@@ -369,8 +369,9 @@ impl LabProtocol for Sharding {
             ))
         };
         match node {
-            Node::Server { d, outgoing, .. } => {
-                let version = d.table.as_ref().map_or(0, |t| t.version);
+            Node::Server(s) => {
+                let (d, outgoing) = (&s.d, &s.outgoing);
+                let version = d.version();
                 let member = d
                     .table
                     .as_ref()
@@ -395,7 +396,7 @@ impl LabProtocol for Sharding {
                 } else {
                     vec![c.badge_outside.to_string()]
                 };
-                badges.extend(followed(d));
+                badges.extend(followed(d.table.as_ref()));
                 let tone = if !member {
                     "tone-idle"
                 } else if outgoing.is_empty() {
@@ -405,14 +406,9 @@ impl LabProtocol for Sharding {
                 };
                 (status, tone, badges)
             }
-            Node::Router {
-                index,
-                d,
-                migrating,
-                pending,
-                ..
-            } => {
-                let t = d.table.as_ref();
+            Node::Router(r) => {
+                let (index, migrating, pending) = (&r.index, &r.migrating, &r.pending);
+                let t = &r.d.table;
                 let status = fill(
                     if migrating.is_some() {
                         c.st_router_migrating
@@ -420,14 +416,10 @@ impl LabProtocol for Sharding {
                         c.st_router
                     },
                     &[
-                        ("version", &t.map_or(0, |t| t.version).to_string()),
+                        ("version", &t.version.to_string()),
                         (
                             "servers",
-                            &count(
-                                t.map_or(0, |t| t.members.len()) as u64,
-                                c.servers_one,
-                                c.servers_many,
-                            ),
+                            &count(t.members.len() as u64, c.servers_one, c.servers_many),
                         ),
                         ("pending", &pending.len().to_string()),
                     ],
@@ -450,7 +442,7 @@ impl LabProtocol for Sharding {
                         .collect(),
                 )
             }
-            Node::Client { sent, waiting, .. } => (
+            Node::Client(Client { sent, waiting, .. }) => (
                 fill(
                     c.st_client,
                     &[
@@ -872,7 +864,7 @@ impl LabProtocol for Sharding {
         vec![
             Row::new(
                 c.table,
-                d.table.as_ref().map_or(c.none.to_string(), |t| {
+                d.table().map_or(c.none.to_string(), |t| {
                     fill(
                         c.table_value,
                         &[
@@ -882,12 +874,11 @@ impl LabProtocol for Sharding {
                     )
                 }),
             ),
-            Row::new(c.keys_held, d.store.len().to_string()),
+            Row::new(c.keys_held, d.store().len().to_string()),
         ]
         .into_iter()
         .chain(
-            d.table
-                .as_ref()
+            d.table()
                 .and_then(|t| ranges_text(t, cat))
                 .map(|r| Row::new(c.f_ranges, r)),
         )
@@ -897,12 +888,12 @@ impl LabProtocol for Sharding {
     fn volatile_rows(cfg: &Config, _id: usize, node: &Node, cat: &Catalog) -> Vec<Row> {
         let c = &cat.shard;
         match node {
-            Node::Server {
+            Node::Server(Server {
                 outgoing,
                 puts,
                 reads,
                 ..
-            } => vec![
+            }) => vec![
                 Row::new(
                     c.moving,
                     outgoing
@@ -915,9 +906,9 @@ impl LabProtocol for Sharding {
                 Row::new(c.replicating, puts.len().to_string()),
                 Row::new(c.f_reads, reads.len().to_string()),
             ],
-            Node::Router {
+            Node::Router(Router {
                 pending, migrating, ..
-            } => vec![
+            }) => vec![
                 Row::new(c.in_flight, pending.len().to_string()),
                 Row::new(
                     c.migration,
@@ -938,7 +929,7 @@ impl LabProtocol for Sharding {
                     }),
                 ),
             ],
-            Node::Client { waiting, .. } => vec![Row::new(
+            Node::Client(Client { waiting, .. }) => vec![Row::new(
                 c.waiting,
                 waiting
                     .values()
@@ -967,11 +958,13 @@ impl LabProtocol for Sharding {
     /// router. On the router, with ranges: split the busiest range.
     fn actions(cfg: &Config, id: usize, node: &Node, cat: &Catalog) -> Vec<Action> {
         match node {
-            Node::Router { index: 0, .. } if cfg.strategy == Strategy::Range => vec![Action {
-                id: "split",
-                label: cat.shard.split,
-            }],
-            Node::Server { d, .. } => {
+            Node::Router(Router { index: 0, .. }) if cfg.strategy == Strategy::Range => {
+                vec![Action {
+                    id: "split",
+                    label: cat.shard.split,
+                }]
+            }
+            Node::Server(Server { d, .. }) => {
                 let member = d
                     .table
                     .as_ref()
@@ -1012,7 +1005,7 @@ impl LabProtocol for Sharding {
     /// On a client: a key to put or get.
     fn text_field(_cfg: &Config, _id: usize, node: &Node, cat: &Catalog) -> Option<TextField> {
         let c = &cat.shard;
-        matches!(node, Node::Client { .. }).then(|| TextField {
+        matches!(node, Node::Client(_)).then(|| TextField {
             label: c.key_field,
             placeholder: c.key_placeholder,
             actions: vec![
@@ -1069,7 +1062,7 @@ impl LabProtocol for Sharding {
         let c = &cat.shard;
         let n = cfg.servers + cfg.spare_servers;
         let counts: Vec<u64> = (0..n)
-            .map(|s| nodes[cfg.server_node(s).index()].disk.store.len() as u64)
+            .map(|s| nodes[cfg.server_node(s).index()].disk.store().len() as u64)
             .collect();
         let held = experiments::Spread::of(counts.iter().copied().filter(|c| *c > 0).collect());
         let mut note = fill(

@@ -92,8 +92,8 @@ pub struct Ghost {
 pub fn router_table(cfg: &Config, nodes: &[Slot<Sharding>]) -> Option<Table> {
     let slot = &nodes[cfg.router_node().index()];
     match &slot.state {
-        Some(Node::Router { d, .. }) => d.table.clone(),
-        _ => slot.disk.table.clone(),
+        Some(Node::Router(r)) => Some(r.d.table.clone()),
+        _ => slot.disk.table().cloned(),
     }
 }
 
@@ -105,7 +105,7 @@ fn holders(cfg: &Config, nodes: &[Slot<Sharding>], t: &Table, key: Key, stamp: S
         .filter(|r| {
             nodes[cfg.server_node(**r).index()]
                 .disk
-                .store
+                .store()
                 .get(&key)
                 .is_some_and(|(_, s)| *s >= stamp)
         })
@@ -114,10 +114,10 @@ fn holders(cfg: &Config, nodes: &[Slot<Sharding>], t: &Table, key: Key, stamp: S
 
 /// The share of the keyspace whose primary the last change moved, against the ideal.
 fn moved_share(cfg: &Config, nodes: &[Slot<Sharding>]) -> Option<Moved> {
-    let Some(Node::Router { d, .. }) = &nodes[cfg.router_node().index()].state else {
+    let Some(Node::Router(r)) = &nodes[cfg.router_node().index()].state else {
         return None;
     };
-    let (t, p) = (d.table.as_ref()?, d.previous.as_ref()?);
+    let (t, p) = (&r.d.table, r.d.previous.as_ref()?);
     let moved = cfg
         .keyspace()
         .filter(|k| t.replicas(k, 1) != p.replicas(k, 1))
@@ -306,9 +306,8 @@ pub fn check(
             .chain(cfg.routers());
         for n in holders {
             let v = match &nodes[n.index()].state {
-                Some(Node::Server { d, .. }) | Some(Node::Router { d, .. }) => {
-                    d.table.as_ref().map_or(0, |x| x.version)
-                }
+                Some(Node::Server(s)) => s.d.version(),
+                Some(Node::Router(r)) => r.d.table.version,
                 _ => continue,
             };
             if v < t.version {

@@ -6,8 +6,13 @@
 //!
 //! A key's new primary is fenced from its old one: it takes writes only once the old
 //! primary has adopted the new table and handed the key over, and a replica asks the key's
-//! primary for its table version before it answers a read (`server.rs`; the bug switch
-//! `bug_no_fencing` turns both off).
+//! primary for its table version before it answers a read (`server.rs` and `handover.rs`;
+//! the bug switch `bug_no_fencing` turns both off).
+//!
+//! Each role has its own file, state and disk: servers (`server.rs`, their migrations in
+//! `handover.rs`), routers (`router.rs`, Router 1's table changes in `change.rs`) and
+//! clients (`client.rs`); `node.rs` holds the [`Node`] and [`Disk`] enums over them and
+//! dispatches each event to its role.
 //!
 //! Placement ([`placement`]) is pure and tested against naive references; [`experiments`]
 //! measures spread and moved keys in batch. Invariants ([`invariants`]): every key has R
@@ -15,14 +20,21 @@
 //! the servers converge on the newest table; no two values are acknowledged with one
 //! stamp; no get returns a write older than one acknowledged before it was sent.
 
+mod change;
+pub mod client;
 pub mod experiments;
+mod handover;
 pub mod invariants;
 pub mod key;
 pub mod msg;
 pub mod node;
 pub mod placement;
-mod router;
-mod server;
+pub mod router;
+pub mod server;
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod tests_router;
 
 use crate::sim::rng::Rng;
 use crate::sim::schema::{number, FieldKind, Num, Schema, TOGGLE};
@@ -30,9 +42,12 @@ use crate::sim::{ConfigError, NodeId, Out, Protocol, Slot};
 use placement::Ranges;
 use serde::{Deserialize, Serialize};
 
+pub use client::Client;
 pub use key::{Key, KeyError, KEY_MAX};
 pub use msg::{Msg, Note, Op, Refusal, Request, Strategy, Table, Timer};
 pub use node::{Disk, Node};
+pub use router::{Pending, Router, RouterDisk};
+pub use server::{PutWait, ReadWait, Server, ServerDisk};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -224,17 +239,14 @@ impl Protocol for Sharding {
         node::init(cfg, id, out)
     }
     fn durable(node: &Node) -> Disk {
-        match node {
-            Node::Server { d, .. } | Node::Router { d, .. } => d.clone(),
-            Node::Client { .. } => Disk::default(),
-        }
+        node::durable(node)
     }
     fn weight(slot: &Slot<Self>) -> usize {
-        1 + slot.disk.store.len()
+        1 + slot.disk.store().len()
             + slot.state.as_ref().map_or(0, |n| match n {
-                Node::Server { d, .. } => d.store.len(),
-                Node::Router { pending, .. } => pending.len(),
-                Node::Client { waiting, .. } => waiting.len(),
+                Node::Server(s) => s.d.store.len(),
+                Node::Router(r) => r.pending.len(),
+                Node::Client(c) => c.waiting.len(),
             })
     }
     fn on_message(

@@ -4,7 +4,7 @@
 //! off the other routers (the ways an old table outlives a new one).
 
 use super::{expect, one_of, weighted, Stuck, Target, LIVENESS_MAX_STEPS};
-use crate::sharding::{Config, Key, Node, Note, Request, Sharding, Strategy};
+use crate::sharding::{Config, Key, Node, Note, Request, Router, Sharding, Strategy};
 use crate::sim::rng::Rng;
 use crate::sim::swarm::{Run, Watch};
 use crate::sim::{NetConfig, NodeId, World};
@@ -98,10 +98,10 @@ impl Target for Sharding {
         let over = |w: &World<Self>| {
             matches!(
                 &w.nodes()[router.index()].state,
-                Some(Node::Router {
+                Some(Node::Router(Router {
                     migrating: None,
                     ..
-                })
+                }))
             )
         };
         let deadline = 100 * run.world().cfg.request_timeout.min(10_000)
