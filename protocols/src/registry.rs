@@ -5,13 +5,15 @@
 use crate::load_balancing::LoadBalancing;
 use crate::paxos::Paxos;
 use crate::raft::Raft;
+use crate::script::Scripted;
 use crate::sharding::Sharding;
 use crate::sim::Protocol;
 use crate::sweep::Target;
 use crate::two_phase_commit::TwoPhaseCommit;
 
-/// A protocol the tools know: swept by `sim sweep`, with a bundled example.
-pub trait Engine: Target {
+/// A protocol the tools know: swept by `sim sweep`, driven by golden scripts, with a
+/// bundled example.
+pub trait Engine: Target + Scripted {
     /// The example scenario (`sim example`, the lab's first run, the English golden).
     const EXAMPLE: &'static str;
 }

@@ -171,7 +171,8 @@ fn each_seed_draws_its_own_fault_mix_with_some_kinds_off() {
     let mixes: Vec<FaultMix> = (0..300)
         .map(|seed| Swarm::new(seed, 6, &[300]).mix)
         .collect();
-    let kinds: [(&str, fn(&FaultMix) -> u64); 8] = [
+    type Kind = (&'static str, fn(&FaultMix) -> u64);
+    let kinds: [Kind; 8] = [
         ("crash", |m| m.crash_per_mille),
         ("reboot", |m| m.reboot_per_mille),
         ("partition", |m| m.partition_per_mille),

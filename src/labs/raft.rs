@@ -928,7 +928,6 @@ mod tests {
             let mut h = History::<Raft>::new(spec).unwrap();
             let nodes = h.world().nodes().len();
             let mut swarm = Swarm::new(seed, nodes, &Raft::timeouts(&cfg_of(&h)));
-            let mut rng = Rng::new(seed);
             let load = vec![1u64; Raft::REQUEST_KINDS]; // every kind of request, evenly
             let cfg = cfg_of(&h);
             for _ in 0..3_000 {

@@ -78,10 +78,7 @@ fn scalar(v: &Value) -> String {
 }
 
 /// The transcript lines of one step.
-pub fn record<P: Scripted>(cfg: &P::Config, r: &StepRecord<P>) -> String
-where
-    P::Msg: Display,
-{
+pub fn record<P: Scripted>(cfg: &P::Config, r: &StepRecord<P>) -> String {
     let name = |id: NodeId| P::name(cfg, id);
     let names = |field: &str, v: &Value| -> Option<String> {
         if let Some(own) = P::field(field, v) {

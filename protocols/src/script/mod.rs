@@ -33,6 +33,7 @@ mod format;
 mod load_balancing;
 mod paxos;
 mod raft;
+mod sharding;
 mod two_phase_commit;
 
 pub use format::Compact;
@@ -82,10 +83,7 @@ impl Args {
 }
 
 /// What a protocol adds to the script language: names, requests, conditions and state.
-pub trait Scripted: Protocol
-where
-    Self::Msg: Display,
-{
+pub trait Scripted: Protocol<Msg: Display> {
     /// A node's name in scripts and transcripts ("S1", "P2", "client").
     fn name(cfg: &Self::Config, id: NodeId) -> String;
     /// Fields of notes and timers that hold a node id: the transcript names the node.
@@ -111,23 +109,19 @@ where
 /// Runs a script of the protocol named `protocol` (a scenario's name): the file with
 /// fresh transcripts.
 pub fn run(protocol: &str, text: &str) -> Result<String, String> {
-    use crate::{
-        load_balancing::LoadBalancing, paxos::Paxos, raft::Raft, two_phase_commit::TwoPhaseCommit,
-    };
-    match protocol {
-        "load-balancing" => Ok(run_as::<LoadBalancing>(text)),
-        "raft" => Ok(run_as::<Raft>(text)),
-        "two-phase-commit" => Ok(run_as::<TwoPhaseCommit>(text)),
-        "paxos" => Ok(run_as::<Paxos>(text)),
-        other => Err(format!("no protocol named {other:?}")),
+    struct Script<'a>(&'a str);
+    impl crate::registry::Visit for Script<'_> {
+        type Out = String;
+        fn visit<P: crate::registry::Engine>(self) -> String {
+            run_as::<P>(self.0)
+        }
     }
+    crate::registry::dispatch(protocol, Script(text))
+        .ok_or_else(|| format!("no protocol named {protocol:?}"))
 }
 
 /// Runs every block of `text` against one session of `P`.
-pub fn run_as<P: Scripted>(text: &str) -> String
-where
-    P::Msg: Display,
-{
+pub fn run_as<P: Scripted>(text: &str) -> String {
     let mut session = Session::<P>::default();
     let mut out = String::new();
     let mut block: Vec<&str> = Vec::new();
@@ -223,10 +217,7 @@ fn merged<T: serde::Serialize + serde::de::DeserializeOwned>(
     serde_json::from_value(v).map_err(|e| e.to_string())
 }
 
-impl<P: Scripted> Session<P>
-where
-    P::Msg: Display,
-{
+impl<P: Scripted> Session<P> {
     fn node(&self, name: &str) -> Result<NodeId, String> {
         node_named::<P>(&self.cfg, name)
     }
@@ -470,10 +461,7 @@ impl Args {
 
 /// `note(C,decided_commit)` (or `note(decided_commit)`, any node): the step took a note of
 /// that name.
-fn noted<P: Scripted>(cfg: &P::Config, r: &StepRecord<P>, arg: &str) -> bool
-where
-    P::Msg: Display,
-{
+fn noted<P: Scripted>(cfg: &P::Config, r: &StepRecord<P>, arg: &str) -> bool {
     let (who, tag) = match arg.split_once(',') {
         Some((who, tag)) => match node_named::<P>(cfg, who) {
             Ok(n) => (Some(n), tag),
@@ -501,10 +489,7 @@ fn parse_condition(s: &str) -> Result<(String, String), String> {
 }
 
 /// The node named `name` among `cfg`'s, for a protocol's own commands.
-pub fn node_named<P: Scripted>(cfg: &P::Config, name: &str) -> Result<NodeId, String>
-where
-    P::Msg: Display,
-{
+pub fn node_named<P: Scripted>(cfg: &P::Config, name: &str) -> Result<NodeId, String> {
     let n = P::node_count(cfg) as u32;
     (0..n)
         .map(NodeId)

@@ -38,7 +38,6 @@ impl Target for LoadBalancing {
             passive_errors: one_of(rng, &[0, 1, 3, 100]),
             retry_budget_pct: one_of(rng, &[0, 20, 100]),
             ewma_ticks: one_of(rng, &[1, 500, 1_000_000]),
-            ..Config::default()
         };
         // A timeout past the longest one `validate` allows for this rate and burst
         // stops at that edge.
