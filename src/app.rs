@@ -125,7 +125,7 @@ pub fn App() -> impl IntoView {
             <NoticeBar />
             <main class="lab">
                 <div class="stage">
-                    <p class="intro">{move || intro(current.get(), cat())}</p>
+                    <p class="intro">{move || current.get().intro(cat())}</p>
                     <ClusterCanvas />
                     <TransportBar />
                     <LogGridPanel />
@@ -142,16 +142,6 @@ pub fn App() -> impl IntoView {
             </main>
             <HelpOverlay />
         </div>
-    }
-}
-
-fn intro(lab: LabId, cat: &Catalog) -> &'static str {
-    match lab {
-        LabId::TwoPhaseCommit => cat.tpc.intro,
-        LabId::Raft => cat.raft.intro,
-        LabId::Paxos => cat.paxos.intro,
-        LabId::Sharding => cat.shard.intro,
-        LabId::LoadBalancing => cat.lb.intro,
     }
 }
 

@@ -9,6 +9,7 @@ pub mod errors;
 pub mod load_balancing;
 pub mod paxos;
 pub mod raft;
+pub mod registry;
 pub mod sharding;
 pub mod sim;
 pub mod two_phase_commit;
@@ -16,11 +17,6 @@ pub mod two_phase_commit;
 use crate::i18n::Catalog;
 use crate::view_model::layout::Point;
 
-use protocols::load_balancing::LoadBalancing;
-use protocols::paxos::Paxos;
-use protocols::raft::Raft;
-use protocols::sharding::Sharding;
-use protocols::two_phase_commit::TwoPhaseCommit;
 pub use sim::{LabProtocol, Sim};
 
 /// The labs this build has, by URL slug (the protocol's scenario name).
@@ -42,46 +38,28 @@ impl LabId {
         LabId::LoadBalancing,
     ];
 
+    fn lab(self) -> &'static registry::Lab {
+        &registry::LABS[self as usize]
+    }
     pub fn slug(self) -> &'static str {
-        match self {
-            LabId::TwoPhaseCommit => "two-phase-commit",
-            LabId::Raft => "raft",
-            LabId::Paxos => "paxos",
-            LabId::Sharding => "sharding",
-            LabId::LoadBalancing => "load-balancing",
-        }
+        self.lab().slug
     }
     pub fn from_slug(s: &str) -> Option<LabId> {
         LabId::ALL.into_iter().find(|l| l.slug() == s)
     }
     pub fn title(self, cat: &Catalog) -> &'static str {
-        match self {
-            LabId::TwoPhaseCommit => cat.lab_two_phase_commit,
-            LabId::Raft => cat.lab_raft,
-            LabId::Paxos => cat.lab_paxos,
-            LabId::Sharding => cat.lab_sharding,
-            LabId::LoadBalancing => cat.lab_load_balancing,
-        }
+        (self.lab().title)(cat)
+    }
+    pub fn intro(self, cat: &Catalog) -> &'static str {
+        (self.lab().intro)(cat)
     }
     /// A fresh run of this lab with its defaults and `seed`.
     pub fn fresh(self, seed: u64) -> Box<dyn LabSim> {
-        match self {
-            LabId::TwoPhaseCommit => Box::new(Sim::<TwoPhaseCommit>::fresh(seed)),
-            LabId::Raft => Box::new(Sim::<Raft>::fresh(seed)),
-            LabId::Paxos => Box::new(Sim::<Paxos>::fresh(seed)),
-            LabId::Sharding => Box::new(Sim::<Sharding>::fresh(seed)),
-            LabId::LoadBalancing => Box::new(Sim::<LoadBalancing>::fresh(seed)),
-        }
+        (self.lab().fresh)(seed)
     }
     /// A run of this lab loaded from scenario JSON.
     pub fn load(self, json: &str, cat: &Catalog) -> Result<Box<dyn LabSim>, String> {
-        Ok(match self {
-            LabId::TwoPhaseCommit => Box::new(Sim::<TwoPhaseCommit>::load(json, cat)?),
-            LabId::Raft => Box::new(Sim::<Raft>::load(json, cat)?),
-            LabId::Paxos => Box::new(Sim::<Paxos>::load(json, cat)?),
-            LabId::Sharding => Box::new(Sim::<Sharding>::load(json, cat)?),
-            LabId::LoadBalancing => Box::new(Sim::<LoadBalancing>::load(json, cat)?),
-        })
+        (self.lab().load)(json, cat)
     }
 }
 

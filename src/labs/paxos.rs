@@ -950,9 +950,12 @@ impl LabProtocol for Paxos {
     ) -> Option<(usize, Request)> {
         let request = match action {
             "propose_now" => Request::ProposeNow,
-            "client_command" => Request::Submit {
-                command: format!("{}={}", ["x", "y", "z"][(salt % 3) as usize], salt % 100),
-            },
+            "client_command" => {
+                let (key, value) = protocols::sim::demo_write(&mut |n| salt % n);
+                Request::Submit {
+                    command: format!("{key}={value}"),
+                }
+            }
             _ => return None,
         };
         Some((id, request))

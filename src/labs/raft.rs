@@ -791,8 +791,8 @@ impl LabProtocol for Raft {
         Some(match action {
             "time_out" => (id, Request::TimeoutNow),
             "client_request" => {
-                let key = ["x", "y", "z"][(salt % 3) as usize].to_string();
-                let value = (salt % 100) as u32;
+                let (key, value) = protocols::sim::demo_write(&mut |n| salt % n);
+                let key = key.to_string();
                 (id, Request::Put { key, value })
             }
             "add_server" => (to_leader(), Request::AddServer { server: target }),

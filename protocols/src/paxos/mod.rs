@@ -244,7 +244,8 @@ impl Protocol for Paxos {
     fn random_request(cfg: &Config, pick: &mut dyn FnMut(u64) -> u64) -> Option<(NodeId, Request)> {
         let proposer = cfg.proposer_node(pick(cfg.proposers as u64) as u32);
         if cfg.multi && pick(4) > 0 {
-            let command = format!("{}={}", ["x", "y", "z"][pick(3) as usize], pick(100));
+            let (key, value) = crate::sim::demo_write(pick);
+            let command = format!("{key}={value}");
             Some((proposer, Request::Submit { command }))
         } else {
             Some((proposer, Request::ProposeNow))

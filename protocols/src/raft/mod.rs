@@ -202,12 +202,12 @@ impl Protocol for Raft {
         let server = NodeId(pick(Self::node_count(cfg) as u64) as u32);
         let kind = pick(20);
         if kind < 15 {
-            let key = ["x", "y", "z"][pick(3) as usize].to_string();
+            let (key, value) = crate::sim::demo_write(pick);
             Some((
                 server,
                 Request::Put {
-                    key,
-                    value: pick(100) as u32,
+                    key: key.to_string(),
+                    value,
                 },
             ))
         } else if kind < 18 {

@@ -24,6 +24,14 @@ pub use world::{
     Event, InFlight, Input, LossReason, NetConfig, Sent, Slot, StepRecord, TimerSpan, World,
 };
 
+/// The demo workload's write, shared by a lab's "client request", the random requests
+/// and the sweeps: one of the keys x, y and z, and a value below 100, from two draws
+/// (`draw(n)` is a number below `n`).
+pub fn demo_write(draw: &mut dyn FnMut(u64) -> u64) -> (&'static str, u32) {
+    let key = ["x", "y", "z"][draw(3) as usize];
+    (key, draw(100) as u32)
+}
+
 /// A node's index in the cluster (0-based; the UI names it).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]

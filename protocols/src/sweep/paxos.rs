@@ -53,9 +53,12 @@ impl Target for Paxos {
     ) -> Option<(NodeId, Request)> {
         let proposer = cfg.proposer_node(rng.below(u64::from(cfg.proposers)) as u32);
         let request = match weighted(rng, weights)? {
-            1 if cfg.multi => Request::Submit {
-                command: format!("{}={}", one_of(rng, &["x", "y", "z"]), rng.below(100)),
-            },
+            1 if cfg.multi => {
+                let (key, value) = crate::sim::demo_write(&mut |n| rng.below(n));
+                Request::Submit {
+                    command: format!("{key}={value}"),
+                }
+            }
             _ => Request::ProposeNow,
         };
         Some((proposer, request))

@@ -86,10 +86,13 @@ impl Target for Raft {
             }
         };
         let request = match weighted(rng, weights)? {
-            0 => Request::Put {
-                key: one_of(rng, &["x", "y", "z"]).to_string(),
-                value: rng.below(100) as u32,
-            },
+            0 => {
+                let (key, value) = crate::sim::demo_write(&mut |n| rng.below(n));
+                Request::Put {
+                    key: key.to_string(),
+                    value,
+                }
+            }
             1 => return Some((random, Request::TimeoutNow)),
             2 => Request::AddServer {
                 server: aimed(rng, false),

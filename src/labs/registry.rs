@@ -1,0 +1,69 @@
+//! Every lab in one table, in tab order: its slug (its engine's scenario name), its
+//! title and introduction in the catalog, and how to start or load a run. Nothing else in
+//! the UI lists the labs (the engines have theirs, `protocols::registry`).
+
+use super::{LabId, LabProtocol, LabSim, Sim};
+use crate::i18n::Catalog;
+use protocols::load_balancing::LoadBalancing;
+use protocols::paxos::Paxos;
+use protocols::raft::Raft;
+use protocols::sharding::Sharding;
+use protocols::two_phase_commit::TwoPhaseCommit;
+
+pub struct Lab {
+    pub id: LabId,
+    /// The URL slug, which is the engine's scenario name.
+    pub slug: &'static str,
+    pub title: fn(&Catalog) -> &'static str,
+    pub intro: fn(&Catalog) -> &'static str,
+    /// A fresh run with the lab's defaults and a seed.
+    pub fresh: fn(u64) -> Box<dyn LabSim>,
+    /// A run loaded from scenario JSON.
+    pub load: fn(&str, &Catalog) -> Result<Box<dyn LabSim>, String>,
+}
+
+fn fresh<P: LabProtocol>(seed: u64) -> Box<dyn LabSim> {
+    Box::new(Sim::<P>::fresh(seed))
+}
+
+fn load<P: LabProtocol>(json: &str, cat: &Catalog) -> Result<Box<dyn LabSim>, String> {
+    Ok(Box::new(Sim::<P>::load(json, cat)?))
+}
+
+const fn lab<P: LabProtocol>(
+    title: fn(&Catalog) -> &'static str,
+    intro: fn(&Catalog) -> &'static str,
+) -> Lab {
+    Lab {
+        id: P::LAB,
+        slug: P::NAME,
+        title,
+        intro,
+        fresh: fresh::<P>,
+        load: load::<P>,
+    }
+}
+
+/// In the order of [`LabId`] (a test checks it).
+pub const LABS: [Lab; 5] = [
+    lab::<TwoPhaseCommit>(|c| c.lab_two_phase_commit, |c| c.tpc.intro),
+    lab::<Raft>(|c| c.lab_raft, |c| c.raft.intro),
+    lab::<Paxos>(|c| c.lab_paxos, |c| c.paxos.intro),
+    lab::<Sharding>(|c| c.lab_sharding, |c| c.shard.intro),
+    lab::<LoadBalancing>(|c| c.lab_load_balancing, |c| c.lb.intro),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_follows_lab_ids_and_every_engine_has_a_lab() {
+        for (i, lab) in LABS.iter().enumerate() {
+            assert_eq!(lab.id as usize, i);
+            assert_eq!(LabId::ALL[i], lab.id);
+        }
+        let slugs: Vec<&str> = LABS.iter().map(|l| l.slug).collect();
+        assert_eq!(slugs, protocols::registry::NAMES);
+    }
+}
