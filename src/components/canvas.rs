@@ -144,7 +144,7 @@ fn NodeGlyph(index: usize) -> impl IntoView {
         <g
             class=move || {
                 let n = get();
-                format!("node {} {}", n.tone, if n.up { "up" } else { "down" })
+                format!("node {} {}", n.tone.class(), if n.up { "up" } else { "down" })
             }
             class:selected=selected
             class:flash=flash
@@ -221,7 +221,7 @@ fn MessageDot(
     let selected = move || ctl.selection.get() == Selection::Message(id);
     view! {
         <g
-            class=format!("msg {}", msg.tone)
+            class=format!("msg {}", msg.tone.class())
             class:selected=selected
             transform=pos
             role="button"

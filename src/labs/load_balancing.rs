@@ -3,6 +3,7 @@
 //! and a batch table of every algorithm on the same workload.
 
 use super::sim::{label_options, settings_from, LabProtocol};
+use super::Tone;
 use super::{Action, BatchTable, Chart, LabId, LogEntry, Row, Series, Setting, SettingKind};
 use crate::i18n::{fill, Catalog};
 use crate::view_model::layout::{self, Point};
@@ -87,7 +88,7 @@ impl LabProtocol for LoadBalancing {
         _slot: &Slot<Self>,
         _ghost: &Ghost,
         cat: &Catalog,
-    ) -> (String, &'static str, Vec<String>) {
+    ) -> (String, Tone, Vec<String>) {
         let l = &cat.lb;
         let s = |v: u64| v.to_string();
         match node {
@@ -102,9 +103,9 @@ impl LabProtocol for LoadBalancing {
                     ],
                 ),
                 if c.outstanding.is_empty() {
-                    "tone-idle"
+                    Tone::Idle
                 } else {
-                    "tone-working"
+                    Tone::Working
                 },
                 vec![],
             ),
@@ -121,9 +122,9 @@ impl LabProtocol for LoadBalancing {
                         ],
                     ),
                     if up < cfg.backends as usize {
-                        "tone-blocked"
+                        Tone::Blocked
                     } else {
-                        "tone-commit"
+                        Tone::Good
                     },
                     vec![],
                 )
@@ -151,11 +152,11 @@ impl LabProtocol for LoadBalancing {
                         ],
                     ),
                     if k.queue.len() as u32 >= cfg.queue {
-                        "tone-abort"
+                        Tone::Bad
                     } else if full {
-                        "tone-blocked"
+                        Tone::Blocked
                     } else {
-                        "tone-working"
+                        Tone::Working
                     },
                     badges,
                 )
@@ -186,12 +187,12 @@ impl LabProtocol for LoadBalancing {
         }
     }
 
-    fn msg_tone(msg: &Msg) -> &'static str {
+    fn msg_tone(msg: &Msg) -> Tone {
         match msg {
-            Msg::Request { .. } | Msg::Forward { .. } => "tone-working",
-            Msg::Response { ok: true, .. } | Msg::Reply { failure: None, .. } => "tone-commit",
-            Msg::Response { ok: false, .. } | Msg::Reply { .. } => "tone-abort",
-            Msg::Probe { .. } | Msg::ProbeOk { .. } => "tone-blocked",
+            Msg::Request { .. } | Msg::Forward { .. } => Tone::Working,
+            Msg::Response { ok: true, .. } | Msg::Reply { failure: None, .. } => Tone::Good,
+            Msg::Response { ok: false, .. } | Msg::Reply { .. } => Tone::Bad,
+            Msg::Probe { .. } | Msg::ProbeOk { .. } => Tone::Blocked,
         }
     }
 

@@ -19,6 +19,40 @@ use crate::view_model::layout::Point;
 
 pub use sim::{LabProtocol, Sim};
 
+/// A colour by meaning, never alone: the status or the label says it in words too.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub enum Tone {
+    #[default]
+    Plain,
+    /// Busy: a transaction being worked on, a candidate, a proposer preparing.
+    Working,
+    /// Done well: committed, leading, chosen, a request served.
+    Good,
+    /// Done badly: aborted, refused, failed.
+    Bad,
+    /// Nothing to do: a spare server, an empty acceptor.
+    Idle,
+    /// Stuck until someone else acts: a participant in doubt, a server outside the table.
+    Blocked,
+    /// Crashed.
+    Down,
+}
+
+impl Tone {
+    /// The stylesheet's class for this tone.
+    pub fn class(self) -> &'static str {
+        match self {
+            Tone::Plain => "",
+            Tone::Working => "tone-working",
+            Tone::Good => "tone-good",
+            Tone::Bad => "tone-bad",
+            Tone::Idle => "tone-idle",
+            Tone::Blocked => "tone-blocked",
+            Tone::Down => "tone-down",
+        }
+    }
+}
+
 /// The labs this build has, by URL slug (the protocol's scenario name).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum LabId {
@@ -89,8 +123,8 @@ pub struct NodeView {
     pub name: String,
     /// One short line: role state ("collecting votes for T1") or "crashed".
     pub status: String,
-    /// CSS tone class for the state colour (always paired with `status` text).
-    pub tone: &'static str,
+    /// The state's colour (always paired with `status` text).
+    pub tone: Tone,
     pub up: bool,
     pub at: Point,
     /// Small labels under the node ("votes No").
@@ -111,7 +145,7 @@ impl NodeView {
             id,
             name: String::new(),
             status: String::new(),
-            tone: "",
+            tone: Tone::Plain,
             up: false,
             at: Point { x: 0.0, y: 0.0 },
             badges: Vec::new(),
@@ -194,7 +228,7 @@ pub struct MsgView {
     pub from: usize,
     pub to: usize,
     pub label: String,
-    pub tone: &'static str,
+    pub tone: Tone,
     pub sent_at: u64,
     pub deliver_at: u64,
 }

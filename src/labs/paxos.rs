@@ -2,6 +2,7 @@
 //! values, the moment a value becomes chosen, and Multi-Paxos's slots.
 
 use super::sim::{settings_from, LabProtocol};
+use super::Tone;
 use super::{Action, GridCell, LabId, LogEntry, LogGrid, LogGridRow, Row, Setting};
 use crate::i18n::{fill, Catalog};
 use crate::view_model::layout::{self, Point};
@@ -98,10 +99,10 @@ fn phase_text(phase: &Phase, cat: &Catalog) -> &'static str {
 
 /// One short status per role, joined, plus a tone: a proposer's ballot and phase, an
 /// acceptor's promise and acceptances, a learner's values.
-fn status(cfg: &Config, node: &Node, cat: &Catalog) -> (String, &'static str, Vec<String>) {
+fn status(cfg: &Config, node: &Node, cat: &Catalog) -> (String, Tone, Vec<String>) {
     let p = &cat.paxos;
     let mut parts = Vec::new();
-    let mut tone = "tone-idle";
+    let mut tone = Tone::Idle;
     let mut badges = Vec::new();
     if let Some(pr) = &node.proposer {
         let text = match pr.phase {
@@ -121,9 +122,9 @@ fn status(cfg: &Config, node: &Node, cat: &Catalog) -> (String, &'static str, Ve
             ),
         };
         tone = match pr.phase {
-            Phase::Idle => "tone-working",
-            Phase::Preparing => "tone-blocked",
-            Phase::Leading => "tone-commit",
+            Phase::Idle => Tone::Working,
+            Phase::Preparing => Tone::Blocked,
+            Phase::Leading => Tone::Good,
         };
         if cfg.cure_leader && pr.distinguished == pr.index {
             badges.push("★".to_string());
@@ -152,9 +153,9 @@ fn status(cfg: &Config, node: &Node, cat: &Catalog) -> (String, &'static str, Ve
         };
         if node.proposer.is_none() {
             tone = if d.accepted.is_empty() {
-                "tone-idle"
+                Tone::Idle
             } else {
-                "tone-working"
+                Tone::Working
             };
         }
         parts.push(text);
@@ -171,9 +172,9 @@ fn status(cfg: &Config, node: &Node, cat: &Catalog) -> (String, &'static str, Ve
         };
         if node.proposer.is_none() && node.roles.acceptor.is_none() {
             tone = if learned.is_empty() {
-                "tone-idle"
+                Tone::Idle
             } else {
-                "tone-commit"
+                Tone::Good
             };
         }
         parts.push(text);
@@ -285,7 +286,7 @@ impl LabProtocol for Paxos {
         _slot: &Slot<Self>,
         ghost: &Ghost,
         cat: &Catalog,
-    ) -> (String, &'static str, Vec<String>) {
+    ) -> (String, Tone, Vec<String>) {
         let (text, mut tone, mut badges) = status(cfg, node, cat);
         let in_quorum = ghost
             .every_chosen()
@@ -293,7 +294,7 @@ impl LabProtocol for Paxos {
         if in_quorum {
             badges.push(cat.paxos.quorum_badge.to_string());
             if node.proposer.is_none() {
-                tone = "tone-commit";
+                tone = Tone::Good;
             }
         }
         (text, tone, badges)
@@ -355,12 +356,12 @@ impl LabProtocol for Paxos {
         }
     }
 
-    fn msg_tone(msg: &Msg) -> &'static str {
+    fn msg_tone(msg: &Msg) -> Tone {
         match msg {
-            Msg::Prepare { .. } => "tone-blocked",
-            Msg::Promise { .. } | Msg::Accepted { .. } => "tone-commit",
-            Msg::Nack { .. } => "tone-abort",
-            Msg::Accept { .. } | Msg::Forward { .. } | Msg::Heartbeat => "tone-working",
+            Msg::Prepare { .. } => Tone::Blocked,
+            Msg::Promise { .. } | Msg::Accepted { .. } => Tone::Good,
+            Msg::Nack { .. } => Tone::Bad,
+            Msg::Accept { .. } | Msg::Forward { .. } | Msg::Heartbeat => Tone::Working,
         }
     }
 

@@ -1,6 +1,7 @@
 //! The Raft lab: servers on a ring, their roles, terms, timers, logs and messages.
 
 use super::sim::{settings_from, LabProtocol};
+use super::Tone;
 use super::{Action, GridCell, LabId, LogEntry, LogGrid, LogGridRow, Row, Setting, GRID_COLUMNS};
 use crate::i18n::{fill, Catalog};
 use crate::view_model::layout::{self, Point};
@@ -68,31 +69,31 @@ fn entry_with(index: usize, e: &Entry, cmd: &str, cat: &Catalog) -> String {
 }
 
 /// A server's role and term as a status line, a tone and badges.
-fn role_text(id: usize, node: &Node, cat: &Catalog) -> (String, &'static str, Vec<String>) {
+fn role_text(id: usize, node: &Node, cat: &Catalog) -> (String, Tone, Vec<String>) {
     let r = &cat.raft;
     let term = node.d.current_term.0.to_string();
     match &node.role {
         Role::Follower if !node.is_member(NodeId(id as u32)) => {
-            (fill(r.st_outside, &[("term", &term)]), "tone-idle", vec![])
+            (fill(r.st_outside, &[("term", &term)]), Tone::Idle, vec![])
         }
         Role::PreCandidate { votes } => {
             let votes = count(votes.len(), r.count_pre_vote_one, r.count_pre_vote_many);
             let status = fill(r.st_precandidate, &[("term", &term), ("votes", &votes)]);
-            (status, "tone-blocked", vec![])
+            (status, Tone::Blocked, vec![])
         }
         Role::Follower => (
             fill(r.st_follower, &[("term", &term)]),
-            "tone-working",
+            Tone::Working,
             vec![],
         ),
         Role::Candidate { votes } => {
             let votes = count(votes.len(), r.count_vote_one, r.count_vote_many);
             let status = fill(r.st_candidate, &[("term", &term), ("votes", &votes)]);
-            (status, "tone-blocked", vec![])
+            (status, Tone::Blocked, vec![])
         }
         Role::Leader { .. } => (
             fill(r.st_leader, &[("term", &term)]),
-            "tone-commit",
+            Tone::Good,
             vec!["★".to_string()],
         ),
     }
@@ -123,7 +124,7 @@ impl LabProtocol for Raft {
         _slot: &Slot<Self>,
         _ghost: &protocols::raft::invariants::Ghost,
         cat: &Catalog,
-    ) -> (String, &'static str, Vec<String>) {
+    ) -> (String, Tone, Vec<String>) {
         role_text(id, node, cat)
     }
 
@@ -173,17 +174,17 @@ impl LabProtocol for Raft {
         }
     }
 
-    fn msg_tone(msg: &Msg) -> &'static str {
+    fn msg_tone(msg: &Msg) -> Tone {
         match msg {
-            Msg::RequestVote { .. } | Msg::PreVote { .. } => "tone-blocked",
+            Msg::RequestVote { .. } | Msg::PreVote { .. } => Tone::Blocked,
             Msg::RequestVoteReply { granted: true, .. }
             | Msg::PreVoteReply { granted: true, .. }
             | Msg::AppendEntriesReply { success: true, .. }
-            | Msg::InstallSnapshotReply { .. } => "tone-commit",
+            | Msg::InstallSnapshotReply { .. } => Tone::Good,
             Msg::RequestVoteReply { granted: false, .. }
             | Msg::PreVoteReply { granted: false, .. }
-            | Msg::AppendEntriesReply { success: false, .. } => "tone-abort",
-            Msg::AppendEntries { .. } | Msg::InstallSnapshot { .. } => "tone-working",
+            | Msg::AppendEntriesReply { success: false, .. } => Tone::Bad,
+            Msg::AppendEntries { .. } | Msg::InstallSnapshot { .. } => Tone::Working,
         }
     }
 

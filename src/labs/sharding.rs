@@ -4,6 +4,7 @@
 //! key a user typed, its primary and replicas.
 
 use super::sim::{label_options, settings_from, LabProtocol};
+use super::Tone;
 use super::{
     Action, BatchTable, Chart, LabId, LogEntry, RingView, Row, Series, Setting, TextField,
 };
@@ -351,7 +352,7 @@ impl LabProtocol for Sharding {
         _slot: &Slot<Self>,
         ghost: &Ghost,
         cat: &Catalog,
-    ) -> (String, &'static str, Vec<String>) {
+    ) -> (String, Tone, Vec<String>) {
         let c = &cat.shard;
         // The key a user typed last: which servers (by their own table) hold it, and which
         // client waits for it.
@@ -398,11 +399,11 @@ impl LabProtocol for Sharding {
                 };
                 badges.extend(followed(d.table.as_ref()));
                 let tone = if !member {
-                    "tone-idle"
+                    Tone::Idle
                 } else if outgoing.is_empty() {
-                    "tone-working"
+                    Tone::Working
                 } else {
-                    "tone-blocked"
+                    Tone::Blocked
                 };
                 (status, tone, badges)
             }
@@ -431,9 +432,9 @@ impl LabProtocol for Sharding {
                 (
                     status,
                     if migrating.is_some() {
-                        "tone-blocked"
+                        Tone::Blocked
                     } else {
-                        "tone-commit"
+                        Tone::Good
                     },
                     (*index == 0 && cfg.routers > 1)
                         .then(|| c.badge_owner.to_string())
@@ -451,9 +452,9 @@ impl LabProtocol for Sharding {
                     ],
                 ),
                 if waiting.is_empty() {
-                    "tone-idle"
+                    Tone::Idle
                 } else {
-                    "tone-working"
+                    Tone::Working
                 },
                 ghost
                     .followed
@@ -498,21 +499,21 @@ impl LabProtocol for Sharding {
         }
     }
 
-    fn msg_tone(msg: &Msg) -> &'static str {
+    fn msg_tone(msg: &Msg) -> Tone {
         match msg {
             Msg::Request { .. }
             | Msg::Forward { .. }
             | Msg::Replicate { .. }
-            | Msg::Confirm { .. } => "tone-working",
+            | Msg::Confirm { .. } => Tone::Working,
             Msg::Response { ok: true, .. }
             | Msg::Done { .. }
             | Msg::Replicated { .. }
             | Msg::TransferAck { .. }
             | Msg::MigrationDone { .. }
             | Msg::ConfirmReply { .. }
-            | Msg::Settled { .. } => "tone-commit",
-            Msg::Response { ok: false, .. } | Msg::Moved { .. } => "tone-abort",
-            Msg::NewTable { .. } | Msg::Transfer { .. } | Msg::GetTable => "tone-blocked",
+            | Msg::Settled { .. } => Tone::Good,
+            Msg::Response { ok: false, .. } | Msg::Moved { .. } => Tone::Bad,
+            Msg::NewTable { .. } | Msg::Transfer { .. } | Msg::GetTable => Tone::Blocked,
         }
     }
 

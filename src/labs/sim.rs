@@ -1,6 +1,7 @@
 //! The generic lab: any engine plus its drawing rules becomes a [`LabSim`].
 
 use super::errors;
+use super::Tone;
 use super::*;
 use crate::i18n::fill;
 use protocols::scenario::Scenario;
@@ -25,9 +26,9 @@ pub trait LabProtocol: Protocol<Config: Schema> {
         slot: &Slot<Self>,
         ghost: &Self::Ghost,
         cat: &Catalog,
-    ) -> (String, &'static str, Vec<String>);
+    ) -> (String, Tone, Vec<String>);
     fn msg_label(msg: &Self::Msg, cat: &Catalog) -> String;
-    fn msg_tone(msg: &Self::Msg) -> &'static str;
+    fn msg_tone(msg: &Self::Msg) -> Tone;
     fn msg_fields(msg: &Self::Msg, cat: &Catalog) -> Vec<Row>;
     fn timer_label(timer: &Self::Timer, cat: &Catalog) -> String;
     fn request_text(req: &Self::Request, cat: &Catalog) -> String;
@@ -505,7 +506,7 @@ impl<P: LabProtocol> LabSim for Sim<P> {
             .map(|(id, slot)| {
                 let (status, tone, badges) = match &slot.state {
                     Some(node) => P::node_status(cfg, id, node, slot, world.ghost(), cat),
-                    None => (cat.sim.crashed.to_string(), "tone-down", Vec::new()),
+                    None => (cat.sim.crashed.to_string(), Tone::Down, Vec::new()),
                 };
                 let mut log = P::node_log(cfg, id, slot, cat);
                 let log_hidden = log.len().saturating_sub(LOG_ON_CANVAS);
@@ -641,7 +642,7 @@ impl<P: LabProtocol> LabSim for Sim<P> {
             .collect();
         let (status, _, _) = match &slot.state {
             Some(node) => P::node_status(cfg, id, node, slot, world.ghost(), cat),
-            None => (cat.sim.crashed.to_string(), "", Vec::new()),
+            None => (cat.sim.crashed.to_string(), Tone::Plain, Vec::new()),
         };
         Some(Inspector {
             name: P::node_name(cfg, id, cat),

@@ -1,6 +1,7 @@
 //! The two-phase commit lab: how 2PC nodes, messages and events are drawn and told.
 
 use super::sim::{settings_from, LabProtocol};
+use super::Tone;
 use super::{Action, LabId, LogEntry, Row, Setting};
 use crate::i18n::{fill, Catalog};
 use crate::view_model::layout::{self, Point};
@@ -92,16 +93,16 @@ impl LabProtocol for TwoPhaseCommit {
         slot: &Slot<Self>,
         _ghost: &protocols::two_phase_commit::invariants::Ghost,
         cat: &Catalog,
-    ) -> (String, &'static str, Vec<String>) {
+    ) -> (String, Tone, Vec<String>) {
         let c = &cat.tpc;
         let t = |tpl: &str, x: Txn| fill(tpl, &[("txn", &txn(x))]);
         match &node.role {
             Role::Coordinator { txns } => match txns.iter().next_back() {
-                None => (c.st_idle.to_string(), "tone-idle", vec![]),
+                None => (c.st_idle.to_string(), Tone::Idle, vec![]),
                 Some((x, tx)) => match tx.phase {
-                    CoordPhase::Working => (t(c.st_work_phase, *x), "tone-working", vec![]),
-                    CoordPhase::Collecting => (t(c.st_collecting, *x), "tone-working", vec![]),
-                    CoordPhase::Committing => (t(c.st_committing, *x), "tone-commit", vec![]),
+                    CoordPhase::Working => (t(c.st_work_phase, *x), Tone::Working, vec![]),
+                    CoordPhase::Collecting => (t(c.st_collecting, *x), Tone::Working, vec![]),
+                    CoordPhase::Committing => (t(c.st_committing, *x), Tone::Good, vec![]),
                 },
             },
             Role::Participant { txns } => {
@@ -111,28 +112,28 @@ impl LabProtocol for TwoPhaseCommit {
                     vec![]
                 };
                 let (status, tone) = match focus(txns) {
-                    None => (c.st_idle.to_string(), "tone-idle"),
-                    Some((x, PartState::Working)) => (t(c.st_working, x), "tone-working"),
+                    None => (c.st_idle.to_string(), Tone::Idle),
+                    Some((x, PartState::Working)) => (t(c.st_working, x), Tone::Working),
                     Some((x, PartState::Uncertain))
                         if slot.timers.contains_key(&Timer::AskPeers(x)) =>
                     {
-                        (t(c.st_blocked, x), "tone-blocked")
+                        (t(c.st_blocked, x), Tone::Blocked)
                     }
-                    Some((x, PartState::Uncertain)) => (t(c.st_uncertain, x), "tone-blocked"),
-                    Some((x, PartState::Committed)) => (t(c.st_committed, x), "tone-commit"),
-                    Some((x, PartState::Aborted)) => (t(c.st_aborted, x), "tone-abort"),
+                    Some((x, PartState::Uncertain)) => (t(c.st_uncertain, x), Tone::Blocked),
+                    Some((x, PartState::Committed)) => (t(c.st_committed, x), Tone::Good),
+                    Some((x, PartState::Aborted)) => (t(c.st_aborted, x), Tone::Bad),
                 };
                 (status, tone, badges)
             }
             Role::Client { results } => match results.iter().rev().find(|(_, r)| r.is_none()) {
-                Some((x, _)) => (t(c.st_client_waiting, *x), "tone-working", vec![]),
+                Some((x, _)) => (t(c.st_client_waiting, *x), Tone::Working, vec![]),
                 None => {
                     let done = results.values().filter(|r| r.is_some()).count();
                     let text = match done {
                         1 => c.st_client_idle_one.to_string(),
                         n => fill(c.st_client_idle, &[("done", &n.to_string())]),
                     };
-                    (text, "tone-idle", vec![])
+                    (text, Tone::Idle, vec![])
                 }
             },
         }
@@ -161,20 +162,20 @@ impl LabProtocol for TwoPhaseCommit {
         fill(tpl, &[("txn", &txn(msg.txn()))])
     }
 
-    fn msg_tone(msg: &Msg) -> &'static str {
+    fn msg_tone(msg: &Msg) -> Tone {
         match msg {
             Msg::Commit { .. }
             | Msg::Vote { yes: true, .. }
             | Msg::Outcome {
                 committed: true, ..
-            } => "tone-commit",
+            } => Tone::Good,
             Msg::Abort { .. }
             | Msg::Vote { yes: false, .. }
             | Msg::Outcome {
                 committed: false, ..
-            } => "tone-abort",
-            Msg::DecisionRequest { .. } | Msg::Uncertain { .. } => "tone-blocked",
-            _ => "tone-working",
+            } => Tone::Bad,
+            Msg::DecisionRequest { .. } | Msg::Uncertain { .. } => Tone::Blocked,
+            _ => Tone::Working,
         }
     }
 
