@@ -10,6 +10,9 @@ use protocols::raft::Raft;
 use protocols::sharding::Sharding;
 use protocols::two_phase_commit::TwoPhaseCommit;
 
+/// A run loaded from scenario JSON, or why not (in the catalog's words).
+pub type Loaded = Result<Box<dyn LabSim>, String>;
+
 pub struct Lab {
     pub id: LabId,
     /// The URL slug, which is the engine's scenario name.
@@ -19,14 +22,14 @@ pub struct Lab {
     /// A fresh run with the lab's defaults and a seed.
     pub fresh: fn(u64) -> Box<dyn LabSim>,
     /// A run loaded from scenario JSON.
-    pub load: fn(&str, &Catalog) -> Result<Box<dyn LabSim>, String>,
+    pub load: fn(&str, &Catalog) -> Loaded,
 }
 
 fn fresh<P: LabProtocol>(seed: u64) -> Box<dyn LabSim> {
     Box::new(Sim::<P>::fresh(seed))
 }
 
-fn load<P: LabProtocol>(json: &str, cat: &Catalog) -> Result<Box<dyn LabSim>, String> {
+fn load<P: LabProtocol>(json: &str, cat: &Catalog) -> Loaded {
     Ok(Box::new(Sim::<P>::load(json, cat)?))
 }
 
