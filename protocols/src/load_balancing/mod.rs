@@ -14,6 +14,8 @@ pub mod msg;
 pub mod node;
 pub mod series;
 
+mod script;
+mod sweep;
 #[cfg(test)]
 mod tests;
 

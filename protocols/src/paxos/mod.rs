@@ -18,6 +18,8 @@ pub mod invariants;
 pub mod msg;
 pub mod node;
 
+mod script;
+mod sweep;
 #[cfg(test)]
 mod tests;
 

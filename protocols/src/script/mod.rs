@@ -30,11 +30,6 @@
 //! the message by its `Display`), followed by its notes and any broken invariant.
 
 mod format;
-mod load_balancing;
-mod paxos;
-mod raft;
-mod sharding;
-mod two_phase_commit;
 
 pub use format::Compact;
 

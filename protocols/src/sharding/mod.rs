@@ -30,7 +30,9 @@ pub mod msg;
 pub mod node;
 pub mod placement;
 pub mod router;
+mod script;
 pub mod server;
+mod sweep;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

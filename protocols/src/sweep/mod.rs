@@ -7,12 +7,6 @@
 //! progress within a budget). A seed's whole run, both phases, is a scenario that
 //! `sim run` replays exactly.
 
-mod load_balancing;
-mod paxos;
-mod raft;
-mod sharding;
-mod two_phase_commit;
-
 use crate::scenario::Scenario;
 use crate::sim::history::RunSpec;
 use crate::sim::rng::{mix64, Rng};

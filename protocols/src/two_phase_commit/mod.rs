@@ -35,6 +35,8 @@ pub mod msg;
 pub mod node;
 mod participant;
 
+mod script;
+mod sweep;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

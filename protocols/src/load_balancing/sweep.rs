@@ -3,11 +3,11 @@
 //! often, rarely or never, passive checks that trip at the first error or never, and
 //! backends slowed twentyfold.
 
-use super::{expect, one_of, weighted, Stuck, Target, LIVENESS_MAX_STEPS};
 use crate::load_balancing::{Algorithm, Config, LoadBalancing, Node, Request};
 use crate::sim::rng::Rng;
 use crate::sim::swarm::Run;
 use crate::sim::{NetConfig, NodeId, World};
+use crate::sweep::{expect, one_of, weighted, Stuck, Target, LIVENESS_MAX_STEPS};
 
 impl Target for LoadBalancing {
     const BUGS: &'static [&'static str] = &[];

@@ -2,8 +2,8 @@
 //! (one request now), `slow B4 percent=4000`, `algorithm least_connections` (switch
 //! live); the condition `completed(N)` (the clients have N requests answered, in all).
 
-use super::{node_named, Args, Scripted};
 use crate::load_balancing::{Config, Kind, LoadBalancing, Node, Request};
+use crate::script::{node_named, Args, Scripted};
 use crate::sim::{NodeId, World};
 use serde_json::Value;
 

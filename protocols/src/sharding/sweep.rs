@@ -3,11 +3,11 @@
 //! while servers are added and removed, and faults that cut a router off a server or
 //! off the other routers (the ways an old table outlives a new one).
 
-use super::{expect, one_of, weighted, Stuck, Target, LIVENESS_MAX_STEPS};
 use crate::sharding::{Config, Key, Node, Note, Request, Router, Sharding, Strategy};
 use crate::sim::rng::Rng;
 use crate::sim::swarm::{Run, Watch};
 use crate::sim::{NetConfig, NodeId, World};
+use crate::sweep::{expect, one_of, weighted, Stuck, Target, LIVENESS_MAX_STEPS};
 use std::collections::BTreeMap;
 
 impl Target for Sharding {

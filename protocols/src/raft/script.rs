@@ -4,8 +4,8 @@
 //! `holds(S3,2/1)` (S3's log holds index 2 with term 1) and `matched(S3,2)` (a leader
 //! knows S3 holds its log up to index 2).
 
-use super::{node_named, Args, Scripted};
 use crate::raft::{Config, Node, Raft, Request, Role};
+use crate::script::{node_named, Args, Scripted};
 use crate::sim::{NodeId, World};
 
 impl Scripted for Raft {

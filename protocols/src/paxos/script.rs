@@ -2,9 +2,9 @@
 //! `propose P1` (start a new ballot now), `submit P1 X` (Multi-Paxos: a command); the
 //! condition `chosen(S)` (a value is chosen in slot S, as the checker knows it).
 
-use super::{node_named, Args, Scripted};
 use crate::paxos::node::Phase;
 use crate::paxos::{Config, Node, Paxos, Request};
+use crate::script::{node_named, Args, Scripted};
 use crate::sim::{NodeId, World};
 use serde_json::Value;
 

@@ -2,10 +2,10 @@
 //! (a coordinator that waits for votes almost forever beside participants that ask
 //! their peers at once), and clients that submit, or make participants vote no.
 
-use super::{expect, one_of, weighted, Stuck, Target, LIVENESS_MAX_STEPS};
 use crate::sim::rng::Rng;
 use crate::sim::swarm::Run;
 use crate::sim::{NetConfig, NodeId, World};
+use crate::sweep::{expect, one_of, weighted, Stuck, Target, LIVENESS_MAX_STEPS};
 use crate::two_phase_commit::{Config, PartState, Request, Role, TwoPhaseCommit};
 
 impl Target for TwoPhaseCommit {

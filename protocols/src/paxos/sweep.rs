@@ -2,11 +2,11 @@
 //! own nodes or colocated, single-decree or Multi-Paxos, with either cure for duels or
 //! none, and retry, backoff and heartbeat times from one tick to 100,000.
 
-use super::{expect, one_of, weighted, Stuck, Target, LIVENESS_MAX_STEPS};
 use crate::paxos::{Config, Paxos, Request, Value};
 use crate::sim::rng::Rng;
 use crate::sim::swarm::Run;
 use crate::sim::{Input, NetConfig, NodeId, World};
+use crate::sweep::{expect, one_of, weighted, Stuck, Target, LIVENESS_MAX_STEPS};
 
 impl Target for Paxos {
     const BUGS: &'static [&'static str] = &["forget_promises", "ignore_accepted"];

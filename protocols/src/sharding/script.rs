@@ -4,7 +4,7 @@
 //! migration under way at Router 1) and `table(N)` (Router 1's table has version N or
 //! later).
 
-use super::{node_named, Args, Scripted};
+use crate::script::{node_named, Args, Scripted};
 use crate::sharding::{Config, Kind, Node, Request, Sharding};
 use crate::sim::{NodeId, World};
 use serde_json::Value;

@@ -3,11 +3,11 @@
 //! only when asked), one entry per message or thousands, snapshots after every entry or
 //! never, pre-vote on or off.
 
-use super::{expect, one_of, weighted, Stuck, Target, LIVENESS_MAX_STEPS};
 use crate::raft::{Config, Node, Raft, Request, Role};
 use crate::sim::rng::Rng;
 use crate::sim::swarm::{ids, Deadline, Run};
 use crate::sim::{Input, NetConfig, NodeId, World};
+use crate::sweep::{expect, one_of, weighted, Stuck, Target, LIVENESS_MAX_STEPS};
 use std::collections::BTreeSet;
 
 impl Target for Raft {

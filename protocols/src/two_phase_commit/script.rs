@@ -3,7 +3,7 @@
 //! conditions `decided(N)` (the coordinator logged a decision on T`N`: commit, or an
 //! abort) and `ended(N)` (it logged END).
 
-use super::{node_named, Args, Scripted};
+use crate::script::{node_named, Args, Scripted};
 use crate::sim::{NodeId, World};
 use crate::two_phase_commit::{
     Config, CoordPhase, Node, PartState, Record, Request, Role, TwoPhaseCommit,
