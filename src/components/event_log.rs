@@ -56,7 +56,7 @@ pub fn EventLog() -> impl IntoView {
                         view! {
                             <li
                                 data-step=step
-                                class=format!("log-line {}", line.kind)
+                                class=format!("log-line {}", line.kind.class())
                                 class:future=future
                                 aria-current=current.then_some("step")
                             >

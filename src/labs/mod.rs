@@ -19,6 +19,32 @@ use crate::view_model::layout::Point;
 
 pub use sim::{LabProtocol, Sim};
 
+/// An event log line's kind.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub enum LineKind {
+    /// A message delivered, a timer fired.
+    #[default]
+    Event,
+    /// Something the user (or a fault plan) did.
+    Input,
+    /// A message lost or dropped.
+    Lost,
+    /// A step that broke an invariant.
+    Violation,
+}
+
+impl LineKind {
+    /// The stylesheet's class for this kind of line.
+    pub fn class(self) -> &'static str {
+        match self {
+            LineKind::Event => "",
+            LineKind::Input => "input",
+            LineKind::Lost => "lost",
+            LineKind::Violation => "violation",
+        }
+    }
+}
+
 /// A colour by meaning, never alone: the status or the label says it in words too.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 pub enum Tone {
@@ -277,8 +303,8 @@ pub struct LogLine {
     pub step: u64,
     pub time: u64,
     pub text: String,
-    /// "input", "lost", "violation" or "" for styling (the text says it too).
-    pub kind: &'static str,
+    /// What kind of line, for styling (the text says it too).
+    pub kind: LineKind,
 }
 
 /// A labelled value in the inspector.

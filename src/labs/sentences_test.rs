@@ -109,10 +109,9 @@ fn example_event_logs_match_their_goldens() {
         let mut sim = load_recorded(&json);
         let mut log = String::new();
         for l in sim.log_lines(0, sim.len(), &EN) {
-            let kind = if l.kind.is_empty() {
-                String::new()
-            } else {
-                format!(" [{}]", l.kind)
+            let kind = match l.kind.class() {
+                "" => String::new(),
+                class => format!(" [{class}]"),
             };
             log += &format!("{} t={}{kind} {}\n", l.step, l.time, l.text);
         }

@@ -251,7 +251,7 @@ impl<P: LabProtocol> Sim<P> {
     }
 
     /// One sentence (or a few) for one recorded step.
-    fn sentence(&self, r: &StepRecord<P>, cat: &Catalog) -> (String, &'static str) {
+    fn sentence(&self, r: &StepRecord<P>, cat: &Catalog) -> (String, LineKind) {
         let s = &cat.sim;
         let n = |id: NodeId| self.name(id, cat);
         let (mut text, kind) = match &r.event {
@@ -264,7 +264,7 @@ impl<P: LabProtocol> Sim<P> {
                         ("from", &n(*from)),
                     ],
                 ),
-                "",
+                LineKind::Event,
             ),
             Event::Lost {
                 from,
@@ -287,7 +287,7 @@ impl<P: LabProtocol> Sim<P> {
                             ("to", &n(*to)),
                         ],
                     ),
-                    "lost",
+                    LineKind::Lost,
                 )
             }
             Event::Dropped { from, to, body, .. } => {
@@ -297,7 +297,7 @@ impl<P: LabProtocol> Sim<P> {
                         s.dropped,
                         &[("msg", &msg), ("from", &n(*from)), ("to", &n(*to))],
                     ),
-                    "lost",
+                    LineKind::Lost,
                 )
             }
             Event::TimerFired { node, timer } => (
@@ -305,7 +305,7 @@ impl<P: LabProtocol> Sim<P> {
                     s.timer_fired,
                     &[("node", &n(*node)), ("timer", &P::timer_label(timer, cat))],
                 ),
-                "",
+                LineKind::Event,
             ),
             Event::Input { input, applied } => {
                 let mut t = self.input_text(input, cat);
@@ -321,7 +321,7 @@ impl<P: LabProtocol> Sim<P> {
                     };
                     t.push_str(&fill(s.in_no_effect, &[("why", why)]));
                 }
-                (t, "input")
+                (t, LineKind::Input)
             }
         };
         for (node, note) in &r.notes {
@@ -341,7 +341,7 @@ impl<P: LabProtocol> Sim<P> {
             let detail = P::note_text(self.cfg(), 0, &v.detail, cat);
             text.push(' ');
             text.push_str(&fill(s.violation, &[("name", name), ("detail", &detail)]));
-            kind = "violation";
+            kind = LineKind::Violation;
         }
         (text, kind)
     }
