@@ -348,25 +348,30 @@ impl std::fmt::Display for Msg {
                 term,
                 last_log_index,
                 last_log_term,
-            } => write!(
-                f,
-                "RequestVote t{} last={last_log_index}/{}",
-                term.0, last_log_term.0
-            ),
-            Msg::RequestVoteReply { term, granted } => {
-                write!(f, "RequestVoteReply t{} {}", term.0, yes(granted))
             }
-            Msg::PreVote {
+            | Msg::PreVote {
                 term,
                 last_log_index,
                 last_log_term,
-            } => write!(
-                f,
-                "PreVote t{} last={last_log_index}/{}",
-                term.0, last_log_term.0
-            ),
-            Msg::PreVoteReply { term, granted } => {
-                write!(f, "PreVoteReply t{} {}", term.0, yes(granted))
+            } => {
+                let kind = if matches!(self, Msg::PreVote { .. }) {
+                    "PreVote"
+                } else {
+                    "RequestVote"
+                };
+                write!(
+                    f,
+                    "{kind} t{} last={last_log_index}/{}",
+                    term.0, last_log_term.0
+                )
+            }
+            Msg::RequestVoteReply { term, granted } | Msg::PreVoteReply { term, granted } => {
+                let kind = if matches!(self, Msg::PreVoteReply { .. }) {
+                    "PreVoteReply"
+                } else {
+                    "RequestVoteReply"
+                };
+                write!(f, "{kind} t{} {}", term.0, yes(granted))
             }
             Msg::AppendEntries {
                 term,

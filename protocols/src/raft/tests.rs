@@ -688,25 +688,30 @@ fn a_leader_changes_membership_one_server_at_a_time() {
     );
 }
 
+/// S1, leader of term 2 with its no-op committed, has just appended the removal of `server`.
+fn removing(server: NodeId) -> Node {
+    let mut l = leader_of_term(2, &[2]);
+    l.commit_index = 1;
+    let remove = Request::RemoveServer { server };
+    P::on_request(&cfg(), S1, &mut l, remove, &mut Out::default());
+    l
+}
+
+/// A follower's success reply in term 2, matching up to `m`.
+fn ok(m: u64) -> Msg {
+    Msg::AppendEntriesReply {
+        term: Term(2),
+        success: true,
+        match_index: m,
+    }
+}
+
 /// §4.2.2: a leader removing itself keeps leading, without counting itself, until the new
 /// configuration commits; then it steps down.
 #[test]
 fn a_removed_leader_steps_down_once_the_removal_commits() {
-    let mut l = leader_of_term(2, &[2]);
-    l.commit_index = 1;
-    P::on_request(
-        &cfg(),
-        S1,
-        &mut l,
-        Request::RemoveServer { server: S1 },
-        &mut Out::default(),
-    );
+    let mut l = removing(S1);
     assert!(matches!(l.role, Role::Leader { .. }));
-    let ok = |m| Msg::AppendEntriesReply {
-        term: Term(2),
-        success: true,
-        match_index: m,
-    };
     deliver(&mut l, S1, S2, ok(2));
     assert_eq!(
         l.commit_index, 1,
@@ -722,20 +727,7 @@ fn a_removed_leader_steps_down_once_the_removal_commits() {
 /// AppendEntries (S3 then knows to stay quiet), and replicates to it no more.
 #[test]
 fn a_removed_server_hears_once_that_its_removal_committed() {
-    let mut l = leader_of_term(2, &[2]);
-    l.commit_index = 1;
-    P::on_request(
-        &cfg(),
-        S1,
-        &mut l,
-        Request::RemoveServer { server: S3 },
-        &mut Out::default(),
-    );
-    let ok = |m| Msg::AppendEntriesReply {
-        term: Term(2),
-        success: true,
-        match_index: m,
-    };
+    let mut l = removing(S3);
     deliver(&mut l, S1, S3, ok(2));
     let out = deliver(&mut l, S1, S2, ok(2));
     assert_eq!(l.commit_index, 2);
