@@ -2,32 +2,17 @@
 
 use protocols::load_balancing::invariants::percentile;
 use protocols::load_balancing::{batch, Algorithm, Config, LoadBalancing, Note, Request};
-use protocols::sim::history::{History, RunSpec};
-use protocols::sim::{Input, NetConfig, NodeId};
+use protocols::sim::history::History;
+use protocols::sim::{Input, NodeId};
 
-type H = History<LoadBalancing>;
+mod common;
+use common::{first_violation, violations};
 
 fn history(cfg: Config, seed: u64) -> H {
-    History::new(RunSpec {
-        cfg,
-        net: NetConfig::default(),
-        seed,
-        inputs: Vec::new(),
-    })
-    .unwrap()
+    common::history_of::<LoadBalancing>(cfg, seed)
 }
 
-fn violations(h: &H) -> usize {
-    h.records().iter().map(|r| r.violations.len()).sum()
-}
-
-fn first_violation(h: &H) -> Option<String> {
-    h.records()
-        .iter()
-        .flat_map(|r| r.violations.iter())
-        .next()
-        .map(|v| format!("{v:?}"))
-}
+type H = History<LoadBalancing>;
 
 /// Latencies of requests completed from step `from` on, sorted.
 fn latencies(h: &H, from: usize) -> Vec<u64> {

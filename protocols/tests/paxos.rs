@@ -6,6 +6,7 @@ use protocols::paxos::invariants::{
 use protocols::paxos::{Ballot, Config, Note, Paxos, Request, Value};
 use protocols::sim::history::{History, RunSpec};
 mod common;
+use common::{first_violation, violated, violations};
 
 use protocols::sim::{Input, NetConfig, NodeId, StepRecord};
 use std::collections::BTreeMap;
@@ -41,24 +42,6 @@ const P2: NodeId = NodeId(1);
 /// With 2 proposers and 3 acceptors, the acceptors are nodes 2..=4 and the learner node 5.
 const A1: NodeId = NodeId(2);
 const L1: NodeId = NodeId(5);
-
-fn violations(h: &H) -> usize {
-    h.records().iter().map(|r| r.violations.len()).sum()
-}
-
-fn violated(h: &H, invariant: usize) -> bool {
-    h.records()
-        .iter()
-        .any(|r| r.violations.iter().any(|v| v.invariant == invariant))
-}
-
-fn first_violation(h: &H) -> Option<String> {
-    h.records()
-        .iter()
-        .flat_map(|r| r.violations.iter())
-        .next()
-        .map(|v| format!("{v:?}"))
-}
 
 fn chosen(h: &H) -> &BTreeMap<u64, Chosen> {
     h.world().ghost().chosen()

@@ -3,6 +3,7 @@
 use protocols::raft::{Config, Entry, Node, Note, Raft, Request, Role, Term};
 use protocols::sim::history::{History, RunSpec};
 mod common;
+use common::{first_violation, violated, violations};
 
 use protocols::sim::{Input, NetConfig, NodeId, StepRecord};
 use std::collections::BTreeSet;
@@ -38,16 +39,6 @@ fn scripted(servers: u32) -> Config {
         election_ticks_max: 100_000,
         ..Config::default()
     }
-}
-
-fn violations(h: &H) -> usize {
-    h.records().iter().map(|r| r.violations.len()).sum()
-}
-
-fn violated(h: &H, invariant: usize) -> bool {
-    h.records()
-        .iter()
-        .any(|r| r.violations.iter().any(|v| v.invariant == invariant))
 }
 
 /// The live leader with the highest term, if any.
@@ -203,14 +194,6 @@ fn after_the_leader_crashes_a_new_leader_is_elected_and_keeps_committing() {
     let n = server(&h, new);
     assert_eq!(n.kv.get("x"), Some(&2), "the cluster keeps committing");
     assert_eq!(violations(&h), 0);
-}
-
-fn first_violation(h: &H) -> Option<String> {
-    h.records()
-        .iter()
-        .flat_map(|r| r.violations.iter())
-        .next()
-        .map(|v| format!("{v:?}"))
 }
 
 /// §5.3/§5.4: an old leader cut off in a minority keeps appending but commits nothing;

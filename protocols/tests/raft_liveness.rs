@@ -9,14 +9,13 @@ use protocols::sim::history::{History, RunSpec};
 use protocols::sim::{Input, NetConfig, NodeId, StepRecord};
 use std::collections::BTreeSet;
 
+mod common;
+use common::violations;
+
 type H = History<Raft>;
 
 const S1: NodeId = NodeId(0);
 const S2: NodeId = NodeId(1);
-
-fn violations(h: &H) -> usize {
-    h.records().iter().map(|r| r.violations.len()).sum()
-}
 
 /// The notes of `node` over the whole run.
 fn notes_of(h: &H, node: NodeId) -> Vec<&Note> {

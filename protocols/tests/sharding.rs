@@ -1,32 +1,17 @@
 //! Sharding scenarios and a seed sweep (the engine; the lab's UI comes next).
 
 use protocols::sharding::{Config, Key, Node, Note, Request, Sharding, Strategy};
-use protocols::sim::history::{History, RunSpec};
-use protocols::sim::{Input, NetConfig, StepRecord};
+use protocols::sim::history::History;
+use protocols::sim::{Input, StepRecord};
 
-type H = History<Sharding>;
+mod common;
+use common::{first_violation, violations};
 
 fn history(cfg: Config, seed: u64) -> H {
-    History::new(RunSpec {
-        cfg,
-        net: NetConfig::default(),
-        seed,
-        inputs: Vec::new(),
-    })
-    .unwrap()
+    common::history_of::<Sharding>(cfg, seed)
 }
 
-fn violations(h: &H) -> usize {
-    h.records().iter().map(|r| r.violations.len()).sum()
-}
-
-fn first_violation(h: &H) -> Option<String> {
-    h.records()
-        .iter()
-        .flat_map(|r| r.violations.iter())
-        .next()
-        .map(|v| format!("{v:?}"))
-}
+type H = History<Sharding>;
 
 fn over(r: &StepRecord<Sharding>) -> bool {
     r.notes

@@ -1,13 +1,20 @@
-//! Helpers shared by the scenario and sweep tests (mostly two-phase commit).
+//! Helpers shared by the scenario and sweep tests: generic ones for any protocol's
+//! history, and two-phase commit's.
 #![allow(dead_code)]
 
 use protocols::sim::history::{History, RunSpec};
-use protocols::sim::{NetConfig, NodeId, StepRecord};
+use protocols::sim::{NetConfig, NodeId, Protocol, StepRecord};
 use protocols::two_phase_commit::{Config, Note, PartState, Role, TwoPhaseCommit, Txn};
 
 pub type H = History<TwoPhaseCommit>;
 
+/// A two-phase commit history of `cfg` on the default network.
 pub fn history(cfg: Config, seed: u64) -> H {
+    history_of::<TwoPhaseCommit>(cfg, seed)
+}
+
+/// A history of `cfg` on the default network.
+pub fn history_of<P: Protocol>(cfg: P::Config, seed: u64) -> History<P> {
     History::new(RunSpec {
         cfg,
         net: NetConfig::default(),
@@ -29,8 +36,25 @@ pub fn participant_state(h: &H, p: u32, txn: Txn) -> Option<PartState> {
     }
 }
 
-pub fn violations(h: &H) -> usize {
+/// Violations recorded in the whole run.
+pub fn violations<P: Protocol>(h: &History<P>) -> usize {
     h.records().iter().map(|r| r.violations.len()).sum()
+}
+
+/// Whether invariant `invariant` broke anywhere in the run.
+pub fn violated<P: Protocol>(h: &History<P>, invariant: usize) -> bool {
+    h.records()
+        .iter()
+        .any(|r| r.violations.iter().any(|v| v.invariant == invariant))
+}
+
+/// The first violation of the run, for an assertion's message.
+pub fn first_violation<P: Protocol>(h: &History<P>) -> Option<String> {
+    h.records()
+        .iter()
+        .flat_map(|r| r.violations.iter())
+        .next()
+        .map(|v| format!("{v:?}"))
 }
 
 /// Prints how many seeds caught a bug (and the first, to replay with `sim`) and requires one.
