@@ -7,6 +7,7 @@ use crate::i18n::Catalog;
 use protocols::load_balancing::LoadBalancing;
 use protocols::paxos::Paxos;
 use protocols::raft::Raft;
+use protocols::registry::Engine;
 use protocols::sharding::Sharding;
 use protocols::two_phase_commit::TwoPhaseCommit;
 
@@ -23,6 +24,8 @@ pub struct Lab {
     pub fresh: fn(u64) -> Box<dyn LabSim>,
     /// A run loaded from scenario JSON.
     pub load: fn(&str, &Catalog) -> Loaded,
+    /// The engine's example scenario.
+    pub example: &'static str,
 }
 
 fn fresh<P: LabProtocol>(seed: u64) -> Box<dyn LabSim> {
@@ -33,7 +36,7 @@ fn load<P: LabProtocol>(json: &str, cat: &Catalog) -> Loaded {
     Ok(Box::new(Sim::<P>::load(json, cat)?))
 }
 
-const fn lab<P: LabProtocol>(
+const fn lab<P: LabProtocol + Engine>(
     title: fn(&Catalog) -> &'static str,
     intro: fn(&Catalog) -> &'static str,
 ) -> Lab {
@@ -44,6 +47,7 @@ const fn lab<P: LabProtocol>(
         intro,
         fresh: fresh::<P>,
         load: load::<P>,
+        example: P::EXAMPLE,
     }
 }
 

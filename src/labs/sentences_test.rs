@@ -73,15 +73,8 @@ pub(super) fn check_everything(sim: &mut Box<dyn LabSim>, label: &str) {
 
 #[test]
 fn every_sentence_of_every_example_run_is_whole() {
-    let examples = [
-        include_str!("../../protocols/examples/two-phase-commit.json"),
-        include_str!("../../protocols/examples/raft.json"),
-        include_str!("../../protocols/examples/paxos.json"),
-        include_str!("../../protocols/examples/sharding.json"),
-        include_str!("../../protocols/examples/load-balancing.json"),
-    ];
-    for json in examples {
-        let mut sim = load_recorded(json);
+    for lab in &super::registry::LABS {
+        let mut sim = load_recorded(lab.example);
         let label = sim.lab().slug();
         check_everything(&mut sim, label);
     }
@@ -95,18 +88,9 @@ fn example_event_logs_match_their_goldens() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("protocols");
     let update = std::env::var_os("UPDATE_GOLDEN").is_some();
     let mut stale = Vec::new();
-    for dir in [
-        "two_phase_commit",
-        "raft",
-        "paxos",
-        "sharding",
-        "load_balancing",
-    ] {
-        let example = root
-            .join("examples")
-            .join(format!("{}.json", dir.replace('_', "-")));
-        let json = std::fs::read_to_string(&example).expect("the example exists");
-        let mut sim = load_recorded(&json);
+    for lab in &super::registry::LABS {
+        let dir = lab.slug.replace('-', "_");
+        let mut sim = load_recorded(lab.example);
         let mut log = String::new();
         for l in sim.log_lines(0, sim.len(), &EN) {
             let kind = match l.kind.class() {
@@ -115,7 +99,7 @@ fn example_event_logs_match_their_goldens() {
             };
             log += &format!("{} t={}{kind} {}\n", l.step, l.time, l.text);
         }
-        let path = root.join("testdata").join(dir).join("example.en.log");
+        let path = root.join("testdata").join(&dir).join("example.en.log");
         if std::fs::read_to_string(&path).ok().as_deref() != Some(log.as_str()) {
             if update {
                 std::fs::write(&path, &log).expect("written");
