@@ -1,5 +1,6 @@
-//! Pure view math: node placement, message positions, slider scales. Plain
-//! functions with native unit tests; no Leptos here.
+//! Pure view math and view data: node placement, message positions, slider scales, and
+//! the scene the labs fill and the components draw. No Leptos here.
 
 pub mod layout;
 pub mod scale;
+pub mod scene;
