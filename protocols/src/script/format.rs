@@ -11,9 +11,9 @@ use std::fmt::{self, Display};
 
 /// A serializable value written compactly: a tagged enum as its tag then `field=value`
 /// pairs, with the fields in `names` (node ids) written as node names.
-pub struct Compact<'a, T: Serialize> {
-    pub value: &'a T,
-    pub names: &'a dyn Fn(&str, &Value) -> Option<String>,
+struct Compact<'a, T: Serialize> {
+    value: &'a T,
+    names: &'a dyn Fn(&str, &Value) -> Option<String>,
 }
 
 impl<T: Serialize> Display for Compact<'_, T> {
@@ -96,7 +96,6 @@ pub fn record<P: Scripted>(cfg: &P::Config, r: &StepRecord<P>) -> String {
             other => ids(other),
         }
     };
-    let compact = |value: &dyn erased::Ser| value.compact(&names);
     let event = match &r.event {
         Event::Delivered {
             msg,
@@ -131,7 +130,7 @@ pub fn record<P: Scripted>(cfg: &P::Config, r: &StepRecord<P>) -> String {
             body,
         } => format!("{}→{} #{} {body} DROPPED", name(*from), name(*to), msg.0),
         Event::TimerFired { node, timer } => {
-            format!("{} timer {}", name(*node), compact(timer))
+            format!("{} timer {}", name(*node), compact(timer, &names))
         }
         Event::Input { input, applied } => {
             let what = match input {
@@ -155,7 +154,7 @@ pub fn record<P: Scripted>(cfg: &P::Config, r: &StepRecord<P>) -> String {
                     per_mille,
                 } => format!("loss {}→{} {per_mille}‰", name(*from), name(*to)),
                 Input::Request { node, request } => {
-                    format!("{} ← {}", name(*node), compact(request))
+                    format!("{} ← {}", name(*node), compact(request, &names))
                 }
             };
             match applied {
@@ -166,28 +165,19 @@ pub fn record<P: Scripted>(cfg: &P::Config, r: &StepRecord<P>) -> String {
     };
     let mut s = format!("{} t={} {event}\n", r.step, r.time.0);
     for (node, note) in &r.notes {
-        s.push_str(&format!("    {} {}\n", name(*node), compact(note)));
+        s.push_str(&format!("    {} {}\n", name(*node), compact(note, &names)));
     }
     for v in &r.violations {
         let inv = P::invariants()[v.invariant];
-        s.push_str(&format!("    BROKEN {inv}: {}\n", compact(&v.detail)));
+        s.push_str(&format!(
+            "    BROKEN {inv}: {}\n",
+            compact(&v.detail, &names)
+        ));
     }
     s
 }
 
-/// Compact writing of any serializable value behind a `dyn` (notes, timers, requests
-/// are different types).
-mod erased {
-    use super::Compact;
-    use serde_json::Value;
-
-    pub trait Ser {
-        fn compact(&self, names: &dyn Fn(&str, &Value) -> Option<String>) -> String;
-    }
-
-    impl<T: serde::Serialize> Ser for T {
-        fn compact(&self, names: &dyn Fn(&str, &Value) -> Option<String>) -> String {
-            Compact { value: self, names }.to_string()
-        }
-    }
+/// `value` written compactly, with node fields named by `names`.
+fn compact<T: Serialize>(value: &T, names: &dyn Fn(&str, &Value) -> Option<String>) -> String {
+    Compact { value, names }.to_string()
 }

@@ -32,8 +32,6 @@
 mod format;
 mod session;
 
-pub use format::Compact;
-
 use crate::sim::{NodeId, Protocol, World};
 use session::Session;
 use std::fmt::Display;
