@@ -1,11 +1,12 @@
 //! Labs: how each protocol is drawn and narrated.
 //!
-//! A lab implements [`LabProtocol`] for its engine: node names, state labels, message
-//! labels, sentences, inspector rows and actions, all from the text catalog. The
-//! generic [`Sim`] turns any such protocol into a [`LabSim`], the one object-safe
-//! interface the controller and components use, so components never see an engine type.
+//! A lab is its engine plus the small traits of [`lab`] (draw, narrate, inspect, act and
+//! optional capabilities), all worded from the text catalog. The generic [`Sim`] turns
+//! any [`Lab`] into a [`LabSim`], the one object-safe interface the controller and
+//! components use, so components never see an engine type.
 
 pub mod errors;
+pub mod lab;
 pub mod load_balancing;
 pub mod paxos;
 pub mod raft;
@@ -15,10 +16,10 @@ pub mod sim;
 pub mod two_phase_commit;
 
 use crate::i18n::Catalog;
-use crate::view_model::layout::Point;
 
 pub use crate::view_model::scene::*;
-pub use sim::{LabProtocol, Sim};
+pub use lab::Lab;
+pub use sim::Sim;
 
 /// The labs this build has, by URL slug (the protocol's scenario name).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -39,7 +40,7 @@ impl LabId {
         LabId::LoadBalancing,
     ];
 
-    fn lab(self) -> &'static registry::Lab {
+    fn lab(self) -> &'static registry::Entry {
         &registry::LABS[self as usize]
     }
     pub fn slug(self) -> &'static str {

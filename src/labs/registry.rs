@@ -2,7 +2,7 @@
 //! title and introduction in the catalog, and how to start or load a run. Nothing else in
 //! the UI lists the labs (the engines have theirs, `protocols::registry`).
 
-use super::{LabId, LabProtocol, LabSim, Sim};
+use super::{Lab, LabId, LabSim, Sim};
 use crate::i18n::Catalog;
 use protocols::load_balancing::LoadBalancing;
 use protocols::paxos::Paxos;
@@ -14,7 +14,7 @@ use protocols::two_phase_commit::TwoPhaseCommit;
 /// A run loaded from scenario JSON, or why not (in the catalog's words).
 pub type Loaded = Result<Box<dyn LabSim>, String>;
 
-pub struct Lab {
+pub struct Entry {
     pub id: LabId,
     /// The URL slug, which is the engine's scenario name.
     pub slug: &'static str,
@@ -28,19 +28,19 @@ pub struct Lab {
     pub example: &'static str,
 }
 
-fn fresh<P: LabProtocol>(seed: u64) -> Box<dyn LabSim> {
+fn fresh<P: Lab>(seed: u64) -> Box<dyn LabSim> {
     Box::new(Sim::<P>::fresh(seed))
 }
 
-fn load<P: LabProtocol>(json: &str, cat: &Catalog) -> Loaded {
+fn load<P: Lab>(json: &str, cat: &Catalog) -> Loaded {
     Ok(Box::new(Sim::<P>::load(json, cat)?))
 }
 
-const fn lab<P: LabProtocol + Engine>(
+const fn lab<P: Lab + Engine>(
     title: fn(&Catalog) -> &'static str,
     intro: fn(&Catalog) -> &'static str,
-) -> Lab {
-    Lab {
+) -> Entry {
+    Entry {
         id: P::LAB,
         slug: P::NAME,
         title,
@@ -52,7 +52,7 @@ const fn lab<P: LabProtocol + Engine>(
 }
 
 /// In the order of [`LabId`] (a test checks it).
-pub const LABS: [Lab; 5] = [
+pub const LABS: [Entry; 5] = [
     lab::<TwoPhaseCommit>(|c| c.lab_two_phase_commit, |c| c.tpc.intro),
     lab::<Raft>(|c| c.lab_raft, |c| c.raft.intro),
     lab::<Paxos>(|c| c.lab_paxos, |c| c.paxos.intro),

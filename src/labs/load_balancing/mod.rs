@@ -1,9 +1,8 @@
 //! The load-balancing lab: clients, the balancer and backends; requests, responses and
 //! health probes on the canvas; latency, throughput, failures and utilisation plotted live;
-//! and a batch table of every algorithm on the same workload. The trait impl below only
-//! delegates: drawing and charts in `draw.rs`, sentences in `narrate.rs`, the inspector in
-//! `inspect.rs`, actions and settings in `act.rs`, the batch table and compare mode in
-//! `batch.rs`, and the lab's text in `text.rs`.
+//! and a batch table of every algorithm on the same workload. Each trait of [`super::lab`]
+//! is implemented in its file: `draw.rs` (with the charts), `narrate.rs`, `inspect.rs`,
+//! `act.rs` and `batch.rs` (with compare mode); the lab's text is in `text.rs`.
 
 mod act;
 mod batch;
@@ -14,9 +13,10 @@ mod narrate;
 mod tests;
 pub mod text;
 
-use super::sim::{label_options, settings_from, LabProtocol};
+use super::lab::*;
+use super::sim::{label_options, settings_from};
 use super::Tone;
-use super::{Action, BatchTable, Chart, LabId, LogEntry, Row, Series, Setting, SettingKind};
+use super::{BatchTable, Chart, LabId, LogEntry, Row, Series, Setting, SettingKind};
 use crate::i18n::{fill, Catalog};
 use crate::view_model::layout::{self, Point};
 use protocols::load_balancing::invariants::Ghost;
@@ -41,9 +41,9 @@ fn algo_name(a: Algorithm, cat: &Catalog) -> &'static str {
     }
 }
 
-fn name(cfg: &Config, id: usize, cat: &Catalog) -> String {
+fn name(cfg: &Config, id: NodeId, cat: &Catalog) -> String {
     let n = |k: u32| (k + 1).to_string();
-    match cfg.kind(NodeId(id as u32)) {
+    match cfg.kind(id) {
         Kind::Client(c) => fill(cat.lb.client, &[("n", &n(c))]),
         Kind::Balancer => cat.lb.balancer.to_string(),
         Kind::Backend(b) => fill(cat.lb.backend, &[("n", &n(b))]),
@@ -63,129 +63,12 @@ fn req(id: &ReqId) -> String {
     }
 }
 
-impl LabProtocol for LoadBalancing {
+impl Lab for LoadBalancing {
     const LAB: LabId = LabId::LoadBalancing;
-
-    fn layout(cfg: &Config) -> Vec<Point> {
-        draw::layout(cfg)
-    }
-
-    fn links(cfg: &Config) -> Vec<(usize, usize)> {
-        draw::links(cfg)
-    }
-
-    fn node_name(cfg: &Config, id: usize, cat: &Catalog) -> String {
-        name(cfg, id, cat)
-    }
-
-    fn node_status(
-        cfg: &Config,
-        id: usize,
-        node: &Node,
-        slot: &Slot<Self>,
-        ghost: &Ghost,
-        cat: &Catalog,
-    ) -> (String, Tone, Vec<String>) {
-        draw::node_status(cfg, id, node, slot, ghost, cat)
-    }
-
-    fn msg_label(msg: &Msg, cat: &Catalog) -> String {
-        narrate::msg_label(msg, cat)
-    }
-
-    fn msg_tone(msg: &Msg) -> Tone {
-        narrate::msg_tone(msg)
-    }
-
-    fn msg_fields(msg: &Msg, cat: &Catalog) -> Vec<Row> {
-        narrate::msg_fields(msg, cat)
-    }
-
-    fn timer_label(timer: &Timer, cat: &Catalog) -> String {
-        narrate::timer_label(timer, cat)
-    }
-
-    fn request_text(r: &Request, cat: &Catalog) -> String {
-        narrate::request_text(r, cat)
-    }
-
-    fn note_text(cfg: &Config, node: usize, note: &Note, cat: &Catalog) -> String {
-        narrate::note_text(cfg, node, note, cat)
-    }
-
-    fn invariant_text(index: usize, cat: &Catalog) -> (&'static str, &'static str) {
-        narrate::invariant_text(index, cat)
-    }
-
-    fn durable_rows(cfg: &Config, id: usize, slot: &Slot<Self>, cat: &Catalog) -> Vec<Row> {
-        inspect::durable_rows(cfg, id, slot, cat)
-    }
-
-    fn volatile_rows(cfg: &Config, id: usize, node: &Node, cat: &Catalog) -> Vec<Row> {
-        inspect::volatile_rows(cfg, id, node, cat)
-    }
-
-    fn node_log(cfg: &Config, id: usize, slot: &Slot<Self>, cat: &Catalog) -> Vec<LogEntry> {
-        draw::node_log(cfg, id, slot, cat)
-    }
-
-    fn inspector_notes(cfg: &Config, id: usize, slot: &Slot<Self>, cat: &Catalog) -> Vec<String> {
-        inspect::inspector_notes(cfg, id, slot, cat)
-    }
-
-    fn actions(cfg: &Config, id: usize, node: &Node, cat: &Catalog) -> Vec<Action> {
-        act::actions(cfg, id, node, cat)
-    }
-
-    fn action_request(
-        cfg: &Config,
-        nodes: &[Slot<Self>],
-        id: usize,
-        action: &str,
-        salt: u64,
-    ) -> Option<(usize, Request)> {
-        act::action_request(cfg, nodes, id, action, salt)
-    }
-
-    fn charts(
-        cfg: &Config,
-        nodes: &[Slot<Self>],
-        ghost: &Ghost,
-        now: u64,
-        cat: &Catalog,
-    ) -> Vec<Chart> {
-        draw::charts(cfg, nodes, ghost, now, cat)
-    }
-
-    fn compare_options(cfg: &Config, cat: &Catalog) -> Vec<&'static str> {
-        batch::compare_options(cfg, cat)
-    }
-
-    fn compare_variant(cfg: &Config, variant: usize) -> Config {
-        batch::compare_variant(cfg, variant)
-    }
-
-    fn compare_keeps(input: &protocols::sim::Input<Self>) -> bool {
-        batch::compare_keeps(input)
-    }
-
-    fn batch_rows(cfg: &Config) -> usize {
-        batch::batch_rows(cfg)
-    }
-
-    fn batch_row(cfg: &Config, seed: u64, index: usize, cat: &Catalog) -> Vec<String> {
-        batch::batch_row(cfg, seed, index, cat)
-    }
-
-    fn batch_table(cfg: &Config, rows: Vec<Vec<String>>, cat: &Catalog) -> Option<BatchTable> {
-        batch::batch_table(cfg, rows, cat)
-    }
-
-    fn settings(cfg: &Config, cat: &Catalog) -> Vec<Setting> {
-        act::settings(cfg, cat)
-    }
-
-    fn set(cfg: &mut Config, key: &str, value: u64) -> bool {
-        act::set(cfg, key, value)
-    }
+    const EXTRAS: Extras<Self> = Extras {
+        charts: Some(&LoadBalancing),
+        batch: Some(&LoadBalancing),
+        compare: Some(&LoadBalancing),
+        ..Extras::NONE
+    };
 }

@@ -30,7 +30,7 @@ fn the_algorithm_is_chosen_by_name() {
 }
 
 fn sentence(note: Note) -> String {
-    LoadBalancing::note_text(&Config::default(), 2, &note, &EN)
+    LoadBalancing::note_text(&Config::default(), NodeId(2), &note, &EN)
 }
 
 /// Issue 11, item 18: "1 tick", not "1 ticks".

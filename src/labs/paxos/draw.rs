@@ -127,211 +127,180 @@ fn value_tone(v: &Value) -> u64 {
     }
 }
 
-pub(super) fn layout(cfg: &Config) -> Vec<Point> {
-    if cfg.colocated {
-        layout::ring(cfg.node_count())
-    } else {
-        layout::roles(
-            cfg.proposers as usize,
-            cfg.acceptors as usize,
-            cfg.learners as usize,
-        )
-    }
-}
-
-pub(super) fn links(cfg: &Config) -> Vec<(usize, usize)> {
-    let n = cfg.node_count();
-    if cfg.colocated {
-        return (0..n)
-            .flat_map(|a| (a + 1..n).map(move |b| (a, b)))
-            .collect();
-    }
-    let idx = |v: Vec<NodeId>| v.into_iter().map(|n| n.index()).collect::<Vec<_>>();
-    let (acceptors, learners) = (idx(cfg.acceptor_nodes()), idx(cfg.learner_nodes()));
-    let proposers: Vec<usize> = (0..cfg.proposers as usize).collect();
-    let mut links = Vec::new();
-    for &a in &acceptors {
-        links.extend(proposers.iter().map(|&p| (p, a)));
-        links.extend(learners.iter().map(|&l| (a, l)));
-    }
-    if cfg.cure_leader || cfg.multi {
-        for (i, &p) in proposers.iter().enumerate() {
-            links.extend(proposers[i + 1..].iter().map(|&q| (p, q)));
-        }
-    }
-    links
-}
-
-pub(super) fn node_name(cfg: &Config, id: usize, cat: &Catalog) -> String {
-    let base = name(cfg, id, cat);
-    if cfg.colocated {
-        fill(
-            cat.paxos.node_with_roles,
-            &[("node", &base), ("roles", &roles_text(cfg, id, cat))],
-        )
-    } else {
-        base
-    }
-}
-
-/// An acceptor whose acceptance made a value chosen belongs to that quorum, and shows it.
-pub(super) fn node_status(
-    cfg: &Config,
-    id: usize,
-    node: &Node,
-    _slot: &Slot<Paxos>,
-    ghost: &Ghost,
-    cat: &Catalog,
-) -> (String, Tone, Vec<String>) {
-    let (text, mut tone, mut badges) = status(cfg, node, cat);
-    let in_quorum = ghost
-        .every_chosen()
-        .any(|(_, c)| c.quorum.contains(&NodeId(id as u32)));
-    if in_quorum {
-        badges.push(cat.paxos.quorum_badge.to_string());
-        if node.proposer.is_none() {
-            tone = Tone::Good;
-        }
-    }
-    (text, tone, badges)
-}
-
-/// Multi-Paxos, under each node: an acceptor's accepted values, a learner's learned
-/// ones. (With one slot, the status line already says it.)
-pub(super) fn node_log(
-    cfg: &Config,
-    id: usize,
-    slot: &Slot<Paxos>,
-    cat: &Catalog,
-) -> Vec<LogEntry> {
-    let r = cfg.roles(NodeId(id as u32));
-    if !cfg.multi {
-        return Vec::new();
-    }
-    let d = &slot.disk;
-    let text = |s: &u64, what: String| LogEntry {
-        text: fill(
-            cat.paxos.slot_item,
-            &[("slot", &s.to_string()), ("what", &what)],
-        ),
-        on_disk: true,
-    };
-    if r.acceptor.is_some() {
-        d.accepted
-            .iter()
-            .map(|(s, (b, v))| text(s, at(v, b, cat)))
-            .collect()
-    } else if r.learner.is_some() {
-        d.learned
-            .iter()
-            .map(|(s, v)| text(s, value(v, cat)))
-            .collect()
-    } else {
-        Vec::new()
-    }
-}
-
-/// The slots: the value chosen in each (a fact before any node knows it), then each
-/// acceptor's accepted value and ballot, then what each learner learned.
-pub(super) fn log_grid(
-    cfg: &Config,
-    nodes: &[Slot<Paxos>],
-    ghost: &Ghost,
-    cat: &Catalog,
-) -> Option<LogGrid> {
-    let p = &cat.paxos;
-    let chosen = ghost.chosen();
-    let top = nodes
-        .iter()
-        .flat_map(|s| {
-            let d = s.state.as_ref().map_or(&s.disk, |n| &n.d);
-            d.accepted.keys().chain(d.learned.keys()).copied()
-        })
-        .chain(chosen.keys().copied())
-        .max();
-    let last = top.unwrap_or(0);
-    let first = last.saturating_sub(crate::labs::GRID_COLUMNS - 1);
-    let tone = value_tone;
-    let is_chosen = |s: u64, v: &Value| ghost.chosen_in(s).iter().any(|c| c.value == *v);
-    let mut rows = vec![LogGridRow {
-        server: p.grid_chosen.to_string(),
-        up: true,
-        member: true,
-        cells: (first..=last)
-            .filter(|_| top.is_some())
-            .map(|s| chosen_cell(&ghost.chosen_in(s), cat))
-            .collect(),
-    }];
-    for (i, s) in nodes.iter().enumerate() {
-        let r = cfg.roles(NodeId(i as u32));
-        let d = s.state.as_ref().map_or(&s.disk, |n| &n.d);
-        let cells =
-            |f: &dyn Fn(u64) -> GridCell| (first..=last).filter(|_| top.is_some()).map(f).collect();
-        if r.acceptor.is_some() {
-            rows.push(LogGridRow {
-                server: name(cfg, i, cat),
-                up: s.is_up(),
-                member: true,
-                cells: cells(&|k| match d.accepted.get(&k) {
-                    Some((b, v)) => GridCell::Text {
-                        text: at(v, b, cat),
-                        tone: tone(v),
-                        done: is_chosen(k, v),
-                        title: fill(p.grid_accepted_title, &[("accepted", &at(v, b, cat))]),
-                    },
-                    None => GridCell::Empty,
-                }),
-            });
-        }
-        if r.learner.is_some() {
-            rows.push(LogGridRow {
-                server: name(cfg, i, cat),
-                up: s.is_up(),
-                member: true,
-                cells: cells(&|k| match d.learned.get(&k) {
-                    Some(v) => GridCell::Text {
-                        text: value(v, cat),
-                        tone: tone(v),
-                        done: is_chosen(k, v),
-                        title: fill(p.grid_learned_title, &[("value", &value(v, cat))]),
-                    },
-                    None => GridCell::Empty,
-                }),
-            });
-        }
-    }
-    Some(LogGrid {
-        title: p.grid_title,
-        hint: p.grid_hint,
-        column: p.grid_slot,
-        first_index: first,
-        last_index: last,
-        rows,
-    })
-}
-
-/// The moment a value becomes chosen: a majority accepted it in one ballot. No node
-/// knows it yet; the lab says so. A second value chosen in a slot (a bug switch) is
-/// told as such.
-pub(super) fn observations(_cfg: &Config, ghost: &Ghost, step: u64, cat: &Catalog) -> Vec<String> {
-    let first = |slot: u64, c: &Chosen| ghost.chosen().get(&slot) == Some(c);
-    ghost
-        .every_chosen()
-        .filter(|(_, c)| c.step == step)
-        .map(|(slot, c)| {
-            let tpl = if first(slot, c) {
-                cat.paxos.o_chosen
-            } else {
-                cat.paxos.o_chosen_again
-            };
-            fill(
-                tpl,
-                &[
-                    ("slot", &slot.to_string()),
-                    ("value", &value(&c.value, cat)),
-                    ("ballot", &c.ballot.to_string()),
-                ],
+impl Draw for Paxos {
+    fn layout(cfg: &Config) -> Vec<Point> {
+        if cfg.colocated {
+            layout::ring(cfg.node_count())
+        } else {
+            layout::roles(
+                cfg.proposers as usize,
+                cfg.acceptors as usize,
+                cfg.learners as usize,
             )
-        })
-        .collect()
+        }
+    }
+
+    fn links(cfg: &Config) -> Vec<(NodeId, NodeId)> {
+        if cfg.colocated {
+            return all_pairs(cfg.node_count());
+        }
+        let (acceptors, learners) = (cfg.acceptor_nodes(), cfg.learner_nodes());
+        let proposers: Vec<NodeId> = (0..cfg.proposers).map(NodeId).collect();
+        let mut links = Vec::new();
+        for &a in &acceptors {
+            links.extend(proposers.iter().map(|&p| (p, a)));
+            links.extend(learners.iter().map(|&l| (a, l)));
+        }
+        if cfg.cure_leader || cfg.multi {
+            for (i, &p) in proposers.iter().enumerate() {
+                links.extend(proposers[i + 1..].iter().map(|&q| (p, q)));
+            }
+        }
+        links
+    }
+
+    fn node_name(cfg: &Config, id: NodeId, cat: &Catalog) -> String {
+        let base = name(cfg, id, cat);
+        if cfg.colocated {
+            fill(
+                cat.paxos.node_with_roles,
+                &[("node", &base), ("roles", &roles_text(cfg, id, cat))],
+            )
+        } else {
+            base
+        }
+    }
+
+    /// An acceptor whose acceptance made a value chosen belongs to that quorum, and shows it.
+    fn node_status(
+        cfg: &Config,
+        id: NodeId,
+        node: &Node,
+        _slot: &Slot<Paxos>,
+        ghost: &Ghost,
+        cat: &Catalog,
+    ) -> (String, Tone, Vec<String>) {
+        let (text, mut tone, mut badges) = status(cfg, node, cat);
+        let in_quorum = ghost.every_chosen().any(|(_, c)| c.quorum.contains(&id));
+        if in_quorum {
+            badges.push(cat.paxos.quorum_badge.to_string());
+            if node.proposer.is_none() {
+                tone = Tone::Good;
+            }
+        }
+        (text, tone, badges)
+    }
+
+    /// Multi-Paxos, under each node: an acceptor's accepted values, a learner's learned
+    /// ones. (With one slot, the status line already says it.)
+    fn node_log(cfg: &Config, id: NodeId, slot: &Slot<Paxos>, cat: &Catalog) -> Vec<LogEntry> {
+        let r = cfg.roles(id);
+        if !cfg.multi {
+            return Vec::new();
+        }
+        let d = &slot.disk;
+        let text = |s: &u64, what: String| LogEntry {
+            text: fill(
+                cat.paxos.slot_item,
+                &[("slot", &s.to_string()), ("what", &what)],
+            ),
+            on_disk: true,
+        };
+        if r.acceptor.is_some() {
+            d.accepted
+                .iter()
+                .map(|(s, (b, v))| text(s, at(v, b, cat)))
+                .collect()
+        } else if r.learner.is_some() {
+            d.learned
+                .iter()
+                .map(|(s, v)| text(s, value(v, cat)))
+                .collect()
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+impl LogGridView<Paxos> for Paxos {
+    /// The slots: the value chosen in each (a fact before any node knows it), then each
+    /// acceptor's accepted value and ballot, then what each learner learned.
+    fn log_grid(
+        &self,
+        cfg: &Config,
+        nodes: &[Slot<Paxos>],
+        ghost: &Ghost,
+        cat: &Catalog,
+    ) -> LogGrid {
+        let p = &cat.paxos;
+        let chosen = ghost.chosen();
+        let top = nodes
+            .iter()
+            .flat_map(|s| {
+                let d = s.state.as_ref().map_or(&s.disk, |n| &n.d);
+                d.accepted.keys().chain(d.learned.keys()).copied()
+            })
+            .chain(chosen.keys().copied())
+            .max();
+        let last = top.unwrap_or(0);
+        let first = last.saturating_sub(crate::labs::GRID_COLUMNS - 1);
+        let tone = value_tone;
+        let is_chosen = |s: u64, v: &Value| ghost.chosen_in(s).iter().any(|c| c.value == *v);
+        let mut rows = vec![LogGridRow {
+            server: p.grid_chosen.to_string(),
+            up: true,
+            member: true,
+            cells: (first..=last)
+                .filter(|_| top.is_some())
+                .map(|s| chosen_cell(&ghost.chosen_in(s), cat))
+                .collect(),
+        }];
+        for (i, s) in nodes.iter().enumerate() {
+            let r = cfg.roles(NodeId(i as u32));
+            let d = s.state.as_ref().map_or(&s.disk, |n| &n.d);
+            let cells = |f: &dyn Fn(u64) -> GridCell| {
+                (first..=last).filter(|_| top.is_some()).map(f).collect()
+            };
+            if r.acceptor.is_some() {
+                rows.push(LogGridRow {
+                    server: name(cfg, NodeId(i as u32), cat),
+                    up: s.is_up(),
+                    member: true,
+                    cells: cells(&|k| match d.accepted.get(&k) {
+                        Some((b, v)) => GridCell::Text {
+                            text: at(v, b, cat),
+                            tone: tone(v),
+                            done: is_chosen(k, v),
+                            title: fill(p.grid_accepted_title, &[("accepted", &at(v, b, cat))]),
+                        },
+                        None => GridCell::Empty,
+                    }),
+                });
+            }
+            if r.learner.is_some() {
+                rows.push(LogGridRow {
+                    server: name(cfg, NodeId(i as u32), cat),
+                    up: s.is_up(),
+                    member: true,
+                    cells: cells(&|k| match d.learned.get(&k) {
+                        Some(v) => GridCell::Text {
+                            text: value(v, cat),
+                            tone: tone(v),
+                            done: is_chosen(k, v),
+                            title: fill(p.grid_learned_title, &[("value", &value(v, cat))]),
+                        },
+                        None => GridCell::Empty,
+                    }),
+                });
+            }
+        }
+        LogGrid {
+            title: p.grid_title,
+            hint: p.grid_hint,
+            column: p.grid_slot,
+            first_index: first,
+            last_index: last,
+            rows,
+        }
+    }
 }

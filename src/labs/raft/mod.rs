@@ -1,7 +1,6 @@
-//! The Raft lab: servers on a ring, their roles, terms, timers, logs and messages. The
-//! trait impl below only delegates: drawing in `draw.rs`, sentences in `narrate.rs`, the
-//! inspector in `inspect.rs`, actions and settings in `act.rs`, and the lab's text in
-//! `text.rs`.
+//! The Raft lab: servers on a ring, their roles, terms, timers, logs and messages. Each
+//! trait of [`super::lab`] is implemented in its file: `draw.rs` (with the log grid),
+//! `narrate.rs`, `inspect.rs` and `act.rs`; the lab's text is in `text.rs`.
 
 mod act;
 mod draw;
@@ -11,9 +10,10 @@ mod narrate;
 mod tests;
 pub mod text;
 
-use super::sim::{settings_from, LabProtocol};
+use super::lab::*;
+use super::sim::settings_from;
 use super::Tone;
-use super::{Action, GridCell, LabId, LogEntry, LogGrid, LogGridRow, Row, Setting, GRID_COLUMNS};
+use super::{GridCell, LabId, LogEntry, LogGrid, LogGridRow, Row, Setting, GRID_COLUMNS};
 use crate::i18n::{fill, Catalog};
 use crate::view_model::layout::{self, Point};
 use protocols::raft::msg::{ConfigRefusal, DenyReason};
@@ -21,12 +21,12 @@ use protocols::raft::{Command, Config, Entry, Msg, Node, Note, Raft, Request, Ro
 use protocols::sim::{NodeId, Protocol, Slot};
 use std::collections::{BTreeMap, BTreeSet};
 
-fn server(id: usize, cat: &Catalog) -> String {
-    fill(cat.raft.server, &[("n", &(id + 1).to_string())])
+fn server(id: NodeId, cat: &Catalog) -> String {
+    fill(cat.raft.server, &[("n", &(id.index() + 1).to_string())])
 }
 
 fn servers(ids: &BTreeSet<NodeId>, cat: &Catalog) -> String {
-    let names: Vec<String> = ids.iter().map(|n| server(n.index(), cat)).collect();
+    let names: Vec<String> = ids.iter().map(|n| server(*n, cat)).collect();
     format!("{{{}}}", names.join(", "))
 }
 
@@ -69,11 +69,11 @@ fn entry_with(index: usize, e: &Entry, cmd: &str, cat: &Catalog) -> String {
 }
 
 /// A server's role and term as a status line, a tone and badges.
-fn role_text(id: usize, node: &Node, cat: &Catalog) -> (String, Tone, Vec<String>) {
+fn role_text(id: NodeId, node: &Node, cat: &Catalog) -> (String, Tone, Vec<String>) {
     let r = &cat.raft;
     let term = node.d.current_term.0.to_string();
     match &node.role {
-        Role::Follower if !node.is_member(NodeId(id as u32)) => {
+        Role::Follower if !node.is_member(id) => {
             (fill(r.st_outside, &[("term", &term)]), Tone::Idle, vec![])
         }
         Role::PreCandidate { votes } => {
@@ -99,100 +99,10 @@ fn role_text(id: usize, node: &Node, cat: &Catalog) -> (String, Tone, Vec<String
     }
 }
 
-impl LabProtocol for Raft {
+impl Lab for Raft {
     const LAB: LabId = LabId::Raft;
-
-    fn layout(cfg: &Config) -> Vec<Point> {
-        draw::layout(cfg)
-    }
-
-    fn links(cfg: &Config) -> Vec<(usize, usize)> {
-        draw::links(cfg)
-    }
-
-    fn node_name(_cfg: &Config, id: usize, cat: &Catalog) -> String {
-        server(id, cat)
-    }
-
-    fn node_status(
-        cfg: &Config,
-        id: usize,
-        node: &Node,
-        slot: &Slot<Self>,
-        ghost: &protocols::raft::invariants::Ghost,
-        cat: &Catalog,
-    ) -> (String, Tone, Vec<String>) {
-        draw::node_status(cfg, id, node, slot, ghost, cat)
-    }
-
-    fn msg_label(msg: &Msg, cat: &Catalog) -> String {
-        narrate::msg_label(msg, cat)
-    }
-
-    fn msg_tone(msg: &Msg) -> Tone {
-        narrate::msg_tone(msg)
-    }
-
-    fn msg_fields(msg: &Msg, cat: &Catalog) -> Vec<Row> {
-        narrate::msg_fields(msg, cat)
-    }
-
-    fn timer_label(timer: &Timer, cat: &Catalog) -> String {
-        narrate::timer_label(timer, cat)
-    }
-
-    fn request_text(req: &Request, cat: &Catalog) -> String {
-        narrate::request_text(req, cat)
-    }
-
-    fn note_text(cfg: &Config, node: usize, note: &Note, cat: &Catalog) -> String {
-        narrate::note_text(cfg, node, note, cat)
-    }
-
-    fn invariant_text(index: usize, cat: &Catalog) -> (&'static str, &'static str) {
-        narrate::invariant_text(index, cat)
-    }
-
-    fn durable_rows(cfg: &Config, id: usize, slot: &Slot<Self>, cat: &Catalog) -> Vec<Row> {
-        inspect::durable_rows(cfg, id, slot, cat)
-    }
-
-    fn volatile_rows(cfg: &Config, id: usize, node: &Node, cat: &Catalog) -> Vec<Row> {
-        inspect::volatile_rows(cfg, id, node, cat)
-    }
-
-    fn node_log(cfg: &Config, id: usize, slot: &Slot<Self>, cat: &Catalog) -> Vec<LogEntry> {
-        draw::node_log(cfg, id, slot, cat)
-    }
-
-    fn log_grid(
-        cfg: &Config,
-        nodes: &[Slot<Self>],
-        ghost: &protocols::raft::invariants::Ghost,
-        cat: &Catalog,
-    ) -> Option<LogGrid> {
-        draw::log_grid(cfg, nodes, ghost, cat)
-    }
-
-    fn inspector_notes(cfg: &Config, id: usize, slot: &Slot<Self>, cat: &Catalog) -> Vec<String> {
-        inspect::inspector_notes(cfg, id, slot, cat)
-    }
-
-    fn actions(cfg: &Config, id: usize, node: &Node, cat: &Catalog) -> Vec<Action> {
-        act::actions(cfg, id, node, cat)
-    }
-
-    fn action_request(
-        cfg: &Config,
-        nodes: &[Slot<Self>],
-        id: usize,
-        action: &str,
-        salt: u64,
-    ) -> Option<(usize, Request)> {
-        act::action_request(cfg, nodes, id, action, salt)
-    }
-
-    fn settings(cfg: &Config, cat: &Catalog) -> Vec<Setting> {
-        act::settings(cfg, cat)
-    }
+    const EXTRAS: Extras<Self> = Extras {
+        log_grid: Some(&Raft),
+        ..Extras::NONE
+    };
 }

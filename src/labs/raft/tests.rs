@@ -299,7 +299,7 @@ fn every_note_reads_as_a_sentence_and_bug_switch_events_say_bug() {
     assert_eq!(covered, (0..31).collect(), "a sample of every variant");
     let cfg = Config::default();
     for note in &notes {
-        let text = Raft::note_text(&cfg, 0, note, &EN);
+        let text = Raft::note_text(&cfg, NodeId(0), note, &EN);
         assert!(!has_hole(&text) && text.ends_with('.'), "{note:?}: {text}");
         let bug = matches!(
             note,
@@ -327,12 +327,12 @@ fn counts_agree_with_their_nouns() {
     n.role = Role::Candidate {
         votes: BTreeSet::from([NodeId(0)]),
     };
-    assert_eq!(role_text(0, &n, &EN).0, "candidate, term 0, 1 vote");
+    assert_eq!(role_text(NodeId(0), &n, &EN).0, "candidate, term 0, 1 vote");
     n.role = Role::PreCandidate {
         votes: BTreeSet::from([NodeId(0), NodeId(1)]),
     };
     assert_eq!(
-        role_text(0, &n, &EN).0,
+        role_text(NodeId(0), &n, &EN).0,
         "pre-candidate, term 0, 2 pre-votes"
     );
     assert_eq!(

@@ -1,220 +1,5 @@
 use super::*;
 
-pub(super) fn layout(cfg: &Config) -> Vec<Point> {
-    layout::sharding(
-        (cfg.servers + cfg.spare_servers) as usize,
-        cfg.routers as usize,
-        cfg.clients as usize,
-    )
-}
-
-pub(super) fn links(cfg: &Config) -> Vec<(usize, usize)> {
-    // Servers to every router, routers to Router 1, each client to its router, and
-    // the servers around their ring (transfers).
-    let s = cfg.servers + cfg.spare_servers;
-    let routers: Vec<usize> = cfg.routers().map(|r| r.index()).collect();
-    let mut links: Vec<(usize, usize)> = (0..s as usize)
-        .flat_map(|a| routers.iter().map(move |r| (a, *r)))
-        .collect();
-    links.extend(routers.iter().skip(1).map(|r| (*r, routers[0])));
-    links.extend((0..cfg.clients).map(|c| {
-        let node = (s + cfg.routers + c) as usize;
-        (node, cfg.router_of_client(c).index())
-    }));
-    for a in 0..s as usize {
-        links.push((a, (a + 1) % s as usize));
-    }
-    links
-}
-
-pub(super) fn node_status(
-    cfg: &Config,
-    id: usize,
-    node: &Node,
-    _slot: &Slot<Sharding>,
-    ghost: &Ghost,
-    cat: &Catalog,
-) -> (String, Tone, Vec<String>) {
-    let c = &cat.shard;
-    // The key a user typed last: which servers (by their own table) hold it, and which
-    // client waits for it.
-    let followed = |t: Option<&Table>| -> Option<String> {
-        let k = ghost.followed?;
-        let replicas = t?.replicas(&k, cfg.replication as usize);
-        let i = replicas.iter().position(|s| *s == id as u32)?;
-        Some(fill(
-            if i == 0 {
-                c.badge_primary
-            } else {
-                c.badge_replica
-            },
-            &[("key", k.name())],
-        ))
-    };
-    match node {
-        Node::Server(s) => {
-            let (d, outgoing) = (&s.d, &s.outgoing);
-            let version = d.version();
-            let member = d
-                .table
-                .as_ref()
-                .is_some_and(|t| t.members.contains(&(id as u32)));
-            let status = fill(
-                if outgoing.is_empty() {
-                    c.st_server
-                } else {
-                    c.st_server_moving
-                },
-                &[
-                    (
-                        "keys",
-                        &count(d.store.len() as u64, c.keys_one, c.keys_many),
-                    ),
-                    ("version", &version.to_string()),
-                    ("moving", &outgoing.len().to_string()),
-                ],
-            );
-            let mut badges = if member {
-                vec![]
-            } else {
-                vec![c.badge_outside.to_string()]
-            };
-            badges.extend(followed(d.table.as_ref()));
-            let tone = if !member {
-                Tone::Idle
-            } else if outgoing.is_empty() {
-                Tone::Working
-            } else {
-                Tone::Blocked
-            };
-            (status, tone, badges)
-        }
-        Node::Router(r) => {
-            let (index, migrating, pending) = (&r.index, &r.migrating, &r.pending);
-            let t = &r.d.table;
-            let status = fill(
-                if migrating.is_some() {
-                    c.st_router_migrating
-                } else {
-                    c.st_router
-                },
-                &[
-                    ("version", &t.version.to_string()),
-                    (
-                        "servers",
-                        &count(t.members.len() as u64, c.servers_one, c.servers_many),
-                    ),
-                    ("pending", &pending.len().to_string()),
-                ],
-            );
-            let routing = ghost
-                .followed
-                .filter(|k| pending.values().any(|p| p.key == *k))
-                .map(|k| fill(c.badge_routing, &[("key", k.name())]));
-            (
-                status,
-                if migrating.is_some() {
-                    Tone::Blocked
-                } else {
-                    Tone::Good
-                },
-                (*index == 0 && cfg.routers > 1)
-                    .then(|| c.badge_owner.to_string())
-                    .into_iter()
-                    .chain(routing)
-                    .collect(),
-            )
-        }
-        Node::Client(Client { sent, waiting, .. }) => (
-            fill(
-                c.st_client,
-                &[
-                    ("sent", &sent.to_string()),
-                    ("waiting", &waiting.len().to_string()),
-                ],
-            ),
-            if waiting.is_empty() {
-                Tone::Idle
-            } else {
-                Tone::Working
-            },
-            ghost
-                .followed
-                .filter(|k| waiting.values().any(|w| w == k))
-                .map(|k| fill(c.badge_asked, &[("key", k.name())]))
-                .into_iter()
-                .collect(),
-        ),
-    }
-}
-
-pub(super) fn node_log(
-    _cfg: &Config,
-    _id: usize,
-    _slot: &Slot<Sharding>,
-    _cat: &Catalog,
-) -> Vec<LogEntry> {
-    Vec::new()
-}
-
-/// Keys per server (from their disks), with max, mean and standard deviation, what the
-/// last change moved against the ideal, and the keys under-replicated; requests per
-/// primary since the last change; the ring or the ranges.
-pub(super) fn charts(
-    cfg: &Config,
-    nodes: &[Slot<Sharding>],
-    ghost: &Ghost,
-    _now: u64,
-    cat: &Catalog,
-) -> Vec<Chart> {
-    let c = &cat.shard;
-    let n = cfg.servers + cfg.spare_servers;
-    let counts: Vec<u64> = (0..n)
-        .map(|s| nodes[cfg.server_node(s).index()].disk.store().len() as u64)
-        .collect();
-    let held = experiments::Spread::of(counts.iter().copied().filter(|c| *c > 0).collect());
-    let mut note = fill(
-        c.spread_note,
-        &[
-            ("max", &held.max.to_string()),
-            ("mean", &format!("{:.1}", held.mean)),
-            ("sd", &format!("{:.1}", held.std_dev)),
-        ],
-    );
-    if let Some(m) = ghost.last_change {
-        let moved = format!("{:.1}", m.moved_per_mille as f64 / 10.0);
-        let version = m.version.to_string();
-        note.push(' ');
-        note.push_str(&match m.ideal_per_mille {
-            Some(ideal) => fill(
-                c.moved_note,
-                &[
-                    ("version", &version),
-                    ("moved", &moved),
-                    ("ideal", &format!("{:.1}", ideal as f64 / 10.0)),
-                ],
-            ),
-            None => fill(
-                c.moved_split_note,
-                &[("version", &version), ("moved", &moved)],
-            ),
-        });
-    }
-    if let Some(under) = under_replicated(cfg, nodes, ghost) {
-        note.push(' ');
-        note.push_str(&if under == 0 {
-            c.under_none.to_string()
-        } else {
-            let keys = count(under as u64, c.keys_one, c.keys_many);
-            fill(c.under_note, &[("keys", &keys)])
-        });
-    }
-    std::iter::once(bars(c.c_keys, c.u_keys, c.keys_held, counts, note))
-        .chain(requests_chart(cfg, nodes, cat))
-        .chain(ring_chart(cfg, nodes, ghost, cat))
-        .collect()
-}
-
 /// The router's table as a circle: for hashing, each member's tokens and keys at their
 /// hashes; for ranges, the keys in name order with a mark where each range starts. Up to
 /// 600 keys are drawn as dots coloured by their primary; the key a user typed last is
@@ -283,8 +68,8 @@ pub(super) fn ring_chart(
     }
     if let Some(p) = &ghost.path {
         // The request path: client → router → each server it was routed to.
-        let hops: Vec<String> = std::iter::once(name(cfg, p.client.index(), cat))
-            .chain(p.router.map(|r| name(cfg, r.index(), cat)))
+        let hops: Vec<String> = std::iter::once(name(cfg, p.client, cat))
+            .chain(p.router.map(|r| name(cfg, r, cat)))
             .chain(p.servers.iter().map(|s| server(*s, cat)))
             .collect();
         let state = match p.answered {
@@ -432,3 +217,227 @@ pub(super) fn under_replicated(
 }
 
 pub(super) const RING_CLASSES: [&str; 8] = ["s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7"];
+
+impl Draw for Sharding {
+    fn layout(cfg: &Config) -> Vec<Point> {
+        layout::sharding(
+            (cfg.servers + cfg.spare_servers) as usize,
+            cfg.routers as usize,
+            cfg.clients as usize,
+        )
+    }
+
+    fn links(cfg: &Config) -> Vec<(NodeId, NodeId)> {
+        // Servers to every router, routers to Router 1, each client to its router, and
+        // the servers around their ring (transfers).
+        let s = cfg.servers + cfg.spare_servers;
+        let routers: Vec<NodeId> = cfg.routers().collect();
+        let mut links: Vec<(NodeId, NodeId)> = (0..s)
+            .flat_map(|a| routers.iter().map(move |r| (NodeId(a), *r)))
+            .collect();
+        links.extend(routers.iter().skip(1).map(|r| (*r, routers[0])));
+        links.extend((0..cfg.clients).map(|c| {
+            let node = NodeId(s + cfg.routers + c);
+            (node, cfg.router_of_client(c))
+        }));
+        for a in 0..s {
+            links.push((NodeId(a), NodeId((a + 1) % s)));
+        }
+        links
+    }
+
+    fn node_name(cfg: &Config, id: NodeId, cat: &Catalog) -> String {
+        name(cfg, id, cat)
+    }
+
+    fn node_status(
+        cfg: &Config,
+        id: NodeId,
+        node: &Node,
+        _slot: &Slot<Sharding>,
+        ghost: &Ghost,
+        cat: &Catalog,
+    ) -> (String, Tone, Vec<String>) {
+        let c = &cat.shard;
+        // The key a user typed last: which servers (by their own table) hold it, and which
+        // client waits for it.
+        let followed = |t: Option<&Table>| -> Option<String> {
+            let k = ghost.followed?;
+            let replicas = t?.replicas(&k, cfg.replication as usize);
+            let i = replicas.iter().position(|s| *s == id.0)?;
+            Some(fill(
+                if i == 0 {
+                    c.badge_primary
+                } else {
+                    c.badge_replica
+                },
+                &[("key", k.name())],
+            ))
+        };
+        match node {
+            Node::Server(s) => {
+                let (d, outgoing) = (&s.d, &s.outgoing);
+                let version = d.version();
+                let member = d
+                    .table
+                    .as_ref()
+                    .is_some_and(|t| t.members.contains(&(id.0)));
+                let status = fill(
+                    if outgoing.is_empty() {
+                        c.st_server
+                    } else {
+                        c.st_server_moving
+                    },
+                    &[
+                        (
+                            "keys",
+                            &count(d.store.len() as u64, c.keys_one, c.keys_many),
+                        ),
+                        ("version", &version.to_string()),
+                        ("moving", &outgoing.len().to_string()),
+                    ],
+                );
+                let mut badges = if member {
+                    vec![]
+                } else {
+                    vec![c.badge_outside.to_string()]
+                };
+                badges.extend(followed(d.table.as_ref()));
+                let tone = if !member {
+                    Tone::Idle
+                } else if outgoing.is_empty() {
+                    Tone::Working
+                } else {
+                    Tone::Blocked
+                };
+                (status, tone, badges)
+            }
+            Node::Router(r) => {
+                let (index, migrating, pending) = (&r.index, &r.migrating, &r.pending);
+                let t = &r.d.table;
+                let status = fill(
+                    if migrating.is_some() {
+                        c.st_router_migrating
+                    } else {
+                        c.st_router
+                    },
+                    &[
+                        ("version", &t.version.to_string()),
+                        (
+                            "servers",
+                            &count(t.members.len() as u64, c.servers_one, c.servers_many),
+                        ),
+                        ("pending", &pending.len().to_string()),
+                    ],
+                );
+                let routing = ghost
+                    .followed
+                    .filter(|k| pending.values().any(|p| p.key == *k))
+                    .map(|k| fill(c.badge_routing, &[("key", k.name())]));
+                (
+                    status,
+                    if migrating.is_some() {
+                        Tone::Blocked
+                    } else {
+                        Tone::Good
+                    },
+                    (*index == 0 && cfg.routers > 1)
+                        .then(|| c.badge_owner.to_string())
+                        .into_iter()
+                        .chain(routing)
+                        .collect(),
+                )
+            }
+            Node::Client(Client { sent, waiting, .. }) => (
+                fill(
+                    c.st_client,
+                    &[
+                        ("sent", &sent.to_string()),
+                        ("waiting", &waiting.len().to_string()),
+                    ],
+                ),
+                if waiting.is_empty() {
+                    Tone::Idle
+                } else {
+                    Tone::Working
+                },
+                ghost
+                    .followed
+                    .filter(|k| waiting.values().any(|w| w == k))
+                    .map(|k| fill(c.badge_asked, &[("key", k.name())]))
+                    .into_iter()
+                    .collect(),
+            ),
+        }
+    }
+
+    fn node_log(
+        _cfg: &Config,
+        _id: NodeId,
+        _slot: &Slot<Sharding>,
+        _cat: &Catalog,
+    ) -> Vec<LogEntry> {
+        Vec::new()
+    }
+}
+
+impl Charts<Sharding> for Sharding {
+    /// Keys per server (from their disks), with max, mean and standard deviation, what the
+    /// last change moved against the ideal, and the keys under-replicated; requests per
+    /// primary since the last change; the ring or the ranges.
+    fn charts(
+        &self,
+        cfg: &Config,
+        nodes: &[Slot<Sharding>],
+        ghost: &Ghost,
+        _now: u64,
+        cat: &Catalog,
+    ) -> Vec<Chart> {
+        let c = &cat.shard;
+        let n = cfg.servers + cfg.spare_servers;
+        let counts: Vec<u64> = (0..n)
+            .map(|s| nodes[cfg.server_node(s).index()].disk.store().len() as u64)
+            .collect();
+        let held = experiments::Spread::of(counts.iter().copied().filter(|c| *c > 0).collect());
+        let mut note = fill(
+            c.spread_note,
+            &[
+                ("max", &held.max.to_string()),
+                ("mean", &format!("{:.1}", held.mean)),
+                ("sd", &format!("{:.1}", held.std_dev)),
+            ],
+        );
+        if let Some(m) = ghost.last_change {
+            let moved = format!("{:.1}", m.moved_per_mille as f64 / 10.0);
+            let version = m.version.to_string();
+            note.push(' ');
+            note.push_str(&match m.ideal_per_mille {
+                Some(ideal) => fill(
+                    c.moved_note,
+                    &[
+                        ("version", &version),
+                        ("moved", &moved),
+                        ("ideal", &format!("{:.1}", ideal as f64 / 10.0)),
+                    ],
+                ),
+                None => fill(
+                    c.moved_split_note,
+                    &[("version", &version), ("moved", &moved)],
+                ),
+            });
+        }
+        if let Some(under) = under_replicated(cfg, nodes, ghost) {
+            note.push(' ');
+            note.push_str(&if under == 0 {
+                c.under_none.to_string()
+            } else {
+                let keys = count(under as u64, c.keys_one, c.keys_many);
+                fill(c.under_note, &[("keys", &keys)])
+            });
+        }
+        std::iter::once(bars(c.c_keys, c.u_keys, c.keys_held, counts, note))
+            .chain(requests_chart(cfg, nodes, cat))
+            .chain(ring_chart(cfg, nodes, ghost, cat))
+            .collect()
+    }
+}

@@ -72,13 +72,13 @@ fn every_event_of_a_busy_run_reads_as_a_sentence() {
 /// table does not measure about ranges.
 #[test]
 fn the_batch_table_shows_virtual_nodes_evening_out_the_load() {
-    use crate::labs::sim::LabProtocol;
+    use crate::labs::lab::Batch;
     use protocols::sharding::{Config, Sharding};
     let cfg = Config::default();
-    let sd = |i| -> f64 { Sharding::batch_row(&cfg, 1, i, &EN)[3].parse().unwrap() };
+    let sd = |i| -> f64 { Sharding.row(&cfg, 1, i, &EN)[3].parse().unwrap() };
     let (v1, v10, v100) = (sd(1), sd(2), sd(3));
     assert!(v1 > v10 && v10 > v100, "V=1 {v1}, V=10 {v10}, V=100 {v100}");
-    let table = Sharding::batch_table(&cfg, Vec::new(), &EN).unwrap();
+    let table = Sharding.table(&cfg, Vec::new(), &EN);
     assert!(
         table.caption.contains("averaged over 20 rings"),
         "{}",

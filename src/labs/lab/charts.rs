@@ -1,0 +1,16 @@
+use super::Lab;
+use crate::i18n::Catalog;
+use crate::view_model::scene::Chart;
+use protocols::sim::Slot;
+
+/// Plots of the run up to virtual time `now`.
+pub trait Charts<P: Lab>: Sync {
+    fn charts(
+        &self,
+        cfg: &P::Config,
+        nodes: &[Slot<P>],
+        ghost: &P::Ghost,
+        now: u64,
+        cat: &Catalog,
+    ) -> Vec<Chart>;
+}
