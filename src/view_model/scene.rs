@@ -299,33 +299,73 @@ pub enum SettingKind {
     },
 }
 
-/// A plot over the run's time: one or more series of (x, y) points.
+/// A plot of the run, of one of three kinds, each drawn by its own component.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Chart {
+pub enum Chart {
+    /// Series of (x, y) points over the run's time.
+    Line(LineChart),
+    /// One bar per thing counted (keys per server).
+    Bar(BarChart),
+    /// A hash ring (or a key range) as a circle.
+    Ring(RingChart),
+}
+
+/// What every chart has: a title, a unit and a line under it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChartHead {
     pub title: &'static str,
     /// What the y axis counts ("ticks", "per second", "%").
     pub unit: &'static str,
+    /// A line under the chart (e.g. "max 310 · mean 250 · std dev 41"); may be empty.
+    pub note: String,
+}
+
+impl Chart {
+    pub fn head(&self) -> &ChartHead {
+        match self {
+            Chart::Line(c) => &c.head,
+            Chart::Bar(c) => &c.head,
+            Chart::Ring(c) => &c.head,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LineChart {
+    pub head: ChartHead,
     pub x_label: &'static str,
     pub series: Vec<Series>,
-    /// Bars (one per point of the first series, named by `x_names`) instead of lines.
-    pub bars: bool,
-    pub x_names: Vec<String>,
-    /// A line under the chart (e.g. "max 310 · mean 250 · std dev 41").
-    pub note: String,
-    /// Drawn as a hash ring instead of axes.
-    pub ring: Option<RingView>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct BarChart {
+    pub head: ChartHead,
+    /// What the bars count, for the legend, and their style.
+    pub label: String,
+    pub class: &'static str,
+    /// Each bar's name and height.
+    pub bars: Vec<(String, u64)>,
 }
 
 /// A hash ring: each server's tokens, and keys as dots coloured by owner. Positions are
-/// fractions of the hash space (0 at the top, clockwise).
+/// thousandths of the hash space (0 at the top, clockwise).
 #[derive(Clone, Debug, PartialEq)]
-pub struct RingView {
-    /// (position in thousandths of the ring, index into `servers`).
+pub struct RingChart {
+    pub head: ChartHead,
+    /// Each server's name and style, in the order the indices below use.
+    pub servers: Vec<(String, &'static str)>,
+    /// (position, index into `servers`).
     pub tokens: Vec<(u32, usize)>,
     pub keys: Vec<(u32, usize)>,
-    pub servers: Vec<String>,
     /// A key to ring (the one a user typed last): its position and its primary.
     pub focus: Option<(u32, usize)>,
+}
+
+/// The style of the `i`th series (colour and dash, so series are told apart without
+/// colour too); eight styles, then they repeat.
+pub fn series_class(i: usize) -> &'static str {
+    const CLASSES: [&str; 8] = ["s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7"];
+    CLASSES[i % CLASSES.len()]
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -1,11 +1,12 @@
 //! The load-balancing lab: clients, the balancer and backends; requests, responses and
 //! health probes on the canvas; latency, throughput, failures and utilisation plotted live;
 //! and a batch table of every algorithm on the same workload. Each trait of [`super::lab`]
-//! is implemented in its file: `draw.rs` (with the charts), `narrate.rs`, `inspect.rs`,
+//! is implemented in its file: `draw.rs`, `charts.rs`, `narrate.rs`, `inspect.rs`,
 //! `act.rs` and `batch.rs` (with compare mode); the lab's text is in `text.rs`.
 
 mod act;
 mod batch;
+mod charts;
 mod draw;
 mod inspect;
 mod narrate;
@@ -16,7 +17,10 @@ pub mod text;
 use super::lab::*;
 use super::sim::{label_options, settings_from};
 use super::Tone;
-use super::{BatchTable, Chart, LabId, LogEntry, Row, Series, Setting, SettingKind};
+use super::{
+    series_class, BatchTable, Chart, ChartHead, LabId, LineChart, LogEntry, Row, Series, Setting,
+    SettingKind,
+};
 use crate::i18n::{fill, Catalog};
 use crate::view_model::layout::{self, Point};
 use protocols::load_balancing::invariants::Ghost;

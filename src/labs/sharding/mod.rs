@@ -2,11 +2,12 @@
 //! server's key count and table version; live migrations; keys and requests per server as
 //! bars; what the last change moved against the ideal; the ring (or the ranges) with the
 //! key a user typed, its primary and replicas. Each trait of [`super::lab`] is implemented in
-//! its file: `draw.rs` (with the charts), `narrate.rs`, `inspect.rs`, `act.rs` (with the
+//! its file: `draw.rs`, `charts.rs`, `narrate.rs`, `inspect.rs`, `act.rs` (with the
 //! typed key) and `batch.rs`; the lab's text is in `text.rs`.
 
 mod act;
 mod batch;
+mod charts;
 mod draw;
 mod inspect;
 mod narrate;
@@ -17,7 +18,10 @@ pub mod text;
 use super::lab::*;
 use super::sim::{label_options, settings_from};
 use super::Tone;
-use super::{BatchTable, Chart, LabId, LogEntry, RingView, Row, Series, Setting, TextField};
+use super::{
+    series_class, BarChart, BatchTable, Chart, ChartHead, LabId, LogEntry, RingChart, Row, Setting,
+    TextField,
+};
 use crate::i18n::{fill, Catalog};
 use crate::view_model::layout::{self, Point};
 use protocols::sharding::experiments;
