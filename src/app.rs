@@ -22,7 +22,7 @@ pub fn run_from_hash(hash: &str, cat: &Catalog) -> (Box<dyn LabSim>, Cursor, Opt
     let state = match url_state::parse_hash(hash) {
         Ok(s) => s,
         Err(problem) => {
-            let lab = url_state::lab_of(hash).unwrap_or(LabId::TwoPhaseCommit);
+            let lab = url_state::lab_of(hash).unwrap_or(LabId::FIRST);
             return (
                 lab.fresh(1),
                 Cursor::End,
@@ -31,14 +31,17 @@ pub fn run_from_hash(hash: &str, cat: &Catalog) -> (Box<dyn LabSim>, Cursor, Opt
         }
     };
     let lab = match state.lab.as_deref() {
-        None => LabId::TwoPhaseCommit,
+        None => LabId::FIRST,
         Some(slug) => match LabId::from_slug(slug) {
             Some(lab) => lab,
             None => {
                 return (
-                    LabId::TwoPhaseCommit.fresh(1),
+                    LabId::FIRST.fresh(1),
                     Cursor::End,
-                    error(fill(cat.errors.unknown_lab, &[("lab", slug)])),
+                    error(fill(
+                        cat.errors.unknown_lab,
+                        &[("lab", slug), ("first", LabId::FIRST.title(cat))],
+                    )),
                 )
             }
         },
@@ -67,7 +70,7 @@ pub fn App() -> impl IntoView {
     provide_context(LangContext(lang));
     let cat = move || lang.get().catalog();
     let (sim, at, notice) = run_from_hash(&url_state::read(), cat());
-    let ctl = Controller::new(LabId::TwoPhaseCommit.fresh(1), lang, true);
+    let ctl = Controller::new(LabId::FIRST.fresh(1), lang, true);
     provide_context(ctl);
     ctl.open(sim, at);
     if notice.is_some() {

@@ -37,7 +37,7 @@ pub fn show(message: &str) -> Option<()> {
     let detail = document.create_element("code").ok()?;
     detail.set_text_content(Some(message));
     let hash = window.location().hash().unwrap_or_default();
-    let lab = crate::url_state::lab_of(&hash).unwrap_or(crate::labs::LabId::TwoPhaseCommit);
+    let lab = crate::url_state::lab_of(&hash).unwrap_or(crate::labs::LabId::FIRST);
     let reload = button(&document, cat.errors.banner_reload, None)?;
     let fresh = button(
         &document,

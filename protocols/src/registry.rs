@@ -61,6 +61,19 @@ pub fn dispatch<V: Visit>(name: &str, v: V) -> Option<V::Out> {
     })
 }
 
+/// Every protocol's name with its bug switches, for `sim --help`.
+pub fn bug_switches() -> Vec<(&'static str, &'static [&'static str])> {
+    struct Bugs;
+    impl Visit for Bugs {
+        type Out = &'static [&'static str];
+        fn visit<P: Engine>(self) -> Self::Out {
+            P::BUGS
+        }
+    }
+    let bugs = |name: &'static str| (name, dispatch(name, Bugs).expect("every name dispatches"));
+    NAMES.into_iter().map(bugs).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

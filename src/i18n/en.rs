@@ -150,7 +150,7 @@ pub static EN: Catalog = Catalog {
         banner_title: "Something went wrong inside the playground.",
         banner_reload: "Reload (your run is kept in the link)",
         bad_url: "The link could not be read ({problem}), so the lab starts with its defaults.",
-        unknown_lab: "There is no lab called “{lab}”; showing two-phase commit instead.",
+        unknown_lab: "There is no lab called “{lab}”; showing {first} instead.",
         bad_import: "That run could not be loaded: {problem}. Your current run is unchanged.",
         bad_setting: "That configuration is impossible: {problem}. Nothing was changed.",
         out_of_range: "“{field}” must be between {min} and {max}, not {got}",

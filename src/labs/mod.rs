@@ -40,6 +40,9 @@ impl LabId {
         LabId::LoadBalancing,
     ];
 
+    /// The lab a visit without a link opens: the first tab.
+    pub const FIRST: LabId = LabId::ALL[0];
+
     fn lab(self) -> &'static registry::Entry {
         &registry::LABS[self as usize]
     }

@@ -36,7 +36,7 @@ protocols: two-phase-commit, raft, paxos, sharding, load-balancing";
 /// The usage, with each protocol's bug switches (the names `--bug` takes).
 fn usage() -> String {
     let mut u = format!("{USAGE}\nbug switches (--bug NAME):");
-    for (protocol, bugs) in sweep::bug_names() {
+    for (protocol, bugs) in protocols::registry::bug_switches() {
         let names = if bugs.is_empty() {
             "none".to_string()
         } else {

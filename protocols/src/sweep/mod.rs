@@ -267,21 +267,6 @@ pub fn sweep<T: Target>(from: u64, seeds: u64, bug: Option<&str>, workers: usize
     }
 }
 
-/// Every protocol's name with its bug switches, for `sim --help`.
-pub fn bug_names() -> Vec<(&'static str, &'static [&'static str])> {
-    use crate::{
-        load_balancing::LoadBalancing, paxos::Paxos, raft::Raft, sharding::Sharding,
-        two_phase_commit::TwoPhaseCommit,
-    };
-    vec![
-        (TwoPhaseCommit::NAME, TwoPhaseCommit::BUGS),
-        (Raft::NAME, Raft::BUGS),
-        (Paxos::NAME, Paxos::BUGS),
-        (Sharding::NAME, Sharding::BUGS),
-        (LoadBalancing::NAME, LoadBalancing::BUGS),
-    ]
-}
-
 /// Draws one of `values`, each as likely: how a seed lands on the edges of a range.
 pub(crate) fn one_of<T: Copy>(rng: &mut Rng, values: &[T]) -> T {
     values[rng.below(values.len() as u64) as usize]

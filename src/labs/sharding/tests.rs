@@ -34,7 +34,11 @@ fn every_event_of_a_busy_run_reads_as_a_sentence() {
         sim.step_forward();
     }
     let all = sentences(&*sim);
-    let charts: String = sim.charts(&EN).iter().map(|c| c.head().note.clone()).collect();
+    let charts: String = sim
+        .charts(&EN)
+        .iter()
+        .map(|c| c.head().note.clone())
+        .collect();
     assert!(
         charts.contains("Its last request went Client 1 → Router 1 → Server "),
         "{charts}"
