@@ -6,11 +6,6 @@ pub static EN: Catalog = Catalog {
     app_title: "Distributed-protocols playground",
     app_tagline: "Seeded, reproducible simulations you can step, rewind, crash and partition.",
     labs_nav: "Labs",
-    lab_two_phase_commit: "Two-phase commit",
-    lab_raft: "Raft",
-    lab_paxos: "Paxos",
-    lab_load_balancing: "Load balancing",
-    lab_sharding: "Sharding",
     transport: Transport {
         play: "Play",
         pause: "Pause",

@@ -2,9 +2,14 @@
 //!
 //! A language is one `Catalog` value. Because the catalog is a struct, a new
 //! language (简体中文 is next) must give every field, and the compiler says which
-//! are missing; no component changes. Templates name their holes `{like_this}`.
+//! are missing; no component changes. Templates name their holes `{like_this}`: a test
+//! (`tests.rs`) walks every string of every language and checks each template has the
+//! same holes as its English, and in tests `fill` fails on a hole it has no value for.
+//! Each lab's part is the struct in its `labs/<p>/text.rs`.
 
 mod en;
+#[cfg(test)]
+mod tests;
 
 use leptos::prelude::*;
 
@@ -17,6 +22,8 @@ pub enum Lang {
 }
 
 impl Lang {
+    pub const ALL: [Lang; 1] = [Lang::En];
+
     pub fn catalog(self) -> &'static Catalog {
         match self {
             Lang::En => &EN,
@@ -36,8 +43,16 @@ pub fn use_catalog() -> &'static Catalog {
         .catalog()
 }
 
-/// Fills `{name}` holes in a template.
+/// Fills `{name}` holes in a template. In tests, a hole no argument fills is a bug (a
+/// misspelt name, or a template that gained a hole its caller does not know).
 pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    #[cfg(test)]
+    for hole in holes(template) {
+        assert!(
+            args.iter().any(|(name, _)| *name == hole),
+            "no value for {{{hole}}} in {template:?}"
+        );
+    }
     let mut out = template.to_string();
     for (name, value) in args {
         out = out.replace(&format!("{{{name}}}"), value);
@@ -45,15 +60,24 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     out
 }
 
+/// The names of a template's `{holes}`, in order.
+pub fn holes(template: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else { break };
+        found.push(&after[..close]);
+        rest = &after[close + 1..];
+    }
+    found
+}
+
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct Catalog {
     pub app_title: &'static str,
     pub app_tagline: &'static str,
     pub labs_nav: &'static str,
-    pub lab_two_phase_commit: &'static str,
-    pub lab_raft: &'static str,
-    pub lab_paxos: &'static str,
-    pub lab_load_balancing: &'static str,
-    pub lab_sharding: &'static str,
     pub transport: Transport,
     pub panels: Panels,
     pub sim: SimText,
@@ -68,6 +92,7 @@ pub struct Catalog {
     pub shard: crate::labs::sharding::text::ShardText,
 }
 
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct Transport {
     pub play: &'static str,
     pub pause: &'static str,
@@ -88,6 +113,7 @@ pub struct Transport {
     pub loading_stopped: &'static str,
 }
 
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct Panels {
     pub cluster: &'static str,
     pub event_log: &'static str,
@@ -141,6 +167,7 @@ pub struct Panels {
 }
 
 /// Sentences for the simulator's own events (protocol events come from each lab).
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct SimText {
     pub crashed: &'static str,
     pub node_down: &'static str,
@@ -174,6 +201,7 @@ pub struct SimText {
     pub msg_id: &'static str,
 }
 
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct Faults {
     pub node_actions: &'static str,
     pub crash: &'static str,
@@ -198,6 +226,7 @@ pub struct Faults {
     pub past_fork: &'static str,
 }
 
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct SettingsText {
     pub title: &'static str,
     pub apply: &'static str,
@@ -209,6 +238,7 @@ pub struct SettingsText {
     pub resets_hint: &'static str,
 }
 
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct Errors {
     pub banner_title: &'static str,
     pub banner_reload: &'static str,
@@ -238,6 +268,7 @@ pub struct Errors {
     pub dismiss: &'static str,
 }
 
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct Help {
     pub title: &'static str,
     pub open: &'static str,

@@ -53,11 +53,11 @@ const fn lab<P: Lab + Engine>(
 
 /// In the order of [`LabId`] (a test checks it).
 pub const LABS: [Entry; 5] = [
-    lab::<TwoPhaseCommit>(|c| c.lab_two_phase_commit, |c| c.tpc.intro),
-    lab::<Raft>(|c| c.lab_raft, |c| c.raft.intro),
-    lab::<Paxos>(|c| c.lab_paxos, |c| c.paxos.intro),
-    lab::<Sharding>(|c| c.lab_sharding, |c| c.shard.intro),
-    lab::<LoadBalancing>(|c| c.lab_load_balancing, |c| c.lb.intro),
+    lab::<TwoPhaseCommit>(|c| c.tpc.title, |c| c.tpc.intro),
+    lab::<Raft>(|c| c.raft.title, |c| c.raft.intro),
+    lab::<Paxos>(|c| c.paxos.title, |c| c.paxos.intro),
+    lab::<Sharding>(|c| c.shard.title, |c| c.shard.intro),
+    lab::<LoadBalancing>(|c| c.lb.title, |c| c.lb.intro),
 ];
 
 #[cfg(test)]

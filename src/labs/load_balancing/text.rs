@@ -1,6 +1,9 @@
 //! The load-balancing lab's part of the catalog: every string it shows, and its English.
 
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct LbText {
+    /// The lab's tab.
+    pub title: &'static str,
     pub t_revive: &'static str,
     pub intro: &'static str,
     pub a_round_robin: &'static str,
@@ -141,6 +144,7 @@ pub struct LbText {
 }
 
 pub const EN: LbText = LbText {
+    title: "Load balancing",
     t_revive: "try {backend} again",
     intro: "Load balancing: clients send requests to one load balancer, which spreads them over backends of different sizes with the algorithm you pick (switch it live on the balancer). Each backend works on a few requests at once and queues a few more; a full queue rejects. Health probes and errors mark backends down and up again; failed attempts are retried within a budget. Crash or slow a backend and watch the latency plots. Weights follow throughput (a large backend weighs 4); peak EWMA is Finagle's P2CPeakEwma in integer arithmetic, where a timeout or a refusal ends a latency sample too; like two choices, it ignores weights.",
     a_round_robin: "round robin",

@@ -1,6 +1,9 @@
 //! The Paxos lab's part of the catalog: every string it shows, and its English.
 
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct PaxosText {
+    /// The lab's tab.
+    pub title: &'static str,
     pub intro: &'static str,
     pub proposer: &'static str,
     pub acceptor: &'static str,
@@ -142,6 +145,7 @@ pub struct PaxosText {
 }
 
 pub const EN: PaxosText = PaxosText {
+    title: "Paxos",
     intro: "Paxos: a proposer asks the acceptors to promise not to accept older ballots (phase 1), then asks them to accept a value (phase 2): the value of the highest ballot any of them already accepted, or only if there is none, its own. A value is chosen the moment a majority accepts it in one ballot, before anyone knows; learners learn it from the acceptors. Make two proposers duel, crash an acceptor, switch on Multi-Paxos, or break a rule.",
     proposer: "Proposer {n}",
     acceptor: "Acceptor {n}",

@@ -1,7 +1,10 @@
 //! The Raft lab's part of the catalog: every string it shows, and its English.
 
 /// Raft.
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct RaftText {
+    /// The lab's tab.
+    pub title: &'static str,
     pub server: &'static str,
     pub intro: &'static str,
     pub st_follower: &'static str,
@@ -153,6 +156,7 @@ pub struct RaftText {
 }
 
 pub const EN: RaftText = RaftText {
+    title: "Raft",
     server: "S{n}",
     intro: "Raft: servers elect a leader by majority vote; the leader appends client commands to its log and replicates them; an entry is committed once a majority stores it, and only entries of the leader's own term are committed by counting. Crash the leader, time a server out, partition the cluster, add the spare server or remove one (even the leader), and watch logs compact into snapshots.",
     st_follower: "follower, term {term}",

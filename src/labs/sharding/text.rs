@@ -1,6 +1,9 @@
 //! The sharding lab's part of the catalog: every string it shows, and its English.
 
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ShardText {
+    /// The lab's tab.
+    pub title: &'static str,
     pub c_ring: &'static str,
     pub u_ring: &'static str,
     pub u_mod_n: &'static str,
@@ -190,6 +193,7 @@ pub struct ShardText {
 }
 
 pub const EN: ShardText = ShardText {
+    title: "Sharding",
     c_ring: "The hash ring",
     u_ring: "tokens outside, sampled keys inside, coloured by primary",
     u_mod_n: "hash mod N: no tokens; sampled keys coloured by primary",

@@ -1,7 +1,10 @@
 //! The two-phase commit lab's part of the catalog: every string it shows, and its English.
 
 /// Two-phase commit.
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct TpcText {
+    /// The lab's tab.
+    pub title: &'static str,
     pub coordinator: &'static str,
     pub participant: &'static str,
     pub client: &'static str,
@@ -142,6 +145,7 @@ pub struct TpcText {
 }
 
 pub const EN: TpcText = TpcText {
+    title: "Two-phase commit",
     coordinator: "Coordinator",
     participant: "Participant {n}",
     client: "Client",
