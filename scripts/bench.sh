@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prints the project's figures: engine throughput (events/s, from the `engine` bench of the
-# protocols crate) and the size of the site as a browser downloads it (gzip -9 of dist/).
-# Builds dist/ with trunk first if it is missing. Figures only: nothing here passes or fails.
+# protocols crate), the size of the site as a browser downloads it (gzip -9 of dist/), and
+# frame times while playing labs in headless Chromium (tests/e2e/bench.mjs; BENCH_SECONDS
+# per case). Builds dist/ with trunk first if it is missing. Figures only: nothing here passes or fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # wasm-opt comes from tools/ (npm binaryen), ahead of any other on PATH.
@@ -33,3 +34,10 @@ printf '\n==> bundle size (gzip -9, each file of dist/)\n'
 printf '  wasm   %s\n' "$(kb $wasm)"
 printf '  js     %s\n' "$(kb $js)"
 printf '  total  %s  (%s uncompressed, %d files)\n' "$(kb $total)" "$(kb $raw)" "$(find dist -type f | wc -l)"
+
+printf '\n==> frames in headless Chromium: node tests/e2e/bench.mjs\n'
+if [[ -x /usr/bin/chromium && -d tests/e2e/node_modules/playwright-core ]]; then
+    node tests/e2e/bench.mjs "${BENCH_SECONDS:-8}"
+else
+    printf '  skipped: needs /usr/bin/chromium and tests/e2e/node_modules (./scripts/setup.sh)\n'
+fi

@@ -37,7 +37,7 @@ const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g
  * Opens a fresh browser (fresh temp profile) on a fresh server for one test.
  * `allowConsoleErrors` lists regexps of console errors the test expects.
  */
-async function openSession(testName, { allowConsoleErrors = [] } = {}) {
+export async function openSession(testName, { allowConsoleErrors = [] } = {}) {
   if (!existsSync(path.join(DIST, "index.html"))) {
     throw new Error(`${DIST}/index.html not found: run \`trunk build --release --offline\` first`);
   }
