@@ -319,28 +319,32 @@ impl Controller {
     /// One animation frame: advance virtual time, apply the steps now due (a bounded
     /// number, so a frame never stalls the page), stop when nothing is left to happen.
     pub fn frame(&self, now_ms: f64) {
+        let started = self::now_ms();
         let last = self.last_frame.get_value().unwrap_or(now_ms);
         self.last_frame.set_value(Some(now_ms));
         let target = self.display_time.get_untracked()
             + scale::ticks_for(now_ms - last, self.speed.get_untracked());
         let mut steps = 0;
         let mut moved = false;
+        let mut out_of_budget = false;
         self.sim.update_value(|s| {
-            while steps < MAX_STEPS_PER_FRAME {
-                match s.next_due() {
-                    Some(due) if (due as f64) <= target => {
-                        s.step_forward();
-                        moved = true;
-                        steps += 1;
-                    }
-                    _ => break,
+            while s.next_due().is_some_and(|due| due as f64 <= target) {
+                // The budget is in time as well as steps: a heavy lab's steps cost more.
+                if steps == MAX_STEPS_PER_FRAME
+                    || (steps % CLOCK_EVERY_STEPS == 0 && self::now_ms() - started > STEP_BUDGET_MS)
+                {
+                    out_of_budget = true;
+                    break;
                 }
+                s.step_forward();
+                moved = true;
+                steps += 1;
             }
         });
         let finished = self.with(|s| s.is_finished());
         let time = self.with(|s| s.time()) as f64;
-        // If the step budget ran out, time waits for the simulation to catch up.
-        self.display_time.set(if steps == MAX_STEPS_PER_FRAME {
+        // If the budget ran out, time waits for the simulation to catch up.
+        self.display_time.set(if out_of_budget {
             time
         } else {
             target.max(time)
@@ -365,6 +369,10 @@ impl Controller {
 /// at the clock.
 const LOAD_SLICE_MS: f64 = 12.0;
 const LOAD_SLICE_STEPS: u64 = 500;
+/// How long one frame may spend stepping a playing run (wall ms), and the steps between
+/// looks at the clock: drawing what changed must fit in the rest of the frame.
+const STEP_BUDGET_MS: f64 = 4.0;
+const CLOCK_EVERY_STEPS: u32 = 8;
 /// How often a playing run rewrites the URL (wall ms).
 const URL_EVERY_MS: f64 = 1000.0;
 

@@ -7,6 +7,9 @@ use crate::labs::{MsgView, NodeView};
 use crate::view_model::layout::{self, message_point, progress, timer_arc, Point, NODE_R};
 use leptos::prelude::*;
 
+/// The most messages in flight whose labels are drawn.
+const LABELLED_MESSAGES: usize = 24;
+
 #[component]
 pub fn ClusterCanvas() -> impl IntoView {
     let ctl = use_controller();
@@ -19,12 +22,18 @@ pub fn ClusterCanvas() -> impl IntoView {
         scene.with(|s| s.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>())
     });
 
-    // The protocol's usual paths, then every cut link drawn red.
+    // The protocol's usual paths, then every cut link drawn red. Each is a memo of its
+    // own: the scene changes every step, its links and cuts seldom.
+    // With many messages in flight, their labels would only pile up: then only the
+    // selected one is labelled (every message keeps its name for screen readers, and the
+    // inspector names the selected one).
+    let labelled = Memo::new(move |_| scene.with(|s| s.messages.len() <= LABELLED_MESSAGES));
+    let link_pairs = Memo::new(move |_| scene.with(|s| s.links.clone()));
+    let cut_pairs = Memo::new(move |_| scene.with(|s| s.cut.clone()));
     let links = move || {
         let pts = points.get();
-        scene
+        link_pairs
             .get()
-            .links
             .into_iter()
             .map(|(a, b)| (at(&pts, a), at(&pts, b)))
             .map(|(a, b)| view! { <line class="link" x1=a.x y1=a.y x2=b.x y2=b.y /> })
@@ -32,9 +41,8 @@ pub fn ClusterCanvas() -> impl IntoView {
     };
     let cuts = move || {
         let pts = points.get();
-        scene
+        cut_pairs
             .get()
-            .cut
             .iter()
             .map(|&(a, b)| {
                 let (a, b) = (at(&pts, a), at(&pts, b));
@@ -44,7 +52,7 @@ pub fn ClusterCanvas() -> impl IntoView {
             .collect_view()
     };
     let lost = move || {
-        scene.get().lost.map(|l| {
+        scene.with(|s| s.lost.clone()).map(|l| {
             let pts = points.get();
             let at = message_point(at(&pts, l.from), at(&pts, l.to), 0.85);
             let aria = fill(cat().sim.lost_aria, &[("label", &l.label)]);
@@ -75,7 +83,7 @@ pub fn ClusterCanvas() -> impl IntoView {
                     <NodeGlyph index=i />
                 </For>
                 <For
-                    each=move || scene.get().messages
+                    each=move || scene.with(|s| s.messages.clone())
                     key=|m| m.id
                     children=move |m: MsgView| {
                         let pts = points.get_untracked();
@@ -83,7 +91,7 @@ pub fn ClusterCanvas() -> impl IntoView {
                         let (from, to) = (at(&pts, m.from), at(&pts, m.to));
                         let name = |i: usize| names.get(i).cloned().unwrap_or_default();
                         let (from_name, to_name) = (name(m.from), name(m.to));
-                        view! { <MessageDot msg=m from to from_name to_name /> }
+                        view! { <MessageDot msg=m from to from_name to_name labelled /> }
                     }
                 />
                 {lost}
@@ -112,7 +120,6 @@ fn NodeGlyph(index: usize) -> impl IntoView {
             .or_else(|| prev.cloned())
             .unwrap_or_else(|| NodeView::placeholder(index))
     });
-    let get = move || node.get();
     let selected = move || ctl.selection.get() == Selection::Node(index);
     let flash = move || scene.with(|s| s.delivered_to == Some(index));
     let select = move |ev: leptos::ev::MouseEvent| {
@@ -125,26 +132,28 @@ fn NodeGlyph(index: usize) -> impl IntoView {
         }
     };
     let timer_path = move || {
-        let n = get();
+        let (timer, up, center) = node.with(|n| (n.timer, n.up, n.at));
         let now = ctl.display_time.get();
-        n.timer
-            .filter(|_| n.up)
+        timer
+            .filter(|_| up)
             .map(|(set, due)| {
                 let left = if due > set {
                     ((due as f64 - now) / (due - set) as f64).clamp(0.0, 1.0)
                 } else {
                     0.0
                 };
-                timer_arc(n.at, NODE_R + 7.0, left)
+                timer_arc(center, NODE_R + 7.0, left)
             })
             .unwrap_or_default()
     };
-    let label = move || accessible_name(&get());
+    let label = move || node.with(accessible_name);
+    // Drawn again only when they change, not at every step.
+    let at = Memo::new(move |_| node.with(|n| n.at));
+    let log = Memo::new(move |_| node.with(|n| (n.log_hidden, n.log.clone())));
     view! {
         <g
             class=move || {
-                let n = get();
-                format!("node {} {}", n.tone.class(), if n.up { "up" } else { "down" })
+                node.with(|n| format!("node {} {}", n.tone.class(), if n.up { "up" } else { "down" }))
             }
             class:selected=selected
             class:flash=flash
@@ -152,26 +161,26 @@ fn NodeGlyph(index: usize) -> impl IntoView {
             tabindex="0"
             aria-label=label
             aria-pressed=move || selected().to_string()
-            data-state=move || if get().up { "up" } else { "down" }
+            data-state=move || if node.with(|n| n.up) { "up" } else { "down" }
             on:click=select
             on:keydown=on_key
         >
             <title>{label}</title>
             <path class="timer-arc" d=timer_path />
-            <circle class="node-body" cx=move || get().at.x cy=move || get().at.y r=NODE_R />
-            <text class="node-name" x=move || get().at.x y=move || get().at.y - 4.0 text-anchor="middle">
-                {move || get().name}
+            <circle class="node-body" cx=move || at.get().x cy=move || at.get().y r=NODE_R />
+            <text class="node-name" x=move || at.get().x y=move || at.get().y - 4.0 text-anchor="middle">
+                {move || node.with(|n| n.name.clone())}
             </text>
-            <text class="node-status" x=move || get().at.x y=move || get().at.y + NODE_R + 22.0 text-anchor="middle">
-                {move || get().status}
+            <text class="node-status" x=move || at.get().x y=move || at.get().y + NODE_R + 22.0 text-anchor="middle">
+                {move || node.with(|n| n.status.clone())}
             </text>
-            <text class="node-badge" x=move || get().at.x y=move || get().at.y + 16.0 text-anchor="middle">
-                {move || if get().up { get().badges.join(" · ") } else { "✕".to_string() }}
+            <text class="node-badge" x=move || at.get().x y=move || at.get().y + 16.0 text-anchor="middle">
+                {move || node.with(|n| if n.up { n.badges.join(" · ") } else { "✕".to_string() })}
             </text>
             {move || {
-                let n = get();
-                let hidden = n.log_hidden;
-                n.log
+                let (hidden, log) = log.get();
+                let at = at.get();
+                log
                     .into_iter()
                     .enumerate()
                     .map(|(i, e)| {
@@ -180,8 +189,8 @@ fn NodeGlyph(index: usize) -> impl IntoView {
                             <text
                                 class="node-log"
                                 class:unflushed=!e.on_disk
-                                x=n.at.x
-                                y=n.at.y + NODE_R + 38.0 + 13.0 * i as f64
+                                x=at.x
+                                y=at.y + NODE_R + 38.0 + 13.0 * i as f64
                                 text-anchor="middle"
                             >
                                 {more}
@@ -202,6 +211,7 @@ fn MessageDot(
     to: Point,
     from_name: String,
     to_name: String,
+    labelled: Memo<bool>,
 ) -> impl IntoView {
     let ctl = use_controller();
     let cat = catalog();
@@ -239,7 +249,9 @@ fn MessageDot(
         >
             <circle class="msg-hit" r="13" />
             <circle class="msg-dot" r="8" />
-            <text class="msg-label" y="-13" text-anchor="middle">{msg.label.clone()}</text>
+            {move || (labelled.get() || selected()).then(|| {
+                view! { <text class="msg-label" y="-13" text-anchor="middle">{msg.label.clone()}</text> }
+            })}
         </g>
     }
 }

@@ -3,6 +3,7 @@
 use super::catalog;
 use crate::controller::use_controller;
 use crate::i18n::fill;
+use crate::labs::LogLine;
 use leptos::html::Ol;
 use leptos::prelude::*;
 
@@ -10,55 +11,69 @@ use leptos::prelude::*;
 const BEFORE: u64 = 300;
 const AFTER: u64 = 100;
 
+/// While playing, the log is drawn again at most this often (wall ms): a sentence read at
+/// 100× is gone before it can be read anyway, and drawing 400 lines each frame costs more
+/// than the frame.
+const PLAYING_REFRESH_MS: f64 = 250.0;
+
+/// The lines drawn: the cursor, the first step shown, and the lines.
+type Window = (u64, u64, Vec<LogLine>);
+
 #[component]
 pub fn EventLog() -> impl IntoView {
     let ctl = use_controller();
     let cat = catalog();
-    let window = Memo::new(move |_| {
-        ctl.read(|s| {
+    let window: RwSignal<Window> = RwSignal::new((0, 0, Vec::new()));
+    // Follows the run: at once when stepping or paused, a few times a second while playing
+    // (pausing draws the log at once, at the step it paused on).
+    Effect::new(move |last: Option<f64>| {
+        ctl.rev.track();
+        let lang = cat();
+        let now = now_ms();
+        if ctl.playing.get() && last.is_some_and(|t| now - t < PLAYING_REFRESH_MS) {
+            return last.unwrap_or(now);
+        }
+        window.set(ctl.with(|s| {
             let at = s.cursor();
             let from = at.saturating_sub(BEFORE);
-            (at, from, s.log_lines(from, at + AFTER, cat()))
-        })
+            (at, from, s.log_lines(from, at + AFTER, lang))
+        }));
+        now
     });
+    let at = Memo::new(move |_| window.with(|w| w.0));
     let list: NodeRef<Ol> = NodeRef::new();
-    // Keep the current line in view inside the log's own scroll box.
+    // Keep the current line in view inside the log's own scroll box (not the page's). The
+    // lines' places are read in a task after the browser has laid the page out for this
+    // frame: read at once, they would make it lay out everything again first.
     Effect::new(move |_| {
-        window.track();
-        if let Some(ol) = list.get() {
-            if let Ok(Some(cur)) = ol.query_selector("[aria-current]") {
-                let cur: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(cur);
-                let (top, h) = (cur.offset_top(), cur.offset_height());
-                let (view_top, view_h) = (ol.scroll_top(), ol.client_height());
-                if top < view_top || top + h > view_top + view_h {
-                    ol.set_scroll_top((top - view_h / 2).max(0));
-                }
-            }
-        }
+        at.track();
+        set_timeout(move || scroll_to_current(list), std::time::Duration::ZERO);
     });
     view! {
         <section class="panel event-log">
             <h2>{move || cat().panels.event_log}</h2>
             <Show when=move || window.with(|w| w.1 > 0)>
-                <p class="muted">{move || fill(cat().panels.event_log_earlier, &[("count", &window.get().1.to_string())])}</p>
+                <p class="muted">{move || fill(cat().panels.event_log_earlier, &[("count", &window.with(|w| w.1).to_string())])}</p>
             </Show>
             <Show when=move || window.with(|w| w.2.is_empty())>
                 <p class="muted">{move || cat().panels.event_log_empty}</p>
             </Show>
             <ol node_ref=list aria-label=move || cat().panels.event_log>
+                // A line is drawn once while it stays in the window; only where the cursor
+                // is changes. Its words can change as the cursor passes it (what the
+                // checkers learn is told only up to the cursor) or after a fork, so they
+                // are part of its key.
                 <For
-                    each=move || { let (at, _, lines) = window.get(); lines.into_iter().map(move |l| (at, l)) }
-                    key=|(at, l)| (l.step, l.step < *at, l.step + 1 == *at, l.text.clone())
-                    children=move |(at, line)| {
+                    each=move || { let (at, _, lines) = window.get(); lines.into_iter().map(move |l| (l.step < at, l)) }
+                    key=|(past, l)| (l.step, *past, l.text.clone())
+                    children=move |(_, line)| {
                         let step = line.step;
-                        let future = step >= at;
-                        let current = step + 1 == at;
                         view! {
                             <li
                                 data-step=step
                                 class=format!("log-line {}", line.kind.class())
-                                class:future=future
-                                aria-current=current.then_some("step")
+                                class:future=Signal::derive(move || step >= at.get())
+                                aria-current=move || (step + 1 == at.get()).then_some("step")
                             >
                                 <button class="log-button" on:click=move |_| {
                                     ctl.pause();
@@ -75,4 +90,25 @@ pub fn EventLog() -> impl IntoView {
             </ol>
         </section>
     }
+}
+
+fn scroll_to_current(list: NodeRef<Ol>) {
+    // The log may be gone by now (another lab, a new run): then there is nothing to do.
+    let Some(ol) = list.try_get_untracked().flatten() else {
+        return;
+    };
+    if let Ok(Some(cur)) = ol.query_selector("[aria-current]") {
+        let cur: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(cur);
+        let (top, h) = (cur.offset_top(), cur.offset_height());
+        let (view_top, view_h) = (ol.scroll_top(), ol.client_height());
+        if top < view_top || top + h > view_top + view_h {
+            ol.set_scroll_top((top - view_h / 2).max(0));
+        }
+    }
+}
+
+fn now_ms() -> f64 {
+    leptos::prelude::window()
+        .performance()
+        .map_or(0.0, |p| p.now())
 }

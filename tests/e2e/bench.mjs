@@ -19,7 +19,7 @@ const run = (protocol, config) =>
 const CASES = [
   ["load balancing, 4 clients × 1000/s, 16 backends, 100×", run("load-balancing", { clients: 4, backends: 16, rate: 1000 }), 100],
   ["load balancing, same, 1×", run("load-balancing", { clients: 4, backends: 16, rate: 1000 }), 1],
-  ["raft, 9 servers, 100×", run("raft", { servers: 9 }), 100],
+  ["raft, 7 servers and 2 spares, 100×", run("raft", { servers: 7, spare_servers: 2 }), 100],
   ["two-phase commit, 1,000 transactions, 100×", run("two-phase-commit", { transactions: 1000 }), 100],
 ];
 
@@ -59,6 +59,8 @@ const fmt = (v) => v.toFixed(1).padStart(6);
 async function measure(page, url, speed) {
   await page.goto(url);
   await page.getByTestId("step").waitFor({ state: "visible" });
+  const alert = page.getByRole("alert");
+  if (await alert.count()) throw new Error(`${url}: ${await alert.first().textContent()}`);
   await page.getByRole("slider", { name: "Speed", exact: true }).fill(sliderFor(speed));
   await page.getByRole("button", { name: "Play", exact: true }).click();
   await page.waitForTimeout(2000);
@@ -75,7 +77,8 @@ async function measure(page, url, speed) {
     const stamps = [...window.__work.keys()].sort((a, b) => a - b);
     const intervals = stamps.slice(1).map((t, i) => t - stamps[i]);
     const step = Number(document.querySelector('[data-testid="step"]').textContent.replace(/[^\d]/g, ""));
-    return { work: [...window.__work.values()], intervals, long: window.__long / elapsed, step };
+    const time = document.querySelector('[data-testid="time"]').textContent;
+    return { work: [...window.__work.values()], intervals, long: window.__long / elapsed, step: `${step} t=${time}` };
   });
 }
 

@@ -19,8 +19,16 @@ pub trait Draw: Protocol {
         ghost: &Self::Ghost,
         cat: &Catalog,
     ) -> (String, Tone, Vec<String>);
-    /// The node's durable log (a crashed node shows only what is on disk).
-    fn node_log(cfg: &Self::Config, id: NodeId, slot: &Slot<Self>, cat: &Catalog) -> Vec<LogEntry>;
+    /// The node's newest `newest` log entries (a crashed node shows only what is on disk),
+    /// and how many older ones are not shown. Only those drawn are worded: a log can hold
+    /// a whole run's records (see [`log_tail`]).
+    fn node_log(
+        cfg: &Self::Config,
+        id: NodeId,
+        slot: &Slot<Self>,
+        newest: usize,
+        cat: &Catalog,
+    ) -> (usize, Vec<LogEntry>);
 }
 
 /// Every pair of `n` nodes, once: the links of a fully connected cluster.
@@ -29,4 +37,16 @@ pub fn all_pairs(n: usize) -> Vec<(NodeId, NodeId)> {
     (0..n)
         .flat_map(|a| (a + 1..n).map(move |b| (id(a), id(b))))
         .collect()
+}
+
+/// The last `newest` of a log's `len` items as entries, and how many come before them:
+/// only the entries shown are made.
+pub fn log_tail<T>(
+    items: impl Iterator<Item = T>,
+    len: usize,
+    newest: usize,
+    entry: impl FnMut(T) -> LogEntry,
+) -> (usize, Vec<LogEntry>) {
+    let hidden = len.saturating_sub(newest);
+    (hidden, items.skip(hidden).map(entry).collect())
 }

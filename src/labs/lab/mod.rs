@@ -24,7 +24,7 @@ pub use act::{action_views, Act, LabAction};
 pub use batch::Batch;
 pub use charts::Charts;
 pub use compare::Compare;
-pub use draw::{all_pairs, Draw};
+pub use draw::{all_pairs, log_tail, Draw};
 pub use inspect::Inspect;
 pub use log_grid::LogGridView;
 pub use narrate::Narrate;

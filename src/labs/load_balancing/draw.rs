@@ -106,18 +106,17 @@ impl Draw for LoadBalancing {
         _cfg: &Config,
         _id: NodeId,
         slot: &Slot<LoadBalancing>,
+        newest: usize,
         _cat: &Catalog,
-    ) -> Vec<LogEntry> {
+    ) -> (usize, Vec<LogEntry>) {
         match &slot.state {
-            Some(Node::Backend(k)) => k
-                .queue
-                .iter()
-                .map(|j| LogEntry {
+            Some(Node::Backend(k)) => {
+                log_tail(k.queue.iter(), k.queue.len(), newest, |j| LogEntry {
                     text: req(&j.id),
                     on_disk: false,
                 })
-                .collect(),
-            _ => Vec::new(),
+            }
+            _ => (0, Vec::new()),
         }
     }
 }

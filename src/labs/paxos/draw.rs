@@ -193,10 +193,16 @@ impl Draw for Paxos {
 
     /// Multi-Paxos, under each node: an acceptor's accepted values, a learner's learned
     /// ones. (With one slot, the status line already says it.)
-    fn node_log(cfg: &Config, id: NodeId, slot: &Slot<Paxos>, cat: &Catalog) -> Vec<LogEntry> {
+    fn node_log(
+        cfg: &Config,
+        id: NodeId,
+        slot: &Slot<Paxos>,
+        newest: usize,
+        cat: &Catalog,
+    ) -> (usize, Vec<LogEntry>) {
         let r = cfg.roles(id);
         if !cfg.multi {
-            return Vec::new();
+            return (0, Vec::new());
         }
         let d = &slot.disk;
         let text = |s: &u64, what: String| LogEntry {
@@ -207,17 +213,13 @@ impl Draw for Paxos {
             on_disk: true,
         };
         if r.acceptor.is_some() {
-            d.accepted
-                .iter()
-                .map(|(s, (b, v))| text(s, at(v, b, cat)))
-                .collect()
+            let (len, slots) = (d.accepted.len(), d.accepted.iter());
+            log_tail(slots, len, newest, |(s, (b, v))| text(s, at(v, b, cat)))
         } else if r.learner.is_some() {
-            d.learned
-                .iter()
-                .map(|(s, v)| text(s, value(v, cat)))
-                .collect()
+            let (len, slots) = (d.learned.len(), d.learned.iter());
+            log_tail(slots, len, newest, |(s, v)| text(s, value(v, cat)))
         } else {
-            Vec::new()
+            (0, Vec::new())
         }
     }
 }

@@ -29,32 +29,29 @@ impl Draw for Raft {
 
     /// The canvas shows each server's last entries in a short form (a configuration by its
     /// size: the inspector and the event log name its members).
-    fn node_log(_cfg: &Config, _id: NodeId, slot: &Slot<Raft>, cat: &Catalog) -> Vec<LogEntry> {
+    fn node_log(
+        _cfg: &Config,
+        _id: NodeId,
+        slot: &Slot<Raft>,
+        newest: usize,
+        cat: &Catalog,
+    ) -> (usize, Vec<LogEntry>) {
         let first = slot.disk.snapshot.index as usize + 1;
-        slot.disk
-            .log
-            .iter()
-            .enumerate()
-            .map(|(i, e)| {
-                let text = match &e.cmd {
-                    Command::Config { members } => {
-                        let n = members.len().to_string();
-                        entry_with(
-                            first + i,
-                            e,
-                            &fill(cat.raft.config_short, &[("n", &n)]),
-                            cat,
-                        )
-                    }
-                    _ => entry_text(first + i, e, cat),
-                };
-
-                LogEntry {
-                    text,
-                    on_disk: true,
+        let log = &slot.disk.log;
+        log_tail(log.iter().enumerate(), log.len(), newest, |(i, e)| {
+            let text = match &e.cmd {
+                Command::Config { members } => {
+                    let n = members.len().to_string();
+                    let short = fill(cat.raft.config_short, &[("n", &n)]);
+                    entry_with(first + i, e, &short, cat)
                 }
-            })
-            .collect()
+                _ => entry_text(first + i, e, cat),
+            };
+            LogEntry {
+                text,
+                on_disk: true,
+            }
+        })
     }
 }
 

@@ -157,8 +157,9 @@ impl Draw for Sharding {
         _cfg: &Config,
         _id: NodeId,
         _slot: &Slot<Sharding>,
+        _newest: usize,
         _cat: &Catalog,
-    ) -> Vec<LogEntry> {
-        Vec::new()
+    ) -> (usize, Vec<LogEntry>) {
+        (0, Vec::new())
     }
 }

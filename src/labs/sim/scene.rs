@@ -25,9 +25,7 @@ impl<P: Lab> Sim<P> {
                     Some(node) => P::node_status(cfg, id, node, slot, world.ghost(), cat),
                     None => (cat.sim.crashed.to_string(), Tone::Down, Vec::new()),
                 };
-                let mut log = P::node_log(cfg, id, slot, cat);
-                let log_hidden = log.len().saturating_sub(LOG_ON_CANVAS);
-                log.drain(..log_hidden);
+                let (log_hidden, log) = P::node_log(cfg, id, slot, LOG_ON_CANVAS, cat);
                 let timer = slot
                     .timers
                     .values()

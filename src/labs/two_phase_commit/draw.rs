@@ -83,23 +83,21 @@ impl Draw for TwoPhaseCommit {
         _cfg: &Config,
         _id: NodeId,
         slot: &Slot<TwoPhaseCommit>,
+        newest: usize,
         cat: &Catalog,
-    ) -> Vec<LogEntry> {
+    ) -> (usize, Vec<LogEntry>) {
         let disk = &slot.disk.wal;
-        let entry = |r: &Record, on_disk| LogEntry {
+        // A live node's records past the disk's are not flushed yet.
+        let unflushed = slot
+            .state
+            .as_ref()
+            .map_or(&[][..], |n| &n.log.wal[disk.len()..]);
+        let records = disk.iter().map(|r| (r, true));
+        let records = records.chain(unflushed.iter().map(|r| (r, false)));
+        let len = disk.len() + unflushed.len();
+        log_tail(records, len, newest, |(r, on_disk)| LogEntry {
             text: record_text(r, cat),
             on_disk,
-        };
-        let mut log: Vec<LogEntry> = disk.iter().map(|r| entry(r, true)).collect();
-        if let Some(node) = &slot.state {
-            log.extend(
-                node.log
-                    .wal
-                    .iter()
-                    .skip(disk.len())
-                    .map(|r| entry(r, false)),
-            );
-        }
-        log
+        })
     }
 }
