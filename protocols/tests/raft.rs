@@ -360,15 +360,15 @@ fn figure_8_with_the_commit_rule_nothing_committed_is_overwritten() {
 /// it; S5 then overwrites it: Leader Completeness and State Machine Safety break.
 #[test]
 fn figure_8_with_the_bug_a_committed_entry_is_overwritten() {
-    use protocols::raft::invariants::{LEADER_COMPLETENESS, STATE_MACHINE_SAFETY};
+    use protocols::raft::invariants::Invariant::{LeaderCompleteness, StateMachineSafety};
     let (h, s1_commit) = figure_8(true);
     assert_eq!(s1_commit, 2, "S1 committed index 2, from an earlier term");
     assert!(
-        violated(&h, LEADER_COMPLETENESS),
+        violated(&h, LeaderCompleteness),
         "S5 leads without a committed entry"
     );
     assert!(
-        violated(&h, STATE_MACHINE_SAFETY),
+        violated(&h, StateMachineSafety),
         "S5 applies a different entry at index 2"
     );
 }
@@ -427,9 +427,9 @@ fn a_restarted_server_remembers_its_vote() {
 
 #[test]
 fn with_votes_forgotten_on_restart_two_leaders_share_a_term() {
-    use protocols::raft::invariants::ELECTION_SAFETY;
+    use protocols::raft::invariants::Invariant::ElectionSafety;
     let h = forgotten_vote(true);
-    assert!(violated(&h, ELECTION_SAFETY), "two leaders in term 1");
+    assert!(violated(&h, ElectionSafety), "two leaders in term 1");
 }
 
 /// Dissertation §4.1–4.2: servers are added and removed one at a time while clients write,
@@ -656,9 +656,9 @@ fn with_the_election_restriction_a_stale_candidate_cannot_win() {
 
 #[test]
 fn without_the_election_restriction_a_stale_leader_loses_a_committed_entry() {
-    use protocols::raft::invariants::LEADER_COMPLETENESS;
+    use protocols::raft::invariants::Invariant::LeaderCompleteness;
     let h = stale_candidate(true);
-    assert!(violated(&h, LEADER_COMPLETENESS), "S3 leads without x=1");
+    assert!(violated(&h, LeaderCompleteness), "S3 leads without x=1");
     assert_ne!(
         server(&h, S2).d.entry(2).map(|e| e.term.0),
         Some(1),

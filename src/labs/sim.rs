@@ -33,8 +33,8 @@ pub trait LabProtocol: Protocol<Config: Schema> {
     fn timer_label(timer: &Self::Timer, cat: &Catalog) -> String;
     fn request_text(req: &Self::Request, cat: &Catalog) -> String;
     fn note_text(cfg: &Self::Config, node: usize, note: &Self::Note, cat: &Catalog) -> String;
-    /// Name and one-line explanation of invariant `index`.
-    fn invariant_text(index: usize, cat: &Catalog) -> (&'static str, &'static str);
+    /// Name and one-line explanation of an invariant.
+    fn invariant_text(invariant: Self::Invariant, cat: &Catalog) -> (&'static str, &'static str);
     fn durable_rows(cfg: &Self::Config, id: usize, slot: &Slot<Self>, cat: &Catalog) -> Vec<Row>;
     fn volatile_rows(cfg: &Self::Config, id: usize, node: &Self::Node, cat: &Catalog) -> Vec<Row>;
     /// The node's durable log (a crashed node shows only what is on disk).
@@ -568,12 +568,11 @@ impl<P: LabProtocol> LabSim for Sim<P> {
             Event::Delivered { to, .. } => Some(to.index()),
             _ => None,
         });
-        let invariants = world
-            .first_violation
+        let invariants = <P::Invariant as protocols::sim::Invariant>::ALL
             .iter()
-            .enumerate()
-            .map(|(i, first)| {
-                let (name, help) = P::invariant_text(i, cat);
+            .zip(&world.first_violation)
+            .map(|(invariant, first)| {
+                let (name, help) = P::invariant_text(*invariant, cat);
                 InvariantView {
                     name,
                     help,

@@ -215,6 +215,7 @@ impl Protocol for LoadBalancing {
     type Request = Request;
     type Note = Note;
     type Ghost = invariants::Ghost;
+    type Invariant = invariants::Invariant;
 
     fn validate(cfg: &Config) -> Result<(), ConfigError> {
         cfg.check_ranges()?;
@@ -268,15 +269,12 @@ impl Protocol for LoadBalancing {
     fn on_restart(cfg: &Config, id: NodeId, _disk: &(), out: &mut Out<Self>) -> Node {
         node::restart(cfg, id, out)
     }
-    fn invariants() -> &'static [&'static str] {
-        invariants::INVARIANTS
-    }
     fn check(
         cfg: &Config,
         ghost: &mut invariants::Ghost,
         nodes: &[Slot<Self>],
         notes: &[(NodeId, Note)],
-        found: &mut Vec<(usize, Note)>,
+        found: &mut Vec<(invariants::Invariant, Note)>,
     ) {
         invariants::check(cfg, ghost, nodes, notes, found)
     }

@@ -2,7 +2,8 @@
 
 use super::rng::Rng;
 use super::{
-    check_order, check_range, ConfigError, Effect, MsgId, NodeId, Out, Protocol, Tick, Violation,
+    check_order, check_range, ConfigError, Effect, Invariant, MsgId, NodeId, Out, Protocol, Tick,
+    Violation,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -269,7 +270,7 @@ pub struct World<P: Protocol> {
     /// The run's seed (node seeds are mixed from it).
     seed: u64,
     ghost: P::Ghost,
-    /// The step at which each invariant first broke, by index.
+    /// The step at which each invariant first broke, by [`super::Invariant::index`].
     pub first_violation: Vec<Option<u64>>,
 }
 
@@ -292,7 +293,7 @@ impl<P: Protocol> World<P> {
             rng: Rng::new(seed),
             seed,
             ghost: P::Ghost::default(),
-            first_violation: vec![None; P::invariants().len()],
+            first_violation: vec![None; P::Invariant::ALL.len()],
             cfg,
         };
         let mut starts = Vec::new();
@@ -605,7 +606,7 @@ impl<P: Protocol> World<P> {
         found
             .into_iter()
             .map(|(invariant, detail)| {
-                let first = &mut self.first_violation[invariant];
+                let first = &mut self.first_violation[invariant.index()];
                 first.get_or_insert(step);
                 Violation {
                     invariant,

@@ -42,7 +42,7 @@ pub fn violations<P: Protocol>(h: &History<P>) -> usize {
 }
 
 /// Whether invariant `invariant` broke anywhere in the run.
-pub fn violated<P: Protocol>(h: &History<P>, invariant: usize) -> bool {
+pub fn violated<P: Protocol>(h: &History<P>, invariant: P::Invariant) -> bool {
     h.records()
         .iter()
         .any(|r| r.violations.iter().any(|v| v.invariant == invariant))

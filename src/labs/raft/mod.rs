@@ -149,8 +149,8 @@ impl LabProtocol for Raft {
         narrate::note_text(cfg, node, note, cat)
     }
 
-    fn invariant_text(index: usize, cat: &Catalog) -> (&'static str, &'static str) {
-        narrate::invariant_text(index, cat)
+    fn invariant_text(invariant: Self::Invariant, cat: &Catalog) -> (&'static str, &'static str) {
+        narrate::invariant_text(invariant, cat)
     }
 
     fn durable_rows(cfg: &Config, id: usize, slot: &Slot<Self>, cat: &Catalog) -> Vec<Row> {

@@ -1,6 +1,7 @@
 //! The sentences of the 2PC lab: messages, timers, requests, notes and invariants.
 
 use super::*;
+use protocols::two_phase_commit::invariants::Invariant;
 
 pub(super) fn msg_label(msg: &Msg, cat: &Catalog) -> String {
     let c = &cat.tpc;
@@ -234,11 +235,11 @@ pub(super) fn note_text(cfg: &Config, node: usize, note: &Note, cat: &Catalog) -
     }
 }
 
-pub(super) fn invariant_text(index: usize, cat: &Catalog) -> (&'static str, &'static str) {
+pub(super) fn invariant_text(invariant: Invariant, cat: &Catalog) -> (&'static str, &'static str) {
     let c = &cat.tpc;
-    match index {
-        0 => (c.inv_atomicity, c.inv_atomicity_help),
-        1 => (c.inv_no_voter, c.inv_no_voter_help),
-        _ => (c.inv_reversed, c.inv_reversed_help),
+    match invariant {
+        Invariant::Atomicity => (c.inv_atomicity, c.inv_atomicity_help),
+        Invariant::NoVoterNeverCommits => (c.inv_no_voter, c.inv_no_voter_help),
+        Invariant::DecisionNeverReversed => (c.inv_reversed, c.inv_reversed_help),
     }
 }
