@@ -14,9 +14,12 @@
 //! never changes; no acceptor accepts a ballot below its promise; learners learn only
 //! chosen values.
 
+mod acceptor;
 pub mod invariants;
+mod learner;
 pub mod msg;
 pub mod node;
+mod proposer;
 
 mod script;
 mod sweep;
