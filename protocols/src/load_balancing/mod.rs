@@ -8,7 +8,10 @@
 //! keep the lab's time series (latency percentiles, throughput, failures, utilisation).
 
 pub mod algo;
+pub mod backend;
+pub mod balancer;
 pub mod batch;
+pub mod client;
 pub mod invariants;
 pub mod msg;
 pub mod node;
