@@ -7,8 +7,10 @@
 //! `seek` and forks. Same config + seed + inputs = same run, on every platform.
 
 pub mod history;
+mod input;
 mod invariant;
 pub mod limits;
+mod record;
 pub mod replay;
 pub mod rng;
 mod run;
@@ -21,10 +23,10 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::fmt::Debug;
 
+pub use input::{Input, NetConfig};
 pub use invariant::{Invariant, Reporter};
-pub use world::{
-    Event, InFlight, Input, LossReason, NetConfig, Sent, Slot, StepRecord, TimerSpan, World,
-};
+pub use record::{Event, LossReason, Sent, StepRecord};
+pub use world::{InFlight, Slot, TimerSpan, World};
 
 /// The demo workload's write, shared by a lab's "client request", the random requests
 /// and the sweeps: one of the keys x, y and z, and a value below 100, from two draws
