@@ -2,6 +2,9 @@
 //! history, and two-phase commit's.
 #![allow(dead_code)]
 
+pub mod raft;
+pub mod sharding;
+
 use protocols::sim::history::{History, RunSpec};
 use protocols::sim::{NetConfig, NodeId, Protocol, StepRecord};
 use protocols::two_phase_commit::{Config, Note, PartState, Role, TwoPhaseCommit, Txn};
