@@ -282,15 +282,7 @@ fn r_replicas(cfg: &Config, ghost: &mut Ghost, nodes: &[Slot<Sharding>], found: 
         let reps = t.replicas(&key, cfg.replication as usize);
         let distinct: BTreeSet<u32> = reps.iter().copied().collect();
         if reps.len() != want || distinct.len() != want {
-            let detail = Note::WrongReplicaCount {
-                key,
-                got: distinct.len() as u32,
-                want: want as u32,
-            };
-            let inv = Invariant::RReplicas;
-            ghost
-                .reporter
-                .report(found, inv, (Some(key), t.version), detail);
+            wrong_replica_count(ghost, key, distinct.len(), want, t.version, found);
         }
     }
 }
@@ -313,17 +305,29 @@ fn r_replicas_hold_writes(
     for (key, stamp) in keys {
         let got = holders(cfg, nodes, t, key, stamp);
         if got < want {
-            let detail = Note::WrongReplicaCount {
-                key,
-                got: got as u32,
-                want: want as u32,
-            };
-            let inv = Invariant::RReplicas;
-            ghost
-                .reporter
-                .report(found, inv, (Some(key), t.version), detail);
+            wrong_replica_count(ghost, key, got, want, t.version, found);
         }
     }
+}
+
+/// Reports that `key` has `got` replicas under table `version`, not `want`.
+fn wrong_replica_count(
+    ghost: &mut Ghost,
+    key: Key,
+    got: usize,
+    want: usize,
+    version: u64,
+    found: &mut Found,
+) {
+    let detail = Note::WrongReplicaCount {
+        key,
+        got: got as u32,
+        want: want as u32,
+    };
+    let inv = Invariant::RReplicas;
+    ghost
+        .reporter
+        .report(found, inv, (Some(key), version), detail);
 }
 
 /// No acknowledged write is lost: once a migration ends (and for every write acknowledged

@@ -2,8 +2,8 @@
 //! `raft_membership.rs`): histories, the leader, elections, writes, convergence.
 
 use protocols::raft::{Config, Entry, Node, Note, Raft, Request, Role};
-use protocols::sim::history::{History, RunSpec};
-use protocols::sim::{Input, NetConfig, NodeId};
+use protocols::sim::history::History;
+use protocols::sim::{Input, NodeId};
 use std::collections::BTreeSet;
 
 pub type H = History<Raft>;
@@ -15,13 +15,7 @@ pub const S5: NodeId = NodeId(4);
 pub const S6: NodeId = NodeId(5);
 
 pub fn history_with(cfg: Config, seed: u64) -> H {
-    History::new(RunSpec {
-        cfg,
-        net: NetConfig::default(),
-        seed,
-        inputs: Vec::new(),
-    })
-    .unwrap()
+    super::history_of::<Raft>(cfg, seed)
 }
 
 pub fn history(seed: u64) -> H {
