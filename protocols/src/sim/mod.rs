@@ -127,6 +127,7 @@ pub fn check_order(
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(bound = "")]
 pub struct Violation<P: Protocol> {
+    /// Which invariant broke; a record serializes it as its index in [`Invariant::ALL`].
     #[serde(serialize_with = "invariant::serialize_index")]
     pub invariant: P::Invariant,
     pub step: u64,
