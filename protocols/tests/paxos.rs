@@ -1,8 +1,6 @@
 //! Paxos scenarios (Lamport, "Paxos Made Simple") and seed sweeps.
 
-use protocols::paxos::invariants::{
-    Chosen, ACCEPT_RESPECTS_PROMISE, CHOSEN_NEVER_CHANGES, ONE_VALUE_CHOSEN,
-};
+use protocols::paxos::invariants::{Chosen, Invariant};
 use protocols::paxos::{Ballot, Config, Note, Paxos, Request, Value};
 use protocols::sim::history::{History, RunSpec};
 mod common;
@@ -281,7 +279,7 @@ fn a_restarted_acceptor_keeps_its_promise() {
 #[test]
 fn an_acceptor_that_forgets_its_promise_accepts_below_it() {
     let h = forgotten_promise(true);
-    assert!(violated(&h, ACCEPT_RESPECTS_PROMISE));
+    assert!(violated(&h, Invariant::AcceptRespectsPromise));
 }
 
 /// Bug switch 2: a proposer that ignores the values in the promises proposes its own, so
@@ -304,9 +302,9 @@ fn a_proposer_that_ignores_accepted_values_gets_a_second_value_chosen() {
             |n| matches!(n, Note::Learned { value, .. } if *value == v("B"))
         )
     ));
-    assert!(violated(&h, ONE_VALUE_CHOSEN), "B is chosen too");
+    assert!(violated(&h, Invariant::OneValueChosen), "B is chosen too");
     assert!(
-        violated(&h, CHOSEN_NEVER_CHANGES),
+        violated(&h, Invariant::ChosenNeverChanges),
         "the learner changed its mind"
     );
     // The checker keeps both values, so the lab can show both (issue 11, item 14).

@@ -3,9 +3,9 @@
 //! write older than one acknowledged before it was sent.
 
 use protocols::scenario::Scenario;
-use protocols::sharding::{invariants, Config, Key, Note, Request, Sharding, Table};
+use protocols::sharding::{Config, Key, Note, Request, Sharding, Table};
 use protocols::sim::history::{History, RunSpec};
-use protocols::sim::{Input, NetConfig, NodeId, StepRecord};
+use protocols::sim::{Input, Invariant, NetConfig, NodeId, StepRecord};
 
 mod common;
 
@@ -28,7 +28,7 @@ fn broken(h: &H) -> Vec<String> {
     h.records()
         .iter()
         .flat_map(|r| r.violations.iter())
-        .map(|v| format!("{}: {:?}", invariants::INVARIANTS[v.invariant], v.detail))
+        .map(|v| format!("{}: {:?}", v.invariant.name(), v.detail))
         .collect()
 }
 

@@ -10,6 +10,11 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct PingPong;
 
+protocols::invariants!(
+    /// Ping-pong checks nothing.
+    enum NoInvariant {}
+);
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 enum Msg {
     Ping,
@@ -44,6 +49,7 @@ impl Protocol for PingPong {
     type Request = ();
     type Note = ();
     type Ghost = ();
+    type Invariant = NoInvariant;
 
     fn validate(cfg: &Config) -> Result<(), ConfigError> {
         protocols::sim::check_range("nodes", cfg.nodes as u64, 2, 9)
@@ -89,15 +95,12 @@ impl Protocol for PingPong {
             pings: 0,
         }
     }
-    fn invariants() -> &'static [&'static str] {
-        &[]
-    }
     fn check(
         _: &Config,
         _: &mut (),
         _: &[Slot<Self>],
         _: &[(NodeId, ())],
-        _: &mut Vec<(usize, ())>,
+        _: &mut Vec<(NoInvariant, ())>,
     ) {
     }
     fn random_request(_: &Config, _: &mut dyn FnMut(u64) -> u64) -> Option<(NodeId, ())> {

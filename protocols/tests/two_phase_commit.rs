@@ -5,7 +5,7 @@ mod common;
 use common::*;
 use protocols::scenario::Scenario;
 use protocols::sim::{Event, Input, MsgId, NodeId};
-use protocols::two_phase_commit::invariants::ATOMICITY;
+use protocols::two_phase_commit::invariants::Invariant;
 use protocols::two_phase_commit::{
     Config, Msg, Note, PartState, Rebegin, Record, Request, Role, TwoPhaseCommit, Txn,
 };
@@ -190,7 +190,7 @@ fn bug_decision_before_log_breaks_atomicity() {
         "a violation appears"
     );
     let v = &h.records().last().unwrap().violations[0];
-    assert_eq!(v.invariant, ATOMICITY);
+    assert_eq!(v.invariant, Invariant::Atomicity);
     assert!(matches!(v.detail, Note::AtomicityBroken { aborted_at, .. } if aborted_at == p3));
 }
 

@@ -19,7 +19,7 @@ use protocols::registry::{self, Engine, Visit};
 use protocols::scenario::{self, Scenario, ScenarioError};
 use protocols::sim::replay::Replay;
 use protocols::sim::trace::Fnv64;
-use protocols::sim::{Protocol, StepRecord};
+use protocols::sim::{Invariant, Protocol, StepRecord};
 use protocols::sweep::{self, Target};
 use std::io::Write;
 use std::process::ExitCode;
@@ -383,7 +383,7 @@ fn line<P: Protocol>(r: &StepRecord<P>) -> String {
     for v in &r.violations {
         s.push_str(&format!(
             " | VIOLATION {} {}",
-            P::invariants()[v.invariant],
+            v.invariant.name(),
             json(&v.detail)
         ));
     }

@@ -3,13 +3,16 @@
 use super::msg::{Failure, Note, ReqId};
 use super::series::Series;
 use super::{Config, Kind, LoadBalancing, Node};
-use crate::sim::{NodeId, Slot};
+use crate::sim::{NodeId, Reporter, Slot};
 use std::collections::{BTreeMap, BTreeSet};
 
-pub const NONE_LOST: usize = 0;
-pub const NO_ROUTE_TO_DOWN: usize = 1;
-
-pub const INVARIANTS: &[&str] = &["none_lost", "no_route_to_down"];
+crate::invariants!(
+    /// The balancer's accounting, in the order the UI lists it.
+    pub enum Invariant {
+        NoneLost = "none_lost",
+        NoRouteToDown = "no_route_to_down",
+    }
+);
 
 #[derive(Clone, Debug, Default)]
 pub struct Ghost {
@@ -29,7 +32,7 @@ pub struct Ghost {
     pub failed: u64,
     /// Requests lost with a crashed client (they end with it, not unaccounted).
     pub with_crashed_client: u64,
-    reported: BTreeSet<(usize, u64)>,
+    reporter: Reporter<Invariant, u64>,
 }
 
 impl Ghost {
@@ -39,12 +42,16 @@ impl Ghost {
     }
 }
 
+type Found = Vec<(Invariant, Note)>;
+
+/// Follows this step's notes (requests, health, backend load, the time series), checking
+/// each property on the way.
 pub fn check(
     cfg: &Config,
     ghost: &mut Ghost,
     nodes: &[Slot<LoadBalancing>],
     notes: &[(NodeId, Note)],
-    found: &mut Vec<(usize, Note)>,
+    found: &mut Found,
 ) {
     let backends = cfg.backends as usize;
     if ghost.load.len() < backends {
@@ -52,92 +59,114 @@ pub fn check(
         ghost.peak.resize(backends, 0);
         ghost.served.resize(backends, 0);
     }
-    let mut report = |ghost: &mut Ghost, inv: usize, key: u64, detail: Note| {
-        if ghost.reported.insert((inv, key)) {
-            found.push((inv, detail));
-        }
-    };
     let mut clients_noted = BTreeSet::new();
     for (node, note) in notes {
-        match note {
-            Note::Issued { id, .. } => {
-                ghost.issued += 1;
-                ghost
-                    .open
-                    .entry(id.client)
-                    .or_default()
-                    .insert((id.epoch, id.seq));
-                clients_noted.insert(id.client);
-            }
-            Note::Completed { id, latency, at } => {
-                ghost.completed += 1;
-                close(ghost, *id);
-                clients_noted.insert(id.client);
-                ghost.series.at(*at, backends).latencies.add(*latency);
-            }
-            Note::Failed { id, failure, at } => {
-                close(ghost, *id);
-                clients_noted.insert(id.client);
-                let b = ghost.series.at(*at, backends);
-                if *failure == Failure::Rejected {
-                    b.rejected += 1;
-                    ghost.rejected += 1;
-                } else {
-                    b.failed += 1;
-                    ghost.failed += 1;
-                }
-            }
-            Note::MarkedDown { backend, .. } => {
-                ghost.down.insert(*backend);
-            }
-            Note::MarkedUp { backend, .. } => {
-                ghost.down.remove(backend);
-            }
-            Note::Restarted if cfg.kind(*node) == Kind::Balancer => ghost.down.clear(),
-            Note::Restarted => {
-                if let Kind::Backend(b) = cfg.kind(*node) {
-                    ghost.load[b as usize] = 0;
-                }
-            }
-            // After a backend is marked down, no new request is routed to it.
-            Note::Routed { id, backend, .. } if ghost.down.contains(backend) => {
-                let detail = Note::RoutedToDown {
-                    id: *id,
-                    backend: *backend,
-                };
-                report(ghost, NO_ROUTE_TO_DOWN, *backend as u64, detail);
-            }
-            Note::Started {
-                running, queued, ..
-            }
-            | Note::Queued {
-                running, queued, ..
-            } => {
-                if let Kind::Backend(b) = cfg.kind(*node) {
-                    let b = b as usize;
-                    ghost.load[b] = running + queued;
-                    ghost.peak[b] = ghost.peak[b].max(running + queued);
-                }
-            }
-            Note::Finished {
-                busy,
-                at,
-                running,
-                queued,
-                ..
-            } => {
-                if let Kind::Backend(b) = cfg.kind(*node) {
-                    let b = b as usize;
-                    ghost.load[b] = running + queued;
-                    ghost.served[b] += 1;
-                    ghost.series.at(*at, backends).busy[b] += busy;
-                }
-            }
-            _ => {}
+        if let Note::Routed { id, backend, .. } = note {
+            no_route_to_down(ghost, *id, *backend, found);
         }
+        account(cfg, ghost, *node, note, &mut clients_noted);
     }
-    // Every request is answered, failed with a reason, or still in flight: a client that
-    // is up holds each of its open requests. A crashed client's requests end with it.
+    none_lost(cfg, ghost, nodes, &clients_noted, found);
+}
+
+/// Updates the counts, the time series and what the balancer holds down from one note,
+/// and notes the clients whose requests it concerns.
+fn account(
+    cfg: &Config,
+    ghost: &mut Ghost,
+    node: NodeId,
+    note: &Note,
+    clients_noted: &mut BTreeSet<u32>,
+) {
+    let backends = cfg.backends as usize;
+    match note {
+        Note::Issued { id, .. } => {
+            ghost.issued += 1;
+            ghost
+                .open
+                .entry(id.client)
+                .or_default()
+                .insert((id.epoch, id.seq));
+            clients_noted.insert(id.client);
+        }
+        Note::Completed { id, latency, at } => {
+            ghost.completed += 1;
+            close(ghost, *id);
+            clients_noted.insert(id.client);
+            ghost.series.at(*at, backends).latencies.add(*latency);
+        }
+        Note::Failed { id, failure, at } => {
+            close(ghost, *id);
+            clients_noted.insert(id.client);
+            let b = ghost.series.at(*at, backends);
+            if *failure == Failure::Rejected {
+                b.rejected += 1;
+                ghost.rejected += 1;
+            } else {
+                b.failed += 1;
+                ghost.failed += 1;
+            }
+        }
+        Note::MarkedDown { backend, .. } => {
+            ghost.down.insert(*backend);
+        }
+        Note::MarkedUp { backend, .. } => {
+            ghost.down.remove(backend);
+        }
+        Note::Restarted if cfg.kind(node) == Kind::Balancer => ghost.down.clear(),
+        Note::Restarted => {
+            if let Kind::Backend(b) = cfg.kind(node) {
+                ghost.load[b as usize] = 0;
+            }
+        }
+        Note::Started {
+            running, queued, ..
+        }
+        | Note::Queued {
+            running, queued, ..
+        } => {
+            if let Kind::Backend(b) = cfg.kind(node) {
+                let b = b as usize;
+                ghost.load[b] = running + queued;
+                ghost.peak[b] = ghost.peak[b].max(running + queued);
+            }
+        }
+        Note::Finished {
+            busy,
+            at,
+            running,
+            queued,
+            ..
+        } => {
+            if let Kind::Backend(b) = cfg.kind(node) {
+                let b = b as usize;
+                ghost.load[b] = running + queued;
+                ghost.served[b] += 1;
+                ghost.series.at(*at, backends).busy[b] += busy;
+            }
+        }
+        _ => {}
+    }
+}
+
+/// After a backend is marked down, no new request is routed to it (until it is marked up).
+fn no_route_to_down(ghost: &mut Ghost, id: ReqId, backend: u32, found: &mut Found) {
+    if ghost.down.contains(&backend) {
+        let detail = Note::RoutedToDown { id, backend };
+        let inv = Invariant::NoRouteToDown;
+        ghost.reporter.report(found, inv, backend as u64, detail);
+    }
+}
+
+/// Every request is answered, failed with a reason, or still in flight: a client that is
+/// up holds each of its open requests. A crashed client's requests end with it.
+fn none_lost(
+    cfg: &Config,
+    ghost: &mut Ghost,
+    nodes: &[Slot<LoadBalancing>],
+    clients_noted: &BTreeSet<u32>,
+    found: &mut Found,
+) {
     for (i, slot) in nodes.iter().enumerate().take(cfg.clients as usize) {
         let client = i as u32;
         match &slot.state {
@@ -157,7 +186,10 @@ pub fn check(
                         open.remove(&(epoch, seq));
                         let id = ReqId { client, epoch, seq };
                         let key = seq ^ epoch.rotate_left(24) ^ (u64::from(client) << 56);
-                        report(ghost, NONE_LOST, key, Note::RequestLost { id });
+                        let detail = Note::RequestLost { id };
+                        ghost
+                            .reporter
+                            .report(found, Invariant::NoneLost, key, detail);
                     }
                 }
             }

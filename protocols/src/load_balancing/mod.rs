@@ -8,7 +8,10 @@
 //! keep the lab's time series (latency percentiles, throughput, failures, utilisation).
 
 pub mod algo;
+pub mod backend;
+pub mod balancer;
 pub mod batch;
+pub mod client;
 pub mod invariants;
 pub mod msg;
 pub mod node;
@@ -215,6 +218,7 @@ impl Protocol for LoadBalancing {
     type Request = Request;
     type Note = Note;
     type Ghost = invariants::Ghost;
+    type Invariant = invariants::Invariant;
 
     fn validate(cfg: &Config) -> Result<(), ConfigError> {
         cfg.check_ranges()?;
@@ -268,15 +272,12 @@ impl Protocol for LoadBalancing {
     fn on_restart(cfg: &Config, id: NodeId, _disk: &(), out: &mut Out<Self>) -> Node {
         node::restart(cfg, id, out)
     }
-    fn invariants() -> &'static [&'static str] {
-        invariants::INVARIANTS
-    }
     fn check(
         cfg: &Config,
         ghost: &mut invariants::Ghost,
         nodes: &[Slot<Self>],
         notes: &[(NodeId, Note)],
-        found: &mut Vec<(usize, Note)>,
+        found: &mut Vec<(invariants::Invariant, Note)>,
     ) {
         invariants::check(cfg, ghost, nodes, notes, found)
     }

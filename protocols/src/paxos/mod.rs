@@ -14,9 +14,12 @@
 //! never changes; no acceptor accepts a ballot below its promise; learners learn only
 //! chosen values.
 
+mod acceptor;
 pub mod invariants;
+mod learner;
 pub mod msg;
 pub mod node;
+mod proposer;
 
 mod script;
 mod sweep;
@@ -169,6 +172,7 @@ impl Protocol for Paxos {
     type Request = Request;
     type Note = Note;
     type Ghost = invariants::Ghost;
+    type Invariant = invariants::Invariant;
 
     fn validate(cfg: &Config) -> Result<(), ConfigError> {
         cfg.check_ranges()?;
@@ -231,15 +235,12 @@ impl Protocol for Paxos {
     fn on_restart(cfg: &Config, id: NodeId, disk: &Disk, out: &mut Out<Self>) -> Node {
         node::restart(cfg, id, disk, out)
     }
-    fn invariants() -> &'static [&'static str] {
-        invariants::INVARIANTS
-    }
     fn check(
         cfg: &Config,
         ghost: &mut invariants::Ghost,
         nodes: &[Slot<Self>],
         notes: &[(NodeId, Note)],
-        found: &mut Vec<(usize, Note)>,
+        found: &mut Vec<(invariants::Invariant, Note)>,
     ) {
         invariants::check(cfg, ghost, nodes, notes, found)
     }

@@ -3,22 +3,19 @@
 use super::msg::{Entry, Note, Term};
 use super::node::{Disk, Role};
 use super::Raft;
-use crate::sim::{NodeId, Slot};
+use crate::sim::{NodeId, Reporter, Slot};
 use std::collections::{BTreeMap, BTreeSet};
 
-pub const ELECTION_SAFETY: usize = 0;
-pub const LEADER_APPEND_ONLY: usize = 1;
-pub const LOG_MATCHING: usize = 2;
-pub const LEADER_COMPLETENESS: usize = 3;
-pub const STATE_MACHINE_SAFETY: usize = 4;
-
-pub const INVARIANTS: &[&str] = &[
-    "election_safety",
-    "leader_append_only",
-    "log_matching",
-    "leader_completeness",
-    "state_machine_safety",
-];
+crate::invariants!(
+    /// Figure 3's properties, in the paper's order.
+    pub enum Invariant {
+        ElectionSafety = "election_safety",
+        LeaderAppendOnly = "leader_append_only",
+        LogMatching = "log_matching",
+        LeaderCompleteness = "leader_completeness",
+        StateMachineSafety = "state_machine_safety",
+    }
+);
 
 /// What the checkers remember: leaders by term, each leader's log terms when last seen,
 /// every committed entry (its term, and the term it was first known committed in), and
@@ -30,7 +27,7 @@ pub struct Ghost {
     leader_logs: BTreeMap<NodeId, (Term, u64, Term)>,
     committed: BTreeMap<u64, (Term, Term)>,
     applied: BTreeMap<u64, (NodeId, Entry)>,
-    reported: BTreeSet<(usize, u64)>,
+    reporter: Reporter<Invariant, u64>,
 }
 
 /// A live server's log (with its snapshot: compacted entries are committed ones).
@@ -38,101 +35,24 @@ fn log_of(nodes: &[Slot<Raft>], n: NodeId) -> Option<&Disk> {
     nodes.get(n.index())?.state.as_ref().map(|s| &s.d)
 }
 
-pub fn check(
-    ghost: &mut Ghost,
-    nodes: &[Slot<Raft>],
-    notes: &[(NodeId, Note)],
-    found: &mut Vec<(usize, Note)>,
-) {
-    let mut report = |ghost: &mut Ghost, inv: usize, key: u64, detail: Note| {
-        if ghost.reported.insert((inv, key)) {
-            found.push((inv, detail));
-        }
-    };
+type Found = Vec<(Invariant, Note)>;
+
+/// Follows this step's notes, then checks each property.
+pub fn check(ghost: &mut Ghost, nodes: &[Slot<Raft>], notes: &[(NodeId, Note)], found: &mut Found) {
     let mut changed = BTreeSet::new();
     for (node, note) in notes {
         match note {
-            // Election Safety: at most one leader per term.
             Note::BecameLeader { term } => {
-                let first = *ghost.leaders.entry(*term).or_insert(*node);
-                if first != *node {
-                    let detail = Note::TwoLeaders {
-                        term: *term,
-                        first,
-                        second: *node,
-                    };
-                    report(ghost, ELECTION_SAFETY, term.0, detail);
-                }
-                // Leader Completeness: "if a log entry is committed in a given term, then
-                // that entry will be present in the logs of the leaders for all
-                // higher-numbered terms" (those below its snapshot are in the snapshot).
-                // A leader of an older term can still be elected by late votes after a
-                // newer term committed, without what that term committed.
-                let missing = log_of(nodes, *node).and_then(|d| {
-                    ghost
-                        .committed
-                        .range(d.snapshot.index + 1..)
-                        .find(|(i, (t, when))| when < term && d.term_at(**i) != Some(*t))
-                });
-                if let Some((&index, _)) = missing {
-                    let detail = Note::CommittedEntryMissing {
-                        leader: *node,
-                        term: *term,
-                        index,
-                    };
-                    report(ghost, LEADER_COMPLETENESS, term.0, detail);
-                }
+                election_safety(ghost, *node, *term, found);
+                leader_completeness(ghost, nodes, *node, *term, found);
                 changed.insert(*node);
             }
-            Note::Committed { index, .. } => {
-                let Some(n) = nodes.get(node.index()).and_then(|s| s.state.as_ref()) else {
-                    continue;
-                };
-                // A server learns of a commit in its current term: the committing
-                // leader's, or (for a follower) the term of the leader that told it.
-                let when = n.d.current_term;
-                let from = ghost.committed.keys().next_back().map_or(1, |k| k + 1);
-                for i in from..=*index {
-                    if let Some(t) = n.d.term_at(i) {
-                        ghost.committed.insert(i, (t, when));
-                    }
-                }
-            }
-            // A snapshot holds what the leader applied: it must agree with what others did.
-            Note::SnapshotInstalled { index, term } => {
-                if let Some((other, e)) = ghost.applied.get(index) {
-                    if e.term != *term {
-                        let detail = Note::DifferentApplied {
-                            index: *index,
-                            a: *other,
-                            b: *node,
-                        };
-                        report(ghost, STATE_MACHINE_SAFETY, *index, detail);
-                    }
-                }
+            Note::Committed { index, .. } => record_commit(ghost, nodes, *node, *index),
+            Note::SnapshotInstalled { .. } => {
+                state_machine_safety(ghost, *node, note, found);
                 changed.insert(*node);
             }
-            // State Machine Safety: no two servers apply different entries at one index.
-            Note::Applied { index, term, cmd } => {
-                let entry = Entry {
-                    term: *term,
-                    cmd: cmd.clone(),
-                };
-                match ghost.applied.get(index) {
-                    Some((other, e)) if *e != entry => {
-                        let detail = Note::DifferentApplied {
-                            index: *index,
-                            a: *other,
-                            b: *node,
-                        };
-                        report(ghost, STATE_MACHINE_SAFETY, *index, detail);
-                    }
-                    Some(_) => {}
-                    None => {
-                        ghost.applied.insert(*index, (*node, entry));
-                    }
-                }
-            }
+            Note::Applied { .. } => state_machine_safety(ghost, *node, note, found),
             Note::Appended { .. } | Note::Recovered { .. } | Note::Snapshotted { .. } => {
                 changed.insert(*node);
             }
@@ -146,17 +66,109 @@ pub fn check(
             _ => {}
         }
     }
-    check_leader_append_only(ghost, nodes, &mut report);
-    check_log_matching(ghost, nodes, &changed, &mut report);
+    leader_append_only(ghost, nodes, found);
+    log_matching(ghost, nodes, &changed, found);
 }
 
-type Report<'a> = dyn FnMut(&mut Ghost, usize, u64, Note) + 'a;
+/// Election Safety: at most one leader can be elected in a given term (§5.2).
+fn election_safety(ghost: &mut Ghost, node: NodeId, term: Term, found: &mut Found) {
+    let first = *ghost.leaders.entry(term).or_insert(node);
+    if first != node {
+        let detail = Note::TwoLeaders {
+            term,
+            first,
+            second: node,
+        };
+        let inv = Invariant::ElectionSafety;
+        ghost.reporter.report(found, inv, term.0, detail);
+    }
+}
 
-/// Leader Append-Only: a leader never overwrites or deletes entries in its own log.
-/// While it leads a term, its log never shrinks and the entry that was last when seen
-/// before keeps its term: constant time per step (a leader could rewrite its log only by
-/// truncating it, which this catches).
-fn check_leader_append_only(ghost: &mut Ghost, nodes: &[Slot<Raft>], report: &mut Report) {
+/// Leader Completeness: "if a log entry is committed in a given term, then that entry
+/// will be present in the logs of the leaders for all higher-numbered terms" (§5.4;
+/// those below its snapshot are in the snapshot). A leader of an older term can still be
+/// elected by late votes after a newer term committed, without what that term committed.
+fn leader_completeness(
+    ghost: &mut Ghost,
+    nodes: &[Slot<Raft>],
+    node: NodeId,
+    term: Term,
+    found: &mut Found,
+) {
+    let missing = log_of(nodes, node).and_then(|d| {
+        ghost
+            .committed
+            .range(d.snapshot.index + 1..)
+            .find(|(i, (t, when))| *when < term && d.term_at(**i) != Some(*t))
+    });
+    if let Some((&index, _)) = missing {
+        let detail = Note::CommittedEntryMissing {
+            leader: node,
+            term,
+            index,
+        };
+        let inv = Invariant::LeaderCompleteness;
+        ghost.reporter.report(found, inv, term.0, detail);
+    }
+}
+
+/// Remembers every entry up to `index` as committed, with the term it became known
+/// committed in: a server learns of a commit in its current term, the committing
+/// leader's or (for a follower) the term of the leader that told it.
+fn record_commit(ghost: &mut Ghost, nodes: &[Slot<Raft>], node: NodeId, index: u64) {
+    let Some(n) = nodes.get(node.index()).and_then(|s| s.state.as_ref()) else {
+        return;
+    };
+    let when = n.d.current_term;
+    let from = ghost.committed.keys().next_back().map_or(1, |k| k + 1);
+    for i in from..=index {
+        if let Some(t) = n.d.term_at(i) {
+            ghost.committed.insert(i, (t, when));
+        }
+    }
+}
+
+/// State Machine Safety: if a server has applied a log entry at a given index to its
+/// state machine, no other server will ever apply a different log entry for the same
+/// index (§5.4.3). A snapshot holds what the leader applied: it must agree with what
+/// others did.
+fn state_machine_safety(ghost: &mut Ghost, node: NodeId, note: &Note, found: &mut Found) {
+    let (index, differs) = match note {
+        Note::SnapshotInstalled { index, term } => {
+            let differs = ghost.applied.get(index).filter(|(_, e)| e.term != *term);
+            (*index, differs.map(|(other, _)| *other))
+        }
+        Note::Applied { index, term, cmd } => {
+            let entry = Entry {
+                term: *term,
+                cmd: cmd.clone(),
+            };
+            match ghost.applied.get(index) {
+                Some((other, e)) => (*index, (*e != entry).then_some(*other)),
+                None => {
+                    ghost.applied.insert(*index, (node, entry));
+                    return;
+                }
+            }
+        }
+        _ => return,
+    };
+    if let Some(other) = differs {
+        let detail = Note::DifferentApplied {
+            index,
+            a: other,
+            b: node,
+        };
+        let inv = Invariant::StateMachineSafety;
+        ghost.reporter.report(found, inv, index, detail);
+    }
+}
+
+/// Leader Append-Only: a leader never overwrites or deletes entries in its own log
+/// (§5.3). While it leads a term, its log never shrinks and the entry that was last when
+/// seen before keeps its term: constant time per step (a leader could rewrite its log
+/// only by truncating it, which this catches).
+fn leader_append_only(ghost: &mut Ghost, nodes: &[Slot<Raft>], found: &mut Found) {
     for (i, slot) in nodes.iter().enumerate() {
         let id = NodeId(i as u32);
         let Some(node) = slot
@@ -177,21 +189,23 @@ fn check_leader_append_only(ghost: &mut Ghost, nodes: &[Slot<Raft>], report: &mu
                     term,
                     index: was_len.min(len),
                 };
-                report(ghost, LEADER_APPEND_ONLY, term.0, detail);
+                let inv = Invariant::LeaderAppendOnly;
+                ghost.reporter.report(found, inv, term.0, detail);
             }
         }
         ghost.leader_logs.insert(id, (term, len, node.last_term()));
     }
 }
 
-/// Log Matching: if two logs hold an entry with the same index and term, they are
-/// identical up to that index. Checked for every log that changed this step, over the
-/// indexes both logs still hold (compacted prefixes are committed, checked by the others).
-fn check_log_matching(
+/// Log Matching: if two logs contain an entry with the same index and term, then the
+/// logs are identical in all entries up through the given index (§5.3). Checked for
+/// every log that changed this step, over the indexes both logs still hold (compacted
+/// prefixes are committed, checked by the others).
+fn log_matching(
     ghost: &mut Ghost,
     nodes: &[Slot<Raft>],
     changed: &BTreeSet<NodeId>,
-    report: &mut Report,
+    found: &mut Found,
 ) {
     for &a in changed {
         let Some(la) = log_of(nodes, a) else { continue };
@@ -204,7 +218,9 @@ fn check_log_matching(
             };
             if let Some(k) = (low..=top).find(|&k| la.entry(k) != lb.entry(k)) {
                 let detail = Note::LogsDiverge { a, b, index: k };
-                report(ghost, LOG_MATCHING, k, detail);
+                ghost
+                    .reporter
+                    .report(found, Invariant::LogMatching, k, detail);
             }
         }
     }

@@ -106,6 +106,7 @@ impl Protocol for Raft {
     type Request = Request;
     type Note = Note;
     type Ghost = invariants::Ghost;
+    type Invariant = invariants::Invariant;
 
     fn validate(cfg: &Config) -> Result<(), ConfigError> {
         cfg.check_ranges()?;
@@ -188,15 +189,12 @@ impl Protocol for Raft {
     fn on_restart(cfg: &Config, id: NodeId, disk: &Disk, out: &mut Out<Self>) -> Node {
         node::restart(cfg, id, disk, out)
     }
-    fn invariants() -> &'static [&'static str] {
-        invariants::INVARIANTS
-    }
     fn check(
         _cfg: &Config,
         ghost: &mut invariants::Ghost,
         nodes: &[Slot<Self>],
         notes: &[(NodeId, Note)],
-        found: &mut Vec<(usize, Note)>,
+        found: &mut Vec<(invariants::Invariant, Note)>,
     ) {
         invariants::check(ghost, nodes, notes, found)
     }

@@ -288,7 +288,7 @@ fn checker_reports_two_leaders_in_a_term() {
     ];
     invariants::check(&mut ghost, &[], &notes, &mut found);
     assert_eq!(found.len(), 1);
-    assert_eq!(found[0].0, invariants::ELECTION_SAFETY);
+    assert_eq!(found[0].0, invariants::Invariant::ElectionSafety);
 }
 
 /// Persisting writes exactly the in-memory durable state, including after a truncation.

@@ -4,7 +4,7 @@
 //! needs no code here.
 
 use super::Scripted;
-use crate::sim::{Event, Input, LossReason, NodeId, StepRecord};
+use crate::sim::{Event, Input, Invariant, LossReason, NodeId, StepRecord};
 use serde::Serialize;
 use serde_json::Value;
 use std::fmt::{self, Display};
@@ -168,7 +168,7 @@ pub fn record<P: Scripted>(cfg: &P::Config, r: &StepRecord<P>) -> String {
         s.push_str(&format!("    {} {}\n", name(*node), compact(note, &names)));
     }
     for v in &r.violations {
-        let inv = P::invariants()[v.invariant];
+        let inv = v.invariant.name();
         s.push_str(&format!(
             "    BROKEN {inv}: {}\n",
             compact(&v.detail, &names)

@@ -4,22 +4,19 @@ use super::key::Key;
 use super::msg::{Note, Op, Stamp, Table};
 use super::node::Node;
 use super::{Config, Sharding};
-use crate::sim::{NodeId, Slot};
+use crate::sim::{NodeId, Reporter, Slot};
 use std::collections::{BTreeMap, BTreeSet};
 
-pub const R_REPLICAS: usize = 0;
-pub const NO_ACKED_WRITE_LOST: usize = 1;
-pub const TABLES_CONVERGE: usize = 2;
-pub const ONE_VALUE_PER_STAMP: usize = 3;
-pub const NO_STALE_READ: usize = 4;
-
-pub const INVARIANTS: &[&str] = &[
-    "r_replicas",
-    "no_acked_write_lost",
-    "tables_converge",
-    "one_value_per_stamp",
-    "no_stale_read",
-];
+crate::invariants!(
+    /// The store's promises, in the order the UI lists them.
+    pub enum Invariant {
+        RReplicas = "r_replicas",
+        NoAckedWriteLost = "no_acked_write_lost",
+        TablesConverge = "tables_converge",
+        OneValuePerStamp = "one_value_per_stamp",
+        NoStaleRead = "no_stale_read",
+    }
+);
 
 /// How many of a key's newest acknowledged writes the checker keeps.
 pub const RECENT: usize = 4;
@@ -85,7 +82,8 @@ pub struct Ghost {
     pub followed: Option<Key>,
     /// The path of the last request for it: client → router → servers tried.
     pub path: Option<RequestPath>,
-    reported: BTreeSet<(usize, Option<Key>, u64)>,
+    /// Keyed by the key a violation concerns, if any, and a number (a version, a stamp).
+    reporter: Reporter<Invariant, (Option<Key>, u64)>,
 }
 
 /// Router 1's newest table (from its disk while it is down).
@@ -130,10 +128,99 @@ fn moved_share(cfg: &Config, nodes: &[Slot<Sharding>]) -> Option<Moved> {
     })
 }
 
-/// Follows gets: each one's floor when sent (its key's newest acknowledged write), and on
-/// its answer, a stale read if the answer is older (or another value under the floor's
-/// stamp): a get never returns a write older than one acknowledged before it was sent.
-fn read(ghost: &mut Ghost, node: NodeId, note: &Note) -> Option<(u64, Note)> {
+type Found = Vec<(Invariant, Note)>;
+
+/// Follows this step's notes (acknowledged writes, gets, tables, the followed key's
+/// path), checking each property on the way; then, against the newest table, what must
+/// hold after a write or once a migration ends.
+pub fn check(
+    cfg: &Config,
+    ghost: &mut Ghost,
+    nodes: &[Slot<Sharding>],
+    notes: &[(NodeId, Note)],
+    found: &mut Found,
+) {
+    let mut acked_now = Vec::new();
+    let mut migration_over = false;
+    for (node, note) in notes {
+        no_stale_read(ghost, *node, note, found);
+        match note {
+            Note::PutAcknowledged { key, value, stamp } => {
+                one_value_per_stamp(ghost, *key, *value, *stamp, found);
+                acked_now.push(*key);
+            }
+            Note::TableChanged { .. } => {
+                ghost.migrating = true;
+                ghost.last_change = moved_share(cfg, nodes);
+                r_replicas(cfg, ghost, nodes, found);
+            }
+            Note::MigrationOver { .. } => {
+                ghost.migrating = false;
+                migration_over = true;
+            }
+            _ => follow(ghost, *node, note),
+        }
+    }
+    // A client that crashed lost its requests: their answers never come.
+    if ghost.gets.keys().any(|(n, _)| !nodes[n.index()].is_up()) {
+        ghost.gets.retain(|(n, _), _| nodes[n.index()].is_up());
+    }
+    let Some(t) = router_table(cfg, nodes) else {
+        return;
+    };
+    let keys: Vec<Key> = if migration_over {
+        ghost.acked.keys().copied().collect()
+    } else if !ghost.migrating {
+        acked_now
+    } else {
+        Vec::new()
+    };
+    no_acked_write_lost(cfg, ghost, nodes, &t, keys, found);
+    if migration_over {
+        r_replicas_hold_writes(cfg, ghost, nodes, &t, found);
+        tables_converge(cfg, ghost, nodes, &t, found);
+    }
+}
+
+/// Follows the path of the last request for the followed key (the last one a user typed).
+fn follow(ghost: &mut Ghost, node: NodeId, note: &Note) {
+    match note {
+        Note::Sent {
+            key, typed: true, ..
+        } => {
+            ghost.followed = Some(*key);
+            ghost.path = Some(RequestPath {
+                client: node,
+                router: None,
+                servers: Vec::new(),
+                answered: None,
+            });
+        }
+        Note::Routed { key, server, .. } if ghost.followed == Some(*key) => {
+            if let Some(p) = ghost.path.as_mut().filter(|p| p.answered.is_none()) {
+                p.router = Some(node);
+                if p.servers.last() != Some(server) {
+                    p.servers.push(*server);
+                }
+            }
+        }
+        Note::Acknowledged { key, .. } | Note::Failed { key, .. }
+            if ghost.followed == Some(*key) =>
+        {
+            let ok = matches!(note, Note::Acknowledged { .. });
+            if let Some(p) = ghost.path.as_mut().filter(|p| p.client == node) {
+                p.answered.get_or_insert(ok);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// No stale read: a get never returns a write older than one acknowledged before it was
+/// sent. Follows gets: each one's floor when sent (its key's newest acknowledged write),
+/// and on its answer, a stale read if the answer is older (or another value under the
+/// floor's stamp).
+fn no_stale_read(ghost: &mut Ghost, node: NodeId, note: &Note, found: &mut Found) {
     match note {
         Note::Sent {
             id,
@@ -148,7 +235,9 @@ fn read(ghost: &mut Ghost, node: NodeId, note: &Note) -> Option<(u64, Note)> {
             ghost.gets.remove(&(node, *id));
         }
         Note::Acknowledged { id, value, .. } => {
-            let (key, (stamp, v)) = ghost.gets.remove(&(node, *id))?;
+            let Some((key, (stamp, v))) = ghost.gets.remove(&(node, *id)) else {
+                return;
+            };
             let (got_value, got) = value.unwrap_or((0, 0));
             if got < stamp || (got == stamp && stamp > 0 && got_value != v) {
                 let detail = Note::StaleRead {
@@ -156,169 +245,143 @@ fn read(ghost: &mut Ghost, node: NodeId, note: &Note) -> Option<(u64, Note)> {
                     got: *value,
                     acked: (v, stamp),
                 };
-                return Some((u64::from(node.0) << 48 ^ *id, detail));
+                let n = u64::from(node.0) << 48 ^ *id;
+                let inv = Invariant::NoStaleRead;
+                ghost.reporter.report(found, inv, (None, n), detail);
             }
         }
         _ => {}
     }
-    None
 }
 
-pub fn check(
-    cfg: &Config,
-    ghost: &mut Ghost,
-    nodes: &[Slot<Sharding>],
-    notes: &[(NodeId, Note)],
-    found: &mut Vec<(usize, Note)>,
-) {
-    let mut report = |ghost: &mut Ghost, inv: usize, key: Option<Key>, n: u64, detail: Note| {
-        if ghost.reported.insert((inv, key, n)) {
-            found.push((inv, detail));
-        }
-    };
-    let mut acked_now = Vec::new();
-    let mut migration_over = false;
-    for (node, note) in notes {
-        if let Some((id, detail)) = read(ghost, *node, note) {
-            report(ghost, NO_STALE_READ, None, id, detail);
-        }
-        match note {
-            // A write is its stamp: two values acknowledged with one stamp lose one.
-            Note::PutAcknowledged { key, value, stamp } => {
-                if let Some(first) = ghost.acked.entry(*key).or_default().record(*stamp, *value) {
-                    let detail = Note::TwoValuesOneStamp {
-                        key: *key,
-                        stamp: *stamp,
-                        first,
-                        second: *value,
-                    };
-                    report(ghost, ONE_VALUE_PER_STAMP, Some(*key), *stamp, detail);
-                }
-                acked_now.push(*key);
-            }
-            // Every key has exactly R replicas (fewer only with fewer servers) under the
-            // newest table: checked whenever the table changes.
-            Note::TableChanged { .. } => {
-                ghost.migrating = true;
-                ghost.last_change = moved_share(cfg, nodes);
-                if let Some(t) = router_table(cfg, nodes) {
-                    let want = (cfg.replication as usize).min(t.members.len());
-                    for key in cfg.keyspace() {
-                        let reps = t.replicas(&key, cfg.replication as usize);
-                        let distinct: BTreeSet<u32> = reps.iter().copied().collect();
-                        if reps.len() != want || distinct.len() != want {
-                            let detail = Note::WrongReplicaCount {
-                                key,
-                                got: distinct.len() as u32,
-                                want: want as u32,
-                            };
-                            report(ghost, R_REPLICAS, Some(key), t.version, detail);
-                        }
-                    }
-                }
-            }
-            Note::Sent {
-                key, typed: true, ..
-            } => {
-                ghost.followed = Some(*key);
-                ghost.path = Some(RequestPath {
-                    client: *node,
-                    router: None,
-                    servers: Vec::new(),
-                    answered: None,
-                });
-            }
-            Note::Routed { key, server, .. } if ghost.followed == Some(*key) => {
-                if let Some(p) = ghost.path.as_mut().filter(|p| p.answered.is_none()) {
-                    p.router = Some(*node);
-                    if p.servers.last() != Some(server) {
-                        p.servers.push(*server);
-                    }
-                }
-            }
-            Note::Acknowledged { key, .. } | Note::Failed { key, .. }
-                if ghost.followed == Some(*key) =>
-            {
-                let ok = matches!(note, Note::Acknowledged { .. });
-                if let Some(p) = ghost.path.as_mut().filter(|p| p.client == *node) {
-                    p.answered.get_or_insert(ok);
-                }
-            }
-            Note::MigrationOver { .. } => {
-                ghost.migrating = false;
-                migration_over = true;
-            }
-            _ => {}
-        }
+/// One value per stamp: a write is its stamp, so two values acknowledged with one stamp
+/// lose one of them.
+fn one_value_per_stamp(ghost: &mut Ghost, key: Key, value: u64, stamp: Stamp, found: &mut Found) {
+    if let Some(first) = ghost.acked.entry(key).or_default().record(stamp, value) {
+        let detail = Note::TwoValuesOneStamp {
+            key,
+            stamp,
+            first,
+            second: value,
+        };
+        let inv = Invariant::OneValuePerStamp;
+        ghost
+            .reporter
+            .report(found, inv, (Some(key), stamp), detail);
     }
-    // A client that crashed lost its requests: their answers never come.
-    if ghost.gets.keys().any(|(n, _)| !nodes[n.index()].is_up()) {
-        ghost.gets.retain(|(n, _), _| nodes[n.index()].is_up());
-    }
+}
+
+/// R replicas: every key has exactly R distinct replicas (fewer only with fewer servers)
+/// under the newest table, checked whenever the table changes.
+fn r_replicas(cfg: &Config, ghost: &mut Ghost, nodes: &[Slot<Sharding>], found: &mut Found) {
     let Some(t) = router_table(cfg, nodes) else {
         return;
     };
-    // No acknowledged write is lost: once a migration ends (and for every write acknowledged
-    // outside one), a replica of the key under the newest table holds it.
-    let keys: Vec<Key> = if migration_over {
-        ghost.acked.keys().copied().collect()
-    } else if !ghost.migrating {
-        acked_now
-    } else {
-        Vec::new()
+    let want = (cfg.replication as usize).min(t.members.len());
+    for key in cfg.keyspace() {
+        let reps = t.replicas(&key, cfg.replication as usize);
+        let distinct: BTreeSet<u32> = reps.iter().copied().collect();
+        if reps.len() != want || distinct.len() != want {
+            wrong_replica_count(ghost, key, distinct.len(), want, t.version, found);
+        }
+    }
+}
+
+/// R replicas, once a migration ends: every acknowledged write is on the disks of all R
+/// replicas the newest table `t` names (a crashed replica's disk still counts).
+fn r_replicas_hold_writes(
+    cfg: &Config,
+    ghost: &mut Ghost,
+    nodes: &[Slot<Sharding>],
+    t: &Table,
+    found: &mut Found,
+) {
+    let want = (cfg.replication as usize).min(t.members.len());
+    let keys: Vec<(Key, Stamp)> = ghost
+        .acked
+        .iter()
+        .map(|(k, a)| (*k, a.newest().0))
+        .collect();
+    for (key, stamp) in keys {
+        let got = holders(cfg, nodes, t, key, stamp);
+        if got < want {
+            wrong_replica_count(ghost, key, got, want, t.version, found);
+        }
+    }
+}
+
+/// Reports that `key` has `got` replicas under table `version`, not `want`.
+fn wrong_replica_count(
+    ghost: &mut Ghost,
+    key: Key,
+    got: usize,
+    want: usize,
+    version: u64,
+    found: &mut Found,
+) {
+    let detail = Note::WrongReplicaCount {
+        key,
+        got: got as u32,
+        want: want as u32,
     };
+    let inv = Invariant::RReplicas;
+    ghost
+        .reporter
+        .report(found, inv, (Some(key), version), detail);
+}
+
+/// No acknowledged write is lost: once a migration ends (and for every write acknowledged
+/// outside one), a replica of the key under the newest table `t` holds it. `keys` are the
+/// keys to check now.
+fn no_acked_write_lost(
+    cfg: &Config,
+    ghost: &mut Ghost,
+    nodes: &[Slot<Sharding>],
+    t: &Table,
+    keys: Vec<Key>,
+    found: &mut Found,
+) {
     for key in keys {
         let stamp = ghost.acked[&key].newest().0;
-        if holders(cfg, nodes, &t, key, stamp) == 0 {
+        if holders(cfg, nodes, t, key, stamp) == 0 {
             let detail = Note::AcknowledgedWriteLost { key, stamp };
-            report(ghost, NO_ACKED_WRITE_LOST, Some(key), stamp, detail);
+            let inv = Invariant::NoAckedWriteLost;
+            ghost
+                .reporter
+                .report(found, inv, (Some(key), stamp), detail);
         }
     }
-    // When a migration ends, every acknowledged write is on the disks of all R replicas
-    // the newest table names (a crashed replica's disk still counts).
-    if migration_over {
-        let want = (cfg.replication as usize).min(t.members.len());
-        let keys: Vec<(Key, Stamp)> = ghost
-            .acked
-            .iter()
-            .map(|(k, a)| (*k, a.newest().0))
-            .collect();
-        for (key, stamp) in keys {
-            let got = holders(cfg, nodes, &t, key, stamp);
-            if got < want {
-                let detail = Note::WrongReplicaCount {
-                    key,
-                    got: got as u32,
-                    want: want as u32,
-                };
-                report(ghost, R_REPLICAS, Some(key), t.version, detail);
-            }
-        }
-    }
-    // When a migration ends, every member of the table and every router that is up has
-    // the newest table: routers converge (and the servers, which also judge requests by
-    // their tables).
-    if migration_over {
-        let holders = t
-            .members
-            .iter()
-            .map(|m| cfg.server_node(*m))
-            .chain(cfg.routers());
-        for n in holders {
-            let v = match &nodes[n.index()].state {
-                Some(Node::Server(s)) => s.d.version(),
-                Some(Node::Router(r)) => r.d.table.version,
-                _ => continue,
+}
+
+/// Tables converge: when a migration ends, every member of the newest table `t` and every
+/// router that is up has it (the servers also judge requests by their tables).
+fn tables_converge(
+    cfg: &Config,
+    ghost: &mut Ghost,
+    nodes: &[Slot<Sharding>],
+    t: &Table,
+    found: &mut Found,
+) {
+    let holders = t
+        .members
+        .iter()
+        .map(|m| cfg.server_node(*m))
+        .chain(cfg.routers());
+    for n in holders {
+        let v = match &nodes[n.index()].state {
+            Some(Node::Server(s)) => s.d.version(),
+            Some(Node::Router(r)) => r.d.table.version,
+            _ => continue,
+        };
+        if v < t.version {
+            let detail = Note::TableBehind {
+                node: n.0,
+                version: v,
+                newest: t.version,
             };
-            if v < t.version {
-                let detail = Note::TableBehind {
-                    node: n.0,
-                    version: v,
-                    newest: t.version,
-                };
-                let id = u64::from(n.0) << 32 | t.version;
-                report(ghost, TABLES_CONVERGE, None, id, detail);
-            }
+            let id = u64::from(n.0) << 32 | t.version;
+            let inv = Invariant::TablesConverge;
+            ghost.reporter.report(found, inv, (None, id), detail);
         }
     }
 }

@@ -7,7 +7,10 @@
 //! `seek` and forks. Same config + seed + inputs = same run, on every platform.
 
 pub mod history;
+mod input;
+mod invariant;
 pub mod limits;
+mod record;
 pub mod replay;
 pub mod rng;
 mod run;
@@ -20,9 +23,10 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::fmt::Debug;
 
-pub use world::{
-    Event, InFlight, Input, LossReason, NetConfig, Sent, Slot, StepRecord, TimerSpan, World,
-};
+pub use input::{Input, NetConfig};
+pub use invariant::{Invariant, Reporter};
+pub use record::{Event, LossReason, Sent, StepRecord};
+pub use world::{InFlight, Slot, TimerSpan, World};
 
 /// The demo workload's write, shared by a lab's "client request", the random requests
 /// and the sweeps: one of the keys x, y and z, and a value below 100, from two draws
@@ -123,8 +127,9 @@ pub fn check_order(
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(bound = "")]
 pub struct Violation<P: Protocol> {
-    /// Index into [`Protocol::invariants`].
-    pub invariant: usize,
+    /// Which invariant broke; a record serializes it as its index in [`Invariant::ALL`].
+    #[serde(serialize_with = "invariant::serialize_index")]
+    pub invariant: P::Invariant,
     pub step: u64,
     pub detail: P::Note,
 }
@@ -246,6 +251,8 @@ pub trait Protocol: Sized + Clone + std::fmt::Debug + PartialEq + Send + Sync + 
     type Note: Clone + Debug + PartialEq + Serialize + Send + Sync;
     /// The checkers' own memory of the past (e.g. every decision ever announced).
     type Ghost: Clone + Debug + Default + Send + Sync;
+    /// The safety properties [`Protocol::check`] checks (declared with [`crate::invariants!`]).
+    type Invariant: Invariant;
 
     fn validate(cfg: &Self::Config) -> Result<(), ConfigError>;
     fn node_count(cfg: &Self::Config) -> usize;
@@ -299,15 +306,15 @@ pub trait Protocol: Sized + Clone + std::fmt::Debug + PartialEq + Send + Sync + 
         disk: &Self::Durable,
         out: &mut Out<Self>,
     ) -> Self::Node;
-    /// Stable identifiers of the invariants, in the order [`Violation::invariant`] indexes.
-    fn invariants() -> &'static [&'static str];
-    /// Checks every invariant after a step. Checkers observe; they never change a node.
+    /// Checks every invariant after a step, pushing each newly broken one onto `found`
+    /// (a [`Reporter`] in the ghost keeps one from being pushed again). Checkers observe;
+    /// they never change a node.
     fn check(
         cfg: &Self::Config,
         ghost: &mut Self::Ghost,
         nodes: &[Slot<Self>],
         notes: &[(NodeId, Self::Note)],
-        found: &mut Vec<(usize, Self::Note)>,
+        found: &mut Vec<(Self::Invariant, Self::Note)>,
     );
     /// A request the random fault plan may send (`pick(n)` draws a number below `n`).
     fn random_request(

@@ -8,7 +8,7 @@
 use super::history::{RunSpec, Stamped};
 use super::swarm::{ids, Swarm, Workload};
 use super::trace::Fnv64;
-use super::{ConfigError, Event, Input, NodeId, Protocol, StepRecord, World};
+use super::{ConfigError, Event, Input, Invariant, NodeId, Protocol, StepRecord, World};
 
 /// How [`Run::run_for`] ended.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -26,7 +26,7 @@ pub enum Deadline {
 pub struct Run<P: Protocol> {
     spec: RunSpec<P>,
     world: World<P>,
-    /// Violations so far, per invariant (indexed like [`Protocol::invariants`]).
+    /// Violations so far, per invariant (indexed by [`Invariant::index`]).
     pub violations: Vec<u64>,
     trace: Option<Fnv64>,
     /// The node that handled the last step (a message, a timer or a request).
@@ -49,7 +49,7 @@ impl<P: Protocol> Run<P> {
                 ..spec
             },
             world,
-            violations: vec![0; P::invariants().len()],
+            violations: vec![0; P::Invariant::ALL.len()],
             trace: None,
             actor: None,
             watch: None,
@@ -98,7 +98,7 @@ impl<P: Protocol> Run<P> {
             _ => None,
         };
         for v in &r.violations {
-            self.violations[v.invariant] += 1;
+            self.violations[v.invariant.index()] += 1;
         }
         if let (Some(w), None) = (&mut self.watch, &self.watched) {
             self.watched = w(&r).map(|found| (r.step, found));

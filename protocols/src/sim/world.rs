@@ -2,212 +2,11 @@
 
 use super::rng::Rng;
 use super::{
-    check_order, check_range, ConfigError, Effect, MsgId, NodeId, Out, Protocol, Tick, Violation,
+    ConfigError, Effect, Event, Input, Invariant, LossReason, MsgId, NetConfig, NodeId, Out,
+    Protocol, Sent, StepRecord, Tick, Violation,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
-
-/// Network settings shared by every protocol.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NetConfig {
-    pub latency_ticks_min: u64,
-    pub latency_ticks_max: u64,
-    /// Random loss on every link, in per-mille (0 = none, 1000 = all).
-    pub loss_per_mille: u16,
-}
-
-impl Default for NetConfig {
-    fn default() -> Self {
-        NetConfig {
-            latency_ticks_min: 10,
-            latency_ticks_max: 30,
-            loss_per_mille: 0,
-        }
-    }
-}
-
-impl NetConfig {
-    pub fn validate(&self) -> Result<(), ConfigError> {
-        check_range(
-            "network.latency_ticks_min",
-            self.latency_ticks_min,
-            1,
-            10_000,
-        )?;
-        check_range(
-            "network.latency_ticks_max",
-            self.latency_ticks_max,
-            1,
-            10_000,
-        )?;
-        check_range(
-            "network.loss_per_mille",
-            self.loss_per_mille as u64,
-            0,
-            1000,
-        )?;
-        check_order(
-            "network.latency_ticks_min",
-            self.latency_ticks_min,
-            "network.latency_ticks_max",
-            self.latency_ticks_max,
-        )?;
-        Ok(())
-    }
-}
-
-/// An input from outside the protocol: a user's click, a fault plan, a client.
-/// Each one is applied as one step of its own.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(
-    tag = "kind",
-    rename_all = "snake_case",
-    bound = "",
-    deny_unknown_fields
-)]
-pub enum Input<P: Protocol> {
-    Crash {
-        node: NodeId,
-    },
-    Restart {
-        node: NodeId,
-    },
-    /// Nodes in different groups cannot reach each other; unlisted nodes form one more group.
-    Partition {
-        groups: Vec<Vec<NodeId>>,
-    },
-    /// Cut the one-way link `from -> to`.
-    Cut {
-        from: NodeId,
-        to: NodeId,
-    },
-    /// Remove every partition and cut.
-    Heal,
-    Drop {
-        msg: MsgId,
-    },
-    Duplicate {
-        msg: MsgId,
-    },
-    Delay {
-        msg: MsgId,
-        ticks: u64,
-    },
-    LinkLoss {
-        from: NodeId,
-        to: NodeId,
-        per_mille: u16,
-    },
-    Request {
-        node: NodeId,
-        request: P::Request,
-    },
-}
-
-impl<P: Protocol> Input<P> {
-    /// Checks the node ids and numbers an input names (message ids are checked when applied).
-    pub fn validate(&self, nodes: usize) -> Result<(), ConfigError> {
-        let check = |field, n: NodeId| {
-            if n.index() < nodes {
-                Ok(())
-            } else {
-                Err(ConfigError::NoSuchNode { field, node: n.0 })
-            }
-        };
-        match self {
-            Input::Crash { node } | Input::Restart { node } | Input::Request { node, .. } => {
-                check("node", *node)
-            }
-            Input::Partition { groups } => groups
-                .iter()
-                .flatten()
-                .try_for_each(|n| check("groups", *n)),
-            Input::Cut { from, to } => check("from", *from).and(check("to", *to)),
-            Input::LinkLoss {
-                from,
-                to,
-                per_mille,
-            } => {
-                check("from", *from)?;
-                check("to", *to)?;
-                check_range("per_mille", *per_mille as u64, 0, 1000)
-            }
-            Input::Delay { ticks, .. } => check_range("ticks", *ticks, 1, 1_000_000),
-            Input::Heal | Input::Drop { .. } | Input::Duplicate { .. } => Ok(()),
-        }
-    }
-}
-
-/// Why a message never arrived.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LossReason {
-    DestinationDown,
-    Partitioned,
-    RandomLoss,
-}
-
-/// What one step did.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case", bound = "")]
-pub enum Event<P: Protocol> {
-    Delivered {
-        msg: MsgId,
-        from: NodeId,
-        to: NodeId,
-        body: P::Msg,
-    },
-    Lost {
-        msg: MsgId,
-        from: NodeId,
-        to: NodeId,
-        body: P::Msg,
-        reason: LossReason,
-    },
-    TimerFired {
-        node: NodeId,
-        timer: P::Timer,
-    },
-    /// The user (or a fault plan) dropped this message in flight.
-    Dropped {
-        msg: MsgId,
-        from: NodeId,
-        to: NodeId,
-        body: P::Msg,
-    },
-    /// An input was applied; `applied` is false when it changed nothing
-    /// (crashing a node that is down, dropping a message already delivered).
-    Input {
-        input: Input<P>,
-        applied: bool,
-    },
-}
-
-/// A message that a step put on the wire.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(bound = "")]
-pub struct Sent<P: Protocol> {
-    pub msg: MsgId,
-    pub from: NodeId,
-    pub to: NodeId,
-    pub body: P::Msg,
-    pub deliver_at: Tick,
-}
-
-/// Everything one step did, as data: the UI animates it and its text catalog narrates it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(bound = "")]
-pub struct StepRecord<P: Protocol> {
-    pub step: u64,
-    pub time: Tick,
-    pub event: Event<P>,
-    pub sent: Vec<Sent<P>>,
-    pub timers_set: Vec<(NodeId, P::Timer, Tick)>,
-    pub persisted: Vec<NodeId>,
-    pub notes: Vec<(NodeId, P::Note)>,
-    pub violations: Vec<Violation<P>>,
-}
 
 /// A message in flight.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -269,7 +68,7 @@ pub struct World<P: Protocol> {
     /// The run's seed (node seeds are mixed from it).
     seed: u64,
     ghost: P::Ghost,
-    /// The step at which each invariant first broke, by index.
+    /// The step at which each invariant first broke, by [`super::Invariant::index`].
     pub first_violation: Vec<Option<u64>>,
 }
 
@@ -292,7 +91,7 @@ impl<P: Protocol> World<P> {
             rng: Rng::new(seed),
             seed,
             ghost: P::Ghost::default(),
-            first_violation: vec![None; P::invariants().len()],
+            first_violation: vec![None; P::Invariant::ALL.len()],
             cfg,
         };
         let mut starts = Vec::new();
@@ -605,7 +404,7 @@ impl<P: Protocol> World<P> {
         found
             .into_iter()
             .map(|(invariant, detail)| {
-                let first = &mut self.first_violation[invariant];
+                let first = &mut self.first_violation[invariant.index()];
                 first.get_or_insert(step);
                 Violation {
                     invariant,

@@ -11,7 +11,7 @@ use crate::scenario::Scenario;
 use crate::sim::history::RunSpec;
 use crate::sim::rng::{mix64, Rng};
 use crate::sim::swarm::{Deadline, Run, Swarm, Watch};
-use crate::sim::{NetConfig, NodeId, Protocol, World};
+use crate::sim::{Invariant, NetConfig, NodeId, Protocol, World};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
@@ -77,7 +77,7 @@ pub(crate) fn expect(d: Deadline, why: impl FnOnce() -> String) -> Result<(), St
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Outcome {
     pub seed: u64,
-    /// Violations per invariant, safety and liveness phases together.
+    /// Violations per invariant (by [`Invariant::index`]), safety and liveness phases together.
     pub violations: Vec<u64>,
     /// Why the healed run made no progress (only checked when the draw is timely).
     pub liveness: Option<String>,
@@ -121,9 +121,10 @@ pub fn trace_of_seed<T: Target>(seed: u64, bug: Option<&str>) -> u64 {
 
 /// A failing seed in two lines: what broke, and the command that replays it.
 pub fn describe<T: Target>(o: &Outcome, bug: Option<&str>) -> String {
-    let broken: Vec<&str> = (0..o.violations.len())
-        .filter(|i| o.violations[*i] > 0)
-        .map(|i| T::invariants()[i])
+    let broken: Vec<&str> = T::Invariant::ALL
+        .iter()
+        .filter(|i| o.violations[i.index()] > 0)
+        .map(|i| i.name())
         .chain(o.liveness.as_ref().map(|_| "liveness"))
         .collect();
     format!(
@@ -244,12 +245,14 @@ pub fn sweep<T: Target>(from: u64, seeds: u64, bug: Option<&str>, workers: usize
     });
     let mut failing = found.into_inner().expect("no worker panics");
     failing.sort_by_key(|o| o.seed);
-    let by_invariant = T::invariants()
+    let by_invariant = T::Invariant::ALL
         .iter()
-        .enumerate()
-        .map(|(i, name)| {
-            let n = failing.iter().filter(|o| o.violations[i] > 0).count();
-            (*name, n as u64)
+        .map(|i| {
+            let n = failing
+                .iter()
+                .filter(|o| o.violations[i.index()] > 0)
+                .count();
+            (i.name(), n as u64)
         })
         .collect();
     Report {

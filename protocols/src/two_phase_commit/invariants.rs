@@ -7,34 +7,37 @@
 
 use super::msg::{Note, Txn};
 use super::TwoPhaseCommit;
-use crate::sim::{NodeId, Slot};
+use crate::sim::{NodeId, Reporter, Slot};
 use std::collections::{BTreeMap, BTreeSet};
 
-pub const ATOMICITY: usize = 0;
-pub const NO_VOTER_NEVER_COMMITS: usize = 1;
-pub const DECISION_NEVER_REVERSED: usize = 2;
-
-/// Stable ids, in index order; the UI's catalog names and explains each.
-pub const INVARIANTS: &[&str] = &[
-    "atomicity",
-    "no_voter_never_commits",
-    "decision_never_reversed",
-];
+crate::invariants!(
+    /// The safety properties of atomic commitment, in the order the UI lists them.
+    pub enum Invariant {
+        /// AC1: all processes that reach a decision reach the same one.
+        Atomicity = "atomicity",
+        /// AC3: commit only if every participant voted yes.
+        NoVoterNeverCommits = "no_voter_never_commits",
+        /// AC2: a decision, once reached, is never reversed.
+        DecisionNeverReversed = "decision_never_reversed",
+    }
+);
 
 /// The checkers' memory: every outcome each node ever reached, and every no vote.
 #[derive(Clone, Debug, Default)]
 pub struct Ghost {
     outcomes: BTreeMap<Txn, BTreeMap<NodeId, bool>>,
     voted_no: BTreeSet<(NodeId, Txn)>,
-    reported: BTreeSet<(usize, Txn)>,
+    reporter: Reporter<Invariant, Txn>,
 }
+
+type Found = Vec<(Invariant, Note)>;
 
 /// Updates the ghost from this step's notes and reports each broken property once per transaction.
 pub fn check(
     ghost: &mut Ghost,
     _nodes: &[Slot<TwoPhaseCommit>],
     notes: &[(NodeId, Note)],
-    found: &mut Vec<(usize, Note)>,
+    found: &mut Found,
 ) {
     for (node, note) in notes {
         let (txn, commit) = match *note {
@@ -47,56 +50,66 @@ pub fn check(
             Note::DecidedAbort { txn, .. } => (txn, false),
             _ => continue,
         };
-        let mut report = |inv: usize, detail: Note| {
-            if ghost.reported.insert((inv, txn)) {
-                found.push((inv, detail));
-            }
-        };
-        // AC2: a decision, once reached, is never reversed (even across a crash).
-        let seen = ghost.outcomes.entry(txn).or_default();
-        if let Some(&was) = seen.get(node) {
-            if was != commit {
-                report(
-                    DECISION_NEVER_REVERSED,
-                    Note::DecisionReversed {
-                        txn,
-                        node: *node,
-                        was_commit: was,
-                    },
-                );
-            }
-        }
-        // AC1: all processes that reach a decision reach the same one.
-        // The witness named is a participant when there is one: the clearest account.
-        let conflicting = |n: &&NodeId, c: &&bool| **n != *node && **c != commit;
-        let witness = seen
-            .iter()
-            .filter(|(n, c)| conflicting(n, c))
-            .max_by_key(|(n, _)| n.0 != 0);
-        if let Some((&other, _)) = witness {
-            let (committed_at, aborted_at) = if commit {
-                (*node, other)
-            } else {
-                (other, *node)
-            };
-            report(
-                ATOMICITY,
-                Note::AtomicityBroken {
-                    txn,
-                    committed_at,
-                    aborted_at,
-                },
-            );
-        }
-        seen.insert(*node, commit);
-        // AC3: commit only if every participant voted yes.
+        decision_never_reversed(ghost, *node, txn, commit, found);
+        atomicity(ghost, *node, txn, commit, found);
+        ghost.outcomes.entry(txn).or_default().insert(*node, commit);
         if commit {
-            if let Some((voter, _)) = ghost.voted_no.iter().find(|(_, t)| *t == txn) {
-                report(
-                    NO_VOTER_NEVER_COMMITS,
-                    Note::NoVoterCommitted { txn, node: *voter },
-                );
-            }
+            no_voter_never_commits(ghost, txn, found);
         }
+    }
+}
+
+/// AC2: a decision, once reached, is never reversed (even across a crash): `node`, which
+/// reached `commit` for `txn`, never reached the other outcome before.
+fn decision_never_reversed(
+    ghost: &mut Ghost,
+    node: NodeId,
+    txn: Txn,
+    commit: bool,
+    found: &mut Found,
+) {
+    let was = ghost.outcomes.get(&txn).and_then(|seen| seen.get(&node));
+    if let Some(&was) = was.filter(|was| **was != commit) {
+        let detail = Note::DecisionReversed {
+            txn,
+            node,
+            was_commit: was,
+        };
+        let inv = Invariant::DecisionNeverReversed;
+        ghost.reporter.report(found, inv, txn, detail);
+    }
+}
+
+/// AC1: all processes that reach a decision reach the same one: no other node reached
+/// the other outcome for `txn`. The witness named is a participant when there is one:
+/// the clearest account.
+fn atomicity(ghost: &mut Ghost, node: NodeId, txn: Txn, commit: bool, found: &mut Found) {
+    let Some(seen) = ghost.outcomes.get(&txn) else {
+        return;
+    };
+    let witness = seen
+        .iter()
+        .filter(|(n, c)| **n != node && **c != commit)
+        .max_by_key(|(n, _)| n.0 != 0);
+    if let Some((&other, _)) = witness {
+        let (committed_at, aborted_at) = if commit { (node, other) } else { (other, node) };
+        let detail = Note::AtomicityBroken {
+            txn,
+            committed_at,
+            aborted_at,
+        };
+        ghost
+            .reporter
+            .report(found, Invariant::Atomicity, txn, detail);
+    }
+}
+
+/// AC3: commit only if every participant voted yes: no node voted no on `txn`, which
+/// some node committed.
+fn no_voter_never_commits(ghost: &mut Ghost, txn: Txn, found: &mut Found) {
+    if let Some((voter, _)) = ghost.voted_no.iter().find(|(_, t)| *t == txn) {
+        let detail = Note::NoVoterCommitted { txn, node: *voter };
+        let inv = Invariant::NoVoterNeverCommits;
+        ghost.reporter.report(found, inv, txn, detail);
     }
 }

@@ -394,7 +394,7 @@ fn checker_flags_atomicity_once() {
         &mut found,
     );
     assert_eq!(found.len(), 1);
-    assert_eq!(found[0].0, invariants::ATOMICITY);
+    assert_eq!(found[0].0, invariants::Invariant::Atomicity);
 }
 
 #[test]

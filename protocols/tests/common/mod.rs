@@ -2,6 +2,9 @@
 //! history, and two-phase commit's.
 #![allow(dead_code)]
 
+pub mod raft;
+pub mod sharding;
+
 use protocols::sim::history::{History, RunSpec};
 use protocols::sim::{NetConfig, NodeId, Protocol, StepRecord};
 use protocols::two_phase_commit::{Config, Note, PartState, Role, TwoPhaseCommit, Txn};
@@ -42,7 +45,7 @@ pub fn violations<P: Protocol>(h: &History<P>) -> usize {
 }
 
 /// Whether invariant `invariant` broke anywhere in the run.
-pub fn violated<P: Protocol>(h: &History<P>, invariant: usize) -> bool {
+pub fn violated<P: Protocol>(h: &History<P>, invariant: P::Invariant) -> bool {
     h.records()
         .iter()
         .any(|r| r.violations.iter().any(|v| v.invariant == invariant))

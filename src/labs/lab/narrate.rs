@@ -11,8 +11,8 @@ pub trait Narrate: Protocol {
     fn timer_label(timer: &Self::Timer, cat: &Catalog) -> String;
     fn request_text(req: &Self::Request, cat: &Catalog) -> String;
     fn note_text(cfg: &Self::Config, node: NodeId, note: &Self::Note, cat: &Catalog) -> String;
-    /// Name and one-line explanation of invariant `index`.
-    fn invariant_text(index: usize, cat: &Catalog) -> (&'static str, &'static str);
+    /// Name and one-line explanation of an invariant.
+    fn invariant_text(invariant: Self::Invariant, cat: &Catalog) -> (&'static str, &'static str);
     /// Sentences about step `step` that no node's note says, from the checkers' knowledge
     /// (e.g. "A is now chosen"); only known for steps up to the cursor.
     fn observations(

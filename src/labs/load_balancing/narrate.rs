@@ -1,4 +1,5 @@
 use super::*;
+use protocols::load_balancing::invariants::Invariant;
 
 pub(super) fn failure_text(f: &Failure, cat: &Catalog) -> &'static str {
     let l = &cat.lb;
@@ -255,11 +256,11 @@ impl Narrate for LoadBalancing {
         }
     }
 
-    fn invariant_text(index: usize, cat: &Catalog) -> (&'static str, &'static str) {
+    fn invariant_text(invariant: Invariant, cat: &Catalog) -> (&'static str, &'static str) {
         let l = &cat.lb;
-        match index {
-            0 => (l.inv_none_lost, l.inv_none_lost_help),
-            _ => (l.inv_no_route, l.inv_no_route_help),
+        match invariant {
+            Invariant::NoneLost => (l.inv_none_lost, l.inv_none_lost_help),
+            Invariant::NoRouteToDown => (l.inv_no_route, l.inv_no_route_help),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The sentences of the Paxos lab: messages, timers, requests, notes and invariants.
 
 use super::*;
+use protocols::paxos::invariants::Invariant;
 
 impl Narrate for Paxos {
     fn msg_label(msg: &Msg, cat: &Catalog) -> String {
@@ -344,13 +345,13 @@ impl Narrate for Paxos {
         }
     }
 
-    fn invariant_text(index: usize, cat: &Catalog) -> (&'static str, &'static str) {
+    fn invariant_text(invariant: Invariant, cat: &Catalog) -> (&'static str, &'static str) {
         let p = &cat.paxos;
-        match index {
-            0 => (p.inv_one_chosen, p.inv_one_chosen_help),
-            1 => (p.inv_never_changes, p.inv_never_changes_help),
-            2 => (p.inv_promise, p.inv_promise_help),
-            _ => (p.inv_learn, p.inv_learn_help),
+        match invariant {
+            Invariant::OneValueChosen => (p.inv_one_chosen, p.inv_one_chosen_help),
+            Invariant::ChosenNeverChanges => (p.inv_never_changes, p.inv_never_changes_help),
+            Invariant::AcceptRespectsPromise => (p.inv_promise, p.inv_promise_help),
+            Invariant::LearnOnlyChosen => (p.inv_learn, p.inv_learn_help),
         }
     }
 

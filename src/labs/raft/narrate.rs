@@ -1,6 +1,7 @@
 //! The sentences of the Raft lab: messages, timers, requests, notes and invariants.
 
 use super::*;
+use protocols::raft::invariants::Invariant;
 
 impl Narrate for Raft {
     fn msg_label(msg: &Msg, cat: &Catalog) -> String {
@@ -431,14 +432,14 @@ impl Narrate for Raft {
         }
     }
 
-    fn invariant_text(index: usize, cat: &Catalog) -> (&'static str, &'static str) {
+    fn invariant_text(invariant: Invariant, cat: &Catalog) -> (&'static str, &'static str) {
         let r = &cat.raft;
-        match index {
-            0 => (r.inv_election, r.inv_election_help),
-            1 => (r.inv_append_only, r.inv_append_only_help),
-            2 => (r.inv_log_matching, r.inv_log_matching_help),
-            3 => (r.inv_completeness, r.inv_completeness_help),
-            _ => (r.inv_state_machine, r.inv_state_machine_help),
+        match invariant {
+            Invariant::ElectionSafety => (r.inv_election, r.inv_election_help),
+            Invariant::LeaderAppendOnly => (r.inv_append_only, r.inv_append_only_help),
+            Invariant::LogMatching => (r.inv_log_matching, r.inv_log_matching_help),
+            Invariant::LeaderCompleteness => (r.inv_completeness, r.inv_completeness_help),
+            Invariant::StateMachineSafety => (r.inv_state_machine, r.inv_state_machine_help),
         }
     }
 }

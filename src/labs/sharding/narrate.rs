@@ -1,4 +1,5 @@
 use super::*;
+use protocols::sharding::invariants::Invariant;
 
 /// A get's or a put's value as "value (stamp s)", or "nothing".
 pub(super) fn value_text(value: Option<(u64, u64)>, cat: &Catalog) -> String {
@@ -396,14 +397,14 @@ impl Narrate for Sharding {
         }
     }
 
-    fn invariant_text(index: usize, cat: &Catalog) -> (&'static str, &'static str) {
+    fn invariant_text(invariant: Invariant, cat: &Catalog) -> (&'static str, &'static str) {
         let c = &cat.shard;
-        match index {
-            0 => (c.inv_r, c.inv_r_help),
-            1 => (c.inv_lost, c.inv_lost_help),
-            2 => (c.inv_converge, c.inv_converge_help),
-            3 => (c.inv_one_value, c.inv_one_value_help),
-            _ => (c.inv_stale, c.inv_stale_help),
+        match invariant {
+            Invariant::RReplicas => (c.inv_r, c.inv_r_help),
+            Invariant::NoAckedWriteLost => (c.inv_lost, c.inv_lost_help),
+            Invariant::TablesConverge => (c.inv_converge, c.inv_converge_help),
+            Invariant::OneValuePerStamp => (c.inv_one_value, c.inv_one_value_help),
+            Invariant::NoStaleRead => (c.inv_stale, c.inv_stale_help),
         }
     }
 }

@@ -8,7 +8,7 @@ use crate::labs::{
     Inspector, InvariantView, LostView, MsgView, NodeView, Row, Scene, Tone, LOG_ON_CANVAS,
     MAX_DRAWN_MESSAGES,
 };
-use protocols::sim::{Event, MsgId, NodeId};
+use protocols::sim::{Event, Invariant, MsgId, NodeId};
 
 impl<P: Lab> Sim<P> {
     pub(super) fn build_scene(&self, cat: &Catalog) -> Scene {
@@ -83,12 +83,11 @@ impl<P: Lab> Sim<P> {
             Event::Delivered { to, .. } => Some(to.index()),
             _ => None,
         });
-        let invariants = world
-            .first_violation
+        let invariants = <P::Invariant as Invariant>::ALL
             .iter()
-            .enumerate()
-            .map(|(i, first)| {
-                let (name, help) = P::invariant_text(i, cat);
+            .zip(&world.first_violation)
+            .map(|(invariant, first)| {
+                let (name, help) = P::invariant_text(*invariant, cat);
                 InvariantView {
                     name,
                     help,

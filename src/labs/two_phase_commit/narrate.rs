@@ -1,6 +1,7 @@
 //! The sentences of the 2PC lab: messages, timers, requests, notes and invariants.
 
 use super::*;
+use protocols::two_phase_commit::invariants::Invariant;
 
 impl Narrate for TwoPhaseCommit {
     fn msg_label(msg: &Msg, cat: &Catalog) -> String {
@@ -223,12 +224,12 @@ impl Narrate for TwoPhaseCommit {
         }
     }
 
-    fn invariant_text(index: usize, cat: &Catalog) -> (&'static str, &'static str) {
+    fn invariant_text(invariant: Invariant, cat: &Catalog) -> (&'static str, &'static str) {
         let c = &cat.tpc;
-        match index {
-            0 => (c.inv_atomicity, c.inv_atomicity_help),
-            1 => (c.inv_no_voter, c.inv_no_voter_help),
-            _ => (c.inv_reversed, c.inv_reversed_help),
+        match invariant {
+            Invariant::Atomicity => (c.inv_atomicity, c.inv_atomicity_help),
+            Invariant::NoVoterNeverCommits => (c.inv_no_voter, c.inv_no_voter_help),
+            Invariant::DecisionNeverReversed => (c.inv_reversed, c.inv_reversed_help),
         }
     }
 }
