@@ -1,9 +1,8 @@
 //! The event log: one sentence per step; clicking a line jumps to just after it.
 
-use super::catalog;
+use super::{catalog, use_throttled};
 use crate::controller::use_controller;
 use crate::i18n::fill;
-use crate::labs::LogLine;
 use leptos::html::Ol;
 use leptos::prelude::*;
 
@@ -11,34 +10,17 @@ use leptos::prelude::*;
 const BEFORE: u64 = 300;
 const AFTER: u64 = 100;
 
-/// While playing, the log is drawn again at most this often (wall ms): a sentence read at
-/// 100× is gone before it can be read anyway, and drawing 400 lines each frame costs more
-/// than the frame.
-const PLAYING_REFRESH_MS: f64 = 250.0;
-
-/// The lines drawn: the cursor, the first step shown, and the lines.
-type Window = (u64, u64, Vec<LogLine>);
-
 #[component]
 pub fn EventLog() -> impl IntoView {
     let ctl = use_controller();
     let cat = catalog();
-    let window: RwSignal<Window> = RwSignal::new((0, 0, Vec::new()));
-    // Follows the run: at once when stepping or paused, a few times a second while playing
-    // (pausing draws the log at once, at the step it paused on).
-    Effect::new(move |last: Option<f64>| {
-        ctl.rev.track();
-        let lang = cat();
-        let now = now_ms();
-        if ctl.playing.get() && last.is_some_and(|t| now - t < PLAYING_REFRESH_MS) {
-            return last.unwrap_or(now);
-        }
-        window.set(ctl.with(|s| {
+    // The cursor, the first step shown, and the lines.
+    let window = use_throttled(move || {
+        ctl.with(|s| {
             let at = s.cursor();
             let from = at.saturating_sub(BEFORE);
-            (at, from, s.log_lines(from, at + AFTER, lang))
-        }));
-        now
+            (at, from, s.log_lines(from, at + AFTER, cat()))
+        })
     });
     let at = Memo::new(move |_| window.with(|w| w.0));
     let list: NodeRef<Ol> = NodeRef::new();
@@ -105,10 +87,4 @@ fn scroll_to_current(list: NodeRef<Ol>) {
             ol.set_scroll_top((top - view_h / 2).max(0));
         }
     }
-}
-
-fn now_ms() -> f64 {
-    leptos::prelude::window()
-        .performance()
-        .map_or(0.0, |p| p.now())
 }

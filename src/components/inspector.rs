@@ -200,40 +200,49 @@ fn MessageInspector(id: u64) -> impl IntoView {
 }
 
 /// Every message in flight as a button: a precise way to pick one (and the keyboard's).
+/// While playing it follows the run a few times a second; each message's button is made
+/// once, while it stays in flight.
 #[component]
 fn InFlightList() -> impl IntoView {
     let ctl = use_controller();
     let cat = catalog();
     let scene = super::use_scene();
     let names = Memo::new(move |_| ctl.read(|s| s.node_names(cat())));
+    let messages = super::use_throttled(move || {
+        let n = names.get();
+        let name = |i: usize| n.get(i).cloned().unwrap_or_default();
+        scene.with(|s| {
+            let list = s.messages.iter().map(|m| {
+                let text = crate::i18n::fill(
+                    cat().panels.in_flight_item,
+                    &[
+                        ("label", &m.label),
+                        ("from", &name(m.from)),
+                        ("to", &name(m.to)),
+                        ("due", &m.deliver_at.to_string()),
+                    ],
+                );
+                (m.id, text)
+            });
+            (list.collect::<Vec<_>>(), s.messages_hidden)
+        })
+    });
     view! {
-        <Show when=move || !scene.with(|s| s.messages.is_empty())>
+        <Show when=move || !messages.with(|m| m.0.is_empty())>
             <h4>{move || cat().panels.in_flight}</h4>
             <ul class="in-flight">
-                {move || {
-                    let n = names.get();
-                    scene
-                        .get()
-                        .messages
-                        .into_iter()
-                        .map(|m| {
-                            let name = |i: usize| n.get(i).cloned().unwrap_or_default();
-                            let text = crate::i18n::fill(
-                                cat().panels.in_flight_item,
-                                &[("label", &m.label), ("from", &name(m.from)), ("to", &name(m.to)), ("due", &m.deliver_at.to_string())],
-                            );
-                            let id = m.id;
-                            view! {
-                                <li>
-                                    <button class="link-button" on:click=move |_| ctl.selection.set(Selection::Message(id))>{text}</button>
-                                </li>
-                            }
-                        })
-                        .collect_view()
-                }}
+                <For
+                    each=move || messages.with(|m| m.0.clone())
+                    key=|(id, text)| (*id, text.clone())
+                    children=move |(id, text)| view! {
+                        <li>
+                            <button class="link-button" on:click=move |_| ctl.selection.set(Selection::Message(id))>{text}</button>
+                        </li>
+                    }
+                />
             </ul>
             {move || {
-                let hidden = scene.with(|s| s.messages_hidden);
+                let hidden = messages.with(|m| m.1);
                 (hidden > 0).then(|| {
                     let max = crate::labs::MAX_DRAWN_MESSAGES.to_string();
                     let text = crate::i18n::fill(cat().panels.in_flight_more, &[("n", &hidden.to_string()), ("max", &max)]);

@@ -28,3 +28,36 @@ pub fn catalog() -> impl Fn() -> &'static Catalog + Copy {
 pub fn use_scene() -> Memo<Scene> {
     use_controller().scene
 }
+
+/// While playing, a panel drawn with [`use_throttled`] follows the run at most this often
+/// (wall ms): a list read at 100× is gone before it can be read, and drawing hundreds of
+/// lines each frame costs more than the frame.
+const PLAYING_REFRESH_MS: f64 = 250.0;
+
+/// A value drawn from the run that follows it at once when stepping or paused, and a few
+/// times a second while playing; pausing brings it up to date at once. `f` is reactive:
+/// what it reads (the scene, the language) is what it follows.
+pub fn use_throttled<T>(f: impl Fn() -> T + 'static) -> ReadSignal<T>
+where
+    T: Send + Sync + 'static,
+{
+    let ctl = use_controller();
+    let value = RwSignal::new(untrack(&f));
+    Effect::new(move |last: Option<f64>| {
+        ctl.rev.track();
+        let now = now_ms();
+        if ctl.playing.get() {
+            if let Some(last) = last.filter(|t| now - t < PLAYING_REFRESH_MS) {
+                return last;
+            }
+        }
+        value.set(f());
+        now
+    });
+    value.read_only()
+}
+
+/// Wall-clock milliseconds (the page's monotonic clock).
+pub fn now_ms() -> f64 {
+    window().performance().map_or(0.0, |p| p.now())
+}

@@ -1,0 +1,129 @@
+//! Messages in flight. A few are drawn one by one, labelled and focusable; many are
+//! drawn as a swarm, one path per tone, so a busy lab does not make and drop hundreds of
+//! elements each frame. The inspector's in-flight list names every message either way.
+
+use super::super::catalog;
+use super::at;
+use crate::controller::{use_controller, Selection};
+use crate::i18n::fill;
+use crate::labs::{MsgView, Scene, Tone};
+use crate::view_model::layout::{message_point, progress, Point};
+use leptos::prelude::*;
+use std::fmt::Write;
+
+/// The most messages in flight drawn one by one, each with its label.
+pub(super) const ONE_BY_ONE: usize = 24;
+/// A swarm's dot radius, and how near a click must be to pick a message (canvas units).
+const DOT_R: f64 = 8.0;
+const PICK_R: f64 = 16.0;
+
+/// Where message `m` is drawn at virtual time `now`.
+fn place(m: &MsgView, points: &[Point], now: f64) -> Point {
+    let f = progress(m.sent_at, m.deliver_at, now);
+    message_point(at(points, m.from), at(points, m.to), f)
+}
+
+/// The message nearest `p` within a click's reach, if any.
+pub(super) fn pick(scene: &Scene, points: &[Point], now: f64, p: Point) -> Option<u64> {
+    scene
+        .messages
+        .iter()
+        .map(|m| (place(m, points, now).dist(p), m.id))
+        .filter(|(d, _)| *d <= PICK_R)
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, id)| id)
+}
+
+/// Every tone a message can have, in drawing order.
+const TONES: [Tone; 7] = [
+    Tone::Plain,
+    Tone::Idle,
+    Tone::Down,
+    Tone::Working,
+    Tone::Blocked,
+    Tone::Good,
+    Tone::Bad,
+];
+
+/// Many messages as one path of dots per tone, moving with the display time.
+#[component]
+pub(super) fn MessageSwarm(scene: Memo<Scene>, points: Memo<Vec<Point>>) -> impl IntoView {
+    let ctl = use_controller();
+    let paths = Memo::new(move |_| {
+        let now = ctl.display_time.get();
+        let pts = points.get();
+        let mut d = vec![String::new(); TONES.len()];
+        scene.with(|s| {
+            for m in &s.messages {
+                let p = place(m, &pts, now);
+                let i = TONES.iter().position(|t| *t == m.tone).unwrap_or(0);
+                let _ = write!(
+                    d[i],
+                    "M{:.1} {:.1}m-{DOT_R} 0a{DOT_R} {DOT_R} 0 1 0 {} 0a{DOT_R} {DOT_R} 0 1 0 -{} 0",
+                    p.x,
+                    p.y,
+                    2.0 * DOT_R,
+                    2.0 * DOT_R
+                );
+            }
+        });
+        d
+    });
+    let dots = TONES
+        .iter()
+        .enumerate()
+        .map(|(i, tone)| {
+            view! { <path class=format!("swarm {}", tone.class()) d=move || paths.with(|d| d[i].clone()) /> }
+        })
+        .collect_view();
+    view! { <g class="msg-swarm" aria-hidden="true">{dots}</g> }
+}
+
+#[component]
+pub(super) fn MessageDot(
+    msg: MsgView,
+    from: Point,
+    to: Point,
+    from_name: String,
+    to_name: String,
+) -> impl IntoView {
+    let ctl = use_controller();
+    let cat = catalog();
+    let id = msg.id;
+    let pos = move || {
+        let f = progress(msg.sent_at, msg.deliver_at, ctl.display_time.get());
+        let p = message_point(from, to, f);
+        format!("translate({:.1},{:.1})", p.x, p.y)
+    };
+    let label = msg.label.clone();
+    let aria = move || {
+        fill(
+            cat().sim.message_aria,
+            &[("label", &label), ("from", &from_name), ("to", &to_name)],
+        )
+    };
+    let selected = move || ctl.selection.get() == Selection::Message(id);
+    view! {
+        <g
+            class=format!("msg {}", msg.tone.class())
+            class:selected=selected
+            transform=pos
+            role="button"
+            tabindex="0"
+            aria-label=aria
+            on:click=move |ev| {
+                ev.stop_propagation();
+                ctl.selection.set(Selection::Message(id));
+            }
+            on:keydown=move |ev| {
+                if ev.key() == "Enter" {
+                    ctl.selection.set(Selection::Message(id));
+                }
+            }
+        >
+            <circle class="msg-hit" r="13" />
+            <circle class="msg-dot" r="8" />
+            <text class="msg-label" y="-13" text-anchor="middle">{msg.label.clone()}</text>
+        </g>
+    }
+}

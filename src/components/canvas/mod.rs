@@ -1,0 +1,151 @@
+//! The cluster canvas: nodes, links, timers and messages moving in virtual time.
+
+mod messages;
+mod node;
+
+pub use node::accessible_name;
+
+use super::{catalog, use_scene};
+use crate::controller::{use_controller, Selection};
+use crate::i18n::fill;
+use crate::labs::MsgView;
+use crate::view_model::layout::{self, message_point, Point};
+use leptos::prelude::*;
+use messages::{pick, MessageDot, MessageSwarm, ONE_BY_ONE};
+use node::NodeGlyph;
+
+#[component]
+pub fn ClusterCanvas() -> impl IntoView {
+    let ctl = use_controller();
+    let cat = catalog();
+    let scene = use_scene();
+    let node_count = Memo::new(move |_| scene.with(|s| s.nodes.len()));
+    let points =
+        Memo::new(move |_| scene.with(|s| s.nodes.iter().map(|n| n.at).collect::<Vec<Point>>()));
+    let names = Memo::new(move |_| {
+        scene.with(|s| s.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>())
+    });
+
+    // The protocol's usual paths, then every cut link drawn red. Each is a memo of its
+    // own: the scene changes every step, its links and cuts seldom.
+    // With many messages in flight they are drawn as a swarm (the selected one still on its
+    // own, labelled), and a click picks the nearest.
+    let crowded = Memo::new(move |_| scene.with(|s| s.messages.len() > ONE_BY_ONE));
+    let svg: NodeRef<leptos::svg::Svg> = NodeRef::new();
+    let click = move |ev: leptos::ev::MouseEvent| {
+        let picked = crowded.get_untracked().then(|| {
+            let svg = svg.get_untracked()?;
+            let p = to_canvas(&svg, ev.client_x(), ev.client_y());
+            let now = ctl.display_time.get_untracked();
+            scene.with_untracked(|s| points.with_untracked(|pts| pick(s, pts, now, p)))
+        });
+        ctl.selection.set(match picked.flatten() {
+            Some(id) => Selection::Message(id),
+            None => Selection::None,
+        });
+    };
+    let one_by_one = move || {
+        let selected = match ctl.selection.get() {
+            Selection::Message(id) => Some(id),
+            _ => None,
+        };
+        scene.with(|s| {
+            let shown = |m: &&MsgView| !crowded.get() || Some(m.id) == selected;
+            s.messages.iter().filter(shown).cloned().collect::<Vec<_>>()
+        })
+    };
+    let link_pairs = Memo::new(move |_| scene.with(|s| s.links.clone()));
+    let cut_pairs = Memo::new(move |_| scene.with(|s| s.cut.clone()));
+    let links = move || {
+        let pts = points.get();
+        link_pairs
+            .get()
+            .into_iter()
+            .map(|(a, b)| (at(&pts, a), at(&pts, b)))
+            .map(|(a, b)| view! { <line class="link" x1=a.x y1=a.y x2=b.x y2=b.y /> })
+            .collect_view()
+    };
+    let cuts = move || {
+        let pts = points.get();
+        cut_pairs
+            .get()
+            .iter()
+            .map(|&(a, b)| {
+                let (a, b) = (at(&pts, a), at(&pts, b));
+                let (p, q) = (message_point(a, b, 0.0), message_point(a, b, 1.0));
+                view! { <line class="link-cut" x1=p.x y1=p.y x2=q.x y2=q.y marker-end="url(#cut-arrow)" /> }
+            })
+            .collect_view()
+    };
+    let lost = move || {
+        scene.with(|s| s.lost.clone()).map(|l| {
+            let pts = points.get();
+            let at = message_point(at(&pts, l.from), at(&pts, l.to), 0.85);
+            let aria = fill(cat().sim.lost_aria, &[("label", &l.label)]);
+            view! {
+                <g class="msg-lost" transform=format!("translate({:.1},{:.1})", at.x, at.y) aria-label=aria role="img">
+                    <text class="msg-lost-x" text-anchor="middle" y="5">"✕"</text>
+                    <text class="msg-label" text-anchor="middle" y="-12">{l.label}</text>
+                </g>
+            }
+        })
+    };
+
+    view! {
+        <figure class="canvas" aria-label=move || cat().panels.cluster>
+            <svg
+                viewBox=format!("0 0 {} {}", layout::WIDTH, layout::HEIGHT)
+                class="cluster"
+                node_ref=svg
+                on:click=click
+            >
+                <defs>
+                    <marker id="cut-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
+                        <path d="M 0 0 L 10 5 L 0 10 z" class="cut-arrow" />
+                    </marker>
+                </defs>
+                <g class="links">{links}</g>
+                <g class="cuts">{cuts}</g>
+                <For each=move || 0..node_count.get() key=|i| *i let:i>
+                    <NodeGlyph index=i />
+                </For>
+                <Show when=move || crowded.get()>
+                    <MessageSwarm scene points />
+                </Show>
+                <For
+                    each=one_by_one
+                    key=|m| m.id
+                    children=move |m: MsgView| {
+                        let pts = points.get_untracked();
+                        let names = names.get_untracked();
+                        let (from, to) = (at(&pts, m.from), at(&pts, m.to));
+                        let name = |i: usize| names.get(i).cloned().unwrap_or_default();
+                        let (from_name, to_name) = (name(m.from), name(m.to));
+                        view! { <MessageDot msg=m from to from_name to_name /> }
+                    }
+                />
+                {lost}
+            </svg>
+            <figcaption class="legend">{move || cat().panels.legend}</figcaption>
+        </figure>
+    }
+}
+
+/// Node `i`'s position; the origin for a node the scene no longer has (drawn for at most
+/// a moment, while a run with fewer nodes replaces the one shown).
+fn at(points: &[Point], i: usize) -> Point {
+    points.get(i).copied().unwrap_or(Point { x: 0.0, y: 0.0 })
+}
+
+/// A point of the page (client coordinates) in the canvas's units: the SVG keeps its
+/// aspect ratio, centred in its box.
+fn to_canvas(svg: &web_sys::Element, x: i32, y: i32) -> Point {
+    let r = svg.get_bounding_client_rect();
+    let scale = (r.width() / layout::WIDTH).min(r.height() / layout::HEIGHT);
+    let left = r.left() + (r.width() - layout::WIDTH * scale) / 2.0;
+    let top = r.top() + (r.height() - layout::HEIGHT * scale) / 2.0;
+    Point {
+        x: (f64::from(x) - left) / scale,
+        y: (f64::from(y) - top) / scale,
+    }
+}
