@@ -6,7 +6,35 @@
 use protocols::sim::history::{History, RunSpec};
 use protocols::sim::{NetConfig, World};
 use protocols::two_phase_commit::{Config, TwoPhaseCommit};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
+
+/// The system allocator, counting the bytes in use and their peak (heap figures).
+struct Counting;
+static IN_USE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let now = IN_USE.fetch_add(layout.size(), Relaxed) + layout.size();
+        PEAK.fetch_max(now, Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        IN_USE.fetch_sub(layout.size(), Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Peak heap since the last call, in MB, and resets it to what is in use now.
+fn peak_mb() -> f64 {
+    let peak = PEAK.swap(IN_USE.load(Relaxed), Relaxed);
+    peak as f64 / 1e6
+}
 
 const STEPS: u64 = 1_000_000;
 
@@ -36,6 +64,9 @@ fn main() {
         history_figures(steps);
     }
     raft_figures();
+    for steps in [10_000, 100_000, 1_000_000] {
+        raft_history_figures(steps);
+    }
     paxos_figures();
     load_balancing_figures();
     sharding_figures();
@@ -181,6 +212,57 @@ fn raft_figures() {
     println!(
         "raft world.step:  {events} events ({writes} client writes) in {secs:.2} s = {:.0} events/s",
         events as f64 / secs
+    );
+}
+
+/// Recording Raft through the history with a client write every 10 ticks (to the leader,
+/// when there is one): time, events per second and the peak heap.
+fn raft_history_figures(steps: u64) {
+    use protocols::raft::{Raft, Request, Role};
+    use protocols::sim::{Input, NodeId};
+    let spec = RunSpec::<Raft> {
+        cfg: Default::default(),
+        net: NetConfig::default(),
+        seed: 1,
+        inputs: Vec::new(),
+    };
+    let mut h = History::new(spec).expect("valid");
+    peak_mb();
+    let start = Instant::now();
+    let mut next_write = 0;
+    let mut writes = 0u32;
+    while h.len() < steps {
+        let w = h.world();
+        let leader = w.nodes().iter().position(|s| {
+            s.state
+                .as_ref()
+                .is_some_and(|n| matches!(n.role, Role::Leader { .. }))
+        });
+        match leader {
+            Some(l) if w.time.0 >= next_write => {
+                next_write = w.time.0 + 10;
+                writes += 1;
+                let request = Request::Put {
+                    key: format!("k{}", writes % 16),
+                    value: writes,
+                };
+                let node = NodeId(l as u32);
+                h.inject(Input::Request { node, request }).expect("a valid input");
+            }
+            _ => {
+                if !h.step_forward() {
+                    break;
+                }
+            }
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "raft history:     {} events ({writes} writes) in {secs:.2} s = {:.0} events/s, peak heap {:.0} MB ({} checkpoints)",
+        h.len(),
+        h.len() as f64 / secs,
+        peak_mb(),
+        h.checkpoint_count()
     );
 }
 
