@@ -1,0 +1,118 @@
+//! What the lab and the batch mode measure, kept by the observer (no invariant needs it):
+//! request counts, each backend's load, and the time series the lab plots ([`Series`]).
+
+use super::msg::{Failure, Note};
+use super::series::Series;
+use super::{Config, Kind, LoadBalancing, Node};
+use crate::sim::{NodeId, Slot};
+
+#[derive(Clone, Debug, Default)]
+pub struct Metrics {
+    /// The last two minutes, a bucket per second (bounded: see [`Series`]).
+    pub series: Series,
+    /// Per backend: requests now running or queued, the most ever, and requests served.
+    pub load: Vec<u32>,
+    pub peak: Vec<u32>,
+    pub served: Vec<u64>,
+    pub issued: u64,
+    pub completed: u64,
+    pub rejected: u64,
+    pub failed: u64,
+    /// Requests lost with a crashed client (they end with it, not unaccounted).
+    pub with_crashed_client: u64,
+    /// Per client: the requests it held when last seen up (a crash takes them along).
+    held: Vec<u64>,
+}
+
+/// Counts this step's notes, adds them to the time series, and counts the requests of a
+/// client that crashed.
+pub fn observe(
+    cfg: &Config,
+    metrics: &mut Metrics,
+    nodes: &[Slot<LoadBalancing>],
+    notes: &[(NodeId, Note)],
+) {
+    let backends = cfg.backends as usize;
+    if metrics.load.len() < backends {
+        metrics.load.resize(backends, 0);
+        metrics.peak.resize(backends, 0);
+        metrics.served.resize(backends, 0);
+    }
+    for (node, note) in notes {
+        count(cfg, metrics, *node, note);
+    }
+    let clients = cfg.clients as usize;
+    if metrics.held.len() < clients {
+        metrics.held.resize(clients, 0);
+    }
+    for (slot, held) in nodes.iter().zip(&mut metrics.held) {
+        match &slot.state {
+            Some(Node::Client(c)) => *held = c.outstanding.len() as u64,
+            Some(_) => {}
+            None => metrics.with_crashed_client += std::mem::take(held),
+        }
+    }
+}
+
+/// Counts one note: requests by how they ended, and a backend's load and work.
+fn count(cfg: &Config, metrics: &mut Metrics, node: NodeId, note: &Note) {
+    let backends = cfg.backends as usize;
+    match note {
+        Note::Issued { .. } => metrics.issued += 1,
+        Note::Completed { latency, at, .. } => {
+            metrics.completed += 1;
+            metrics.series.at(*at, backends).latencies.add(*latency);
+        }
+        Note::Failed { failure, at, .. } => {
+            let b = metrics.series.at(*at, backends);
+            if *failure == Failure::Rejected {
+                b.rejected += 1;
+                metrics.rejected += 1;
+            } else {
+                b.failed += 1;
+                metrics.failed += 1;
+            }
+        }
+        Note::Restarted => {
+            if let Kind::Backend(b) = cfg.kind(node) {
+                metrics.load[b as usize] = 0;
+            }
+        }
+        Note::Started {
+            running, queued, ..
+        }
+        | Note::Queued {
+            running, queued, ..
+        } => {
+            if let Kind::Backend(b) = cfg.kind(node) {
+                let b = b as usize;
+                metrics.load[b] = running + queued;
+                metrics.peak[b] = metrics.peak[b].max(running + queued);
+            }
+        }
+        Note::Finished {
+            busy,
+            at,
+            running,
+            queued,
+            ..
+        } => {
+            if let Kind::Backend(b) = cfg.kind(node) {
+                let b = b as usize;
+                metrics.load[b] = running + queued;
+                metrics.served[b] += 1;
+                metrics.series.at(*at, backends).busy[b] += busy;
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The `p`-th percentile (0–100) of `sorted`, nearest rank.
+pub fn percentile(sorted: &[u64], p: u64) -> Option<u64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let rank = (p * sorted.len() as u64).div_ceil(100).max(1) as usize;
+    Some(sorted[rank.min(sorted.len()) - 1])
+}
