@@ -116,3 +116,63 @@ pub fn percentile(sorted: &[u64], p: u64) -> Option<u64> {
     let rank = (p * sorted.len() as u64).div_ceil(100).max(1) as usize;
     Some(sorted[rank.min(sorted.len()) - 1])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::series::{BUCKET_TICKS, SERIES_SECONDS};
+    use super::*;
+    use crate::sim::{Input, NetConfig, World};
+    use std::collections::BTreeMap;
+
+    fn world() -> World<LoadBalancing> {
+        World::new(Config::default(), NetConfig::default(), 1).expect("valid")
+    }
+
+    /// Each completed request is counted once, in the bucket of the second it completed in.
+    #[test]
+    fn a_completed_request_lands_in_the_bucket_of_its_second() {
+        let mut w = world();
+        let (mut issued, mut by_second) = (0, BTreeMap::<u64, u64>::new());
+        for _ in 0..3_000 {
+            let record = w.step(None).expect("clients keep sending");
+            for (_, note) in &record.notes {
+                match note {
+                    Note::Issued { .. } => issued += 1,
+                    Note::Completed { at, .. } => {
+                        *by_second.entry(at / BUCKET_TICKS).or_default() += 1
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let m = w.metrics();
+        assert_eq!(m.issued, issued);
+        assert_eq!(m.completed, by_second.values().sum::<u64>());
+        let newest = *by_second.keys().last().expect("some requests completed");
+        assert!(by_second.len() > 1, "the run spans seconds");
+        for (second, n) in by_second.range(newest.saturating_sub(SERIES_SECONDS - 1)..) {
+            let bucket = m.series.get(*second).expect("a kept second");
+            assert_eq!(bucket.latencies.len(), *n, "second {second}");
+        }
+    }
+
+    /// A client that crashes takes the requests it held along: they are counted once.
+    #[test]
+    fn a_crashed_clients_requests_are_counted_with_it() {
+        let mut w = world();
+        let held = |w: &World<LoadBalancing>| match &w.nodes()[0].state {
+            Some(Node::Client(c)) => c.outstanding.len() as u64,
+            _ => 0,
+        };
+        while held(&w) == 0 {
+            w.step(None).expect("clients keep sending");
+        }
+        let lost = held(&w);
+        w.step(Some(Input::Crash { node: NodeId(0) }));
+        assert_eq!(w.metrics().with_crashed_client, lost);
+        for _ in 0..100 {
+            w.step(None);
+        }
+        assert_eq!(w.metrics().with_crashed_client, lost, "counted once");
+    }
+}

@@ -111,3 +111,64 @@ fn follow(metrics: &mut Metrics, node: NodeId, note: &Note) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::Request;
+    use super::*;
+    use crate::sim::{Input, NetConfig, World};
+
+    /// Runs until `done` holds, for at most 10,000 steps.
+    fn run_until(w: &mut World<Sharding>, done: impl Fn(&Metrics) -> bool) {
+        for _ in 0..10_000 {
+            if done(w.metrics()) {
+                return;
+            }
+            w.step(None).expect("the request is under way");
+        }
+        panic!("not done after 10,000 steps: {:?}", w.metrics());
+    }
+
+    /// A key the user types is followed: its request's path from the client through the
+    /// router to the servers, until it is answered.
+    #[test]
+    fn a_typed_key_is_followed_until_its_request_is_answered() {
+        let cfg = Config::default();
+        let mut w = World::<Sharding>::new(cfg.clone(), NetConfig::default(), 1).expect("valid");
+        let client = NodeId(cfg.servers + cfg.spare_servers + cfg.routers);
+        let request = Request::Put {
+            key: "apple".into(),
+        };
+        w.step(Some(Input::Request {
+            node: client,
+            request,
+        }));
+        let apple = Key::parse("apple").expect("a key");
+        assert_eq!(w.metrics().followed, Some(apple));
+        run_until(&mut w, |m| {
+            m.path.as_ref().is_some_and(|p| p.answered.is_some())
+        });
+        let path = w.metrics().path.clone().expect("a path");
+        assert_eq!(path.client, client);
+        assert_eq!(path.router, Some(cfg.router_of_client(0)));
+        assert!(!path.servers.is_empty());
+        assert_eq!(path.answered, Some(true));
+        assert!(w.metrics().typed_written.contains(&apple));
+    }
+
+    /// A join to 4 servers moves about a fifth of the keys; the ideal is exactly 1/5.
+    #[test]
+    fn a_join_measures_the_share_of_keys_it_moved() {
+        let cfg = Config::default();
+        let mut w = World::<Sharding>::new(cfg.clone(), NetConfig::default(), 1).expect("valid");
+        let request = Request::AddServer { server: 4 };
+        w.step(Some(Input::Request {
+            node: cfg.router_node(),
+            request,
+        }));
+        run_until(&mut w, |m| m.last_change.is_some());
+        let moved = w.metrics().last_change.expect("a change");
+        assert_eq!((moved.version, moved.ideal_per_mille), (2, Some(200)));
+        assert!((100..=300).contains(&moved.moved_per_mille), "{moved:?}");
+    }
+}
