@@ -6,7 +6,7 @@ use super::series::Series;
 use super::{Config, Kind, LoadBalancing, Node};
 use crate::sim::{NodeId, Slot};
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Metrics {
     /// The last two minutes, a bucket per second (bounded: see [`Series`]).
     pub series: Series,
@@ -121,6 +121,7 @@ pub fn percentile(sorted: &[u64], p: u64) -> Option<u64> {
 mod tests {
     use super::super::series::{BUCKET_TICKS, SERIES_SECONDS};
     use super::*;
+    use crate::sim::history::{History, RunSpec};
     use crate::sim::{Input, NetConfig, World};
     use std::collections::BTreeMap;
 
@@ -174,5 +175,29 @@ mod tests {
             w.step(None);
         }
         assert_eq!(w.metrics().with_crashed_client, lost, "counted once");
+    }
+
+    /// A seek restores the metrics with the world: back at step 1,200 they are what a run
+    /// of 1,200 steps measured, and forward again what they were.
+    #[test]
+    fn a_seek_restores_the_metrics_of_its_step() {
+        let mut fresh = world();
+        for _ in 0..1_200 {
+            fresh.step(None);
+        }
+        let spec = RunSpec {
+            cfg: Config::default(),
+            net: NetConfig::default(),
+            seed: 1,
+            inputs: Vec::new(),
+        };
+        let mut h = History::<LoadBalancing>::new(spec).expect("valid");
+        h.run_to(3_000);
+        let at_end = h.world().metrics().clone();
+        h.seek(1_200);
+        assert_eq!(h.world().metrics(), fresh.metrics());
+        h.seek(3_000);
+        assert_eq!(h.world().metrics(), &at_end);
+        assert_ne!(at_end, *fresh.metrics(), "the run measured more since");
     }
 }
