@@ -1,6 +1,6 @@
 //! Load-balancing scenarios, batch-mode experiments and a seed sweep.
 
-use protocols::load_balancing::invariants::percentile;
+use protocols::load_balancing::metrics::percentile;
 use protocols::load_balancing::{batch, Algorithm, Config, LoadBalancing, Note, Request};
 use protocols::sim::history::History;
 use protocols::sim::{Input, NodeId};

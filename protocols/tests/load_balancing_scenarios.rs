@@ -92,7 +92,7 @@ fn the_slowest_request_allowed_leaves_the_time_series_small() {
     let h = run(&HUGE_SLOWDOWN.replace("4000000000", "10000"));
     let finished = notes(&h).any(|n| matches!(n, Note::Finished { at, .. } if *at >= 10_000_000));
     assert!(finished, "the request is worked on to its end");
-    let series = &h.world().ghost().series;
+    let series = &h.world().metrics().series;
     assert!(
         series.len() as u64 <= SERIES_SECONDS,
         "{} buckets",

@@ -49,6 +49,7 @@ impl Protocol for PingPong {
     type Request = ();
     type Note = ();
     type Ghost = ();
+    type Metrics = ();
     type Invariant = NoInvariant;
 
     fn validate(cfg: &Config) -> Result<(), ConfigError> {

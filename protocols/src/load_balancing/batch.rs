@@ -1,6 +1,6 @@
 //! Batch mode: a large workload run without animation, reporting the distribution.
 
-use super::invariants::percentile;
+use super::metrics::percentile;
 use super::{Config, LoadBalancing, Note};
 use crate::sim::{NetConfig, World};
 
@@ -66,11 +66,10 @@ pub fn run(cfg: &Config, requests_per_client: u64, seed: u64, max_steps: u64) ->
     let mut world =
         World::<LoadBalancing>::new(cfg.clone(), NetConfig::default(), seed).expect("valid");
     let mut steps = 0;
-    // Every latency, for exact percentiles (the checkers keep only the last two minutes).
+    // Every latency, for exact percentiles (the time series keeps only the last two minutes).
     let mut latencies = Vec::new();
     while steps < max_steps {
-        let g = world.ghost();
-        if g.issued >= total && g.in_flight() == 0 {
+        if world.metrics().issued >= total && world.ghost().in_flight() == 0 {
             break;
         }
         let Some(record) = world.step(None) else {
@@ -82,7 +81,7 @@ pub fn run(cfg: &Config, requests_per_client: u64, seed: u64, max_steps: u64) ->
         }));
         steps += 1;
     }
-    let g = world.ghost();
+    let g = world.metrics();
     latencies.sort_unstable();
     let ticks = world.time.0.max(1);
     let backends = cfg.backends as u64;

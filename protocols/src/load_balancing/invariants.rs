@@ -1,7 +1,6 @@
-//! Accounting, checked live, and the time series the lab plots ([`Series`]).
+//! Accounting, checked live. What the lab plots is measured apart ([`super::metrics`]).
 
-use super::msg::{Failure, Note, ReqId};
-use super::series::Series;
+use super::msg::{Note, ReqId};
 use super::{Config, Kind, LoadBalancing, Node};
 use crate::sim::{NodeId, Reporter, Slot};
 use std::collections::{BTreeMap, BTreeSet};
@@ -20,18 +19,6 @@ pub struct Ghost {
     open: BTreeMap<u32, BTreeSet<(u64, u64)>>,
     /// Backends the balancer has marked down.
     down: BTreeSet<u32>,
-    /// The last two minutes, a bucket per second (bounded: see [`Series`]).
-    pub series: Series,
-    /// Per backend: requests now running or queued, the most ever, and requests served.
-    pub load: Vec<u32>,
-    pub peak: Vec<u32>,
-    pub served: Vec<u64>,
-    pub issued: u64,
-    pub completed: u64,
-    pub rejected: u64,
-    pub failed: u64,
-    /// Requests lost with a crashed client (they end with it, not unaccounted).
-    pub with_crashed_client: u64,
     reporter: Reporter<Invariant, u64>,
 }
 
@@ -44,8 +31,8 @@ impl Ghost {
 
 type Found = Vec<(Invariant, Note)>;
 
-/// Follows this step's notes (requests, health, backend load, the time series), checking
-/// each property on the way.
+/// Follows this step's notes (requests open, backends marked down), checking each property
+/// on the way.
 pub fn check(
     cfg: &Config,
     ghost: &mut Ghost,
@@ -53,12 +40,6 @@ pub fn check(
     notes: &[(NodeId, Note)],
     found: &mut Found,
 ) {
-    let backends = cfg.backends as usize;
-    if ghost.load.len() < backends {
-        ghost.load.resize(backends, 0);
-        ghost.peak.resize(backends, 0);
-        ghost.served.resize(backends, 0);
-    }
     let mut clients_noted = BTreeSet::new();
     for (node, note) in notes {
         if let Note::Routed { id, backend, .. } = note {
@@ -69,8 +50,8 @@ pub fn check(
     none_lost(cfg, ghost, nodes, &clients_noted, found);
 }
 
-/// Updates the counts, the time series and what the balancer holds down from one note,
-/// and notes the clients whose requests it concerns.
+/// Updates the requests open and what the balancer holds down from one note, and notes
+/// the clients whose requests it concerns.
 fn account(
     cfg: &Config,
     ghost: &mut Ghost,
@@ -78,10 +59,8 @@ fn account(
     note: &Note,
     clients_noted: &mut BTreeSet<u32>,
 ) {
-    let backends = cfg.backends as usize;
     match note {
         Note::Issued { id, .. } => {
-            ghost.issued += 1;
             ghost
                 .open
                 .entry(id.client)
@@ -89,23 +68,9 @@ fn account(
                 .insert((id.epoch, id.seq));
             clients_noted.insert(id.client);
         }
-        Note::Completed { id, latency, at } => {
-            ghost.completed += 1;
+        Note::Completed { id, .. } | Note::Failed { id, .. } => {
             close(ghost, *id);
             clients_noted.insert(id.client);
-            ghost.series.at(*at, backends).latencies.add(*latency);
-        }
-        Note::Failed { id, failure, at } => {
-            close(ghost, *id);
-            clients_noted.insert(id.client);
-            let b = ghost.series.at(*at, backends);
-            if *failure == Failure::Rejected {
-                b.rejected += 1;
-                ghost.rejected += 1;
-            } else {
-                b.failed += 1;
-                ghost.failed += 1;
-            }
         }
         Note::MarkedDown { backend, .. } => {
             ghost.down.insert(*backend);
@@ -114,37 +79,6 @@ fn account(
             ghost.down.remove(backend);
         }
         Note::Restarted if cfg.kind(node) == Kind::Balancer => ghost.down.clear(),
-        Note::Restarted => {
-            if let Kind::Backend(b) = cfg.kind(node) {
-                ghost.load[b as usize] = 0;
-            }
-        }
-        Note::Started {
-            running, queued, ..
-        }
-        | Note::Queued {
-            running, queued, ..
-        } => {
-            if let Kind::Backend(b) = cfg.kind(node) {
-                let b = b as usize;
-                ghost.load[b] = running + queued;
-                ghost.peak[b] = ghost.peak[b].max(running + queued);
-            }
-        }
-        Note::Finished {
-            busy,
-            at,
-            running,
-            queued,
-            ..
-        } => {
-            if let Kind::Backend(b) = cfg.kind(node) {
-                let b = b as usize;
-                ghost.load[b] = running + queued;
-                ghost.served[b] += 1;
-                ghost.series.at(*at, backends).busy[b] += busy;
-            }
-        }
         _ => {}
     }
 }
@@ -171,9 +105,7 @@ fn none_lost(
         let client = i as u32;
         match &slot.state {
             None => {
-                if let Some(open) = ghost.open.remove(&client) {
-                    ghost.with_crashed_client += open.len() as u64;
-                }
+                ghost.open.remove(&client);
             }
             Some(Node::Client(c)) if clients_noted.contains(&client) => {
                 let open = ghost.open.entry(client).or_default();
@@ -202,13 +134,4 @@ fn close(ghost: &mut Ghost, id: ReqId) {
     if let Some(open) = ghost.open.get_mut(&id.client) {
         open.remove(&(id.epoch, id.seq));
     }
-}
-
-/// The `p`-th percentile (0–100) of `sorted`, nearest rank.
-pub fn percentile(sorted: &[u64], p: u64) -> Option<u64> {
-    if sorted.is_empty() {
-        return None;
-    }
-    let rank = (p * sorted.len() as u64).div_ceil(100).max(1) as usize;
-    Some(sorted[rank.min(sorted.len()) - 1])
 }

@@ -4,8 +4,9 @@
 //! cannot serve with a stated reason.
 //!
 //! Accounting ([`invariants`]): every request is answered, failed with a reason, or still in
-//! flight; after a backend is marked down, nothing new is routed to it. The checkers also
-//! keep the lab's time series (latency percentiles, throughput, failures, utilisation).
+//! flight; after a backend is marked down, nothing new is routed to it. An observer
+//! ([`metrics`]) keeps the lab's time series (latency percentiles, throughput, failures,
+//! utilisation).
 
 pub mod algo;
 pub mod backend;
@@ -13,6 +14,7 @@ pub mod balancer;
 pub mod batch;
 pub mod client;
 pub mod invariants;
+pub mod metrics;
 pub mod msg;
 pub mod node;
 pub mod series;
@@ -218,6 +220,7 @@ impl Protocol for LoadBalancing {
     type Request = Request;
     type Note = Note;
     type Ghost = invariants::Ghost;
+    type Metrics = metrics::Metrics;
     type Invariant = invariants::Invariant;
 
     fn validate(cfg: &Config) -> Result<(), ConfigError> {
@@ -280,6 +283,14 @@ impl Protocol for LoadBalancing {
         found: &mut Vec<(invariants::Invariant, Note)>,
     ) {
         invariants::check(cfg, ghost, nodes, notes, found)
+    }
+    fn observe(
+        cfg: &Config,
+        metrics: &mut metrics::Metrics,
+        nodes: &[Slot<Self>],
+        notes: &[(NodeId, Note)],
+    ) {
+        metrics::observe(cfg, metrics, nodes, notes)
     }
     /// Slow a backend down or back to normal, have a client send a request now, or switch
     /// the balancer's algorithm.

@@ -1,4 +1,5 @@
-//! The time series the lab plots, kept by the checkers: one bucket per simulated second.
+//! The time series the lab plots, kept by the observer ([`super::metrics`]): one bucket per
+//! simulated second.
 //!
 //! Memory is bounded whatever the run: a second in which nothing is noted has no bucket
 //! (virtual time may jump by millions of ticks in one step), only the last

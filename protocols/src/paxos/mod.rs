@@ -172,6 +172,7 @@ impl Protocol for Paxos {
     type Request = Request;
     type Note = Note;
     type Ghost = invariants::Ghost;
+    type Metrics = ();
     type Invariant = invariants::Invariant;
 
     fn validate(cfg: &Config) -> Result<(), ConfigError> {

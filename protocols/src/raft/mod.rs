@@ -106,6 +106,7 @@ impl Protocol for Raft {
     type Request = Request;
     type Note = Note;
     type Ghost = invariants::Ghost;
+    type Metrics = ();
     type Invariant = invariants::Invariant;
 
     fn validate(cfg: &Config) -> Result<(), ConfigError> {

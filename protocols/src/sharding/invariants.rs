@@ -48,27 +48,6 @@ impl Acked {
     }
 }
 
-/// What the last change moved: the share of the keyspace whose primary changed, and the
-/// ideal share for a membership change (1/(N+1) for a join to N servers, 1/N for a leave
-/// from N), per mille. A range split keeps the members: it has no such ideal.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Moved {
-    pub version: u64,
-    pub moved_per_mille: u64,
-    pub ideal_per_mille: Option<u64>,
-}
-
-/// Where the followed key's last request went.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RequestPath {
-    pub client: NodeId,
-    pub router: Option<NodeId>,
-    /// The servers it was routed to, in order (a retry or a "moved" may add one).
-    pub servers: Vec<u32>,
-    /// Answered (true), failed (false), or under way.
-    pub answered: Option<bool>,
-}
-
 #[derive(Clone, Debug, Default)]
 pub struct Ghost {
     /// The newest acknowledged writes of each key.
@@ -77,11 +56,10 @@ pub struct Ghost {
     /// acknowledged when the get was sent, which the answer must not be older than.
     gets: BTreeMap<(NodeId, u64), (Key, (Stamp, u64))>,
     pub migrating: bool,
-    pub last_change: Option<Moved>,
-    /// The last key a user typed, which the lab follows (its replicas, its place).
+    /// The last key a user typed: the observer's [`super::metrics::Metrics::followed`],
+    /// kept here too because the lab's node status reads only the ghost. No invariant
+    /// needs it; it goes once the status is given the metrics.
     pub followed: Option<Key>,
-    /// The path of the last request for it: client → router → servers tried.
-    pub path: Option<RequestPath>,
     /// Keyed by the key a violation concerns, if any, and a number (a version, a stamp).
     reporter: Reporter<Invariant, (Option<Key>, u64)>,
 }
@@ -110,28 +88,10 @@ fn holders(cfg: &Config, nodes: &[Slot<Sharding>], t: &Table, key: Key, stamp: S
         .count()
 }
 
-/// The share of the keyspace whose primary the last change moved, against the ideal.
-fn moved_share(cfg: &Config, nodes: &[Slot<Sharding>]) -> Option<Moved> {
-    let Some(Node::Router(r)) = &nodes[cfg.router_node().index()].state else {
-        return None;
-    };
-    let (t, p) = (&r.d.table, r.d.previous.as_ref()?);
-    let moved = cfg
-        .keyspace()
-        .filter(|k| t.replicas(k, 1) != p.replicas(k, 1))
-        .count() as u64;
-    let (before, after) = (p.members.len() as u64, t.members.len() as u64);
-    Some(Moved {
-        version: t.version,
-        moved_per_mille: moved * 1000 / u64::from(cfg.keys),
-        ideal_per_mille: (before != after).then(|| 1000 / before.max(after)),
-    })
-}
-
 type Found = Vec<(Invariant, Note)>;
 
-/// Follows this step's notes (acknowledged writes, gets, tables, the followed key's
-/// path), checking each property on the way; then, against the newest table, what must
+/// Follows this step's notes (acknowledged writes, gets, tables), checking each property
+/// on the way; then, against the newest table, what must
 /// hold after a write or once a migration ends.
 pub fn check(
     cfg: &Config,
@@ -151,14 +111,16 @@ pub fn check(
             }
             Note::TableChanged { .. } => {
                 ghost.migrating = true;
-                ghost.last_change = moved_share(cfg, nodes);
                 r_replicas(cfg, ghost, nodes, found);
             }
             Note::MigrationOver { .. } => {
                 ghost.migrating = false;
                 migration_over = true;
             }
-            _ => follow(ghost, *node, note),
+            Note::Sent {
+                key, typed: true, ..
+            } => ghost.followed = Some(*key),
+            _ => {}
         }
     }
     // A client that crashed lost its requests: their answers never come.
@@ -179,40 +141,6 @@ pub fn check(
     if migration_over {
         r_replicas_hold_writes(cfg, ghost, nodes, &t, found);
         tables_converge(cfg, ghost, nodes, &t, found);
-    }
-}
-
-/// Follows the path of the last request for the followed key (the last one a user typed).
-fn follow(ghost: &mut Ghost, node: NodeId, note: &Note) {
-    match note {
-        Note::Sent {
-            key, typed: true, ..
-        } => {
-            ghost.followed = Some(*key);
-            ghost.path = Some(RequestPath {
-                client: node,
-                router: None,
-                servers: Vec::new(),
-                answered: None,
-            });
-        }
-        Note::Routed { key, server, .. } if ghost.followed == Some(*key) => {
-            if let Some(p) = ghost.path.as_mut().filter(|p| p.answered.is_none()) {
-                p.router = Some(node);
-                if p.servers.last() != Some(server) {
-                    p.servers.push(*server);
-                }
-            }
-        }
-        Note::Acknowledged { key, .. } | Note::Failed { key, .. }
-            if ghost.followed == Some(*key) =>
-        {
-            let ok = matches!(note, Note::Acknowledged { .. });
-            if let Some(p) = ghost.path.as_mut().filter(|p| p.client == node) {
-                p.answered.get_or_insert(ok);
-            }
-        }
-        _ => {}
     }
 }
 

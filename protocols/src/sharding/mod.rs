@@ -15,7 +15,8 @@
 //! dispatches each event to its role.
 //!
 //! Placement ([`placement`]) is pure and tested against naive references; [`experiments`]
-//! measures spread and moved keys in batch. Invariants ([`invariants`]): every key has R
+//! measures spread and moved keys in batch, and an observer ([`metrics`]) what the lab
+//! shows of a run (the keys the last change moved, the key a user follows). Invariants ([`invariants`]): every key has R
 //! replicas under the newest table; no acknowledged write is lost once a migration ends;
 //! the servers converge on the newest table; no two values are acknowledged with one
 //! stamp; no get returns a write older than one acknowledged before it was sent.
@@ -26,6 +27,7 @@ pub mod experiments;
 mod handover;
 pub mod invariants;
 pub mod key;
+pub mod metrics;
 pub mod msg;
 pub mod node;
 pub mod placement;
@@ -230,6 +232,7 @@ impl Protocol for Sharding {
     type Request = Request;
     type Note = Note;
     type Ghost = invariants::Ghost;
+    type Metrics = metrics::Metrics;
     type Invariant = invariants::Invariant;
 
     fn validate(cfg: &Config) -> Result<(), ConfigError> {
@@ -279,6 +282,14 @@ impl Protocol for Sharding {
         found: &mut Vec<(invariants::Invariant, Note)>,
     ) {
         invariants::check(cfg, ghost, nodes, notes, found)
+    }
+    fn observe(
+        cfg: &Config,
+        metrics: &mut metrics::Metrics,
+        nodes: &[Slot<Self>],
+        notes: &[(NodeId, Note)],
+    ) {
+        metrics::observe(cfg, metrics, nodes, notes)
     }
     /// A membership change (or, with ranges, a hot-range split) at the router.
     fn random_request(cfg: &Config, pick: &mut dyn FnMut(u64) -> u64) -> Option<(NodeId, Request)> {

@@ -249,8 +249,12 @@ pub trait Protocol: Sized + Clone + std::fmt::Debug + PartialEq + Send + Sync + 
     type Request: Clone + Debug + PartialEq + Serialize + DeserializeOwned + Send + Sync;
     /// A structured event (the UI's text catalog makes it a sentence).
     type Note: Clone + Debug + PartialEq + Serialize + Send + Sync;
-    /// The checkers' own memory of the past (e.g. every decision ever announced).
+    /// The checkers' own memory of the past (e.g. every decision ever announced): only
+    /// what an invariant needs.
     type Ghost: Clone + Debug + Default + Send + Sync;
+    /// What [`Protocol::observe`] measures for the UI (a time series, the key a user
+    /// follows); `()` for a protocol with nothing to measure.
+    type Metrics: Clone + Debug + Default + Send + Sync;
     /// The safety properties [`Protocol::check`] checks (declared with [`crate::invariants!`]).
     type Invariant: Invariant;
 
@@ -316,6 +320,17 @@ pub trait Protocol: Sized + Clone + std::fmt::Debug + PartialEq + Send + Sync + 
         notes: &[(NodeId, Self::Note)],
         found: &mut Vec<(Self::Invariant, Self::Note)>,
     );
+    /// Measures the run after a step (once its checks are done): the nodes as the step left
+    /// them and the step's notes. An observer only observes: it never changes a node, so a
+    /// run is the same with or without it. The default measures nothing.
+    fn observe(
+        cfg: &Self::Config,
+        metrics: &mut Self::Metrics,
+        nodes: &[Slot<Self>],
+        notes: &[(NodeId, Self::Note)],
+    ) {
+        let _ = (cfg, metrics, nodes, notes);
+    }
     /// A request the random fault plan may send (`pick(n)` draws a number below `n`).
     fn random_request(
         cfg: &Self::Config,

@@ -68,6 +68,9 @@ pub struct World<P: Protocol> {
     /// The run's seed (node seeds are mixed from it).
     seed: u64,
     ghost: P::Ghost,
+    /// What the observer measures (see [`Protocol::observe`]), carried by checkpoints as
+    /// the ghost is.
+    metrics: P::Metrics,
     /// The step at which each invariant first broke, by [`super::Invariant::index`].
     pub first_violation: Vec<Option<u64>>,
 }
@@ -91,6 +94,7 @@ impl<P: Protocol> World<P> {
             rng: Rng::new(seed),
             seed,
             ghost: P::Ghost::default(),
+            metrics: P::Metrics::default(),
             first_violation: vec![None; P::Invariant::ALL.len()],
             cfg,
         };
@@ -119,6 +123,10 @@ impl<P: Protocol> World<P> {
     /// moment a Paxos value became chosen).
     pub fn ghost(&self) -> &P::Ghost {
         &self.ghost
+    }
+    /// What the observer measured (for the UI's charts and badges, the CLI's batch runs).
+    pub fn metrics(&self) -> &P::Metrics {
+        &self.metrics
     }
     pub fn nodes(&self) -> &[Slot<P>] {
         &self.nodes
@@ -168,6 +176,7 @@ impl<P: Protocol> World<P> {
         let step = self.step;
         self.step += 1;
         let violations = self.check(&scratch.notes, step);
+        P::observe(&self.cfg, &mut self.metrics, &self.nodes, &scratch.notes);
         Some(StepRecord {
             step,
             time: self.time,

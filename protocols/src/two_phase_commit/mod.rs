@@ -128,6 +128,7 @@ impl Protocol for TwoPhaseCommit {
     type Request = Request;
     type Note = Note;
     type Ghost = invariants::Ghost;
+    type Metrics = ();
     type Invariant = invariants::Invariant;
 
     fn validate(cfg: &Config) -> Result<(), ConfigError> {

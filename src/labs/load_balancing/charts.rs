@@ -8,7 +8,7 @@ impl Charts<LoadBalancing> for LoadBalancing {
         &self,
         cfg: &Config,
         _nodes: &[Slot<LoadBalancing>],
-        ghost: &Ghost,
+        metrics: &Metrics,
         now: u64,
         cat: &Catalog,
     ) -> Vec<Chart> {
@@ -21,7 +21,7 @@ impl Charts<LoadBalancing> for LoadBalancing {
             seconds
                 .clone()
                 .filter_map(|s| {
-                    let b = ghost.series.get(s)?;
+                    let b = metrics.series.get(s)?;
                     b.latencies.percentile(p).map(|y| (s, y))
                 })
                 .collect()
@@ -29,7 +29,7 @@ impl Charts<LoadBalancing> for LoadBalancing {
         let per = |f: &dyn Fn(&Bucket) -> u64| -> Vec<(u64, u64)> {
             seconds
                 .clone()
-                .map(|s| (s, ghost.series.get(s).map_or(0, f)))
+                .map(|s| (s, metrics.series.get(s).map_or(0, f)))
                 .collect()
         };
         let utilisation = (0..cfg.backends)

@@ -24,6 +24,7 @@ use super::{
 use crate::i18n::{fill, Catalog};
 use crate::view_model::layout::{self, Point};
 use protocols::load_balancing::invariants::Ghost;
+use protocols::load_balancing::metrics::Metrics;
 use protocols::load_balancing::node::Node;
 use protocols::load_balancing::series::{Bucket, BUCKET_TICKS};
 use protocols::load_balancing::{

@@ -10,7 +10,7 @@ use super::*;
 fn ring_chart(
     cfg: &Config,
     nodes: &[Slot<Sharding>],
-    ghost: &Ghost,
+    metrics: &Metrics,
     cat: &Catalog,
 ) -> Option<Chart> {
     let c = &cat.shard;
@@ -50,7 +50,7 @@ fn ring_chart(
         .step_by(step as usize)
         .filter_map(|k| t.replicas(&k, 1).first().map(|s| (place(&k), index(*s))))
         .collect();
-    let focus = ghost.followed.and_then(|k| {
+    let focus = metrics.followed.and_then(|k| {
         let replicas = t.replicas(&k, r);
         let primary = *replicas.first()?;
         let label = fill(
@@ -69,7 +69,7 @@ fn ring_chart(
         note.push(' ');
         note.push_str(label);
     }
-    if let Some(p) = &ghost.path {
+    if let Some(p) = &metrics.path {
         // The request path: client → router → each server it was routed to.
         let hops: Vec<String> = std::iter::once(name(cfg, p.client, cat))
             .chain(p.router.map(|r| name(cfg, r, cat)))
@@ -172,17 +172,13 @@ fn bars(
 
 /// Keys with a replica that is down under the router's table (generated keys, and typed
 /// keys once written).
-fn under_replicated(cfg: &Config, nodes: &[Slot<Sharding>], ghost: &Ghost) -> Option<usize> {
+fn under_replicated(cfg: &Config, nodes: &[Slot<Sharding>], metrics: &Metrics) -> Option<usize> {
     let t = router_table(cfg, nodes)?;
     let down = |s: &u32| nodes[cfg.server_node(*s).index()].state.is_none();
     if !t.members.iter().any(down) {
         return Some(0);
     }
-    let typed = ghost
-        .acked
-        .keys()
-        .filter(|k| k.generated_index().is_none())
-        .copied();
+    let typed = metrics.typed_written.iter().copied();
     Some(
         cfg.keyspace()
             .chain(typed)
@@ -199,7 +195,7 @@ impl Charts<Sharding> for Sharding {
         &self,
         cfg: &Config,
         nodes: &[Slot<Sharding>],
-        ghost: &Ghost,
+        metrics: &Metrics,
         _now: u64,
         cat: &Catalog,
     ) -> Vec<Chart> {
@@ -217,7 +213,7 @@ impl Charts<Sharding> for Sharding {
                 ("sd", &format!("{:.1}", held.std_dev)),
             ],
         );
-        if let Some(m) = ghost.last_change {
+        if let Some(m) = metrics.last_change {
             let moved = format!("{:.1}", m.moved_per_mille as f64 / 10.0);
             let version = m.version.to_string();
             note.push(' ');
@@ -236,7 +232,7 @@ impl Charts<Sharding> for Sharding {
                 ),
             });
         }
-        if let Some(under) = under_replicated(cfg, nodes, ghost) {
+        if let Some(under) = under_replicated(cfg, nodes, metrics) {
             note.push(' ');
             note.push_str(&if under == 0 {
                 c.under_none.to_string()
@@ -247,7 +243,7 @@ impl Charts<Sharding> for Sharding {
         }
         std::iter::once(bars(c.c_keys, c.u_keys, c.keys_held, counts, note))
             .chain(requests_chart(cfg, nodes, cat))
-            .chain(ring_chart(cfg, nodes, ghost, cat))
+            .chain(ring_chart(cfg, nodes, metrics, cat))
             .collect()
     }
 }

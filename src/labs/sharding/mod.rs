@@ -26,6 +26,7 @@ use crate::i18n::{fill, Catalog};
 use crate::view_model::layout::{self, Point};
 use protocols::sharding::experiments;
 use protocols::sharding::invariants::{router_table, Ghost};
+use protocols::sharding::metrics::Metrics;
 use protocols::sharding::placement::token;
 use protocols::sharding::{
     Client, Config, Key, KeyError, Kind, Msg, Node, Note, Op, Refusal, Request, Router, Server,

@@ -153,7 +153,7 @@ impl<P: Lab> Sim<P> {
         let world =
             protocols::sim::replay::at_times(cfg.clone(), spec.net.clone(), spec.seed, inputs, now)
                 .ok()?;
-        Some(charts.charts(&cfg, world.nodes(), world.ghost(), now, cat))
+        Some(charts.charts(&cfg, world.nodes(), world.metrics(), now, cat))
     }
 }
 
@@ -291,7 +291,13 @@ impl<P: Lab> LabSim for Sim<P> {
     fn charts(&self, cat: &Catalog) -> Vec<Chart> {
         let world = self.history.world();
         P::EXTRAS.charts.map_or_else(Vec::new, |c| {
-            c.charts(self.cfg(), world.nodes(), world.ghost(), world.time.0, cat)
+            c.charts(
+                self.cfg(),
+                world.nodes(),
+                world.metrics(),
+                world.time.0,
+                cat,
+            )
         })
     }
     fn compare_options(&self, cat: &Catalog) -> Vec<&'static str> {
