@@ -247,7 +247,8 @@ fn raft_history_figures(steps: u64) {
                     value: writes,
                 };
                 let node = NodeId(l as u32);
-                h.inject(Input::Request { node, request }).expect("a valid input");
+                h.inject(Input::Request { node, request })
+                    .expect("a valid input");
             }
             _ => {
                 if !h.step_forward() {

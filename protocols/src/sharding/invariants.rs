@@ -56,10 +56,6 @@ pub struct Ghost {
     /// acknowledged when the get was sent, which the answer must not be older than.
     gets: BTreeMap<(NodeId, u64), (Key, (Stamp, u64))>,
     pub migrating: bool,
-    /// The last key a user typed: the observer's [`super::metrics::Metrics::followed`],
-    /// kept here too because the lab's node status reads only the ghost. No invariant
-    /// needs it; it goes once the status is given the metrics.
-    pub followed: Option<Key>,
     /// Keyed by the key a violation concerns, if any, and a number (a version, a stamp).
     reporter: Reporter<Invariant, (Option<Key>, u64)>,
 }
@@ -117,9 +113,6 @@ pub fn check(
                 ghost.migrating = false;
                 migration_over = true;
             }
-            Note::Sent {
-                key, typed: true, ..
-            } => ghost.followed = Some(*key),
             _ => {}
         }
     }

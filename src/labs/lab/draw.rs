@@ -10,13 +10,15 @@ pub trait Draw: Protocol {
     fn links(cfg: &Self::Config) -> Vec<(NodeId, NodeId)>;
     fn node_name(cfg: &Self::Config, id: NodeId, cat: &Catalog) -> String;
     /// Status line, tone and badges of a live node (`node` is the slot's state; `ghost`
-    /// is what the checkers know, e.g. which acceptors formed a quorum).
+    /// is what the checkers know, e.g. which acceptors formed a quorum; `metrics` what the
+    /// observer measured, e.g. the key a user follows).
     fn node_status(
         cfg: &Self::Config,
         id: NodeId,
         node: &Self::Node,
         slot: &Slot<Self>,
         ghost: &Self::Ghost,
+        metrics: &Self::Metrics,
         cat: &Catalog,
     ) -> (String, Tone, Vec<String>);
     /// The node's newest `newest` log entries (a crashed node shows only what is on disk),

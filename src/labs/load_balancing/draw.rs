@@ -24,6 +24,7 @@ impl Draw for LoadBalancing {
         node: &Node,
         _slot: &Slot<LoadBalancing>,
         _ghost: &Ghost,
+        _metrics: &Metrics,
         cat: &Catalog,
     ) -> (String, Tone, Vec<String>) {
         let l = &cat.lb;

@@ -178,6 +178,7 @@ impl Draw for Paxos {
         node: &Node,
         _slot: &Slot<Paxos>,
         ghost: &Ghost,
+        _metrics: &(),
         cat: &Catalog,
     ) -> (String, Tone, Vec<String>) {
         let (text, mut tone, mut badges) = status(cfg, node, cat);

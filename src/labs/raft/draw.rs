@@ -22,6 +22,7 @@ impl Draw for Raft {
         node: &Node,
         _slot: &Slot<Raft>,
         _ghost: &protocols::raft::invariants::Ghost,
+        _metrics: &(),
         cat: &Catalog,
     ) -> (String, Tone, Vec<String>) {
         role_text(id, node, cat)

@@ -37,14 +37,15 @@ impl Draw for Sharding {
         id: NodeId,
         node: &Node,
         _slot: &Slot<Sharding>,
-        ghost: &Ghost,
+        _ghost: &Ghost,
+        metrics: &Metrics,
         cat: &Catalog,
     ) -> (String, Tone, Vec<String>) {
         let c = &cat.shard;
         // The key a user typed last: which servers (by their own table) hold it, and which
         // client waits for it.
         let followed = |t: Option<&Table>| -> Option<String> {
-            let k = ghost.followed?;
+            let k = metrics.followed?;
             let replicas = t?.replicas(&k, cfg.replication as usize);
             let i = replicas.iter().position(|s| *s == id.0)?;
             Some(fill(
@@ -112,7 +113,7 @@ impl Draw for Sharding {
                         ("pending", &pending.len().to_string()),
                     ],
                 );
-                let routing = ghost
+                let routing = metrics
                     .followed
                     .filter(|k| pending.values().any(|p| p.key == *k))
                     .map(|k| fill(c.badge_routing, &[("key", k.name())]));
@@ -143,7 +144,7 @@ impl Draw for Sharding {
                 } else {
                     Tone::Working
                 },
-                ghost
+                metrics
                     .followed
                     .filter(|k| waiting.values().any(|w| w == k))
                     .map(|k| fill(c.badge_asked, &[("key", k.name())]))

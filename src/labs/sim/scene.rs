@@ -22,7 +22,9 @@ impl<P: Lab> Sim<P> {
             .map(|(index, slot)| {
                 let id = NodeId(index as u32);
                 let (status, tone, badges) = match &slot.state {
-                    Some(node) => P::node_status(cfg, id, node, slot, world.ghost(), cat),
+                    Some(node) => {
+                        P::node_status(cfg, id, node, slot, world.ghost(), world.metrics(), cat)
+                    }
                     None => (cat.sim.crashed.to_string(), Tone::Down, Vec::new()),
                 };
                 let (log_hidden, log) = P::node_log(cfg, id, slot, LOG_ON_CANVAS, cat);
@@ -141,7 +143,7 @@ impl<P: Lab> Sim<P> {
             })
             .collect();
         let (status, _, _) = match &slot.state {
-            Some(node) => P::node_status(cfg, id, node, slot, world.ghost(), cat),
+            Some(node) => P::node_status(cfg, id, node, slot, world.ghost(), world.metrics(), cat),
             None => (cat.sim.crashed.to_string(), Tone::Plain, Vec::new()),
         };
         Some(Inspector {

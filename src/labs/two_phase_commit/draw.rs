@@ -32,6 +32,7 @@ impl Draw for TwoPhaseCommit {
         node: &Node,
         slot: &Slot<TwoPhaseCommit>,
         _ghost: &protocols::two_phase_commit::invariants::Ghost,
+        _metrics: &(),
         cat: &Catalog,
     ) -> (String, Tone, Vec<String>) {
         let c = &cat.tpc;
