@@ -3,6 +3,7 @@
 use super::msg::{Entry, Note, Term};
 use super::node::{Disk, Role};
 use super::Raft;
+use crate::sim::chunked::ChunkedMap;
 use crate::sim::{NodeId, Reporter, Slot};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -19,14 +20,15 @@ crate::invariants!(
 
 /// What the checkers remember: leaders by term, each leader's log terms when last seen,
 /// every committed entry (its term, and the term it was first known committed in), and
-/// what was applied at each index.
+/// what was applied at each index. The last two grow with the run: they are kept in
+/// shared chunks, so a checkpoint's clone stays small.
 #[derive(Clone, Debug, Default)]
 pub struct Ghost {
     leaders: BTreeMap<Term, NodeId>,
     /// Each leader's term, last log index and last entry's term when last seen.
     leader_logs: BTreeMap<NodeId, (Term, u64, Term)>,
-    committed: BTreeMap<u64, (Term, Term)>,
-    applied: BTreeMap<u64, (NodeId, Entry)>,
+    committed: ChunkedMap<(Term, Term)>,
+    applied: ChunkedMap<(NodeId, Entry)>,
     reporter: Reporter<Invariant, u64>,
 }
 
@@ -98,10 +100,10 @@ fn leader_completeness(
     let missing = log_of(nodes, node).and_then(|d| {
         ghost
             .committed
-            .range(d.snapshot.index + 1..)
-            .find(|(i, (t, when))| *when < term && d.term_at(**i) != Some(*t))
+            .range_from(d.snapshot.index + 1)
+            .find(|(i, (t, when))| *when < term && d.term_at(*i) != Some(*t))
     });
-    if let Some((&index, _)) = missing {
+    if let Some((index, _)) = missing {
         let detail = Note::CommittedEntryMissing {
             leader: node,
             term,
@@ -120,7 +122,7 @@ fn record_commit(ghost: &mut Ghost, nodes: &[Slot<Raft>], node: NodeId, index: u
         return;
     };
     let when = n.d.current_term;
-    let from = ghost.committed.keys().next_back().map_or(1, |k| k + 1);
+    let from = ghost.committed.last_key().map_or(1, |k| k + 1);
     for i in from..=index {
         if let Some(t) = n.d.term_at(i) {
             ghost.committed.insert(i, (t, when));
@@ -135,7 +137,7 @@ fn record_commit(ghost: &mut Ghost, nodes: &[Slot<Raft>], node: NodeId, index: u
 fn state_machine_safety(ghost: &mut Ghost, node: NodeId, note: &Note, found: &mut Found) {
     let (index, differs) = match note {
         Note::SnapshotInstalled { index, term } => {
-            let differs = ghost.applied.get(index).filter(|(_, e)| e.term != *term);
+            let differs = ghost.applied.get(*index).filter(|(_, e)| e.term != *term);
             (*index, differs.map(|(other, _)| *other))
         }
         Note::Applied { index, term, cmd } => {
@@ -143,7 +145,7 @@ fn state_machine_safety(ghost: &mut Ghost, node: NodeId, note: &Note, found: &mu
                 term: *term,
                 cmd: cmd.clone(),
             };
-            match ghost.applied.get(index) {
+            match ghost.applied.get(*index) {
                 Some((other, e)) => (*index, (*e != entry).then_some(*other)),
                 None => {
                     ghost.applied.insert(*index, (node, entry));

@@ -6,6 +6,7 @@
 //! exactly one event per [`World::step`]. [`history::History`] adds checkpoints,
 //! `seek` and forks. Same config + seed + inputs = same run, on every platform.
 
+pub mod chunked;
 pub mod history;
 mod input;
 mod invariant;
