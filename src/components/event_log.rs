@@ -9,6 +9,9 @@ use leptos::prelude::*;
 /// Lines kept around the cursor: long runs stay light to render.
 const BEFORE: u64 = 300;
 const AFTER: u64 = 100;
+/// Lines kept before the cursor while playing: enough to read the newest; pausing shows
+/// the whole window again.
+const BEFORE_PLAYING: u64 = 40;
 
 #[component]
 pub fn EventLog() -> impl IntoView {
@@ -18,7 +21,12 @@ pub fn EventLog() -> impl IntoView {
     let window = use_throttled(move || {
         ctl.with(|s| {
             let at = s.cursor();
-            let from = at.saturating_sub(BEFORE);
+            let before = if ctl.playing.get_untracked() {
+                BEFORE_PLAYING
+            } else {
+                BEFORE
+            };
+            let from = at.saturating_sub(before);
             (at, from, s.log_lines(from, at + AFTER, cat()))
         })
     });

@@ -199,6 +199,9 @@ fn MessageInspector(id: u64) -> impl IntoView {
     }
 }
 
+/// Messages listed while playing (the soonest to arrive).
+const LISTED_PLAYING: usize = 12;
+
 /// Every message in flight as a button: a precise way to pick one (and the keyboard's).
 /// While playing it follows the run a few times a second; each message's button is made
 /// once, while it stays in flight.
@@ -211,8 +214,19 @@ fn InFlightList() -> impl IntoView {
     let messages = super::use_throttled(move || {
         let n = names.get();
         let name = |i: usize| n.get(i).cloned().unwrap_or_default();
+        // While playing, only the messages arriving soonest: the list changes too fast to
+        // read, and pausing lists them all.
+        let most = if ctl.playing.get_untracked() {
+            LISTED_PLAYING
+        } else {
+            usize::MAX
+        };
         scene.with(|s| {
-            let list = s.messages.iter().map(|m| {
+            let mut shown: Vec<&crate::labs::MsgView> = s.messages.iter().collect();
+            shown.sort_by_key(|m| (m.deliver_at, m.id));
+            shown.truncate(most);
+            let hidden = s.messages.len() - shown.len() + s.messages_hidden;
+            let list = shown.into_iter().map(|m| {
                 let text = crate::i18n::fill(
                     cat().panels.in_flight_item,
                     &[
@@ -224,7 +238,7 @@ fn InFlightList() -> impl IntoView {
                 );
                 (m.id, text)
             });
-            (list.collect::<Vec<_>>(), s.messages_hidden)
+            (list.collect::<Vec<_>>(), hidden)
         })
     });
     view! {
@@ -244,8 +258,13 @@ fn InFlightList() -> impl IntoView {
             {move || {
                 let hidden = messages.with(|m| m.1);
                 (hidden > 0).then(|| {
-                    let max = crate::labs::MAX_DRAWN_MESSAGES.to_string();
-                    let text = crate::i18n::fill(cat().panels.in_flight_more, &[("n", &hidden.to_string()), ("max", &max)]);
+                    let n = hidden.to_string();
+                    let text = if ctl.playing.get() {
+                        crate::i18n::fill(cat().panels.in_flight_more_playing, &[("n", &n)])
+                    } else {
+                        let max = crate::labs::MAX_DRAWN_MESSAGES.to_string();
+                        crate::i18n::fill(cat().panels.in_flight_more, &[("n", &n), ("max", &max)])
+                    };
                     view! { <p class="small muted">{text}</p> }
                 })
             }}

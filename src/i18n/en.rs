@@ -47,6 +47,7 @@ pub static EN: Catalog = Catalog {
         in_flight: "Messages in flight",
         in_flight_item: "Select {label}: {from} → {to}, arrives at t={due}",
         in_flight_more: "…and {n} more in flight (the {max} arriving soonest are drawn)",
+        in_flight_more_playing: "…and {n} more in flight: pause to list them all.",
         message_fields: "Fields",
         message_in_flight: "From {from} to {to}, sent at t={sent}, arrives at t={due}",
         legend: "Colour and label both give a node's state.",

@@ -136,6 +136,7 @@ pub struct Panels {
     pub in_flight: &'static str,
     pub in_flight_item: &'static str,
     pub in_flight_more: &'static str,
+    pub in_flight_more_playing: &'static str,
     pub message_fields: &'static str,
     pub message_in_flight: &'static str,
     pub legend: &'static str,

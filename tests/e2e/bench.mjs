@@ -84,11 +84,15 @@ async function measure(page, url, speed) {
 
 const s = await openSession("bench");
 try {
-  await s.page.addInitScript(INSTRUMENT);
   console.log(`frame figures, ${SECONDS} s per case after 2 s of warm-up (ms)`);
   console.log("case".padEnd(56) + "  work p50   p95   max | interval p50   p95 |  fps | long | steps");
   for (const [name, url, speed] of CASES) {
-    const r = await measure(s.page, s.server.url + url, speed);
+    // Each case in a page of its own: a lab opened by a hash change would inherit the
+    // previous case's document.
+    const page = await s.context.newPage();
+    await page.addInitScript(INSTRUMENT);
+    const r = await measure(page, s.server.url + url, speed);
+    await page.close();
     const w = r.work.sort((a, b) => a - b);
     const iv = r.intervals.sort((a, b) => a - b);
     const fps = r.intervals.length / (r.intervals.reduce((a, b) => a + b, 0) / 1000);
