@@ -35,6 +35,7 @@ pub mod router;
 mod script;
 pub mod server;
 mod sweep;
+pub mod table;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
