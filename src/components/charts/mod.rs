@@ -88,7 +88,8 @@ fn ChartView(chart: Chart, #[prop(optional)] scale: Option<u64>) -> impl IntoVie
 pub fn ChartsPanel() -> impl IntoView {
     let ctl = use_controller();
     let cat = catalog();
-    let charts = Memo::new(move |_| ctl.read(|s| s.charts(cat())));
+    // The plots are per simulated second: a few redraws a second while playing suffice.
+    let charts = super::use_throttled(move || ctl.with(|s| s.charts(cat())));
     let options = Memo::new(move |_| ctl.read(|s| s.compare_options(cat())));
     let choice = RwSignal::new(0usize);
     let compare: RwSignal<Option<(String, u64, Vec<Chart>)>> = RwSignal::new(None);
