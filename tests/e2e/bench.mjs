@@ -11,20 +11,16 @@
 //   long      the share of the time spent in long tasks (over 50 ms).
 
 import { openSession } from "./harness.mjs";
+import { BUSY, runLink as run, startPlaying } from "./perf.mjs";
 
 const SECONDS = Number(process.argv[2] ?? 8);
-const run = (protocol, config) =>
-  "#/" + protocol + "?run=" + encodeURIComponent(JSON.stringify({ format: 1, protocol, seed: 1, steps: 0, config }));
 
 const CASES = [
-  ["load balancing, 4 clients × 1000/s, 16 backends, 100×", run("load-balancing", { clients: 4, backends: 16, rate: 1000 }), 100],
-  ["load balancing, same, 1×", run("load-balancing", { clients: 4, backends: 16, rate: 1000 }), 1],
+  ["load balancing, 4 clients × 1000/s, 16 backends, 100×", BUSY, 100],
+  ["load balancing, same, 1×", BUSY, 1],
   ["raft, 7 servers and 2 spares, 100×", run("raft", { servers: 7, spare_servers: 2 }), 100],
   ["two-phase commit, 1,000 transactions, 100×", run("two-phase-commit", { transactions: 1000 }), 100],
 ];
-
-/** Speed slider position for a speed (logarithmic, 0.1× to 100× over 0..30). */
-const sliderFor = (speed) => String(Math.round(((Math.log10(speed) + 1) / 3) * 30));
 
 const INSTRUMENT = () => {
   // A frame's work runs from its first animation-frame callback to the end of the
@@ -57,13 +53,7 @@ const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 10
 const fmt = (v) => v.toFixed(1).padStart(6);
 
 async function measure(page, url, speed) {
-  await page.goto(url);
-  await page.getByTestId("step").waitFor({ state: "visible" });
-  const alert = page.getByRole("alert");
-  if (await alert.count()) throw new Error(`${url}: ${await alert.first().textContent()}`);
-  await page.getByRole("slider", { name: "Speed", exact: true }).fill(sliderFor(speed));
-  await page.getByRole("button", { name: "Play", exact: true }).click();
-  await page.waitForTimeout(2000);
+  await startPlaying(page, url, speed);
   await page.evaluate(() => {
     window.__work.clear();
     window.__long = 0;

@@ -4,19 +4,16 @@
 //   node tests/e2e/trace.mjs ["#/load-balancing?run=…"] [speed] [seconds]
 
 import { openSession } from "./harness.mjs";
+import { BUSY, startPlaying } from "./perf.mjs";
 
-const hash = process.argv[2] ?? "#/load-balancing?run=" + encodeURIComponent(JSON.stringify({ format: 1, protocol: "load-balancing", seed: 1, steps: 0, config: { clients: 4, backends: 16, rate: 1000 } }));
+const hash = process.argv[2] ?? BUSY;
 const speed = Number(process.argv[3] ?? 100);
 const seconds = Number(process.argv[4] ?? 4);
 
 const s = await openSession("trace");
 try {
   const { page } = s;
-  await page.goto(s.server.url + hash);
-  await page.getByTestId("step").waitFor({ state: "visible" });
-  await page.getByRole("slider", { name: "Speed", exact: true }).fill(String(Math.round(((Math.log10(speed) + 1) / 3) * 30)));
-  await page.getByRole("button", { name: "Play", exact: true }).click();
-  await page.waitForTimeout(2000);
+  await startPlaying(page, s.server.url + hash, speed);
   const cdp = await s.context.newCDPSession(page);
   const events = [];
   cdp.on("Tracing.dataCollected", (e) => events.push(...e.value));
