@@ -83,6 +83,9 @@ siteTest("raft: the spare server joins, the leader removes itself, and messages 
   await shot("message-fields");
   await page.keyboard.press("Escape");
 
+  // A leader takes a membership change only once an entry of its own term is committed
+  // (§4.2.2: its no-op), so step until it is.
+  await waitFor(async () => /commits up to entry/.test(await lab.eventLog.innerText()) || (await lab.stepForward(1), false), "the leader commits its no-op");
   await lab.nodeAction("S6", "Add server");
   assert.match(await lab.eventLog.innerText(), /appends the configuration \{S1, S2, S3, S4, S5, S6\}/);
   await lab.play();

@@ -308,3 +308,37 @@ impl<P: Protocol> History<P> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::two_phase_commit::TwoPhaseCommit;
+
+    /// `inject` counts off only the future it drops (not every record again): the count
+    /// stays what a full recount gives, at the end and after a fork.
+    #[test]
+    fn an_input_keeps_the_record_bytes_a_recount_gives() {
+        let spec = RunSpec::<TwoPhaseCommit> {
+            cfg: Default::default(),
+            net: Default::default(),
+            seed: 3,
+            inputs: Vec::new(),
+        };
+        let mut h = History::new(spec).unwrap();
+        let recount = |h: &History<TwoPhaseCommit>| -> u64 {
+            h.records.iter().map(limits::record_bytes).sum()
+        };
+        h.run_to(300);
+        h.inject(Input::Heal).unwrap();
+        assert_eq!(h.record_bytes, recount(&h));
+        assert!(h.len() > 40, "a run to fork");
+        h.seek(30);
+        h.inject(Input::Heal).unwrap();
+        assert_eq!((h.len(), h.record_bytes), (31, recount(&h)));
+        assert_eq!(
+            h.spec.inputs.len(),
+            1,
+            "the later input is dropped with the future"
+        );
+    }
+}

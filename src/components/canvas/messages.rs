@@ -127,3 +127,53 @@ pub(super) fn MessageDot(
         </g>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msg(id: u64, from: usize, to: usize) -> MsgView {
+        MsgView {
+            id,
+            from,
+            to,
+            label: String::new(),
+            tone: Tone::Working,
+            sent_at: 0,
+            deliver_at: 10,
+        }
+    }
+
+    /// A click in the swarm picks the message drawn nearest it, and a click far from every
+    /// dot picks none (it clears the selection).
+    #[test]
+    fn a_click_picks_the_nearest_message_within_reach() {
+        let points = vec![Point { x: 0.0, y: 0.0 }, Point { x: 400.0, y: 0.0 }];
+        let scene = Scene {
+            step: 0,
+            len: 0,
+            time: 5,
+            seed: 1,
+            finished: false,
+            nodes: Vec::new(),
+            messages: vec![msg(1, 0, 1), msg(2, 1, 0)],
+            messages_hidden: 0,
+            lost: None,
+            delivered_to: None,
+            invariants: Vec::new(),
+            cut: Vec::new(),
+            links: Vec::new(),
+        };
+        let now = 2.0;
+        for m in &scene.messages {
+            let p = place(m, &points, now);
+            let near = Point {
+                x: p.x + 3.0,
+                y: p.y - 2.0,
+            };
+            assert_eq!(pick(&scene, &points, now, near), Some(m.id));
+        }
+        let far = Point { x: 200.0, y: 300.0 };
+        assert_eq!(pick(&scene, &points, now, far), None);
+    }
+}

@@ -52,3 +52,27 @@ pub fn log_tail<T>(
     let hidden = len.saturating_sub(newest);
     (hidden, items.skip(hidden).map(entry).collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_log_tail_makes_only_the_newest_entries_and_counts_the_rest() {
+        let entry = |n: u32| LogEntry {
+            text: n.to_string(),
+            on_disk: true,
+        };
+        let mut made = 0;
+        let (hidden, tail) = log_tail(0..10u32, 10, 3, |n| {
+            made += 1;
+            entry(n)
+        });
+        assert_eq!((hidden, made), (7, 3));
+        assert_eq!(tail, vec![entry(7), entry(8), entry(9)]);
+        assert_eq!(
+            log_tail(0..2u32, 2, 3, entry),
+            (0, vec![entry(0), entry(1)])
+        );
+    }
+}
