@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Prints the project's figures: engine throughput (events/s, from the `engine` bench of the
-# protocols crate), the size of the site as a browser downloads it (gzip -9 of dist/), and
+# protocols crate), the size of the site as a browser downloads it (gzip -9 of dist/),
 # frame times while playing labs in headless Chromium (tests/e2e/bench.mjs; BENCH_SECONDS
-# per case). Builds dist/ with trunk first if it is missing. Figures only: nothing here passes or fails.
+# per case), and a long run's figures there: first interactive with the CPU slowed 4×, then
+# for each lab a run of BENCH_STEPS steps: its memory, seek and step back, to paint
+# (tests/e2e/bench-run.mjs). Builds dist/ with trunk first if it is missing. Figures only:
+# nothing here passes or fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # wasm-opt comes from tools/ (npm binaryen), ahead of any other on PATH.
@@ -38,6 +41,8 @@ printf '  total  %s  (%s uncompressed, %d files)\n' "$(kb $total)" "$(kb $raw)" 
 printf '\n==> frames in headless Chromium: node tests/e2e/bench.mjs\n'
 if [[ -x /usr/bin/chromium && -d tests/e2e/node_modules/playwright-core ]]; then
     node tests/e2e/bench.mjs "${BENCH_SECONDS:-8}"
+    printf '\n==> a long run in headless Chromium: node tests/e2e/bench-run.mjs\n'
+    node tests/e2e/bench-run.mjs "${BENCH_STEPS:-100000}"
 else
     printf '  skipped: needs /usr/bin/chromium and tests/e2e/node_modules (./scripts/setup.sh)\n'
 fi

@@ -49,21 +49,26 @@ pub fn EventLog() -> impl IntoView {
                 <p class="muted">{move || cat().panels.event_log_empty}</p>
             </Show>
             <ol node_ref=list aria-label=move || cat().panels.event_log>
-                // A line is drawn once while it stays in the window; only where the cursor
-                // is changes. Its words can change as the cursor passes it (what the
+                // A line is drawn once while it stays in the window; only the lines where the
+                // cursor is change. Whether a line is past or the current one is part of its
+                // key rather than read from the cursor by every line (a step would then
+                // wake all 400 lines). Its words can change as the cursor passes it (what the
                 // checkers learn is told only up to the cursor) or after a fork, so they
-                // are part of its key.
+                // are part of its key too.
                 <For
-                    each=move || { let (at, _, lines) = window.get(); lines.into_iter().map(move |l| (l.step < at, l)) }
-                    key=|(past, l)| (l.step, *past, l.text.clone())
-                    children=move |(_, line)| {
+                    each=move || {
+                        let (at, _, lines) = window.get();
+                        lines.into_iter().map(move |l| (l.step < at, l.step + 1 == at, l))
+                    }
+                    key=|(past, current, l)| (l.step, *past, *current, l.text.clone())
+                    children=move |(past, current, line)| {
                         let step = line.step;
                         view! {
                             <li
                                 data-step=step
                                 class=format!("log-line {}", line.kind.class())
-                                class:future=Signal::derive(move || step >= at.get())
-                                aria-current=move || (step + 1 == at.get()).then_some("step")
+                                class:future=!past
+                                aria-current=current.then_some("step")
                             >
                                 <button class="log-button" on:click=move |_| {
                                     ctl.pause();

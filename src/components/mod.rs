@@ -37,22 +37,32 @@ const PLAYING_REFRESH_MS: f64 = 250.0;
 /// A value drawn from the run that follows it at once when stepping or paused, and a few
 /// times a second while playing; pausing brings it up to date at once. `f` is reactive:
 /// what it reads (the scene, the language) is what it follows.
+///
+/// Each throttled value refreshes in its own part of the period (the n-th one made is a
+/// third of a period after the one before), so the panels' refreshes fall on different
+/// frames instead of piling into one long frame four times a second.
 pub fn use_throttled<T>(f: impl Fn() -> T + 'static) -> ReadSignal<T>
 where
     T: Send + Sync + 'static,
 {
+    thread_local!(static MADE: std::cell::Cell<u32> = const { std::cell::Cell::new(0) });
+    let nth = MADE.with(|m| m.replace(m.get().wrapping_add(1)));
+    let offset = f64::from(nth % 3) * PLAYING_REFRESH_MS / 3.0;
     let ctl = use_controller();
     let value = RwSignal::new(untrack(&f));
-    Effect::new(move |last: Option<f64>| {
+    // The period last drawn in; `None` after a change drawn at once.
+    Effect::new(move |last: Option<Option<f64>>| {
         ctl.rev.track();
-        let now = now_ms();
         if ctl.playing.get() {
-            if let Some(last) = last.filter(|t| now - t < PLAYING_REFRESH_MS) {
-                return last;
+            let period = ((now_ms() + offset) / PLAYING_REFRESH_MS).floor();
+            if last.flatten() == Some(period) {
+                return Some(period);
             }
+            value.set(f());
+            return Some(period);
         }
         value.set(f());
-        now
+        None
     });
     value.read_only()
 }

@@ -56,13 +56,8 @@ impl NetConfig {
 
 /// An input from outside the protocol: a user's click, a fault plan, a client.
 /// Each one is applied as one step of its own.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(
-    tag = "kind",
-    rename_all = "snake_case",
-    bound = "",
-    deny_unknown_fields
-)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case", bound = "")]
 pub enum Input<P: Protocol> {
     Crash {
         node: NodeId,
@@ -100,6 +95,81 @@ pub enum Input<P: Protocol> {
         node: NodeId,
         request: P::Request,
     },
+}
+
+/// An input as a scenario spells it, its request still undecoded JSON. Reading this shape
+/// once for every protocol, then only the request as `P::Request`, keeps one copy of the
+/// decoder in the download instead of one per protocol (a derived `Deserialize` for
+/// `Input<P>` is a copy per protocol). It mirrors [`Input`] variant for variant: a test
+/// reads back every input `Input`'s `Serialize` writes.
+#[derive(Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub(crate) enum InputShape {
+    Crash {
+        node: NodeId,
+    },
+    Restart {
+        node: NodeId,
+    },
+    Partition {
+        groups: Vec<Vec<NodeId>>,
+    },
+    Cut {
+        from: NodeId,
+        to: NodeId,
+    },
+    Heal,
+    Drop {
+        msg: MsgId,
+    },
+    Duplicate {
+        msg: MsgId,
+    },
+    Delay {
+        msg: MsgId,
+        ticks: u64,
+    },
+    LinkLoss {
+        from: NodeId,
+        to: NodeId,
+        per_mille: u16,
+    },
+    Request {
+        node: NodeId,
+        request: serde_json::Value,
+    },
+}
+
+impl InputShape {
+    /// The input, with its request (if it has one) read by `request`.
+    pub(crate) fn decode<P: Protocol, E>(
+        self,
+        request: impl FnOnce(serde_json::Value) -> Result<P::Request, E>,
+    ) -> Result<Input<P>, E> {
+        Ok(match self {
+            InputShape::Crash { node } => Input::Crash { node },
+            InputShape::Restart { node } => Input::Restart { node },
+            InputShape::Partition { groups } => Input::Partition { groups },
+            InputShape::Cut { from, to } => Input::Cut { from, to },
+            InputShape::Heal => Input::Heal,
+            InputShape::Drop { msg } => Input::Drop { msg },
+            InputShape::Duplicate { msg } => Input::Duplicate { msg },
+            InputShape::Delay { msg, ticks } => Input::Delay { msg, ticks },
+            InputShape::LinkLoss {
+                from,
+                to,
+                per_mille,
+            } => Input::LinkLoss {
+                from,
+                to,
+                per_mille,
+            },
+            InputShape::Request { node, request: r } => Input::Request {
+                node,
+                request: request(r)?,
+            },
+        })
+    }
 }
 
 impl<P: Protocol> Input<P> {

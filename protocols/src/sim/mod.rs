@@ -24,6 +24,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::fmt::Debug;
 
+pub(crate) use input::InputShape;
 pub use input::{Input, NetConfig};
 pub use invariant::{Invariant, Reporter};
 pub use record::{Event, LossReason, Sent, StepRecord};

@@ -8,7 +8,7 @@ use crate::labs::{
     Inspector, InvariantView, LostView, MsgView, NodeView, Row, Scene, Tone, LOG_ON_CANVAS,
     MAX_DRAWN_MESSAGES,
 };
-use protocols::sim::{Event, Invariant, MsgId, NodeId};
+use protocols::sim::{Event, Invariant, MsgId, NodeId, Tick};
 
 impl<P: Lab> Sim<P> {
     pub(super) fn build_scene(&self, cat: &Catalog) -> Scene {
@@ -48,15 +48,22 @@ impl<P: Lab> Sim<P> {
             })
             .collect();
         // A world can hold 200,000 messages in flight: draw those arriving soonest.
-        let mut soonest: Vec<_> = world.in_flight().iter().collect();
+        // Chosen by (arrival, id) keys alone: one selection and sort in the download for
+        // every protocol, rather than one per message type.
+        let in_flight = world.in_flight();
+        let mut soonest: Vec<(Tick, MsgId)> = in_flight
+            .iter()
+            .map(|(id, m)| (m.deliver_at, *id))
+            .collect();
         let messages_hidden = soonest.len().saturating_sub(MAX_DRAWN_MESSAGES);
         if messages_hidden > 0 {
-            soonest.select_nth_unstable_by_key(MAX_DRAWN_MESSAGES, |(id, m)| (m.deliver_at, **id));
+            soonest.select_nth_unstable(MAX_DRAWN_MESSAGES);
             soonest.truncate(MAX_DRAWN_MESSAGES);
-            soonest.sort_by_key(|(id, _)| **id);
+            soonest.sort_unstable_by_key(|&(_, id)| id);
         }
         let messages = soonest
             .into_iter()
+            .map(|(_, id)| (id, &in_flight[&id]))
             .map(|(id, m)| MsgView {
                 id: id.0,
                 from: m.from.index(),
