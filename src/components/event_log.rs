@@ -6,9 +6,11 @@ use crate::i18n::fill;
 use leptos::html::Ol;
 use leptos::prelude::*;
 
-/// Lines kept around the cursor: long runs stay light to render.
-const BEFORE: u64 = 300;
-const AFTER: u64 = 100;
+/// Lines kept around the cursor: long runs stay light to render, and a seek far away
+/// draws 150 new lines, not thousands (the box shows about a dozen; the timeline reaches
+/// the rest).
+const BEFORE: u64 = 100;
+const AFTER: u64 = 50;
 /// Lines kept before the cursor while playing: enough to read the newest; pausing shows
 /// the whole window again.
 const BEFORE_PLAYING: u64 = 40;

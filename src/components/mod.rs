@@ -40,28 +40,34 @@ const PLAYING_REFRESH_MS: f64 = 250.0;
 ///
 /// Each throttled value refreshes in its own part of the period (the n-th one made is a
 /// third of a period after the one before), so the panels' refreshes fall on different
-/// frames instead of piling into one long frame four times a second.
+/// frames instead of piling into one long frame four times a second. A value equal to the
+/// one drawn wakes nothing (a chart that did not change is not drawn again).
 pub fn use_throttled<T>(f: impl Fn() -> T + 'static) -> ReadSignal<T>
 where
-    T: Send + Sync + 'static,
+    T: PartialEq + Send + Sync + 'static,
 {
     thread_local!(static MADE: std::cell::Cell<u32> = const { std::cell::Cell::new(0) });
     let nth = MADE.with(|m| m.replace(m.get().wrapping_add(1)));
     let offset = f64::from(nth % 3) * PLAYING_REFRESH_MS / 3.0;
     let ctl = use_controller();
     let value = RwSignal::new(untrack(&f));
+    let refresh = move || {
+        let new = f();
+        if value.with_untracked(|v| *v != new) {
+            value.set(new);
+        }
+    };
     // The period last drawn in; `None` after a change drawn at once.
     Effect::new(move |last: Option<Option<f64>>| {
         ctl.rev.track();
         if ctl.playing.get() {
             let period = ((now_ms() + offset) / PLAYING_REFRESH_MS).floor();
-            if last.flatten() == Some(period) {
-                return Some(period);
+            if last.flatten() != Some(period) {
+                refresh();
             }
-            value.set(f());
             return Some(period);
         }
-        value.set(f());
+        refresh();
         None
     });
     value.read_only()

@@ -15,16 +15,16 @@ siteTest("the decision-before-log bug switch leads to a visible atomicity violat
   assert.equal(await lab.step(), 0, "changing the configuration starts a fresh run");
 
   // Step until the coordinator has sent COMMIT without logging it.
-  for (let i = 0; i < 60 && !/BUG/.test(await lab.eventLog.innerText()); i++) {
+  for (let i = 0; i < 60 && !/BUG/.test(await lab.logText()); i++) {
     assert.equal(await lab.stepForward(1), 1);
   }
-  assert.match(await lab.eventLog.innerText(), /BUG: it sends COMMIT T1 before the record reaches its disk/);
+  assert.match(await lab.logText(), /BUG: it sends COMMIT T1 before the record reaches its disk/);
   await shot("commit-sent-unlogged");
 
   // Drop the COMMIT on its way to Participant 3 ...
   await page.getByRole("button", { name: /^Message COMMIT T1 from Coordinator to Participant 3/ }).click();
   await page.getByRole("button", { name: "Drop", exact: true }).click();
-  await waitFor(async () => /You dropped COMMIT T1/.test(await lab.eventLog.innerText()), "the drop is in the log");
+  await waitFor(async () => /You dropped COMMIT T1/.test(await lab.logText()), "the drop is in the log");
   // ... and crash the coordinator before its disk write.
   await lab.nodeAction("Coordinator", "Crash");
   await lab.nodeAction("Coordinator", "Restart");
@@ -35,7 +35,7 @@ siteTest("the decision-before-log bug switch leads to a visible atomicity violat
     assert.equal(await lab.stepForward(1), 1, "the run stalled before the violation");
   }
   assert.ok(await violated(), `no atomicity violation: ${(await lab.invariantLines()).join("; ")}`);
-  assert.match(await lab.eventLog.innerText(), /Invariant broken — Atomicity: Participant [12] committed T1 but Participant 3 aborted it/);
+  assert.match(await lab.logText(), /Invariant broken — Atomicity: Participant [12] committed T1 but Participant 3 aborted it/);
   assert.match(await lab.nodeLabel("Participant 3"), /aborted T1/);
   await shot("atomicity-violated");
 

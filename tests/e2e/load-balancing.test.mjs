@@ -31,11 +31,11 @@ siteTest("load balancing: traffic is plotted, a crash is detected, algorithms sw
   await lab.play();
   await waitFor(async () => /3\/4 up/.test(await lab.nodeLabel("Load balancer")), "the health checks mark Backend 3 down");
   await lab.pause();
-  assert.match(await lab.eventLog.innerText(), /marks Backend 3 down/);
+  assert.match(await lab.logText(), /marks Backend 3 down/);
 
   // Switch the algorithm live, on the balancer.
   await lab.nodeAction("Load balancer", "Use power of two choices");
-  assert.match(await lab.eventLog.innerText(), /Load balancer switches to power of two choices/);
+  assert.match(await lab.logText(), /Load balancer switches to power of two choices/);
   assert.match(await lab.nodeLabel("Load balancer"), /^Load balancer — power of two choices/);
   await shot("crash-detected");
   const invariants = await lab.invariantLines();

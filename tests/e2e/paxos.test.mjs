@@ -19,7 +19,7 @@ siteTest("paxos: a value is chosen, learned, and survives an acceptor crash", as
   await waitFor(async () => /learned [ABC]/.test(await lab.nodeLabel("Learner 1")), "the learner learns a value");
   await lab.pause();
   const learned = /learned ([ABC])/.exec(await lab.nodeLabel("Learner 1"))[1];
-  const log = await lab.eventLog.innerText();
+  const log = await lab.logText();
   const chosenAt = log.indexOf(`${learned} is now chosen in #0`);
   const learnedAt = log.indexOf(`Learner 1 learns ${learned} in #0`);
   assert.ok(chosenAt >= 0, "the event log says when the value became chosen");
@@ -42,11 +42,11 @@ siteTest("paxos: a value is chosen, learned, and survives an acceptor crash", as
   // A new ballot from Proposer 2 can only choose the same value again.
   await lab.nodeAction("Proposer 2", "Propose now");
   await lab.play();
-  await waitFor(async () => /Proposer 2 has accepts from a majority/.test(await lab.eventLog.innerText()), "proposer 2's ballot completes");
+  await waitFor(async () => /Proposer 2 has accepts from a majority/.test(await lab.logText()), "proposer 2's ballot completes");
   // The run may already have fallen quiet (and stopped by itself).
   // (It may fall quiet between a look and a click: pause only if it still plays.)
   await page.getByRole("button", { name: "Pause", exact: true }).click({ timeout: 1000 }).catch(() => {});
-  assert.match(await lab.eventLog.innerText(), new RegExp(`Proposer 2 has accepts from a majority: it knows ${learned} is chosen`));
+  assert.match(await lab.logText(), new RegExp(`Proposer 2 has accepts from a majority: it knows ${learned} is chosen`));
 });
 
 siteTest("paxos: messages show their fields, and Multi-Paxos fills slots", async ({ page, server, shot }) => {
@@ -75,7 +75,7 @@ siteTest("paxos: messages show their fields, and Multi-Paxos fills slots", async
   await lab.pause();
   const grid = page.getByRole("region", { name: "Slots", exact: true });
   assert.equal(await grid.locator("thead th").count(), 4, "slot header + slots 0, 1, 2");
-  assert.match(await lab.eventLog.innerText(), /Proposer 2 hands .* to Proposer 1, the distinguished proposer/);
+  assert.match(await lab.logText(), /Proposer 2 hands .* to Proposer 1, the distinguished proposer/);
   await shot("multi-paxos");
   const invariants = await lab.invariantLines();
   assert.ok(!invariants.some((l) => /violated/.test(l)), invariants.join("; "));

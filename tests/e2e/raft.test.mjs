@@ -48,7 +48,7 @@ siteTest("raft: a leader is elected, crashing it elects another, and a past part
   await page.getByRole("button", { name: "Partition", exact: true }).click();
   await waitFor(async () => (await lab.step()) === crashStep + 1, "the partition is applied as the next step");
   assert.equal(Number(await lab.timeline.getAttribute("max")), crashStep + 1, "the old future is dropped: the run forked");
-  assert.match(await lab.eventLog.innerText(), /You partitioned the network/);
+  assert.match(await lab.logText(), /You partitioned the network/);
   await lab.play();
   await waitFor(async () => (await leaders()).some((l) => !l.startsWith(leader + " ")), "the majority side elects a leader");
   await lab.pause();
@@ -85,16 +85,16 @@ siteTest("raft: the spare server joins, the leader removes itself, and messages 
 
   // A leader takes a membership change only once an entry of its own term is committed
   // (§4.2.2: its no-op), so step until it is.
-  await waitFor(async () => /commits up to entry/.test(await lab.eventLog.innerText()) || (await lab.stepForward(1), false), "the leader commits its no-op");
+  await waitFor(async () => /commits up to entry/.test(await lab.logText()) || (await lab.stepForward(1), false), "the leader commits its no-op");
   await lab.nodeAction("S6", "Add server");
-  assert.match(await lab.eventLog.innerText(), /appends the configuration \{S1, S2, S3, S4, S5, S6\}/);
+  assert.match(await lab.logText(), /appends the configuration \{S1, S2, S3, S4, S5, S6\}/);
   await lab.play();
   await waitFor(async () => !/not in the cluster/.test(await lab.nodeLabel("S6")), "S6 joins the cluster");
   await lab.pause();
 
   await lab.nodeAction(leader, "Remove");
   await lab.play();
-  await waitFor(async () => /own removal is committed: it steps down/.test(await lab.eventLog.innerText()), "the removed leader steps down");
+  await waitFor(async () => /own removal is committed: it steps down/.test(await lab.logText()), "the removed leader steps down");
   await waitFor(async () => {
     const l = await leaderName();
     return l && l !== leader ? l : null;

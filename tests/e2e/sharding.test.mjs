@@ -19,7 +19,7 @@ siteTest("sharding: a server joins under load, keys migrate, and the move is mea
   await lab.pause();
 
   await lab.nodeAction("Server 5", "Add server");
-  assert.match(await lab.eventLog.innerText(), /Router makes routing table v2: Server 1, Server 2, Server 3, Server 4, Server 5/);
+  assert.match(await lab.logText(), /Router makes routing table v2: Server 1, Server 2, Server 3, Server 4, Server 5/);
   await lab.play();
   await waitFor(async () => /table v2: 5 servers · \d+ in flight/.test(await lab.nodeLabel("Router")), "the migration ends");
   await lab.pause();
@@ -58,7 +58,7 @@ siteTest("sharding: a typed key is followed, a hot range is split, both routers 
   assert.equal(await field.inputValue(), "a key far too long", "what was typed stays");
   await field.fill("cart:alice");
   await page.getByRole("button", { name: "Put", exact: true }).click();
-  assert.match(await lab.eventLog.innerText(), /Client 1 sends put \d+ cart:alice/);
+  assert.match(await lab.logText(), /Client 1 sends put \d+ cart:alice/);
 
   await lab.speed.fill("60");
   await lab.play();
@@ -76,7 +76,7 @@ siteTest("sharding: a typed key is followed, a hot range is split, both routers 
 
   assert.match(await lab.nodeLabel("Router 1"), /owns the table/);
   await lab.nodeAction("Router 1", "Split the busiest range");
-  assert.match(await lab.eventLog.innerText(), /Router 1 splits range 1 at key-\d{4}, where its requests halve: .* move to Server \d/);
+  assert.match(await lab.logText(), /Router 1 splits range 1 at key-\d{4}, where its requests halve: .* move to Server \d/);
   await lab.play();
   // The router's status drops "migrating" (the event log shows only its newest lines).
   await waitFor(async () => /table v2: 4 servers · \d+ in flight/.test(await lab.nodeLabel("Router 1")), "the split's migration ends");

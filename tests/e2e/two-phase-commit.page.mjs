@@ -112,6 +112,17 @@ export class TwoPhaseCommitLab {
     await this.page.getByRole("button", { name: action, exact: true }).click();
   }
 
+  /**
+   * The event log's lines as text, one per line (step, time and sentence): what a reader
+   * scrolls through. Not `innerText`: lines scrolled out of view are not rendered
+   * (`content-visibility: auto`), and `innerText` leaves them out.
+   */
+  async logText() {
+    return this.eventLog
+      .getByRole("listitem")
+      .evaluateAll((lis) => lis.map((li) => [...li.querySelectorAll("span")].map((s) => s.textContent).join(" ")).join("\n"));
+  }
+
   /** The data-step of every line the event log shows, in order. */
   async eventSteps() {
     return this.eventLog

@@ -35,7 +35,7 @@ siteTest("stepping forward and back keeps the step counter and the event log in 
   assert.equal(await lab.stepForward(10), 10, "10 steps are available from the start");
   assert.equal(await lab.step(), start + 10);
   assert.equal(await lab.assertLogMatchesStep(), start + 10);
-  assert.match(await lab.eventLog.innerText(), /prepare/i, "the coordinator sends PREPARE in the first 10 steps");
+  assert.match(await lab.logText(), /prepare/i, "the coordinator sends PREPARE in the first 10 steps");
   await shot("after-10-steps");
 
   await lab.stepBack(3);

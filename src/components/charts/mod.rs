@@ -108,74 +108,84 @@ pub fn ChartsPanel() -> impl IntoView {
         });
         compare.set(Some((label, time, charts)));
     };
-    move || {
-        let charts = charts.get();
-        (!charts.is_empty()).then(|| {
-            let opts = options.get();
-            let other = compare.get();
-            let grid = match other {
-                None => view! {
-                    <div class="chart-grid">
-                        {charts.into_iter().map(|chart| view! { <ChartView chart=chart /> }).collect_view()}
-                    </div>
-                }
-                .into_any(),
-                Some((label, time, others)) => {
-                    let caption = crate::i18n::fill(
-                        cat().panels.compare_caption,
-                        &[("variant", &label), ("time", &time.to_string())],
-                    );
-                    view! {
-                        <p class="muted small">{caption}</p>
-                        <div class="chart-pairs">
-                            {charts
-                                .into_iter()
-                                .zip(others)
-                                .map(|(a, b)| {
-                                    let scale = top(&a).max(top(&b));
-                                    view! {
-                                        <div class="pair">
-                                            <ChartView chart=a scale=scale />
-                                            <ChartView chart=b scale=scale />
-                                        </div>
-                                    }
-                                })
-                                .collect_view()}
-                        </div>
+    let shown = Memo::new(move |_| charts.with(|c| c.len()));
+    // Each chart follows its own memo: one that did not change is not drawn again (the
+    // ring's 600 keys would otherwise be rewritten at every step).
+    let single = move || {
+        view! {
+            <div class="chart-grid">
+                <For each=move || 0..shown.get() key=|i| *i let:i>
+                    {
+                        let chart = Memo::new(move |_| charts.with(|c| c.get(i).cloned()));
+                        move || chart.get().map(|chart| view! { <ChartView chart=chart /> })
                     }
-                    .into_any()
-                }
-            };
-            let controls = (!opts.is_empty()).then(|| view! {
-                <div class="compare">
-                    <label>
-                        {cat().panels.compare_with} " "
-                        <select on:change=move |ev| {
-                            if let Ok(i) = event_target_value(&ev).parse::<usize>() {
-                                choice.set(i);
-                            }
-                        }>
-                            {opts.iter().enumerate().map(|(i, o)| {
-                                let selected = i == choice.get_untracked();
-                                view! { <option value=i.to_string() selected=selected>{*o}</option> }
-                            }).collect_view()}
-                        </select>
-                    </label>
-                    " "
-                    <button class="btn" on:click=run_compare>{cat().panels.compare_run}</button>
-                    {move || compare.with(|c| c.is_some()).then(|| view! {
-                        " " <button class="btn" on:click=move |_| compare.set(None)>{cat().panels.compare_off}</button>
-                    })}
-                </div>
-            });
-            view! {
-                <section class="panel charts" aria-label=cat().panels.charts>
-                    <h2>{cat().panels.charts}</h2>
-                    {controls}
-                    {grid}
-                    <BatchPanel />
-                </section>
-            }
+                </For>
+            </div>
+        }
+    };
+    let paired = move |(label, time, others): (String, u64, Vec<Chart>)| {
+        let caption = crate::i18n::fill(
+            cat().panels.compare_caption,
+            &[("variant", &label), ("time", &time.to_string())],
+        );
+        view! {
+            <p class="muted small">{caption}</p>
+            <div class="chart-pairs">
+                {charts
+                    .get()
+                    .into_iter()
+                    .zip(others)
+                    .map(|(a, b)| {
+                        let scale = top(&a).max(top(&b));
+                        view! {
+                            <div class="pair">
+                                <ChartView chart=a scale=scale />
+                                <ChartView chart=b scale=scale />
+                            </div>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+        }
+    };
+    let controls = move || {
+        let opts = options.get();
+        (!opts.is_empty()).then(|| view! {
+            <div class="compare">
+                <label>
+                    {cat().panels.compare_with} " "
+                    <select on:change=move |ev| {
+                        if let Ok(i) = event_target_value(&ev).parse::<usize>() {
+                            choice.set(i);
+                        }
+                    }>
+                        {opts.iter().enumerate().map(|(i, o)| {
+                            let selected = i == choice.get_untracked();
+                            view! { <option value=i.to_string() selected=selected>{*o}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                " "
+                <button class="btn" on:click=run_compare>{cat().panels.compare_run}</button>
+                {move || compare.with(|c| c.is_some()).then(|| view! {
+                    " " <button class="btn" on:click=move |_| compare.set(None)>{cat().panels.compare_off}</button>
+                })}
+            </div>
         })
+    };
+    // The section, its controls and the batch table are drawn once per lab; only the
+    // charts follow the run.
+    view! {
+        <Show when=move || { shown.get() > 0 }>
+            <section class="panel charts" aria-label=move || cat().panels.charts>
+                <h2>{move || cat().panels.charts}</h2>
+                {controls}
+                {move || match compare.get() {
+                    None => single().into_any(),
+                    Some(other) => paired(other).into_any(),
+                }}
+                <BatchPanel />
+            </section>
+        </Show>
     }
 }
