@@ -48,6 +48,9 @@ siteTest("load balancing: traffic is plotted, a crash is detected, algorithms sw
   await waitFor(async () => (await table.locator("tbody tr").count()) === 8, "eight algorithms in the batch table", 60_000);
   assert.match(await table.innerText(), /power of two choices/);
   await shot("batch");
+  // The table belongs to the configuration and seed, not to the step: stepping keeps it.
+  await lab.stepForward(3);
+  assert.equal(await table.locator("tbody tr").count(), 8, "the batch table survives steps");
 });
 
 siteTest("load balancing: compare mode replays the same workload under another algorithm", async ({ page, server, shot }) => {
