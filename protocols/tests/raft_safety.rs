@@ -263,7 +263,8 @@ fn a_leader_elected_late_in_an_older_term_need_not_hold_a_newer_terms_commits() 
         .run()
         .unwrap();
     let leaders: Vec<(NodeId, Note)> = h
-        .records()
+        .records(..)
+        .collect::<Vec<_>>()
         .iter()
         .flat_map(|r| r.notes.iter().cloned())
         .filter(|(_, n)| matches!(n, Note::BecameLeader { .. }))

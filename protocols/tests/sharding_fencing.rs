@@ -25,7 +25,8 @@ fn scenario(text: &str, bug: bool) -> Scenario<Sharding> {
 
 /// Each violated invariant's name, with its detail, in step order.
 fn broken(h: &H) -> Vec<String> {
-    h.records()
+    h.records(..)
+        .collect::<Vec<_>>()
         .iter()
         .flat_map(|r| r.violations.iter())
         .map(|v| format!("{}: {:?}", v.invariant.name(), v.detail))
@@ -34,7 +35,8 @@ fn broken(h: &H) -> Vec<String> {
 
 /// The acknowledged writes of `key`: (stamp, value).
 fn acknowledged_puts(h: &H, key: &str) -> Vec<(u64, u64)> {
-    h.records()
+    h.records(..)
+        .collect::<Vec<_>>()
         .iter()
         .flat_map(|r| r.notes.iter())
         .filter_map(|(_, n)| match n {
@@ -167,7 +169,8 @@ fn a_replica_behind_the_table(bug: bool) -> (H, bool) {
     };
     assert!(h.run_until(20_000, answered), "the get is answered");
     let fenced = h
-        .records()
+        .records(..)
+        .collect::<Vec<_>>()
         .iter()
         .any(|r| noted(r, |n| matches!(n, Note::Fenced { key, .. } if *key == k)));
     (h, fenced)

@@ -41,19 +41,25 @@ pub fn participant_state(h: &H, p: u32, txn: Txn) -> Option<PartState> {
 
 /// Violations recorded in the whole run.
 pub fn violations<P: Protocol>(h: &History<P>) -> usize {
-    h.records().iter().map(|r| r.violations.len()).sum()
+    h.records(..)
+        .collect::<Vec<_>>()
+        .iter()
+        .map(|r| r.violations.len())
+        .sum()
 }
 
 /// Whether invariant `invariant` broke anywhere in the run.
 pub fn violated<P: Protocol>(h: &History<P>, invariant: P::Invariant) -> bool {
-    h.records()
+    h.records(..)
+        .collect::<Vec<_>>()
         .iter()
         .any(|r| r.violations.iter().any(|v| v.invariant == invariant))
 }
 
 /// The first violation of the run, for an assertion's message.
 pub fn first_violation<P: Protocol>(h: &History<P>) -> Option<String> {
-    h.records()
+    h.records(..)
+        .collect::<Vec<_>>()
         .iter()
         .flat_map(|r| r.violations.iter())
         .next()

@@ -17,7 +17,8 @@ pub fn over(r: &StepRecord<Sharding>) -> bool {
 }
 
 pub fn acked(h: &H) -> usize {
-    h.records()
+    h.records(..)
+        .collect::<Vec<_>>()
         .iter()
         .flat_map(|r| r.notes.iter())
         .filter(|(_, n)| matches!(n, Note::PutAcknowledged { .. }))
