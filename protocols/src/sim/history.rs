@@ -128,11 +128,11 @@ impl<P: Protocol> History<P> {
         use std::ops::Bound::*;
         let from = match steps.start_bound() {
             Included(&s) => s,
-            Excluded(&s) => s + 1,
+            Excluded(&s) => s.saturating_add(1),
             Unbounded => 0,
         };
         let to = match steps.end_bound() {
-            Included(&s) => s + 1,
+            Included(&s) => s.saturating_add(1),
             Excluded(&s) => s,
             Unbounded => self.len(),
         };
