@@ -244,6 +244,14 @@ fn a_thinned_run_keeps_its_inputs_and_matches_a_fresh_recording() {
         h.records(..).eq(fresh.records(h.first()..)),
         "the kept ones are the same"
     );
+    for s in &h.spec().inputs {
+        let time = fresh.record(s.at).map(|r| r.time);
+        assert_eq!(
+            h.input_time(s.at),
+            time,
+            "inputs keep their times (compare mode)"
+        );
+    }
     for step in [h.first() + 4_321, h.first(), 59_999] {
         h.seek(step);
         fresh.seek(step);

@@ -55,6 +55,9 @@ pub struct History<P: Protocol> {
     stopped: Option<Stop>,
     /// Past this many bytes of records (estimated), the oldest are dropped.
     record_budget: u64,
+    /// The time of each recorded step an input is stamped for, by step: they outlive
+    /// thinning (compare mode replays inputs at their times).
+    input_times: Vec<(u64, Tick)>,
 }
 
 impl<P: Protocol> History<P> {
@@ -77,6 +80,7 @@ impl<P: Protocol> History<P> {
             quiescent: false,
             stopped: None,
             record_budget: limits::MAX_RECORD_BYTES,
+            input_times: Vec::new(),
         })
     }
 
@@ -137,6 +141,15 @@ impl<P: Protocol> History<P> {
             Unbounded => self.len(),
         };
         (from.max(self.first())..to.min(self.len())).filter_map(|s| self.records.get(s))
+    }
+    /// The virtual time of step `at`, recorded, if an input is stamped for it (kept when
+    /// the step's record is thinned away).
+    pub fn input_time(&self, at: u64) -> Option<Tick> {
+        let i = self
+            .input_times
+            .binary_search_by_key(&at, |(s, _)| *s)
+            .ok()?;
+        Some(self.input_times[i].1)
     }
     /// The estimated bytes of the kept records (see [`limits::record_bytes`]).
     pub fn record_bytes(&self) -> u64 {
@@ -221,6 +234,9 @@ impl<P: Protocol> History<P> {
             return false;
         };
         if at == self.len() {
+            if self.spec.inputs.binary_search_by_key(&at, |s| s.at).is_ok() {
+                self.input_times.push((at, record.time));
+            }
             self.records.push(record);
             self.quiescent = false;
             let weight = limits::world_weight(&self.world);
@@ -308,6 +324,8 @@ impl<P: Protocol> History<P> {
         input.validate(P::node_count(&self.spec.cfg))?;
         let at = self.cursor();
         self.records.truncate(at);
+        let times = self.input_times.partition_point(|(s, _)| *s < at);
+        self.input_times.truncate(times);
         self.stopped = None;
         let kept = self.spec.inputs.partition_point(|s| s.at < at);
         self.spec.inputs.truncate(kept);

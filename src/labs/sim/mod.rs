@@ -136,7 +136,7 @@ impl<P: Lab> Sim<P> {
             .iter()
             .filter(|s| s.at < self.cursor() && compare.keeps(&s.input))
             .map(|s| {
-                let at = self.history.record(s.at).map_or(u64::MAX, |r| r.time.0);
+                let at = self.history.input_time(s.at).map_or(u64::MAX, |t| t.0);
                 (at, s.input.clone())
             });
         let now = self.time();
