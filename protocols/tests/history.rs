@@ -11,12 +11,12 @@ use protocols::two_phase_commit::Config;
 fn an_input_at_a_past_step_forks_the_run() {
     let mut h = history(Config::default(), 11);
     h.run_to(60);
-    let old_future = h.records(..).collect::<Vec<_>>()[30..].to_vec();
+    let old_future = common::records(&h)[30..].to_vec();
     h.seek(30);
     h.inject(Input::Crash { node: NodeId(0) }).unwrap();
     assert_eq!(h.len(), 31, "the old future is dropped");
     assert!(matches!(
-        h.records(..).collect::<Vec<_>>()[30].event,
+        common::records(&h)[30].event,
         Event::Input {
             input: Input::Crash { .. },
             applied: true
@@ -24,7 +24,7 @@ fn an_input_at_a_past_step_forks_the_run() {
     ));
     h.run_to(60);
     assert_ne!(
-        h.records(..).collect::<Vec<_>>()[30..],
+        common::records(&h)[30..],
         old_future[..],
         "and simulated anew"
     );
@@ -166,7 +166,7 @@ fn an_input_stamped_after_the_world_falls_quiet_is_applied_when_it_does() {
     let h2 = sc.run().unwrap();
     assert!(
         matches!(
-            h2.records(..).collect::<Vec<_>>()[quiet_at as usize].event,
+            common::records(&h2)[quiet_at as usize].event,
             Event::Input {
                 input: Input::Crash { .. },
                 applied: true

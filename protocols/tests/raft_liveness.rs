@@ -188,9 +188,7 @@ fn without_check_quorum_a_leader_in_a_minority_partition_stays_leader() {
 fn with_check_quorum_a_leader_that_hears_from_a_majority_keeps_leading() {
     let mut h = five(true);
     h.run_to(5_000);
-    let stepped_down = h
-        .records(..)
-        .collect::<Vec<_>>()
+    let stepped_down = common::records(&h)
         .iter()
         .flat_map(|r| r.notes.iter())
         .any(|(_, note)| matches!(note, Note::LostQuorum { .. }));

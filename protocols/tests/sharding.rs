@@ -80,7 +80,7 @@ fn acknowledged_writes_are_on_every_replica() {
     let t = cfg.initial_table();
     let nodes = h.world().nodes();
     let mut checked = 0;
-    for r in h.records(..).collect::<Vec<_>>() {
+    for r in common::records(&h) {
         for (_, n) in &r.notes {
             if let Note::PutAcknowledged { key, stamp, .. } = n {
                 for rep in t.replicas(key, 2) {
@@ -154,14 +154,9 @@ fn a_typed_key_is_written_and_read_back() {
         .unwrap();
     }
     let alice = Key::parse("cart:alice").unwrap();
-    let refused = h
-        .records(..)
-        .collect::<Vec<_>>()
-        .iter()
-        .flat_map(|r| r.notes.iter())
-        .any(
-            |(_, n)| matches!(n, Note::BadKey { name } if name == "a name far too long for a key"),
-        );
+    let refused = common::records(&h).iter().flat_map(|r| r.notes.iter()).any(
+        |(_, n)| matches!(n, Note::BadKey { name } if name == "a name far too long for a key"),
+    );
     assert!(refused, "the long name is refused");
     assert!(
         h.run_until(2_000, |r| r.notes.iter().any(
@@ -169,9 +164,7 @@ fn a_typed_key_is_written_and_read_back() {
         )),
         "the put is acknowledged"
     );
-    let put_value = h
-        .records(..)
-        .collect::<Vec<_>>()
+    let put_value = common::records(&h)
         .iter()
         .flat_map(|r| r.notes.iter())
         .find_map(|(_, n)| match n {
@@ -199,7 +192,7 @@ fn a_typed_key_is_written_and_read_back() {
         h.run_until(2_000, |r| got(r).is_some()),
         "the get is answered"
     );
-    let read = h.records(..).collect::<Vec<_>>().iter().find_map(got);
+    let read = common::records(&h).iter().find_map(got);
     assert_eq!(read, put_value, "the get reads the value put");
 }
 
@@ -232,7 +225,7 @@ fn a_stale_router_learns_the_table_from_a_moved_answer() {
     };
     let restart = h.len();
     assert!(h.run_until(5_000, over), "the migration ends");
-    let learned = h.records(..).collect::<Vec<_>>()[restart as usize..]
+    let learned = common::records(&h)[restart as usize..]
         .iter()
         .any(from_server);
     assert!(learned, "Router 2 learned v2 from a server's table");
@@ -288,9 +281,7 @@ fn a_moving_key_is_served_only_once_it_has_arrived() {
     assert!(held.len() > 20, "transfers held up: {}", held.len());
     assert!(h.run_until(6_000, over), "the migration ends");
     h.run_to(h.len() + 2_000);
-    let waits = h
-        .records(..)
-        .collect::<Vec<_>>()
+    let waits = common::records(&h)
         .iter()
         .flat_map(|r| r.notes.iter())
         .filter(|(_, n)| matches!(n, Note::NotYet { .. }))
@@ -301,7 +292,7 @@ fn a_moving_key_is_served_only_once_it_has_arrived() {
     let mut newest: std::collections::BTreeMap<Key, u64> = Default::default();
     let mut sent_after: std::collections::BTreeMap<(protocols::sim::NodeId, u64), u64> =
         Default::default();
-    for r in h.records(..).collect::<Vec<_>>() {
+    for r in common::records(&h) {
         for (node, n) in &r.notes {
             match n {
                 Note::Sent {

@@ -32,9 +32,7 @@ fn all_vote_yes_so_all_commit() {
         );
     }
     assert!(h.world().nodes()[0].disk.wal.contains(&Record::Commit(T1)));
-    assert!(h
-        .records(..)
-        .collect::<Vec<_>>()
+    assert!(common::records(&h)
         .iter()
         .any(|r| noted(r, COORD, |n| *n == Note::Forgotten { txn: T1 })));
     assert_eq!(violations(&h), 0);
@@ -78,9 +76,7 @@ fn coordinator_crash_after_prepare_blocks_yes_voters_until_it_restarts() {
             "participant {p} is blocked"
         );
     }
-    let asked = h
-        .records(..)
-        .collect::<Vec<_>>()
+    let asked = common::records(&h)
         .iter()
         .filter(|r| {
             r.notes
@@ -92,9 +88,7 @@ fn coordinator_crash_after_prepare_blocks_yes_voters_until_it_restarts() {
         asked >= 3,
         "each blocked participant asked for the decision"
     );
-    let uncertain_replies = h
-        .records(..)
-        .collect::<Vec<_>>()
+    let uncertain_replies = common::records(&h)
         .iter()
         .filter(|r| {
             matches!(
@@ -248,7 +242,7 @@ fn a_cooperative_termination_abort_is_forced_and_survives_a_crash() {
     )
     .unwrap();
     let mut h = sc.run().unwrap();
-    let answered = h.records(..).collect::<Vec<_>>()[..57].iter().any(|r| {
+    let answered = common::records(&h)[..57].iter().any(|r| {
         noted(r, p2, |n| {
             matches!(
                 n,
@@ -266,9 +260,7 @@ fn a_cooperative_termination_abort_is_forced_and_survives_a_crash() {
     assert!(h.world().nodes()[2].disk.wal.contains(&Record::Abort(T1)));
     h.run_to(300);
     assert_eq!(violations(&h), 0);
-    assert!(h
-        .records(..)
-        .collect::<Vec<_>>()
+    assert!(common::records(&h)
         .iter()
         .any(|r| noted(r, COORD, |n| matches!(
             n,
@@ -377,7 +369,7 @@ fn a_client_retries_a_begin_lost_to_a_down_coordinator() {
     h.inject(Input::Restart { node: COORD }).unwrap();
     h.run_to(h.len() + 200);
     let retried = |r: &_| noted(r, NodeId(4), |n| *n == Note::ClientRetried { txn: T1 });
-    assert!(h.records(..).collect::<Vec<_>>().iter().any(retried));
+    assert!(common::records(&h).iter().any(retried));
     assert_eq!(client_results(&h), vec![(T1, Some(true))]);
     let begun = h.world().nodes()[0].disk.wal.iter();
     assert_eq!(begun.filter(|r| **r == Record::Begin(T1)).count(), 1);

@@ -17,8 +17,7 @@ pub fn over(r: &StepRecord<Sharding>) -> bool {
 }
 
 pub fn acked(h: &H) -> usize {
-    h.records(..)
-        .collect::<Vec<_>>()
+    super::records(h)
         .iter()
         .flat_map(|r| r.notes.iter())
         .filter(|(_, n)| matches!(n, Note::PutAcknowledged { .. }))
