@@ -3,9 +3,9 @@
 //! A [`StepRecord`] holds its event whole and five vectors: kept by the million, their
 //! headers, half-empty allocations and a `Vec` of records that doubles as it grows cost
 //! more than what the steps did. Here steps live in chunks of at most [`CHUNK`] steps and
-//! about [`CHUNK_BYTES`] (estimated) each. A chunk has
-//! one arena per kind of effect, and a step is a small [`Head`]: its time, its event, and
-//! where its effects end in each arena (they start where the previous step's end). A
+//! about [`CHUNK_BYTES`] (estimated) each. A chunk has one arena per kind of effect, and a
+//! step is a small head ([`HEAD_BYTES`]): its time, its event, and where its effects end
+//! in each arena (they start where the previous step's end). A
 //! message delivered, lost or dropped was recorded when it was sent, so when that send is
 //! in the same chunk the head points at it instead of holding a second copy of the body.
 //! A chunk that is full is shrunk to fit; the oldest chunks can be dropped whole
