@@ -1,13 +1,14 @@
-//! Measures what a recorded step costs for each protocol, and the longest run a page
-//! holds (`docs/scenario-format.md`, "Limits", quotes these figures).
+//! Measures what a recorded step costs for each protocol (`docs/scenario-format.md`,
+//! "Limits", quotes these figures).
 //!
 //! `cargo run --release -p protocols --example limits [STEPS]` records each protocol's
-//! example scenario for STEPS steps (default 200,000) and prints: the fixed size of a
-//! step record, the most steps a page records (`limits::max_recorded_steps`), the
-//! estimated bytes per step of the example run, and the resident memory it grew by.
+//! example scenario for STEPS steps (default 200,000) and prints: the size of a step's
+//! head in the store (`sim::store`), the estimated bytes per step of the example run
+//! (`limits::record_bytes`), the resident memory it grew by per step (checkpoints
+//! included), and the first step still kept if the run was thinned.
 use protocols::scenario::Scenario;
 use protocols::sim::history::History;
-use protocols::sim::{limits, Protocol, StepRecord};
+use protocols::sim::{store, Protocol};
 
 fn resident_bytes() -> u64 {
     let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
@@ -28,16 +29,20 @@ fn measure<P: Protocol>(example: &str, steps: u64) {
     let secs = start.elapsed().as_secs_f64();
     let grown = resident_bytes().saturating_sub(before);
     let len = h.len().max(1);
-    let est: u64 = h.records().iter().map(limits::record_bytes).sum();
+    let kept = (h.len() - h.first()).max(1);
     println!(
-        "{:<17} record {:>4} B  page max {:>9} steps  example: {:>7} steps, ~{:>5} B/step estimated, {:>5} B/step resident, {:.2} s{}",
+        "{:<17} head {:>3} B  example: {:>7} steps, ~{:>5} B/step estimated, {:>5} B/step resident, {:.2} s{}{}",
         P::NAME,
-        std::mem::size_of::<StepRecord<P>>(),
-        limits::max_recorded_steps::<P>(),
+        store::HEAD_BYTES,
         h.len(),
-        est / len,
+        h.record_bytes() / kept,
         grown / len,
         secs,
+        if h.first() > 0 {
+            format!(" (kept from step {})", h.first())
+        } else {
+            String::new()
+        },
         h.stopped().map(|s| format!(" ({s})")).unwrap_or_default(),
     );
     h.seek(0);

@@ -11,19 +11,23 @@ use protocols::two_phase_commit::Config;
 fn an_input_at_a_past_step_forks_the_run() {
     let mut h = history(Config::default(), 11);
     h.run_to(60);
-    let old_future = h.records()[30..].to_vec();
+    let old_future = common::records(&h)[30..].to_vec();
     h.seek(30);
     h.inject(Input::Crash { node: NodeId(0) }).unwrap();
     assert_eq!(h.len(), 31, "the old future is dropped");
     assert!(matches!(
-        h.records()[30].event,
+        common::records(&h)[30].event,
         Event::Input {
             input: Input::Crash { .. },
             applied: true
         }
     ));
     h.run_to(60);
-    assert_ne!(h.records()[30..], old_future[..], "and simulated anew");
+    assert_ne!(
+        common::records(&h)[30..],
+        old_future[..],
+        "and simulated anew"
+    );
     assert_eq!(h.spec().inputs.len(), 1);
 }
 
@@ -162,7 +166,7 @@ fn an_input_stamped_after_the_world_falls_quiet_is_applied_when_it_does() {
     let h2 = sc.run().unwrap();
     assert!(
         matches!(
-            h2.records()[quiet_at as usize].event,
+            common::records(&h2)[quiet_at as usize].event,
             Event::Input {
                 input: Input::Crash { .. },
                 applied: true
@@ -170,4 +174,107 @@ fn an_input_stamped_after_the_world_falls_quiet_is_applied_when_it_does() {
         ),
         "the crash is the step after the world fell quiet"
     );
+}
+
+/// A Raft run with a write every 400 steps, a crash and a restart every 6,000, recorded
+/// with a record budget small enough (4 MiB) that it is thinned several times.
+fn thinned_raft(steps: u64) -> protocols::sim::history::History<protocols::raft::Raft> {
+    use protocols::raft::Request;
+    use protocols::sim::history::{History, RunSpec, Stamped};
+    let inputs = (1..steps / 400)
+        .map(|k| Stamped {
+            at: k * 400,
+            input: match k % 15 {
+                0 => Input::Crash {
+                    node: NodeId(k as u32 % 5),
+                },
+                7 => Input::Restart {
+                    node: NodeId((k as u32 + 3) % 5),
+                },
+                _ => Input::Request {
+                    node: NodeId(k as u32 % 5),
+                    request: Request::Put {
+                        key: format!("k{}", k % 7),
+                        value: k as u32,
+                    },
+                },
+            },
+        })
+        .collect();
+    let spec = RunSpec {
+        cfg: Default::default(),
+        net: Default::default(),
+        seed: 5,
+        inputs,
+    };
+    let mut h = History::new(spec).unwrap().with_record_budget(4 << 20);
+    h.run_to(steps);
+    h
+}
+
+/// Goal 2 of issue 13: a long run drops its oldest records past its budget instead of
+/// stopping, keeps every input, and stays the same run: its world, its kept records and a
+/// seek anywhere in what is kept match a fresh recording of the exported run.
+#[test]
+fn a_thinned_run_keeps_its_inputs_and_matches_a_fresh_recording() {
+    use protocols::scenario::Scenario;
+    let mut h = thinned_raft(60_000);
+    assert_eq!(h.len(), 60_000, "thinning never stops the run");
+    assert_eq!(h.stopped(), None);
+    assert!(h.first() > 20_000, "thinned: kept from step {}", h.first());
+    assert!(h.record_bytes() <= 4 << 20);
+    let exported = Scenario {
+        spec: h.spec().clone(),
+        steps: h.len(),
+    };
+    assert_eq!(
+        exported.spec.inputs.len() as u64,
+        60_000 / 400 - 1,
+        "every input is kept"
+    );
+    let mut fresh = Scenario::parse(&exported.to_json()).unwrap().run().unwrap();
+    assert_eq!(fresh.first(), 0, "the default budget holds the whole run");
+    let state = |h: &protocols::sim::history::History<protocols::raft::Raft>| {
+        let w = h.world();
+        format!("{} {:?} {:?}", w.time.0, w.nodes(), w.in_flight())
+    };
+    assert_eq!(state(&h), state(&fresh), "the same world at the end");
+    assert_eq!(h.record(h.first() - 1), None, "older records are gone");
+    assert!(
+        h.records(..).eq(fresh.records(h.first()..)),
+        "the kept ones are the same"
+    );
+    for s in &h.spec().inputs {
+        let time = fresh.record(s.at).map(|r| r.time);
+        assert_eq!(
+            h.input_time(s.at),
+            time,
+            "inputs keep their times (compare mode)"
+        );
+    }
+    for step in [h.first() + 4_321, h.first(), 59_999] {
+        h.seek(step);
+        fresh.seek(step);
+        assert_eq!(state(&h), state(&fresh), "step {step}");
+    }
+}
+
+/// A seek below the first kept step lands on it; a fork in the kept part still works.
+#[test]
+fn a_seek_below_the_first_kept_step_lands_on_it() {
+    let mut h = thinned_raft(30_000);
+    let first = h.first();
+    assert!(first > 0);
+    h.seek(0);
+    assert_eq!(h.cursor(), first);
+    h.seek(first - 1);
+    assert_eq!(h.cursor(), first);
+    assert_eq!(h.records(..).next().map(|r| r.step), Some(first));
+    h.seek(first + 100);
+    h.inject(Input::Heal).unwrap();
+    assert_eq!((h.first(), h.len()), (first, first + 101));
+    assert!(matches!(
+        h.record(first + 100).unwrap().event,
+        Event::Input { .. }
+    ));
 }

@@ -16,7 +16,7 @@ type H = History<LoadBalancing>;
 
 /// Latencies of requests completed from step `from` on, sorted.
 fn latencies(h: &H, from: usize) -> Vec<u64> {
-    let mut l: Vec<u64> = h.records()[from..]
+    let mut l: Vec<u64> = common::records(h)[from..]
         .iter()
         .flat_map(|r| r.notes.iter())
         .filter_map(|(_, n)| match n {
@@ -53,14 +53,14 @@ fn a_crashed_backend_is_detected_and_traffic_fails_over() {
     assert!(detect_time - crash_time <= bound, "within {bound} ticks");
     let detect_step = h.len() as usize;
     h.run_to(h.len() + 4_000);
-    let routed_to_victim = h.records()[detect_step..]
+    let routed_to_victim = common::records(&h)[detect_step..]
         .iter()
         .flat_map(|r| r.notes.iter())
         .any(|(_, n)| matches!(n, Note::Routed { backend: 2, .. }));
     assert!(!routed_to_victim, "nothing is routed to it once it is down");
     let after = latencies(&h, detect_step);
     assert!(after.len() > 100, "the others keep serving");
-    let failures_after = h.records()[detect_step..]
+    let failures_after = common::records(&h)[detect_step..]
         .iter()
         .flat_map(|r| r.notes.iter())
         .filter(|(_, n)| matches!(n, Note::Failed { .. }))
@@ -161,7 +161,7 @@ fn a_client_can_be_asked_to_send_now() {
         request: Request::SendNow,
     })
     .unwrap();
-    assert!(h.records()[0]
+    assert!(common::records(&h)[0]
         .notes
         .iter()
         .any(|(_, n)| matches!(n, Note::Issued { .. })));
@@ -180,7 +180,7 @@ fn two_algorithms_see_the_same_workload() {
             5,
         );
         h.run_to(5_000);
-        h.records()
+        common::records(&h)
             .iter()
             .flat_map(|r| {
                 r.notes.iter().filter_map(move |(_, n)| match n {

@@ -18,10 +18,10 @@ fn run(json: &str) -> H {
         .expect("runs")
 }
 
-fn notes(h: &H) -> impl Iterator<Item = &Note> {
-    h.records()
-        .iter()
-        .flat_map(|r| r.notes.iter().map(|(_, n)| n))
+fn notes(h: &H) -> Vec<Note> {
+    h.records(..)
+        .flat_map(|r| r.notes.into_iter().map(|(_, n)| n))
+        .collect()
 }
 
 /// Issue 11, item 9: Backend 4 (node 6) works 40 times slower from step 0. Finagle's
@@ -40,7 +40,7 @@ fn peak_ewma_keeps_away_from_a_backend_slowed_forty_times() {
     };
     let count = |h: &H| {
         let (mut routed, mut to_slow, mut failed) = (0, 0, 0);
-        for n in notes(h) {
+        for n in &notes(h) {
             match n {
                 Note::Routed { backend, .. } => {
                     routed += 1;
@@ -90,7 +90,9 @@ fn a_slowdown_beyond_its_range_is_refused_when_decoded() {
 #[test]
 fn the_slowest_request_allowed_leaves_the_time_series_small() {
     let h = run(&HUGE_SLOWDOWN.replace("4000000000", "10000"));
-    let finished = notes(&h).any(|n| matches!(n, Note::Finished { at, .. } if *at >= 10_000_000));
+    let finished = notes(&h)
+        .iter()
+        .any(|n| matches!(n, Note::Finished { at, .. } if *at >= 10_000_000));
     assert!(finished, "the request is worked on to its end");
     let series = &h.world().metrics().series;
     assert!(
@@ -166,6 +168,7 @@ fn without_probes_a_backend_marked_down_comes_back_on_a_timer_and_says_why() {
         "inputs":[{"at":0,"kind":"crash","node":5}]}"#,
     );
     let ups: Vec<UpBecause> = notes(&h)
+        .iter()
         .filter_map(|n| match n {
             Note::MarkedUp { backend: 2, why } => Some(*why),
             _ => None,
@@ -194,7 +197,7 @@ fn weighted_round_robin_gives_a_large_backend_its_share_of_the_throughput() {
     .unwrap();
     h.run_to(5_000);
     let (mut all, mut large) = (0, 0);
-    for n in notes(&h) {
+    for n in &notes(&h) {
         if let Note::Routed { backend, .. } = n {
             all += 1;
             large += u32::from(*backend == 0);

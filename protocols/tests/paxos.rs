@@ -101,8 +101,7 @@ fn a_later_proposer_adopts_the_value_already_accepted() {
     let adopted = h.run_until(500, noted(P2, |n| matches!(n, Note::Proposing { .. })));
     assert!(adopted);
     let proposing = h
-        .records()
-        .last()
+        .record(h.len() - 1)
         .unwrap()
         .notes
         .iter()
@@ -180,7 +179,7 @@ fn duel(cure_backoff: bool, cure_leader: bool) -> H {
 }
 
 fn preemptions(h: &H) -> usize {
-    h.records()
+    common::records(h)
         .iter()
         .flat_map(|r| r.notes.iter())
         .filter(|(_, n)| matches!(n, Note::Preempted { .. }))
@@ -269,8 +268,7 @@ fn forgotten_promise(bug_forget_promises: bool) -> H {
 #[test]
 fn a_restarted_acceptor_keeps_its_promise() {
     let h = forgotten_promise(false);
-    assert!(h
-        .records()
+    assert!(common::records(&h)
         .iter()
         .any(noted(A1, |n| matches!(n, Note::RefusedAccept { .. }))));
     assert_eq!(violations(&h), 0, "{:?}", first_violation(&h));
@@ -317,18 +315,17 @@ fn a_proposer_that_ignores_accepted_values_gets_a_second_value_chosen() {
         .collect();
     assert_eq!(both, vec![v("A"), v("B")]);
     // P2's proposal says what it ignored: a promise reported A, accepted in P1's ballot.
-    let ignored =
-        h.records()
-            .iter()
-            .flat_map(|r| r.notes.iter())
-            .find_map(|(n, note)| match note {
-                Note::Proposing {
-                    ignored,
-                    adopted: None,
-                    ..
-                } if *n == P2 => Some(ignored.clone()),
-                _ => None,
-            });
+    let ignored = common::records(&h)
+        .iter()
+        .flat_map(|r| r.notes.iter())
+        .find_map(|(n, note)| match note {
+            Note::Proposing {
+                ignored,
+                adopted: None,
+                ..
+            } if *n == P2 => Some(ignored.clone()),
+            _ => None,
+        });
     assert!(
         matches!(&ignored, Some(Some((b, a))) if b.proposer == 1 && *a == v("A")),
         "{ignored:?}"
@@ -368,8 +365,7 @@ fn multi_paxos_a_stable_leader_runs_phase_1_once() {
     h.run_to(h.len() + 500);
     let log: Vec<Value> = learned(&h, L1).into_values().collect();
     assert_eq!(log, vec![v("x=1"), v("y=2"), v("x=3"), v("z=4")]);
-    let phase1 = h
-        .records()
+    let phase1 = common::records(&h)
         .iter()
         .flat_map(|r| r.notes.iter())
         .filter(|(_, n)| matches!(n, Note::Preparing { .. }))

@@ -18,10 +18,9 @@ const S1: NodeId = NodeId(0);
 const S2: NodeId = NodeId(1);
 
 /// The notes of `node` over the whole run.
-fn notes_of(h: &H, node: NodeId) -> Vec<&Note> {
-    h.records()
-        .iter()
-        .flat_map(|r| r.notes.iter())
+fn notes_of(h: &H, node: NodeId) -> Vec<Note> {
+    h.records(..)
+        .flat_map(|r| r.notes)
         .filter(|(n, _)| *n == node)
         .map(|(_, note)| note)
         .collect()
@@ -131,7 +130,7 @@ fn leader_in_a_minority(h: &mut H) -> u64 {
         groups: vec![vec![S1, S2]],
     })
     .unwrap();
-    h.records().last().unwrap().time.0
+    h.record(h.len() - 1).unwrap().time.0
 }
 
 /// Dissertation §6.2: "a leader steps down if an election timeout elapses without a
@@ -149,7 +148,7 @@ fn with_check_quorum_a_leader_in_a_minority_partition_steps_down_after_an_electi
             .any(|(n, note)| *n == S1 && matches!(note, Note::LostQuorum { .. }))
     };
     assert!(h.run_until(2_000, lost), "S1 steps down");
-    let at = h.records().last().unwrap();
+    let at = h.record(h.len() - 1).unwrap();
     assert!(
         at.time.0 <= cut_at + 2 * 150,
         "within two checks: cut at {cut_at}, stepped down at {}",
@@ -175,7 +174,7 @@ fn without_check_quorum_a_leader_in_a_minority_partition_stays_leader() {
     let cut_at = leader_in_a_minority(&mut h);
     let term = term_of(&h, S1);
     h.run_to(h.len() + 5_000);
-    assert!(h.records().last().unwrap().time.0 > cut_at + 20 * 300);
+    assert!(h.record(h.len() - 1).unwrap().time.0 > cut_at + 20 * 300);
     assert!(leads(&h, S1), "S1 still believes it leads");
     assert_eq!(term_of(&h, S1), term);
     let newer = (2..5).any(|i| leads(&h, NodeId(i)) && term_of(&h, NodeId(i)) > term);
@@ -189,8 +188,7 @@ fn without_check_quorum_a_leader_in_a_minority_partition_stays_leader() {
 fn with_check_quorum_a_leader_that_hears_from_a_majority_keeps_leading() {
     let mut h = five(true);
     h.run_to(5_000);
-    let stepped_down = h
-        .records()
+    let stepped_down = common::records(&h)
         .iter()
         .flat_map(|r| r.notes.iter())
         .any(|(_, note)| matches!(note, Note::LostQuorum { .. }));
@@ -220,7 +218,7 @@ fn a_server_outside_an_uncommitted_configuration_campaigns_until_it_commits() {
         .count();
     assert_eq!(led, 2, "S1 leads before its removal and once after: {s1:?}");
     assert!(s1.iter().any(|n| matches!(n, Note::SteppedDown { .. })));
-    assert!(!s1.contains(&&Note::NotInConfig), "{s1:?}");
+    assert!(!s1.contains(&Note::NotInConfig), "{s1:?}");
     let s2 = h.world().nodes()[S2.index()].state.as_ref().unwrap();
     assert!(matches!(s2.role, Role::Leader { .. }));
     assert_eq!(s2.config, BTreeSet::from([S2]));

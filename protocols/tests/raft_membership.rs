@@ -27,8 +27,7 @@ fn servers_join_and_leave_while_clients_write_and_nothing_committed_is_lost() {
             let l = leader(h).unwrap_or_else(|| elect(h));
             request(h, l, req.clone());
             let accepted = h
-                .records()
-                .last()
+                .record(h.len() - 1)
                 .unwrap()
                 .notes
                 .iter()
@@ -55,7 +54,7 @@ fn servers_join_and_leave_while_clients_write_and_nothing_committed_is_lost() {
             .any(|(n, note)| *n == l && matches!(note, Note::SteppedDown { .. }))
     };
     assert!(
-        h.records().iter().any(stepped_down) || h.run_until(3_000, stepped_down),
+        common::records(&h).iter().any(stepped_down) || h.run_until(3_000, stepped_down),
         "the removed leader steps down once its removal commits"
     );
     let l2 = leader(&h).unwrap_or_else(|| elect(&mut h));
@@ -113,7 +112,7 @@ fn without_pre_vote_a_rejoining_server_disrupts_the_leader() {
     let now = server(&h, l).d.current_term.0;
     assert!(now > term, "the cluster moved to a higher term");
     assert!(
-        h.records().iter().any(|r| r
+        common::records(&h).iter().any(|r| r
             .notes
             .iter()
             .any(|(n, note)| *n == l && matches!(note, Note::BecameFollower { .. }))),
@@ -127,7 +126,7 @@ fn with_pre_vote_a_rejoining_server_does_not_disrupt_the_leader() {
     let (h, l, term) = rejoin(true);
     assert!(is_leader(&h, l), "the same leader");
     assert_eq!(server(&h, l).d.current_term.0, term, "in the same term");
-    let denied = h.records().iter().any(|r| {
+    let denied = common::records(&h).iter().any(|r| {
         r.notes
             .iter()
             .any(|(_, n)| matches!(n, Note::PreVoteDenied { .. }))

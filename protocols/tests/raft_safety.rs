@@ -262,8 +262,7 @@ fn a_leader_elected_late_in_an_older_term_need_not_hold_a_newer_terms_commits() 
         .unwrap()
         .run()
         .unwrap();
-    let leaders: Vec<(NodeId, Note)> = h
-        .records()
+    let leaders: Vec<(NodeId, Note)> = common::records(&h)
         .iter()
         .flat_map(|r| r.notes.iter().cloned())
         .filter(|(_, n)| matches!(n, Note::BecameLeader { .. }))

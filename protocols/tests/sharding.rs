@@ -80,7 +80,7 @@ fn acknowledged_writes_are_on_every_replica() {
     let t = cfg.initial_table();
     let nodes = h.world().nodes();
     let mut checked = 0;
-    for r in h.records() {
+    for r in common::records(&h) {
         for (_, n) in &r.notes {
             if let Note::PutAcknowledged { key, stamp, .. } = n {
                 for rep in t.replicas(key, 2) {
@@ -154,7 +154,7 @@ fn a_typed_key_is_written_and_read_back() {
         .unwrap();
     }
     let alice = Key::parse("cart:alice").unwrap();
-    let refused = h.records().iter().flat_map(|r| r.notes.iter()).any(
+    let refused = common::records(&h).iter().flat_map(|r| r.notes.iter()).any(
         |(_, n)| matches!(n, Note::BadKey { name } if name == "a name far too long for a key"),
     );
     assert!(refused, "the long name is refused");
@@ -164,8 +164,7 @@ fn a_typed_key_is_written_and_read_back() {
         )),
         "the put is acknowledged"
     );
-    let put_value = h
-        .records()
+    let put_value = common::records(&h)
         .iter()
         .flat_map(|r| r.notes.iter())
         .find_map(|(_, n)| match n {
@@ -193,7 +192,7 @@ fn a_typed_key_is_written_and_read_back() {
         h.run_until(2_000, |r| got(r).is_some()),
         "the get is answered"
     );
-    let read = h.records().iter().find_map(got);
+    let read = common::records(&h).iter().find_map(got);
     assert_eq!(read, put_value, "the get reads the value put");
 }
 
@@ -226,7 +225,9 @@ fn a_stale_router_learns_the_table_from_a_moved_answer() {
     };
     let restart = h.len();
     assert!(h.run_until(5_000, over), "the migration ends");
-    let learned = h.records()[restart as usize..].iter().any(from_server);
+    let learned = common::records(&h)[restart as usize..]
+        .iter()
+        .any(from_server);
     assert!(learned, "Router 2 learned v2 from a server's table");
     for r in cfg.routers() {
         let Some(Node::Router(router)) = &h.world().nodes()[r.index()].state else {
@@ -280,8 +281,7 @@ fn a_moving_key_is_served_only_once_it_has_arrived() {
     assert!(held.len() > 20, "transfers held up: {}", held.len());
     assert!(h.run_until(6_000, over), "the migration ends");
     h.run_to(h.len() + 2_000);
-    let waits = h
-        .records()
+    let waits = common::records(&h)
         .iter()
         .flat_map(|r| r.notes.iter())
         .filter(|(_, n)| matches!(n, Note::NotYet { .. }))
@@ -292,7 +292,7 @@ fn a_moving_key_is_served_only_once_it_has_arrived() {
     let mut newest: std::collections::BTreeMap<Key, u64> = Default::default();
     let mut sent_after: std::collections::BTreeMap<(protocols::sim::NodeId, u64), u64> =
         Default::default();
-    for r in h.records() {
+    for r in common::records(&h) {
         for (node, n) in &r.notes {
             match n {
                 Note::Sent {

@@ -25,7 +25,7 @@ fn scenario(text: &str, bug: bool) -> Scenario<Sharding> {
 
 /// Each violated invariant's name, with its detail, in step order.
 fn broken(h: &H) -> Vec<String> {
-    h.records()
+    common::records(h)
         .iter()
         .flat_map(|r| r.violations.iter())
         .map(|v| format!("{}: {:?}", v.invariant.name(), v.detail))
@@ -34,7 +34,7 @@ fn broken(h: &H) -> Vec<String> {
 
 /// The acknowledged writes of `key`: (stamp, value).
 fn acknowledged_puts(h: &H, key: &str) -> Vec<(u64, u64)> {
-    h.records()
+    common::records(h)
         .iter()
         .flat_map(|r| r.notes.iter())
         .filter_map(|(_, n)| match n {
@@ -166,8 +166,7 @@ fn a_replica_behind_the_table(bug: bool) -> (H, bool) {
         })
     };
     assert!(h.run_until(20_000, answered), "the get is answered");
-    let fenced = h
-        .records()
+    let fenced = common::records(&h)
         .iter()
         .any(|r| noted(r, |n| matches!(n, Note::Fenced { key, .. } if *key == k)));
     (h, fenced)

@@ -31,7 +31,7 @@ fn mod_n_replica_lists_match_the_naive_definition() {
 /// Requests the router sent to each server (first attempts) in steps `from..to`.
 fn routed_per_server(h: &H, cfg: &Config, from: u64, to: u64) -> Vec<u64> {
     let mut n = vec![0u64; (cfg.servers + cfg.spare_servers) as usize];
-    for r in &h.records()[from as usize..to as usize] {
+    for r in &common::records(h)[from as usize..to as usize] {
         for (_, note) in &r.notes {
             if let Note::Routed {
                 server, attempt: 0, ..
@@ -71,8 +71,7 @@ fn a_hot_key_workload_then_a_range_split() {
     })
     .unwrap();
     let split = h
-        .records()
-        .last()
+        .record(h.len() - 1)
         .unwrap()
         .notes
         .iter()

@@ -32,8 +32,7 @@ fn all_vote_yes_so_all_commit() {
         );
     }
     assert!(h.world().nodes()[0].disk.wal.contains(&Record::Commit(T1)));
-    assert!(h
-        .records()
+    assert!(common::records(&h)
         .iter()
         .any(|r| noted(r, COORD, |n| *n == Note::Forgotten { txn: T1 })));
     assert_eq!(violations(&h), 0);
@@ -77,8 +76,7 @@ fn coordinator_crash_after_prepare_blocks_yes_voters_until_it_restarts() {
             "participant {p} is blocked"
         );
     }
-    let asked = h
-        .records()
+    let asked = common::records(&h)
         .iter()
         .filter(|r| {
             r.notes
@@ -90,8 +88,7 @@ fn coordinator_crash_after_prepare_blocks_yes_voters_until_it_restarts() {
         asked >= 3,
         "each blocked participant asked for the decision"
     );
-    let uncertain_replies = h
-        .records()
+    let uncertain_replies = common::records(&h)
         .iter()
         .filter(|r| {
             matches!(
@@ -134,7 +131,7 @@ fn participant_crashing_after_voting_yes_learns_the_outcome_on_restart() {
     ))));
     h.run_to(h.len() + 20);
     h.inject(Input::Restart { node: p1 }).unwrap();
-    assert!(h.records().last().unwrap().notes.iter().any(|(_, n)| *n
+    assert!(h.record(h.len() - 1).unwrap().notes.iter().any(|(_, n)| *n
         == Note::Recovered {
             records: 1,
             in_doubt: vec![T1],
@@ -189,7 +186,8 @@ fn bug_decision_before_log_breaks_atomicity() {
         h.run_until(2_000, |r| !r.violations.is_empty()),
         "a violation appears"
     );
-    let v = &h.records().last().unwrap().violations[0];
+    let last = h.record(h.len() - 1).unwrap();
+    let v = &last.violations[0];
     assert_eq!(v.invariant, Invariant::Atomicity);
     assert!(matches!(v.detail, Note::AtomicityBroken { aborted_at, .. } if aborted_at == p3));
 }
@@ -244,7 +242,7 @@ fn a_cooperative_termination_abort_is_forced_and_survives_a_crash() {
     )
     .unwrap();
     let mut h = sc.run().unwrap();
-    let answered = h.records()[..57].iter().any(|r| {
+    let answered = common::records(&h)[..57].iter().any(|r| {
         noted(r, p2, |n| {
             matches!(
                 n,
@@ -262,10 +260,12 @@ fn a_cooperative_termination_abort_is_forced_and_survives_a_crash() {
     assert!(h.world().nodes()[2].disk.wal.contains(&Record::Abort(T1)));
     h.run_to(300);
     assert_eq!(violations(&h), 0);
-    assert!(h.records().iter().any(|r| noted(r, COORD, |n| matches!(
-        n,
-        Note::DecidedAbort { txn: T1, .. }
-    ))));
+    assert!(common::records(&h)
+        .iter()
+        .any(|r| noted(r, COORD, |n| matches!(
+            n,
+            Note::DecidedAbort { txn: T1, .. }
+        ))));
     for p in 1..=3 {
         assert_eq!(
             participant_state(&h, p, T1),
@@ -337,8 +337,8 @@ fn a_unilateral_abort_on_timeout_survives_a_crash() {
         Note::DecidedAbort { .. } | Note::DecidedCommit { .. }
     ))));
     assert_eq!(violations(&h), 0);
-    let last = h.records().last().unwrap();
-    assert!(noted(last, COORD, |n| matches!(
+    let last = h.record(h.len() - 1).unwrap();
+    assert!(noted(&last, COORD, |n| matches!(
         n,
         Note::DecidedAbort { .. }
     )));
@@ -369,7 +369,7 @@ fn a_client_retries_a_begin_lost_to_a_down_coordinator() {
     h.inject(Input::Restart { node: COORD }).unwrap();
     h.run_to(h.len() + 200);
     let retried = |r: &_| noted(r, NodeId(4), |n| *n == Note::ClientRetried { txn: T1 });
-    assert!(h.records().iter().any(retried));
+    assert!(common::records(&h).iter().any(retried));
     assert_eq!(client_results(&h), vec![(T1, Some(true))]);
     let begun = h.world().nodes()[0].disk.wal.iter();
     assert_eq!(begun.filter(|r| **r == Record::Begin(T1)).count(), 1);
@@ -393,7 +393,7 @@ fn a_client_learns_of_a_transaction_presumed_aborted() {
         in_doubt: vec![],
         committing: vec![],
     };
-    assert!(noted(h.records().last().unwrap(), COORD, |n| *n == recovered));
+    assert!(noted(&h.record(h.len() - 1).unwrap(), COORD, |n| *n == recovered));
     assert!(h.run_until(2_000, |r| noted(r, COORD, |n| *n
         == Note::Rebegun {
             txn: T1,

@@ -19,7 +19,7 @@ const BEFORE_PLAYING: u64 = 40;
 pub fn EventLog() -> impl IntoView {
     let ctl = use_controller();
     let cat = catalog();
-    // The cursor, the first step shown, and the lines.
+    // The cursor, how many kept steps come before the first shown, and the lines.
     let window = use_throttled(move || {
         ctl.with(|s| {
             let at = s.cursor();
@@ -28,8 +28,8 @@ pub fn EventLog() -> impl IntoView {
             } else {
                 BEFORE
             };
-            let from = at.saturating_sub(before);
-            (at, from, s.log_lines(from, at + AFTER, cat()))
+            let from = at.saturating_sub(before).max(s.first());
+            (at, from - s.first(), s.log_lines(from, at + AFTER, cat()))
         })
     });
     let at = Memo::new(move |_| window.with(|w| w.0));

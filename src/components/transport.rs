@@ -11,9 +11,19 @@ pub fn TransportBar() -> impl IntoView {
     let ctl = use_controller();
     let cat = catalog();
     let info = Memo::new(move |_| {
-        ctl.read(|s| (s.cursor(), s.len(), s.time(), s.seed(), s.is_finished()))
+        ctl.read(|s| {
+            (
+                s.cursor(),
+                s.len(),
+                s.time(),
+                s.seed(),
+                s.is_finished(),
+                s.first(),
+            )
+        })
     });
     let step = move || info.get().0;
+    let first = move || info.get().5;
     let playing = ctl.playing;
     view! {
         <section class="transport" role="toolbar" aria-label=move || cat().transport.region>
@@ -33,7 +43,7 @@ pub fn TransportBar() -> impl IntoView {
                 <button
                     class="btn"
                     aria-label=move || cat().transport.step_back
-                    disabled=move || step() == 0
+                    disabled=move || step() == first()
                     on:click=move |_| ctl.step_back()
                 >
                     <span aria-hidden="true">"◀ "</span>
@@ -68,7 +78,7 @@ pub fn TransportBar() -> impl IntoView {
                 <span class="visually-hidden">{move || cat().transport.timeline}</span>
                 <input
                     type="range"
-                    min="0"
+                    min=move || first().to_string()
                     max=move || info.get().1.to_string()
                     prop:value=move || step().to_string()
                     aria-label=move || cat().transport.timeline
@@ -85,6 +95,11 @@ pub fn TransportBar() -> impl IntoView {
                 <span>{move || cat().transport.step} " " <b data-testid="step">{step}</b> " / " {move || info.get().1}</span>
                 <span>{move || cat().transport.time} " " <b data-testid="time">{move || info.get().2}</b></span>
                 <span>{move || cat().transport.seed} " " <b data-testid="seed">{move || info.get().3}</b></span>
+                <Show when=move || first() != 0>
+                    <span data-testid="history-kept">
+                        {move || fill(cat().transport.history_kept, &[("first", &first().to_string())])}
+                    </span>
+                </Show>
             </div>
             <label class="speed">
                 <span aria-hidden="true">{move || cat().transport.speed}</span>

@@ -24,6 +24,7 @@ pub static EN: Catalog = Catalog {
         loading: "Recording the run: step {done} of {total}",
         loading_stop: "Stop here",
         loading_stopped: "Recording stopped at step {done} of {total}; the run up to there is yours to step through.",
+        history_kept: "History kept from step {first} (older steps were thinned to save memory; the share link still replays the whole run)",
     },
     panels: Panels {
         cluster: "Cluster",
@@ -159,10 +160,8 @@ pub static EN: Catalog = Catalog {
         bad_input: "input #{index}: {problem}",
         inputs_out_of_order: "input #{index} must come at a later step than the one before it",
         too_many_steps: "it asks for {got} steps, and at most {max} are allowed",
-        too_long_for_page: "it asks for {got} steps, and a page holds at most {max} steps of this lab (the sim command-line runner plays longer runs)",
         stopped_in_flight: "The run stopped at step {step}: {count} messages were in flight, and the simulator keeps at most {max}. Everything up to there is kept; a gentler configuration (fewer retries, shorter delays) runs further.",
         stopped_world: "The run stopped at step {step}: the nodes’ logs, maps and messages held {weight} entries, and the simulator keeps at most {max}. Everything up to there is kept.",
-        stopped_memory: "The run stopped at step {step}: its recorded steps took about {mib} MiB, and a page keeps at most {max} MiB. Everything up to there is kept.",
         bad_at: "The link’s step (“at”) is “{value}”, which is not a step number, so the run is shown at its end.",
         at_past_end: "The link asks for step {at}, but the run has {len} steps, so it is shown at step {len}.",
         link_too_long: "This run is too long for a link ({n} characters; browsers open links of at most {max}). Use Export to save it as a file instead.",

@@ -111,6 +111,7 @@ pub struct Transport {
     pub loading: &'static str,
     pub loading_stop: &'static str,
     pub loading_stopped: &'static str,
+    pub history_kept: &'static str,
 }
 
 #[cfg_attr(test, derive(serde::Serialize))]
@@ -257,10 +258,8 @@ pub struct Errors {
     pub bad_input: &'static str,
     pub inputs_out_of_order: &'static str,
     pub too_many_steps: &'static str,
-    pub too_long_for_page: &'static str,
     pub stopped_in_flight: &'static str,
     pub stopped_world: &'static str,
-    pub stopped_memory: &'static str,
     pub bad_at: &'static str,
     pub at_past_end: &'static str,
     pub link_too_long: &'static str,

@@ -113,6 +113,8 @@ pub trait LabSim: Send + Sync {
     fn lab(&self) -> LabId;
     fn cursor(&self) -> u64;
     fn len(&self) -> u64;
+    /// The first step that can still be seen: 0 unless a long run was thinned.
+    fn first(&self) -> u64;
     fn time(&self) -> u64;
     fn seed(&self) -> u64;
     /// When the next event is due, if anything is left to happen.

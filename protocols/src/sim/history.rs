@@ -2,9 +2,11 @@
 //! and an input given at a past step forks the run.
 
 use super::limits::{self, Stop};
+use super::store::Steps;
 use super::{ConfigError, Input, NetConfig, Protocol, StepRecord, Tick, World};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::ops::RangeBounds;
 
 /// An input stamped with the step it is applied as.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -35,20 +37,27 @@ pub const MAX_CHECKPOINTS: usize = 192;
 /// The most weight (see [`Protocol::weight`]) all checkpoints together may hold: past it
 /// old ones are thinned as past [`MAX_CHECKPOINTS`], so a heavy world keeps fewer copies.
 pub const CHECKPOINT_WEIGHT_BUDGET: usize = 4_000_000;
+/// A thinned run keeps this fraction of its record budget: each thinning drops a
+/// sixteenth, so the replay that makes its first checkpoint stays short.
+const THIN_TO: (u64, u64) = (15, 16);
 
-/// A recorded run with a cursor that can move anywhere in it.
+/// A recorded run with a cursor that can move anywhere in it from [`History::first`] on.
 pub struct History<P: Protocol> {
     spec: RunSpec<P>,
-    records: Vec<StepRecord<P>>,
+    records: Steps<P>,
     world: World<P>,
-    /// Full copies of the world, by step, with each copy's weight.
+    /// Full copies of the world, by step, with each copy's weight. The first is at
+    /// [`History::first`].
     checkpoints: BTreeMap<u64, (World<P>, usize)>,
     /// True once the world had nothing left to do at the end of the record.
     quiescent: bool,
     /// Set when recording passed a resource bound: nothing more is recorded.
     stopped: Option<Stop>,
-    /// The estimated bytes of `records` (see [`limits::record_bytes`]).
-    record_bytes: u64,
+    /// Past this many bytes of records (estimated), the oldest are dropped.
+    record_budget: u64,
+    /// The time of each recorded step an input is stamped for, by step: they outlive
+    /// thinning (compare mode replays inputs at their times).
+    input_times: Vec<(u64, Tick)>,
 }
 
 impl<P: Protocol> History<P> {
@@ -65,13 +74,21 @@ impl<P: Protocol> History<P> {
         checkpoints.insert(0, (world.clone(), limits::world_weight(&world)));
         Ok(History {
             spec,
-            records: Vec::new(),
+            records: Steps::default(),
             world,
             checkpoints,
             quiescent: false,
             stopped: None,
-            record_bytes: 0,
+            record_budget: limits::MAX_RECORD_BYTES,
+            input_times: Vec::new(),
         })
+    }
+
+    /// The same history, thinned past `bytes` of records instead of
+    /// [`limits::MAX_RECORD_BYTES`] (tests use a small budget to thin short runs).
+    pub fn with_record_budget(mut self, bytes: u64) -> Self {
+        self.record_budget = bytes;
+        self
     }
 
     pub fn spec(&self) -> &RunSpec<P> {
@@ -84,15 +101,59 @@ impl<P: Protocol> History<P> {
     pub fn cursor(&self) -> u64 {
         self.world.step
     }
-    /// Steps recorded so far (the cursor may be anywhere in `0..=len`).
+    /// Steps recorded so far (the cursor may be anywhere in `first()..=len`).
     pub fn len(&self) -> u64 {
-        self.records.len() as u64
+        self.records.len()
     }
     pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
+        self.len() == 0
     }
-    pub fn records(&self) -> &[StepRecord<P>] {
-        &self.records
+    /// The first step that can still be seen: 0 unless a long run was thinned (see
+    /// [`limits::MAX_RECORD_BYTES`]). A seek below it lands on it.
+    pub fn first(&self) -> u64 {
+        *self
+            .checkpoints
+            .keys()
+            .next()
+            .expect("a checkpoint at the first step")
+    }
+    /// The record of step `step`, if it is kept (in `first()..len()`).
+    pub fn record(&self, step: u64) -> Option<StepRecord<P>> {
+        if step < self.first() {
+            return None;
+        }
+        self.records.get(step)
+    }
+    /// The records of the kept steps in `steps`, in order.
+    pub fn records(
+        &self,
+        steps: impl RangeBounds<u64>,
+    ) -> impl Iterator<Item = StepRecord<P>> + '_ {
+        use std::ops::Bound::*;
+        let from = match steps.start_bound() {
+            Included(&s) => s,
+            Excluded(&s) => s.saturating_add(1),
+            Unbounded => 0,
+        };
+        let to = match steps.end_bound() {
+            Included(&s) => s.saturating_add(1),
+            Excluded(&s) => s,
+            Unbounded => self.len(),
+        };
+        (from.max(self.first())..to.min(self.len())).filter_map(|s| self.records.get(s))
+    }
+    /// The virtual time of step `at`, recorded, if an input is stamped for it (kept when
+    /// the step's record is thinned away).
+    pub fn input_time(&self, at: u64) -> Option<Tick> {
+        let i = self
+            .input_times
+            .binary_search_by_key(&at, |(s, _)| *s)
+            .ok()?;
+        Some(self.input_times[i].1)
+    }
+    /// The estimated bytes of the kept records (see [`limits::record_bytes`]).
+    pub fn record_bytes(&self) -> u64 {
+        self.records.bytes()
     }
     /// True when the cursor is at the end and nothing is left to happen (or recording
     /// stopped at a resource bound).
@@ -107,8 +168,8 @@ impl<P: Protocol> History<P> {
     /// When the next step happens: the recorded one's time while replaying; at the end,
     /// now if an input is waiting, else the world's next event.
     pub fn next_due(&self) -> Option<Tick> {
-        if let Some(r) = self.records.get(self.cursor() as usize) {
-            return Some(r.time);
+        if let Some(time) = self.records.time(self.cursor()) {
+            return Some(time);
         }
         if self.is_finished() {
             return None;
@@ -127,8 +188,24 @@ impl<P: Protocol> History<P> {
 
     /// The first input at or after the cursor.
     fn next_input(&self) -> Option<&Input<P>> {
-        let i = self.spec.inputs.partition_point(|s| s.at < self.cursor());
+        self.next_input_from(self.cursor())
+    }
+
+    fn next_input_from(&self, step: u64) -> Option<&Input<P>> {
+        let i = self.spec.inputs.partition_point(|s| s.at < step);
         self.spec.inputs.get(i).map(|s| &s.input)
+    }
+
+    /// The input `world` takes as its next step: the one stamped for it, or when the
+    /// world is quiet, the next one.
+    fn input_for(&self, world: &World<P>) -> Option<Input<P>> {
+        self.input_at(world.step).or_else(|| {
+            world
+                .next_due()
+                .is_none()
+                .then(|| self.next_input_from(world.step).cloned())
+                .flatten()
+        })
     }
 
     fn input_at(&self, step: u64) -> Option<Input<P>> {
@@ -151,19 +228,15 @@ impl<P: Protocol> History<P> {
         if at == self.len() && self.stopped.is_some() {
             return false;
         }
-        let input = self.input_at(at).or_else(|| {
-            self.world
-                .next_due()
-                .is_none()
-                .then(|| self.next_input().cloned())
-                .flatten()
-        });
+        let input = self.input_for(&self.world);
         let Some(record) = self.world.step(input) else {
             self.quiescent = true;
             return false;
         };
         if at == self.len() {
-            self.record_bytes += limits::record_bytes(&record);
+            if self.spec.inputs.binary_search_by_key(&at, |s| s.at).is_ok() {
+                self.input_times.push((at, record.time));
+            }
             self.records.push(record);
             self.quiescent = false;
             let weight = limits::world_weight(&self.world);
@@ -172,20 +245,45 @@ impl<P: Protocol> History<P> {
                     .insert(self.world.step, (self.world.clone(), weight));
                 self.thin_checkpoints();
             }
-            self.stopped = limits::check_world(&self.world, weight).or_else(|| {
-                (self.record_bytes > limits::MAX_RECORD_BYTES).then_some(Stop::Memory {
-                    step: self.world.step,
-                    bytes: self.record_bytes,
-                    max: limits::MAX_RECORD_BYTES,
-                })
-            });
+            if self.records.bytes() > self.record_budget {
+                self.thin_records();
+            }
+            self.stopped = limits::check_world(&self.world, weight);
         }
         true
     }
 
-    /// Moves the cursor to `step` (clamped to the record): from the nearest checkpoint, replaying.
+    /// Drops the oldest records, down to [`THIN_TO`] of the budget
+    /// ([`limits::MAX_RECORD_BYTES`]). The run then starts at the first step of the oldest
+    /// chunk kept, with a checkpoint there (replayed from the one before: old checkpoints
+    /// are sparse), and the checkpoints before it go. The inputs stay, so the run still
+    /// replays whole from its spec.
+    fn thin_records(&mut self) {
+        let goal = self.record_budget / THIN_TO.1 * THIN_TO.0;
+        let first = self.records.start_within(goal);
+        if first <= self.first() {
+            return;
+        }
+        let (_, (from, _)) = self
+            .checkpoints
+            .range(..=first)
+            .next_back()
+            .expect("step 0 is kept");
+        let mut world = from.clone();
+        while world.step < first {
+            let input = self.input_for(&world);
+            world.step(input).expect("a recorded step replays");
+        }
+        let weight = limits::world_weight(&world);
+        self.checkpoints.insert(first, (world, weight));
+        self.checkpoints = self.checkpoints.split_off(&first);
+        self.records.drop_before(first);
+    }
+
+    /// Moves the cursor to `step` (clamped to `first()..=len()`): from the nearest
+    /// checkpoint, replaying.
     pub fn seek(&mut self, step: u64) {
-        let step = step.min(self.len());
+        let step = step.clamp(self.first(), self.len());
         let (&at, (world, _)) = self
             .checkpoints
             .range(..=step)
@@ -225,14 +323,9 @@ impl<P: Protocol> History<P> {
     pub fn inject(&mut self, input: Input<P>) -> Result<(), ConfigError> {
         input.validate(P::node_count(&self.spec.cfg))?;
         let at = self.cursor();
-        // Only the dropped future is counted off, so an input at the end costs no more in
-        // a long run than in a short one (inputs are in step order).
-        let dropped: u64 = self.records[at as usize..]
-            .iter()
-            .map(limits::record_bytes)
-            .sum();
-        self.records.truncate(at as usize);
-        self.record_bytes -= dropped;
+        self.records.truncate(at);
+        let times = self.input_times.partition_point(|(s, _)| *s < at);
+        self.input_times.truncate(times);
         self.stopped = None;
         let kept = self.spec.inputs.partition_point(|s| s.at < at);
         self.spec.inputs.truncate(kept);
@@ -267,8 +360,8 @@ impl<P: Protocol> History<P> {
             }
             if self
                 .records
-                .get(self.cursor() as usize - 1)
-                .is_some_and(&pred)
+                .get(self.cursor() - 1)
+                .is_some_and(|r| pred(&r))
             {
                 return true;
             }
@@ -314,10 +407,10 @@ mod tests {
     use super::*;
     use crate::two_phase_commit::TwoPhaseCommit;
 
-    /// `inject` counts off only the future it drops (not every record again): the count
-    /// stays what a full recount gives, at the end and after a fork.
+    /// `inject` counts off only the future it drops: after forks, the record's bytes are
+    /// what recording the same run afresh gives.
     #[test]
-    fn an_input_keeps_the_record_bytes_a_recount_gives() {
+    fn an_input_keeps_the_record_bytes_a_fresh_recording_gives() {
         let spec = RunSpec::<TwoPhaseCommit> {
             cfg: Default::default(),
             net: Default::default(),
@@ -325,16 +418,19 @@ mod tests {
             inputs: Vec::new(),
         };
         let mut h = History::new(spec).unwrap();
-        let recount = |h: &History<TwoPhaseCommit>| -> u64 {
-            h.records.iter().map(limits::record_bytes).sum()
+        let fresh = |h: &History<TwoPhaseCommit>| {
+            let mut f = History::new(h.spec().clone()).unwrap();
+            f.run_to(h.len());
+            f.record_bytes()
         };
         h.run_to(300);
         h.inject(Input::Heal).unwrap();
-        assert_eq!(h.record_bytes, recount(&h));
+        assert_eq!(h.record_bytes(), fresh(&h));
         assert!(h.len() > 40, "a run to fork");
         h.seek(30);
         h.inject(Input::Heal).unwrap();
-        assert_eq!((h.len(), h.record_bytes), (31, recount(&h)));
+        assert_eq!(h.len(), 31);
+        assert_eq!(h.record_bytes(), fresh(&h));
         assert_eq!(
             h.spec.inputs.len(),
             1,

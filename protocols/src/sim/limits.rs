@@ -4,7 +4,8 @@
 //! the CLI. Some valid combinations still grow without end (a retry every tick while a
 //! message takes 10,000 ticks to arrive piles up millions of messages in flight). Rather
 //! than die, a run stops at the first bound it passes, with a [`Stop`] that says which and
-//! why; what was recorded until then stays, and can be stepped through and shared.
+//! why; what was recorded until then stays, and can be stepped through and shared. The
+//! record itself never stops a run: past [`MAX_RECORD_BYTES`] its oldest steps are thinned.
 
 use super::{Protocol, StepRecord, World};
 use serde::Serialize;
@@ -14,11 +15,15 @@ pub const MAX_IN_FLIGHT: usize = 200_000;
 /// The most weight a world may have (see [`Protocol::weight`]: log and map entries,
 /// plus one per message in flight).
 pub const MAX_WORLD_WEIGHT: usize = 2_000_000;
-/// The most bytes a recorded run's steps may take (an estimate: see [`record_bytes`]).
-/// A browser tab's WebAssembly memory is at most 4 GiB, and one growing `Vec` of steps
-/// needs up to twice its size while it moves; measured resident memory is up to twice this
-/// estimate (`examples/limits.rs`), so 384 MiB leaves room for checkpoints and the page.
-pub const MAX_RECORD_BYTES: u64 = 384 << 20;
+/// The most bytes a run's recorded steps may take (an estimate: see [`record_bytes`]).
+/// Past it, [`super::history::History`] thins the run: it drops its oldest steps (and
+/// their checkpoints) down to three quarters of this, and keeps recording. Every input is
+/// kept, so the whole run can still be exported and replayed. `examples/limits.rs`
+/// measures the estimate against resident memory: over 200,000 steps of Raft's example,
+/// 178 B a step estimated and 194 B resident (checkpoints included); over 1,000,000 steps
+/// of Raft's or sharding's, thinned at this budget, resident memory grew by 139 MB. So
+/// 128 MiB of steps leaves room for checkpoints and the page in a tab's memory.
+pub const MAX_RECORD_BYTES: u64 = 128 << 20;
 /// Bytes one unit of message weight stands for in [`record_bytes`].
 const BYTES_PER_WEIGHT: u64 = 32;
 
@@ -34,8 +39,6 @@ pub enum Stop {
         weight: usize,
         max: usize,
     },
-    /// The recorded steps took more than `max` bytes (estimated) at `step`.
-    Memory { step: u64, bytes: u64, max: u64 },
 }
 
 impl std::fmt::Display for Stop {
@@ -48,12 +51,6 @@ impl std::fmt::Display for Stop {
             Stop::WorldSize { step, weight, max } => write!(
                 f,
                 "stopped at step {step}: the nodes' logs, maps and messages hold {weight} entries (at most {max} are kept)"
-            ),
-            Stop::Memory { step, bytes, max } => write!(
-                f,
-                "stopped at step {step}: the recorded steps take about {} MiB (at most {} MiB are kept)",
-                bytes >> 20,
-                max >> 20
             ),
         }
     }
@@ -83,22 +80,27 @@ pub fn check_world<P: Protocol>(world: &World<P>, weight: usize) -> Option<Stop>
     })
 }
 
-/// An estimate of the bytes one recorded step takes: its fixed size, what its vectors
-/// hold, and the weight of the messages it sent (a Raft AppendEntries carries entries).
-pub fn record_bytes<P: Protocol>(r: &StepRecord<P>) -> u64 {
+/// An estimate of the bytes one recorded step takes in [`super::store`]: its head, its
+/// effects in the arenas, its event when it is stored whole (`whole_event`; a message that
+/// arrived, was lost or dropped is otherwise a pointer to its send), and the weight of the
+/// messages it holds (a Raft AppendEntries carries entries).
+pub fn record_bytes<P: Protocol>(r: &StepRecord<P>, whole_event: bool) -> u64 {
     use std::mem::size_of;
-    let fixed = size_of::<StepRecord<P>>()
+    let event = whole_event.then_some(&r.event);
+    let fixed = super::store::HEAD_BYTES
+        + event.map_or(0, |_| size_of::<super::Event<P>>())
         + r.sent.len() * size_of::<super::Sent<P>>()
         + r.timers_set.len() * size_of::<(super::NodeId, P::Timer, super::Tick)>()
         + r.persisted.len() * size_of::<super::NodeId>()
         + r.notes.len() * size_of::<(super::NodeId, P::Note)>()
         + r.violations.len() * size_of::<super::Violation<P>>();
-    let carried: usize = r.sent.iter().map(|s| P::msg_weight(&s.body)).sum();
+    let body = |e: &super::Event<P>| match e {
+        super::Event::Delivered { body, .. }
+        | super::Event::Lost { body, .. }
+        | super::Event::Dropped { body, .. } => P::msg_weight(body),
+        super::Event::TimerFired { .. } | super::Event::Input { .. } => 0,
+    };
+    let sent: usize = r.sent.iter().map(|s| P::msg_weight(&s.body)).sum();
+    let carried = sent + event.map_or(0, body);
     fixed as u64 + carried as u64 * BYTES_PER_WEIGHT
-}
-
-/// The most steps of `P` that [`MAX_RECORD_BYTES`] can hold, at the smallest a step can
-/// be. A run asking for more is refused before anything is recorded.
-pub fn max_recorded_steps<P: Protocol>() -> u64 {
-    MAX_RECORD_BYTES / std::mem::size_of::<StepRecord<P>>() as u64
 }

@@ -16,6 +16,7 @@ pub mod replay;
 pub mod rng;
 mod run;
 pub mod schema;
+pub mod store;
 pub mod swarm;
 pub mod trace;
 mod world;

@@ -125,7 +125,7 @@ mod tests {
         let mut h = History::new(spec.clone()).unwrap();
         while h.record_some(400, u64::MAX) {}
         let times = spec.inputs.iter().map(|s| {
-            let at = h.records()[s.at as usize].time.0;
+            let at = h.input_time(s.at).unwrap().0;
             (at, s.input.clone())
         });
         let now = h.world().time.0;

@@ -27,6 +27,11 @@ pub fn history_of<P: Protocol>(cfg: P::Config, seed: u64) -> History<P> {
     .expect("valid config")
 }
 
+/// Every kept record of the run, in order.
+pub fn records<P: Protocol>(h: &History<P>) -> Vec<StepRecord<P>> {
+    h.records(..).collect()
+}
+
 /// True when the step carries a note from `node` matching `pred`.
 pub fn noted(r: &StepRecord<TwoPhaseCommit>, node: NodeId, pred: impl Fn(&Note) -> bool) -> bool {
     r.notes.iter().any(|(n, note)| *n == node && pred(note))
@@ -41,19 +46,19 @@ pub fn participant_state(h: &H, p: u32, txn: Txn) -> Option<PartState> {
 
 /// Violations recorded in the whole run.
 pub fn violations<P: Protocol>(h: &History<P>) -> usize {
-    h.records().iter().map(|r| r.violations.len()).sum()
+    records(h).iter().map(|r| r.violations.len()).sum()
 }
 
 /// Whether invariant `invariant` broke anywhere in the run.
 pub fn violated<P: Protocol>(h: &History<P>, invariant: P::Invariant) -> bool {
-    h.records()
+    records(h)
         .iter()
         .any(|r| r.violations.iter().any(|v| v.invariant == invariant))
 }
 
 /// The first violation of the run, for an assertion's message.
 pub fn first_violation<P: Protocol>(h: &History<P>) -> Option<String> {
-    h.records()
+    records(h)
         .iter()
         .flat_map(|r| r.violations.iter())
         .next()

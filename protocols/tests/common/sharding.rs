@@ -17,7 +17,7 @@ pub fn over(r: &StepRecord<Sharding>) -> bool {
 }
 
 pub fn acked(h: &H) -> usize {
-    h.records()
+    super::records(h)
         .iter()
         .flat_map(|r| r.notes.iter())
         .filter(|(_, n)| matches!(n, Note::PutAcknowledged { .. }))

@@ -11,10 +11,8 @@ pub use settings::{label_options, settings_from};
 use super::errors;
 use super::lab::{action_views, Act, Lab, LabAction};
 use super::*;
-use crate::i18n::fill;
 use protocols::scenario::Scenario;
 use protocols::sim::history::{History, RunSpec};
-use protocols::sim::limits;
 use protocols::sim::{ConfigError, Input, MsgId, NetConfig, NodeId, Slot};
 
 /// A running lab over engine `P`.
@@ -39,19 +37,12 @@ impl<P: Lab> Sim<P> {
     }
 
     /// A run from scenario JSON, not yet recorded (see [`LabSim::record_some`]); a problem
-    /// is told in the catalog's words. A run longer than a tab can hold is refused here,
-    /// before anything is recorded.
+    /// is told in the catalog's words. A run longer than a tab's record budget is thinned
+    /// as it is recorded (see [`History::first`]).
     pub fn load(json: &str, cat: &Catalog) -> Result<Self, String> {
         let settings = LabSim::settings(&Self::fresh(0), cat);
         let sc = Scenario::<P>::parse(json)
             .map_err(|e| errors::scenario_error_text(&e, &settings, cat))?;
-        let max = limits::max_recorded_steps::<P>();
-        if sc.steps > max {
-            return Err(fill(
-                cat.errors.too_long_for_page,
-                &[("got", &sc.steps.to_string()), ("max", &max.to_string())],
-            ));
-        }
         let history =
             History::new(sc.spec).map_err(|e| errors::config_error_text(&e, &settings, cat))?;
         Ok(Sim {
@@ -140,13 +131,12 @@ impl<P: Lab> Sim<P> {
         let charts = P::EXTRAS.charts?;
         let spec = self.history.spec();
         let cfg = compare.variant(&spec.cfg, variant);
-        let records = self.history.records();
         let inputs = spec
             .inputs
             .iter()
             .filter(|s| s.at < self.cursor() && compare.keeps(&s.input))
             .map(|s| {
-                let at = records.get(s.at as usize).map_or(u64::MAX, |r| r.time.0);
+                let at = self.history.input_time(s.at).map_or(u64::MAX, |t| t.0);
                 (at, s.input.clone())
             });
         let now = self.time();
@@ -166,6 +156,9 @@ impl<P: Lab> LabSim for Sim<P> {
     }
     fn len(&self) -> u64 {
         self.history.len()
+    }
+    fn first(&self) -> u64 {
+        self.history.first()
     }
     fn time(&self) -> u64 {
         self.history.world().time.0
@@ -213,13 +206,10 @@ impl<P: Lab> LabSim for Sim<P> {
     }
 
     fn log_lines(&self, from: u64, to: u64, cat: &Catalog) -> Vec<LogLine> {
-        let records = self.history.records();
-        let to = (to as usize).min(records.len());
-        let from = (from as usize).min(to);
-        records[from..to]
-            .iter()
+        self.history
+            .records(from..to)
             .map(|r| {
-                let (text, kind) = self.sentence(r, cat);
+                let (text, kind) = self.sentence(&r, cat);
                 LogLine {
                     step: r.step,
                     time: r.time.0,

@@ -77,8 +77,8 @@ impl<P: Lab> Sim<P> {
         let last = self
             .cursor()
             .checked_sub(1)
-            .and_then(|i| self.history.records().get(i as usize));
-        let lost = last.and_then(|r| match &r.event {
+            .and_then(|i| self.history.record(i));
+        let lost = last.as_ref().and_then(|r| match &r.event {
             Event::Lost { from, to, body, .. } | Event::Dropped { from, to, body, .. } => {
                 Some(LostView {
                     from: from.index(),
@@ -88,7 +88,7 @@ impl<P: Lab> Sim<P> {
             }
             _ => None,
         });
-        let delivered_to = last.and_then(|r| match &r.event {
+        let delivered_to = last.as_ref().and_then(|r| match &r.event {
             Event::Delivered { to, .. } => Some(to.index()),
             _ => None,
         });
