@@ -217,24 +217,61 @@ fn raft_figures() {
     );
 }
 
-/// Recording Raft through the history with a client write every 10 ticks (to the leader,
-/// when there is one): time, events per second and the peak heap.
-fn raft_history_figures(steps: u64) {
-    use protocols::raft::{Raft, Request, Role};
+/// What the Raft write workload drives: the history (recording every step) or the bare
+/// world (the same steps, nothing kept), so the two rates compare like for like.
+trait Driver {
+    fn world(&self) -> &World<protocols::raft::Raft>;
+    fn apply(&mut self, input: protocols::sim::Input<protocols::raft::Raft>);
+    fn step(&mut self) -> bool;
+    fn len(&self) -> u64;
+}
+
+impl Driver for History<protocols::raft::Raft> {
+    fn world(&self) -> &World<protocols::raft::Raft> {
+        History::world(self)
+    }
+    fn apply(&mut self, input: protocols::sim::Input<protocols::raft::Raft>) {
+        self.inject(input).expect("a valid input");
+    }
+    fn step(&mut self) -> bool {
+        self.step_forward()
+    }
+    fn len(&self) -> u64 {
+        History::len(self)
+    }
+}
+
+/// The bare world and the steps it took.
+struct Bare(World<protocols::raft::Raft>, u64);
+
+impl Driver for Bare {
+    fn world(&self) -> &World<protocols::raft::Raft> {
+        &self.0
+    }
+    fn apply(&mut self, input: protocols::sim::Input<protocols::raft::Raft>) {
+        self.0.step(Some(input));
+        self.1 += 1;
+    }
+    fn step(&mut self) -> bool {
+        let stepped = self.0.step(None).is_some();
+        self.1 += u64::from(stepped);
+        stepped
+    }
+    fn len(&self) -> u64 {
+        self.1
+    }
+}
+
+/// Raft's defaults with a client write to the leader every 10 ticks, for `steps` steps:
+/// returns the writes and the seconds it took.
+fn raft_writes(d: &mut impl Driver, steps: u64) -> (u32, f64) {
+    use protocols::raft::{Request, Role};
     use protocols::sim::{Input, NodeId};
-    let spec = RunSpec::<Raft> {
-        cfg: Default::default(),
-        net: NetConfig::default(),
-        seed: 1,
-        inputs: Vec::new(),
-    };
-    let mut h = History::new(spec).expect("valid");
-    peak_mb();
     let start = Instant::now();
     let mut next_write = 0;
     let mut writes = 0u32;
-    while h.len() < steps {
-        let w = h.world();
+    while d.len() < steps {
+        let w = d.world();
         let leader = w.nodes().iter().position(|s| {
             s.state
                 .as_ref()
@@ -248,22 +285,42 @@ fn raft_history_figures(steps: u64) {
                     key: format!("k{}", writes % 16),
                     value: writes,
                 };
-                let node = NodeId(l as u32);
-                h.inject(Input::Request { node, request })
-                    .expect("a valid input");
+                d.apply(Input::Request {
+                    node: NodeId(l as u32),
+                    request,
+                });
             }
             _ => {
-                if !h.step_forward() {
+                if !d.step() {
                     break;
                 }
             }
         }
     }
-    let secs = start.elapsed().as_secs_f64();
+    (writes, start.elapsed().as_secs_f64())
+}
+
+/// Recording Raft through the history with a client write every 10 ticks (to the leader,
+/// when there is one): time, events per second and the peak heap, beside the same
+/// steps on the bare world.
+fn raft_history_figures(steps: u64) {
+    let spec = RunSpec::<protocols::raft::Raft> {
+        cfg: Default::default(),
+        net: NetConfig::default(),
+        seed: 1,
+        inputs: Vec::new(),
+    };
+    let world = World::new(spec.cfg.clone(), spec.net.clone(), spec.seed).expect("valid");
+    let (_, bare_secs) = raft_writes(&mut Bare(world, 0), steps);
+    let mut h = History::new(spec).expect("valid");
+    peak_mb();
+    let (writes, secs) = raft_writes(&mut h, steps);
+    let rate = h.len() as f64 / secs;
+    let bare = steps as f64 / bare_secs;
     println!(
-        "raft history:     {} events ({writes} writes) in {secs:.2} s = {:.0} events/s, peak heap {:.0} MB ({} checkpoints), {}",
+        "raft history:     {} events ({writes} writes) in {secs:.2} s = {rate:.0} events/s ({:.0} % of the bare world's {bare:.0}/s), peak heap {:.0} MB ({} checkpoints), {}",
         h.len(),
-        h.len() as f64 / secs,
+        100.0 * rate / bare,
         peak_mb(),
         h.checkpoint_count(),
         kept(&h)

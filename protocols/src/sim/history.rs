@@ -37,6 +37,9 @@ pub const MAX_CHECKPOINTS: usize = 192;
 /// The most weight (see [`Protocol::weight`]) all checkpoints together may hold: past it
 /// old ones are thinned as past [`MAX_CHECKPOINTS`], so a heavy world keeps fewer copies.
 pub const CHECKPOINT_WEIGHT_BUDGET: usize = 4_000_000;
+/// How far behind the cursor the checkpoints a seek back leaves are kept first when
+/// checkpoints are thinned (see `History::thin_checkpoints`).
+const TRAIL: u64 = 4096;
 /// A thinned run keeps this fraction of its record budget: each thinning drops a
 /// sixteenth, so the replay that makes its first checkpoint stays short.
 const THIN_TO: (u64, u64) = (15, 16);
@@ -55,6 +58,8 @@ pub struct History<P: Protocol> {
     stopped: Option<Stop>,
     /// Past this many bytes of records (estimated), the oldest are dropped.
     record_budget: u64,
+    /// The most weight all checkpoints may hold ([`CHECKPOINT_WEIGHT_BUDGET`]).
+    checkpoint_budget: usize,
     /// The time of each recorded step an input is stamped for, by step: they outlive
     /// thinning (compare mode replays inputs at their times).
     input_times: Vec<(u64, Tick)>,
@@ -80,6 +85,7 @@ impl<P: Protocol> History<P> {
             quiescent: false,
             stopped: None,
             record_budget: limits::MAX_RECORD_BYTES,
+            checkpoint_budget: CHECKPOINT_WEIGHT_BUDGET,
             input_times: Vec::new(),
         })
     }
@@ -88,6 +94,13 @@ impl<P: Protocol> History<P> {
     /// [`limits::MAX_RECORD_BYTES`] (tests use a small budget to thin short runs).
     pub fn with_record_budget(mut self, bytes: u64) -> Self {
         self.record_budget = bytes;
+        self
+    }
+
+    /// The same history, its checkpoints holding at most `weight` instead of
+    /// [`CHECKPOINT_WEIGHT_BUDGET`] (tests make a short run's world heavy this way).
+    pub fn with_checkpoint_budget(mut self, weight: usize) -> Self {
+        self.checkpoint_budget = weight;
         self
     }
 
@@ -184,6 +197,10 @@ impl<P: Protocol> History<P> {
     }
     pub fn checkpoint_count(&self) -> usize {
         self.checkpoints.len()
+    }
+    /// The steps the checkpoints are at, in order.
+    pub fn checkpoint_steps(&self) -> impl Iterator<Item = u64> + '_ {
+        self.checkpoints.keys().copied()
     }
 
     /// The first input at or after the cursor.
@@ -379,22 +396,36 @@ impl<P: Protocol> History<P> {
     /// Keeps memory bounded on long runs: past the limit, every other old checkpoint goes,
     /// so spacing doubles in the old half while recent ones stay dense.
     /// Heavy worlds thin the same way once all copies together pass
-    /// [`CHECKPOINT_WEIGHT_BUDGET`].
+    /// [`CHECKPOINT_WEIGHT_BUDGET`]. The first checkpoint stays, and so do those just
+    /// behind the cursor (the trail a seek back leaves, [`TRAIL`] steps long) while any
+    /// other is left: a heavy world that can keep only a few copies keeps the ones the
+    /// next step back needs, rather than thinning them away at once.
     fn thin_checkpoints(&mut self) {
+        let cursor = self.cursor();
+        let trail = |s: u64| s <= cursor && s + TRAIL > cursor;
         loop {
             let weight: usize = self.checkpoints.values().map(|(_, w)| w).sum();
             let n = self.checkpoints.len();
-            if n <= 2 || (n <= MAX_CHECKPOINTS && weight <= CHECKPOINT_WEIGHT_BUDGET) {
+            if n <= 2 || (n <= MAX_CHECKPOINTS && weight <= self.checkpoint_budget) {
                 return;
             }
-            let old: Vec<u64> = self
+            let first = self.checkpoints.keys().next().copied();
+            let others: Vec<u64> = self
                 .checkpoints
                 .keys()
                 .copied()
-                .take(n.div_ceil(2))
+                .filter(|s| Some(*s) != first && !trail(*s))
                 .collect();
-            for (i, s) in old.into_iter().enumerate() {
-                if i % 2 == 1 {
+            if others.is_empty() {
+                // Only the first and the trail are left: the trail's far end goes.
+                let far = self.checkpoints.keys().nth(1).copied();
+                far.map(|s| self.checkpoints.remove(&s));
+                continue;
+            }
+            // Every other one of the older half of the rest (at least one).
+            let old = others.len().div_ceil(2);
+            for (i, s) in others.into_iter().take(old).enumerate() {
+                if i % 2 == 1 || old == 1 {
                     self.checkpoints.remove(&s);
                 }
             }
@@ -403,38 +434,4 @@ impl<P: Protocol> History<P> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::two_phase_commit::TwoPhaseCommit;
-
-    /// `inject` counts off only the future it drops: after forks, the record's bytes are
-    /// what recording the same run afresh gives.
-    #[test]
-    fn an_input_keeps_the_record_bytes_a_fresh_recording_gives() {
-        let spec = RunSpec::<TwoPhaseCommit> {
-            cfg: Default::default(),
-            net: Default::default(),
-            seed: 3,
-            inputs: Vec::new(),
-        };
-        let mut h = History::new(spec).unwrap();
-        let fresh = |h: &History<TwoPhaseCommit>| {
-            let mut f = History::new(h.spec().clone()).unwrap();
-            f.run_to(h.len());
-            f.record_bytes()
-        };
-        h.run_to(300);
-        h.inject(Input::Heal).unwrap();
-        assert_eq!(h.record_bytes(), fresh(&h));
-        assert!(h.len() > 40, "a run to fork");
-        h.seek(30);
-        h.inject(Input::Heal).unwrap();
-        assert_eq!(h.len(), 31);
-        assert_eq!(h.record_bytes(), fresh(&h));
-        assert_eq!(
-            h.spec.inputs.len(),
-            1,
-            "the later input is dropped with the future"
-        );
-    }
-}
+mod tests;

@@ -1,0 +1,68 @@
+//! History's unit tests (more in `tests/history.rs`).
+
+use super::*;
+use crate::two_phase_commit::TwoPhaseCommit;
+
+/// A world too heavy for more than a few copies keeps the checkpoints a seek back
+/// leaves: each further step back replays a few dozen steps, not the run (it replayed
+/// from the start at every step back of a 1M-step 2PC run: 0.57 s each).
+#[test]
+fn stepping_back_in_a_heavy_run_keeps_its_trail_of_checkpoints() {
+    let spec = RunSpec::<TwoPhaseCommit> {
+        cfg: crate::two_phase_commit::Config {
+            transactions: 2_000,
+            ..Default::default()
+        },
+        net: Default::default(),
+        seed: 5,
+        inputs: Vec::new(),
+    };
+    let mut h = History::new(spec).unwrap();
+    h.run_to(20_000);
+    let end = h.len();
+    let heavy = limits::world_weight(h.world());
+    let mut h = h.with_checkpoint_budget(3 * heavy);
+    h.seek(end / 2);
+    h.seek(end);
+    for _ in 0..200 {
+        h.seek(h.cursor() - 1);
+        let behind = h.checkpoint_steps().filter(|s| *s <= h.cursor()).last();
+        let gap = h.cursor() - behind.unwrap_or(0);
+        assert!(
+            gap <= CHECKPOINT_EVERY,
+            "{gap} steps back to a checkpoint at {}",
+            h.cursor()
+        );
+    }
+}
+
+/// `inject` counts off only the future it drops: after forks, the record's bytes are
+/// what recording the same run afresh gives.
+#[test]
+fn an_input_keeps_the_record_bytes_a_fresh_recording_gives() {
+    let spec = RunSpec::<TwoPhaseCommit> {
+        cfg: Default::default(),
+        net: Default::default(),
+        seed: 3,
+        inputs: Vec::new(),
+    };
+    let mut h = History::new(spec).unwrap();
+    let fresh = |h: &History<TwoPhaseCommit>| {
+        let mut f = History::new(h.spec().clone()).unwrap();
+        f.run_to(h.len());
+        f.record_bytes()
+    };
+    h.run_to(300);
+    h.inject(Input::Heal).unwrap();
+    assert_eq!(h.record_bytes(), fresh(&h));
+    assert!(h.len() > 40, "a run to fork");
+    h.seek(30);
+    h.inject(Input::Heal).unwrap();
+    assert_eq!(h.len(), 31);
+    assert_eq!(h.record_bytes(), fresh(&h));
+    assert_eq!(
+        h.spec.inputs.len(),
+        1,
+        "the later input is dropped with the future"
+    );
+}
