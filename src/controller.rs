@@ -56,6 +56,8 @@ pub struct Controller {
     last_frame: StoredValue<Option<f64>>,
     /// When the URL was last rewritten while playing (wall ms).
     last_url_write: StoredValue<f64>,
+    /// A rewrite of the URL is waiting for the next paint.
+    url_pending: StoredValue<bool>,
     /// Whether the URL should be kept in step with the run (off in component tests).
     sync_url: bool,
 }
@@ -84,6 +86,7 @@ impl Controller {
             load_cursor: StoredValue::new(Cursor::End),
             last_frame: StoredValue::new(None),
             last_url_write: StoredValue::new(0.0),
+            url_pending: StoredValue::new(false),
             sync_url,
         }
     }
@@ -103,12 +106,33 @@ impl Controller {
         self.with(f)
     }
 
+    /// Tells the page the run changed; with `sync_url`, the URL follows once the change
+    /// is on screen: `replaceState` (a few ms) is not on a step's way to the screen, and
+    /// the changes of one frame rewrite it once.
     fn changed(&self, sync_url: bool) {
         self.rev.update(|r| *r += 1);
-        if sync_url && self.sync_url {
-            let (lab, json, at) = self.with(|s| (s.lab(), s.export(), s.cursor()));
-            let _ = url_state::write(lab, &json, at);
+        if sync_url && self.sync_url && !self.url_pending.get_value() {
+            self.url_pending.set_value(true);
+            let ctl = *self;
+            request_animation_frame(move || {
+                set_timeout(move || ctl.write_url(), std::time::Duration::ZERO);
+            });
         }
+    }
+
+    /// Rewrites the URL to the run as it is now (nothing if the page moved on to another
+    /// controller meanwhile).
+    fn write_url(&self) {
+        if self.url_pending.try_set_value(false).is_some() {
+            return;
+        }
+        let Some((lab, json, at)) = self
+            .sim
+            .try_with_value(|s| (s.lab(), s.export(), s.cursor()))
+        else {
+            return;
+        };
+        let _ = url_state::write(lab, &json, at);
     }
 
     fn snap_time(&self) {

@@ -9,7 +9,10 @@
 //   memory             the WebAssembly memory after that recording (it never shrinks, so
 //                      this is the peak) and the JavaScript heap;
 //   seek               moving the timeline to a random step, to the paint after it;
-//   step back          the "Step back" button at the end of the run, to the paint after it.
+//   step back          the "Step back" button at the end of the run, to the paint after it;
+//   a long play        load balancing's defaults recorded for 2,000,000 steps (about 30
+//                      minutes of play at 100×): the memory then, and how far back the
+//                      thinned history reaches.
 
 import { openSession } from "./harness.mjs";
 import { runLink } from "./perf.mjs";
@@ -28,8 +31,6 @@ const LABS = [
   ["sharding", "sharding", {}],
   ["load balancing", "load-balancing", {}],
 ];
-
-const withSteps = (link, steps) => link.replace("%22steps%22%3A0", `%22steps%22%3A${steps}`);
 
 // Keeps the WebAssembly memory where the page can read it once trunk's loader starts the
 // app; `__toPaint(act)` runs `act`, then resolves with the ms until the frame after it has
@@ -88,11 +89,10 @@ const MARK_INTERACTIVE = () => {
   }).observe(document, { childList: true, subtree: true });
 };
 
-async function longRun(s, [name, protocol, config]) {
-  const page = await s.context.newPage();
-  await page.addInitScript(IN_PAGE);
+/** Opens a run link of `steps` steps and waits until it is recorded: the seconds it took. */
+async function record(page, url, steps) {
   const t0 = Date.now();
-  await page.goto(s.server.url + withSteps(runLink(protocol, config), STEPS));
+  await page.goto(url.replace("%22steps%22%3A0", `%22steps%22%3A${steps}`));
   const slider = page.getByRole("slider", { name: "Timeline", exact: true });
   // Recorded once the timeline's end stops moving and no progress notice is left.
   let last = -1;
@@ -103,11 +103,20 @@ async function longRun(s, [name, protocol, config]) {
     if (max === last && !busy) break;
     last = max;
   }
-  const loadS = (Date.now() - t0) / 1000;
-  const memory = await page.evaluate(() => ({
+  return { last, seconds: (Date.now() - t0) / 1000 };
+}
+
+const memoryOf = (page) =>
+  page.evaluate(() => ({
     wasm: window.__wasmMemory?.buffer.byteLength ?? 0,
     js: performance.memory?.usedJSHeapSize ?? 0,
   }));
+
+async function longRun(s, [name, protocol, config]) {
+  const page = await s.context.newPage();
+  await page.addInitScript(IN_PAGE);
+  const { last, seconds } = await record(page, s.server.url + runLink(protocol, config), STEPS);
+  const memory = await memoryOf(page);
   const seeks = [];
   for (let i = 0; i < SEEKS; i++) {
     const to = Math.floor(((i * 7919) % SEEKS) / SEEKS * last);
@@ -136,9 +145,20 @@ async function longRun(s, [name, protocol, config]) {
     );
   }
   await page.close();
-  console.log(`${name}: ${last} steps recorded in ${loadS.toFixed(1)} s; wasm memory ${mb(memory.wasm)}, JS heap ${mb(memory.js)}`);
+  console.log(`${name}: ${last} steps recorded in ${seconds.toFixed(1)} s; wasm memory ${mb(memory.wasm)}, JS heap ${mb(memory.js)}`);
   console.log(`  seek       ${stats(seeks)}`);
   console.log(`  step back  ${stats(backs)}`);
+}
+
+async function longPlay(s) {
+  const page = await s.context.newPage();
+  await page.addInitScript(IN_PAGE);
+  const { last, seconds } = await record(page, s.server.url + runLink("load-balancing", {}), 2_000_000);
+  const memory = await memoryOf(page);
+  const kept = (await page.getByTestId("history-kept").textContent().catch(() => "")) || "not thinned";
+  await page.close();
+  console.log(`load balancing, 2,000,000 steps (30 min at 100×): recorded to ${last} in ${seconds.toFixed(0)} s; wasm memory ${mb(memory.wasm)}, JS heap ${mb(memory.js)}`);
+  console.log(`  ${kept.split("(")[0].trim()}`);
 }
 
 const s = await openSession("bench-run");
@@ -146,6 +166,7 @@ try {
   await s.context.addInitScript(MARK_INTERACTIVE);
   await firstInteractive(s);
   for (const lab of LABS) await longRun(s, lab);
+  await longPlay(s);
   if (s.errors.length) console.log("page errors:\n  " + s.errors.join("\n  "));
 } finally {
   await s.close();

@@ -66,7 +66,8 @@ siteTest("a long run loads a slice per frame with progress, and Stop keeps what 
   assert.ok(kept > 0 && kept < 1_500_000, `stopped at ${kept}`);
   // One notice says both: where recording stopped, and that the link's step was unreadable.
   assert.match(await notice(page).textContent(), /Recording stopped at step \d+ of 1500000.*not a step number/);
-  assert.ok(page.url().includes(`%22steps%22%3A${kept}`), "the link now holds the run as kept");
+  // The link follows once the page has painted the change.
+  await waitFor(() => page.url().includes(`%22steps%22%3A${kept}`), "the link now holds the run as kept");
   await shot("stopped");
 });
 

@@ -393,15 +393,15 @@ impl<P: Protocol> History<P> {
         self.world.step - last >= CHECKPOINT_EVERY.max(weight as u64 / COPY_BUDGET)
     }
 
-    /// Keeps memory bounded on long runs: past the limit, every other old checkpoint goes,
-    /// so spacing doubles in the old half while recent ones stay dense.
-    /// Heavy worlds thin the same way once all copies together pass
-    /// [`CHECKPOINT_WEIGHT_BUDGET`]. The first checkpoint stays, and so do those just
-    /// behind the cursor (the trail a seek back leaves, [`TRAIL`] steps long) while any
-    /// other is left: a heavy world that can keep only a few copies keeps the ones the
-    /// next step back needs, rather than thinning them away at once.
+    /// Keeps memory bounded on long runs: past [`MAX_CHECKPOINTS`] (or, for heavy worlds,
+    /// past [`CHECKPOINT_WEIGHT_BUDGET`] for all copies together) the checkpoint whose loss
+    /// leaves the shortest gap between its neighbours goes, so the spacing stays even over
+    /// the whole run and no seek replays much more than the run's length over the count
+    /// kept. The first checkpoint stays, and so do those just behind the cursor (the trail
+    /// a seek back leaves, [`TRAIL`] steps long) while any other is left: a heavy world
+    /// that can keep only a few copies keeps the ones the next step back needs.
     fn thin_checkpoints(&mut self) {
-        let cursor = self.cursor();
+        let (cursor, end) = (self.cursor(), self.len());
         let trail = |s: u64| s <= cursor && s + TRAIL > cursor;
         loop {
             let weight: usize = self.checkpoints.values().map(|(_, w)| w).sum();
@@ -409,26 +409,14 @@ impl<P: Protocol> History<P> {
             if n <= 2 || (n <= MAX_CHECKPOINTS && weight <= self.checkpoint_budget) {
                 return;
             }
-            let first = self.checkpoints.keys().next().copied();
-            let others: Vec<u64> = self
-                .checkpoints
-                .keys()
-                .copied()
-                .filter(|s| Some(*s) != first && !trail(*s))
-                .collect();
-            if others.is_empty() {
-                // Only the first and the trail are left: the trail's far end goes.
-                let far = self.checkpoints.keys().nth(1).copied();
-                far.map(|s| self.checkpoints.remove(&s));
-                continue;
-            }
-            // Every other one of the older half of the rest (at least one).
-            let old = others.len().div_ceil(2);
-            for (i, s) in others.into_iter().take(old).enumerate() {
-                if i % 2 == 1 || old == 1 {
-                    self.checkpoints.remove(&s);
-                }
-            }
+            let steps: Vec<u64> = self.checkpoints.keys().copied().collect();
+            let gap = |i: usize| steps.get(i + 1).map_or(end, |s| *s).max(steps[i]) - steps[i - 1];
+            // Only the first and the trail left: the trail's far end goes.
+            let pick = (1..n)
+                .filter(|i| !trail(steps[*i]))
+                .min_by_key(|i| gap(*i))
+                .unwrap_or(1);
+            self.checkpoints.remove(&steps[pick]);
         }
     }
 }

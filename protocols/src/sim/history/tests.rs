@@ -66,3 +66,24 @@ fn an_input_keeps_the_record_bytes_a_fresh_recording_gives() {
         "the later input is dropped with the future"
     );
 }
+
+/// Past the most checkpoints kept, the spacing stays even over the whole run: a seek
+/// anywhere replays about the run's length over the count kept, not a gap that doubled
+/// at every thinning (a seek to the middle of a 100,000-step run replayed 25,000 steps).
+#[test]
+fn thinned_checkpoints_stay_evenly_spaced() {
+    // Raft's heartbeats with no writes: a light world, copied every 64 steps.
+    let spec = RunSpec::<crate::raft::Raft> {
+        cfg: Default::default(),
+        net: Default::default(),
+        seed: 2,
+        inputs: Vec::new(),
+    };
+    let mut h = History::new(spec).unwrap();
+    h.run_to(60_000);
+    let steps: Vec<u64> = h.checkpoint_steps().chain([h.len()]).collect();
+    assert!(steps.len() > MAX_CHECKPOINTS, "{} checkpoints", steps.len());
+    let widest = steps.windows(2).map(|w| w[1] - w[0]).max().unwrap();
+    let even = h.len() / MAX_CHECKPOINTS as u64;
+    assert!(widest <= 3 * even, "a gap of {widest} steps (even spacing is {even})");
+}
