@@ -79,6 +79,7 @@ pub fn App() -> impl IntoView {
 
     let key_handle = window_event_listener(leptos::ev::keydown, move |ev| on_key(ctl, ev));
     let hash_handle = window_event_listener(leptos::ev::hashchange, move |_| {
+        ctl.follow_url();
         let hash = url_state::read();
         let wants = url_state::parse_hash(&hash)
             .ok()

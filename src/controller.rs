@@ -58,6 +58,8 @@ pub struct Controller {
     last_url_write: StoredValue<f64>,
     /// A rewrite of the URL is waiting for the next paint.
     url_pending: StoredValue<bool>,
+    /// The URL's hash as this page last wrote or followed it (see [`Controller::write_url`]).
+    url_seen: StoredValue<String>,
     /// Whether the URL should be kept in step with the run (off in component tests).
     sync_url: bool,
 }
@@ -87,6 +89,7 @@ impl Controller {
             last_frame: StoredValue::new(None),
             last_url_write: StoredValue::new(0.0),
             url_pending: StoredValue::new(false),
+            url_seen: StoredValue::new(url_state::read()),
             sync_url,
         }
     }
@@ -121,9 +124,17 @@ impl Controller {
     }
 
     /// Rewrites the URL to the run as it is now (nothing if the page moved on to another
-    /// controller meanwhile).
+    /// controller meanwhile). If the URL changed since the page last wrote or followed it,
+    /// a navigation (Back, a tab) is on its way to the `hashchange` handler: writing now
+    /// would put this run into the history entry just navigated to, so this one write is
+    /// skipped and the handler's run writes its own.
     fn write_url(&self) {
         if self.url_pending.try_set_value(false).is_some() {
+            return;
+        }
+        let now = url_state::read();
+        if self.url_seen.try_with_value(|seen| *seen != now) != Some(false) {
+            self.url_seen.try_set_value(now);
             return;
         }
         let Some((lab, json, at)) = self
@@ -133,6 +144,12 @@ impl Controller {
             return;
         };
         let _ = url_state::write(lab, &json, at);
+        self.url_seen.set_value(url_state::read());
+    }
+
+    /// The page follows the URL as it is now (a navigation it is about to handle).
+    pub fn follow_url(&self) {
+        self.url_seen.set_value(url_state::read());
     }
 
     fn snap_time(&self) {

@@ -63,8 +63,19 @@ fn main() {
     for steps in [100_000, STEPS] {
         history_figures(steps);
     }
-    two_phase_commit_lab_figures();
-    load_balancing_lab_figures();
+    // The 2PC lab with as many transactions as its setting allows, 100,000 steps; load
+    // balancing's defaults for 2,000,000 steps (about 30 minutes of play at 100× in the
+    // page: the record is thinned past its budget, so the heap stays bounded).
+    let many = Config {
+        transactions: 100_000,
+        ..Config::default()
+    };
+    lab_figures::<TwoPhaseCommit>("2pc lab history:", many, 100_000);
+    lab_figures::<protocols::load_balancing::LoadBalancing>(
+        "lb lab history:",
+        Default::default(),
+        2_000_000,
+    );
     raft_figures();
     for steps in [10_000, 100_000, 1_000_000] {
         raft_history_figures(steps);
@@ -327,16 +338,11 @@ fn raft_history_figures(steps: u64) {
     );
 }
 
-/// The 2PC lab's defaults with as many transactions as its setting allows, recorded for
-/// 100,000 steps through the history: the peak heap (the browser figure is the
-/// wasm memory after the same run).
-fn two_phase_commit_lab_figures() {
-    const LAB_STEPS: u64 = 100_000;
-    let spec = RunSpec::<TwoPhaseCommit> {
-        cfg: Config {
-            transactions: 100_000,
-            ..Config::default()
-        },
+/// A lab's configuration recorded through the history for `steps` steps: the time and
+/// the peak heap (the browser figures are the wasm memory after the same runs).
+fn lab_figures<P: protocols::sim::Protocol>(label: &str, cfg: P::Config, steps: u64) {
+    let spec = RunSpec::<P> {
+        cfg,
         net: NetConfig::default(),
         seed: 1,
         inputs: Vec::new(),
@@ -344,36 +350,10 @@ fn two_phase_commit_lab_figures() {
     let mut h = History::new(spec).expect("valid");
     peak_mb();
     let start = Instant::now();
-    h.run_to(LAB_STEPS);
+    h.run_to(steps);
     let secs = start.elapsed().as_secs_f64();
     println!(
-        "2pc lab history:  {} events in {secs:.2} s, peak heap {:.0} MB ({} checkpoints), {}",
-        h.len(),
-        peak_mb(),
-        h.checkpoint_count(),
-        kept(&h)
-    );
-}
-
-/// The load-balancing lab's defaults recorded through the history for 2,000,000 steps
-/// (about 30 minutes of play at 100× in the page): the peak heap stays bounded, as the
-/// record is thinned past its budget.
-fn load_balancing_lab_figures() {
-    use protocols::load_balancing::LoadBalancing;
-    const LAB_STEPS: u64 = 2_000_000;
-    let spec = RunSpec::<LoadBalancing> {
-        cfg: Default::default(),
-        net: NetConfig::default(),
-        seed: 1,
-        inputs: Vec::new(),
-    };
-    let mut h = History::new(spec).expect("valid");
-    peak_mb();
-    let start = Instant::now();
-    h.run_to(LAB_STEPS);
-    let secs = start.elapsed().as_secs_f64();
-    println!(
-        "lb lab history:   {} events in {secs:.2} s, peak heap {:.0} MB ({} checkpoints), {}",
+        "{label:<18}{} events in {secs:.2} s, peak heap {:.0} MB ({} checkpoints), {}",
         h.len(),
         peak_mb(),
         h.checkpoint_count(),

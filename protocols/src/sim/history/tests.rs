@@ -85,5 +85,8 @@ fn thinned_checkpoints_stay_evenly_spaced() {
     assert!(steps.len() > MAX_CHECKPOINTS, "{} checkpoints", steps.len());
     let widest = steps.windows(2).map(|w| w[1] - w[0]).max().unwrap();
     let even = h.len() / MAX_CHECKPOINTS as u64;
-    assert!(widest <= 3 * even, "a gap of {widest} steps (even spacing is {even})");
+    assert!(
+        widest <= 3 * even,
+        "a gap of {widest} steps (even spacing is {even})"
+    );
 }
