@@ -37,8 +37,10 @@ pub fn EventLog() -> impl IntoView {
     // Keep the current line in view inside the log's own scroll box (not the page's). The
     // lines' places are read in a task after the browser has laid the page out for this
     // frame: read at once, they would make it lay out everything again first.
+    // (`get`, not `track`: a memo nobody reads is never computed, so it would follow
+    // nothing and never change.)
     Effect::new(move |_| {
-        at.track();
+        at.get();
         set_timeout(move || scroll_to_current(list), std::time::Duration::ZERO);
     });
     view! {

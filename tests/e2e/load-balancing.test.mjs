@@ -51,6 +51,9 @@ siteTest("load balancing: traffic is plotted, a crash is detected, algorithms sw
   // The table belongs to the configuration and seed, not to the step: stepping keeps it.
   await lab.stepForward(3);
   assert.equal(await table.locator("tbody tr").count(), 8, "the batch table survives steps");
+  // …and a new run (another seed) clears it.
+  await page.getByRole("button", { name: "New seed", exact: true }).click();
+  await waitFor(async () => (await table.count()) === 0, "a new seed clears the batch table");
 });
 
 siteTest("load balancing: compare mode replays the same workload under another algorithm", async ({ page, server, shot }) => {

@@ -144,6 +144,13 @@ export class TwoPhaseCommitLab {
     const steps = await this.eventSteps();
     assert.equal(steps.filter((s) => s < step).length, step, `event lines before step ${step}: ${steps}`);
     assert.deepEqual(await this.currentEventSteps(), step > 0 ? [step - 1] : [], "aria-current line");
+    // The log's own scroll box keeps the current line in view (it follows in a task).
+    const inView = () =>
+      this.eventLog.evaluate((ol) => {
+        const c = ol.querySelector("[aria-current]");
+        return !c || (c.offsetTop >= ol.scrollTop - 1 && c.offsetTop + c.offsetHeight <= ol.scrollTop + ol.clientHeight + 1);
+      });
+    await waitFor(inView, `the current line of step ${step} is in the log's view`);
     return step;
   }
 

@@ -42,7 +42,7 @@ pub(super) fn BatchPanel() -> impl IntoView {
     let fingerprint =
         Memo::new(move |_| ctl.read(|s| format!("{:?}{}", s.settings(cat()), s.seed())));
     Effect::new(move |_| {
-        fingerprint.track();
+        fingerprint.get(); // (read, not tracked: a memo is computed only when read)
         rows.set(Vec::new());
         running.set(false);
     });

@@ -96,7 +96,7 @@ pub fn ChartsPanel() -> impl IntoView {
     let fingerprint =
         Memo::new(move |_| ctl.read(|s| format!("{:?}{}", s.settings(cat()), s.seed())));
     Effect::new(move |_| {
-        fingerprint.track();
+        fingerprint.get(); // (read, not tracked: a memo is computed only when read)
         compare.set(None);
     });
     let run_compare = move |_| {
