@@ -56,7 +56,7 @@ pub fn EventLog() -> impl IntoView {
                 // A line is drawn once while it stays in the window; only the lines where the
                 // cursor is change. Whether a line is past or the current one is part of its
                 // key rather than read from the cursor by every line (a step would then
-                // wake all 400 lines). Its words can change as the cursor passes it (what the
+                // wake every line). Its words can change as the cursor passes it (what the
                 // checkers learn is told only up to the cursor) or after a fork, so they
                 // are part of its key too.
                 <For
