@@ -13,7 +13,7 @@ const BEFORE: u64 = 100;
 const AFTER: u64 = 50;
 /// Lines kept before the cursor while playing: enough to read the newest; pausing shows
 /// the whole window again.
-const BEFORE_PLAYING: u64 = 40;
+const BEFORE_PLAYING: u64 = 20;
 
 #[component]
 pub fn EventLog() -> impl IntoView {
