@@ -133,9 +133,10 @@ impl Controller {
             return;
         }
         let now = url_state::read();
-        if self.url_seen.try_with_value(|seen| *seen != now) != Some(false) {
-            self.url_seen.try_set_value(now);
-            return;
+        match self.url_seen.try_with_value(|seen| *seen == now) {
+            Some(true) => {}
+            Some(false) => return self.url_seen.set_value(now),
+            None => return,
         }
         let Some((lab, json, at)) = self
             .sim

@@ -309,3 +309,48 @@ async fn a_loaded_run_is_recorded_in_slices_then_seeks_to_its_step() {
         .unwrap()
         .contains("asks for step 25000"));
 }
+
+/// The URL follows a change once it is painted, unless the URL changed meanwhile: a
+/// navigation (Back, a tab) is then on its way to the `hashchange` handler, and writing
+/// would put this run into the entry just navigated to.
+#[wasm_bindgen_test]
+async fn the_url_follows_the_run_but_never_overwrites_a_navigation() {
+    let window = web_sys::window().unwrap();
+    let (history, location) = (window.history().unwrap(), window.location());
+    let set_hash = |h: &str| {
+        history
+            .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(h))
+            .unwrap()
+    };
+    let hash = || location.hash().unwrap();
+    let ctl = Controller::new(
+        LabId::TwoPhaseCommit.fresh(1),
+        RwSignal::new(Lang::En),
+        true,
+    );
+    set_hash("#/two-phase-commit");
+    ctl.follow_url();
+    ctl.step_forward();
+    settle(100).await;
+    assert!(
+        hash().contains("at=1"),
+        "the URL follows a step: {}",
+        hash()
+    );
+    // A step, then a navigation the page has not handled yet (replaceState fires no
+    // hashchange): the step's write must not land in the new entry.
+    ctl.step_forward();
+    set_hash("#/paxos");
+    settle(100).await;
+    assert_eq!(hash(), "#/paxos");
+    // Once the page follows the URL, the next change writes again.
+    ctl.follow_url();
+    ctl.step_forward();
+    settle(100).await;
+    assert!(
+        hash().starts_with("#/two-phase-commit") && hash().contains("at=3"),
+        "{}",
+        hash()
+    );
+    set_hash("#");
+}
