@@ -387,10 +387,17 @@ impl<P: Protocol> History<P> {
     }
 
     /// True when the world is due a checkpoint: every [`CHECKPOINT_EVERY`] steps while it
-    /// is small, less often as it grows (see [`COPY_BUDGET`]).
+    /// is small, less often as it grows (see [`COPY_BUDGET`]) and as the run grows (every
+    /// run length / 2 [`MAX_CHECKPOINTS`] steps, so thinning can still merge gaps into an
+    /// even spacing: a long run copies its world a few thousand times, not once per 64
+    /// steps each soon thinned again).
     fn checkpoint_due(&self, weight: usize) -> bool {
         let last = self.checkpoints.keys().next_back().copied().unwrap_or(0);
-        self.world.step - last >= CHECKPOINT_EVERY.max(weight as u64 / COPY_BUDGET)
+        let spread = (self.len() - self.first()) / (2 * MAX_CHECKPOINTS as u64);
+        self.world.step - last
+            >= CHECKPOINT_EVERY
+                .max(weight as u64 / COPY_BUDGET)
+                .max(spread)
     }
 
     /// Keeps memory bounded on long runs: past [`MAX_CHECKPOINTS`] (or, for heavy worlds,
