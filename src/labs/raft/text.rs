@@ -1,5 +1,8 @@
 //! The Raft lab's part of the catalog: every string it shows, and its English.
 
+mod zh;
+pub use zh::ZH;
+
 /// Raft.
 #[cfg_attr(test, derive(serde::Serialize))]
 pub struct RaftText {

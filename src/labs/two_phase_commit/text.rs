@@ -1,5 +1,8 @@
 //! The two-phase commit lab's part of the catalog: every string it shows, and its English.
 
+mod zh;
+pub use zh::ZH;
+
 /// Two-phase commit.
 #[cfg_attr(test, derive(serde::Serialize))]
 pub struct TpcText {
