@@ -1,5 +1,8 @@
 //! The Paxos lab's part of the catalog: every string it shows, and its English.
 
+mod zh;
+pub use zh::ZH;
+
 #[cfg_attr(test, derive(serde::Serialize))]
 pub struct PaxosText {
     /// The lab's tab.

@@ -1,5 +1,8 @@
 //! The sharding lab's part of the catalog: every string it shows, and its English.
 
+mod zh;
+pub use zh::ZH;
+
 #[cfg_attr(test, derive(serde::Serialize))]
 pub struct ShardText {
     /// The lab's tab.
