@@ -4,7 +4,8 @@
 #
 #   rust target   wasm32-unknown-unknown
 #   cargo tools   trunk 0.21.14, wasm-bindgen-cli at the version pinned in Cargo.toml
-#   apt packages  chromium, chromium-driver; python3 (trunk hook)
+#   apt packages  chromium, chromium-driver, fonts-noto-cjk (the Chinese pages' screenshots
+#                 and layout checks); python3 (trunk hook)
 #   npm packages  tools/ (binaryen 132: wasm-opt; Debian's binaryen 108 corrupts
 #                 wasm-bindgen's externref table) and tests/e2e (playwright-core only;
 #                 it never downloads a browser)
@@ -12,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
-APT_PACKAGES=(chromium chromium-driver)
+APT_PACKAGES=(chromium chromium-driver fonts-noto-cjk)
 export PATH="$HOME/.cargo/bin:$PATH"
 
 say() { printf 'setup: %s\n' "$*"; }

@@ -8,7 +8,7 @@ use crate::components::{
     transport::TransportBar,
 };
 use crate::controller::{Controller, Cursor, Notice, Selection};
-use crate::i18n::{fill, Catalog, Lang, LangContext};
+use crate::i18n::{self, fill, Catalog, Lang, LangContext};
 use crate::labs::{LabId, LabSim};
 use crate::url_state;
 use leptos::prelude::*;
@@ -66,10 +66,13 @@ pub fn run_from_hash(hash: &str, cat: &Catalog) -> (Box<dyn LabSim>, Cursor, Opt
 
 #[component]
 pub fn App() -> impl IntoView {
-    let lang = RwSignal::new(Lang::En);
+    let hash = url_state::read();
+    let link_lang = url_state::parse_hash(&hash).ok().and_then(|s| s.lang);
+    let lang = RwSignal::new(i18n::browser::initial(link_lang));
     provide_context(LangContext(lang));
+    Effect::new(move |_| i18n::browser::show(lang.get()));
     let cat = move || lang.get().catalog();
-    let (sim, at, notice) = run_from_hash(&url_state::read(), cat());
+    let (sim, at, notice) = run_from_hash(&hash, cat());
     let ctl = Controller::new(LabId::FIRST.fresh(1), lang, true);
     provide_context(ctl);
     ctl.open(sim, at);
@@ -81,6 +84,8 @@ pub fn App() -> impl IntoView {
     let hash_handle = window_event_listener(leptos::ev::hashchange, move |_| {
         ctl.follow_url();
         let hash = url_state::read();
+        // The language is the reader's choice, not part of where they are: a Back to an
+        // entry written before they switched keeps the language they switched to.
         let wants = url_state::parse_hash(&hash)
             .ok()
             .and_then(|s| s.lab)
@@ -122,9 +127,26 @@ pub fn App() -> impl IntoView {
                         })
                         .collect_view()}
                 </nav>
+                <div class="topbar-tools">
+                <div class="lang-switch" role="group" aria-label=move || cat().language>
+                    {Lang::ALL
+                        .into_iter()
+                        .map(|l| view! {
+                            <button
+                                class="btn lang"
+                                lang=l.html_lang()
+                                aria-pressed=move || (lang.get() == l).to_string()
+                                on:click=move |_| ctl.set_lang(l)
+                            >
+                                {l.name()}
+                            </button>
+                        })
+                        .collect_view()}
+                </div>
                 <button class="btn help-button" aria-label=move || cat().help.open on:click=move |_| ctl.help_open.update(|o| *o = !*o)>
                     "?"
                 </button>
+                </div>
             </header>
             <NoticeBar />
             <main class="lab">

@@ -1,7 +1,7 @@
 //! The controller: owns the running lab and its history, and is the only thing that
 //! changes them. Components read a revision signal and derive their views from it.
 
-use crate::i18n::{fill, Catalog, Lang};
+use crate::i18n::{self, fill, Catalog, Lang};
 use crate::labs::{LabId, LabSim, Scene, UiInput};
 use crate::url_state;
 use crate::view_model::scale::{self, MAX_STEPS_PER_FRAME};
@@ -114,7 +114,15 @@ impl Controller {
     /// the changes of one frame rewrite it once.
     fn changed(&self, sync_url: bool) {
         self.rev.update(|r| *r += 1);
-        if sync_url && self.sync_url && !self.url_pending.get_value() {
+        if sync_url {
+            self.write_url_soon();
+        }
+    }
+
+    /// Rewrites the URL once the current frame is on screen (once for all the changes of
+    /// that frame).
+    fn write_url_soon(&self) {
+        if self.sync_url && !self.url_pending.get_value() {
             self.url_pending.set_value(true);
             let ctl = *self;
             request_animation_frame(move || {
@@ -144,8 +152,19 @@ impl Controller {
         else {
             return;
         };
-        let _ = url_state::write(lab, &json, at);
+        let _ = url_state::write(lab, &json, at, self.lang.get_untracked());
         self.url_seen.set_value(url_state::read());
+    }
+
+    /// Switches the language: the run, the step and the selection stay; the choice is
+    /// remembered here and written into the URL, so a shared link opens in it.
+    pub fn set_lang(&self, lang: Lang) {
+        if self.lang.get_untracked() == lang {
+            return;
+        }
+        self.lang.set(lang);
+        i18n::browser::remember(lang);
+        self.write_url_soon();
     }
 
     /// The page follows the URL as it is now (a navigation it is about to handle).

@@ -17,7 +17,7 @@ pub fn install() {
 /// link itself is what fails). A veil covers the rest of the page: after a panic nothing
 /// else works, and a tab clicked by mistake would lose the run the link still holds.
 pub fn show(message: &str) -> Option<()> {
-    let cat = crate::i18n::Lang::En.catalog();
+    let cat = crate::i18n::browser::shown().catalog();
     let window = web_sys::window()?;
     let document = window.document()?;
     let body = document.body()?;

@@ -1,6 +1,7 @@
-//! The URL holds the lab and the run, so a link reproduces exactly what its sender saw:
-//! `#/two-phase-commit?run=<scenario JSON, percent-encoded>&at=<step>`.
+//! The URL holds the lab, the run and the language, so a link reproduces exactly what its
+//! sender saw: `#/two-phase-commit?run=<scenario JSON, percent-encoded>&at=<step>&lang=zh`.
 
+use crate::i18n::Lang;
 use crate::labs::LabId;
 
 /// What a location hash says. Parsing is pure (tested natively); reading and writing
@@ -11,6 +12,8 @@ pub struct UrlState {
     pub run: Option<String>,
     /// The step asked for, or the text that is not one (the run is still kept).
     pub at: Option<Result<u64, String>>,
+    /// The language the link was shared in (an unknown code is ignored).
+    pub lang: Option<Lang>,
 }
 
 /// Parses `#/lab?run=...&at=N`. An unreadable part is an error naming it.
@@ -33,6 +36,7 @@ pub fn parse_hash(hash: &str) -> Result<UrlState, String> {
                 let text = percent_decode(value).unwrap_or_else(|| value.to_string());
                 state.at = Some(text.parse().map_err(|_| text))
             }
+            "lang" => state.lang = Lang::from_code(value),
             _ => {}
         }
     }
@@ -48,12 +52,17 @@ pub fn lab_of(hash: &str) -> Option<LabId> {
 /// The longest URL Chromium opens (2 MiB): a longer share link would not open at all.
 pub const MAX_URL_CHARS: usize = 2 * 1024 * 1024;
 
-/// The hash for a lab and its run (compact JSON), with the cursor.
-pub fn format_hash(lab: LabId, run_json: &str, at: u64) -> String {
+/// The hash for a lab and its run (compact JSON), with the cursor and the language.
+pub fn format_hash(lab: LabId, run_json: &str, at: u64, lang: Lang) -> String {
     let compact = serde_json::from_str::<serde_json::Value>(run_json)
         .map(|v| v.to_string())
         .unwrap_or_default();
-    format!("#/{}?run={}&at={at}", lab.slug(), percent_encode(&compact))
+    format!(
+        "#/{}?run={}&at={at}&lang={}",
+        lab.slug(),
+        percent_encode(&compact),
+        lang.code()
+    )
 }
 
 /// Encodes all but RFC 3986's unreserved characters.
@@ -103,14 +112,14 @@ pub fn read() -> String {
 /// Replaces the URL's hash without adding a history entry. A run too long for a URL is
 /// not written (the URL keeps the lab alone, so a reload cannot open a stale run): its
 /// length comes back as the error.
-pub fn write(lab: LabId, run_json: &str, at: u64) -> Result<(), usize> {
-    let hash = format_hash(lab, run_json, at);
+pub fn write(lab: LabId, run_json: &str, at: u64, lang: Lang) -> Result<(), usize> {
+    let hash = format_hash(lab, run_json, at, lang);
     let base = web_sys::window()
         .and_then(|w| w.location().href().ok())
         .map_or(0, |h| h.split('#').next().unwrap_or("").len());
     let too_long = base + hash.len() > MAX_URL_CHARS;
     let written = if too_long {
-        format!("#/{}", lab.slug())
+        format!("#/{}?lang={}", lab.slug(), lang.code())
     } else {
         hash.clone()
     };
@@ -133,16 +142,25 @@ mod tests {
         let s = parse_hash("#/two-phase-commit").unwrap();
         assert_eq!(s.lab.as_deref(), Some("two-phase-commit"));
         assert_eq!(s.run, None);
+        assert_eq!(s.lang, None, "no language asked: the reader's own is kept");
         assert_eq!(parse_hash("").unwrap(), UrlState::default());
+        let en = parse_hash("#/raft?lang=en").unwrap();
+        assert_eq!(en.lang, Some(Lang::En));
+        let odd = parse_hash("#/raft?lang=xx").unwrap();
+        assert_eq!(
+            odd.lang, None,
+            "an unknown language is ignored, not an error"
+        );
     }
 
     #[test]
     fn a_run_survives_the_round_trip_through_the_url() {
         let json = r#"{"format":1,"protocol":"two-phase-commit","seed":7,"steps":3,"inputs":[{"at":1,"kind":"heal"}]}"#;
-        let hash = format_hash(LabId::TwoPhaseCommit, json, 2);
+        let hash = format_hash(LabId::TwoPhaseCommit, json, 2, Lang::Zh);
         let s = parse_hash(&hash).unwrap();
         assert_eq!(s.lab.as_deref(), Some("two-phase-commit"));
         assert_eq!(s.at, Some(Ok(2)));
+        assert_eq!(s.lang, Some(Lang::Zh), "a shared link keeps its language");
         let back: serde_json::Value = serde_json::from_str(&s.run.unwrap()).unwrap();
         assert_eq!(
             back,

@@ -2,7 +2,7 @@
 
 use super::{catalog, use_throttled};
 use crate::controller::use_controller;
-use crate::i18n::fill;
+use crate::i18n::{count, fill};
 use leptos::html::Ol;
 use leptos::prelude::*;
 
@@ -41,13 +41,19 @@ pub fn EventLog() -> impl IntoView {
     // nothing and never change.)
     Effect::new(move |_| {
         at.get();
-        set_timeout(move || scroll_to_current(list), std::time::Duration::ZERO);
+        set_timeout(
+            move || scroll_to_current(list, 3),
+            std::time::Duration::ZERO,
+        );
     });
     view! {
         <section class="panel event-log">
             <h2>{move || cat().panels.event_log}</h2>
             <Show when=move || window.with(|w| w.1 > 0)>
-                <p class="muted">{move || fill(cat().panels.event_log_earlier, &[("count", &window.with(|w| w.1).to_string())])}</p>
+                <p class="muted">{move || {
+                    let p = &cat().panels;
+                    count(window.with(|w| w.1) as u64, p.event_log_earlier_one, p.event_log_earlier)
+                }}</p>
             </Show>
             <Show when=move || window.with(|w| w.2.is_empty())>
                 <p class="muted">{move || cat().panels.event_log_empty}</p>
@@ -91,7 +97,7 @@ pub fn EventLog() -> impl IntoView {
     }
 }
 
-fn scroll_to_current(list: NodeRef<Ol>) {
+fn scroll_to_current(list: NodeRef<Ol>, tries: u8) {
     // The log may be gone by now (another lab, a new run): then there is nothing to do.
     let Some(ol) = list.try_get_untracked().flatten() else {
         return;
@@ -102,6 +108,12 @@ fn scroll_to_current(list: NodeRef<Ol>) {
         let (view_top, view_h) = (ol.scroll_top(), ol.client_height());
         if top < view_top || top + h > view_top + view_h {
             ol.set_scroll_top((top - view_h / 2).max(0));
+            // Lines scrolled into view are drawn at their real height only now (until
+            // then `contain-intrinsic-size` guesses one line), which can move the current
+            // one: look again once they are drawn.
+            if tries > 0 {
+                request_animation_frame(move || scroll_to_current(list, tries - 1));
+            }
         }
     }
 }

@@ -102,14 +102,14 @@ pub fn NetworkPanel() -> impl IntoView {
                 </button>
             </div>
             <p class="small">
-                <b>{move || cat().faults.cut_links}</b> ": "
+                <b>{move || cat().faults.cut_links}</b> {move || cat().colon}
                 {move || {
                     let cut = scene.get().cut;
                     if cut.is_empty() {
                         cat().faults.no_cuts.to_string()
                     } else {
                         let n = names.get();
-                        cut.iter().map(|(a, b)| format!("{} → {}", n[*a], n[*b])).collect::<Vec<_>>().join(", ")
+                        cut.iter().map(|(a, b)| format!("{} → {}", n[*a], n[*b])).collect::<Vec<_>>().join(cat().list_sep)
                     }
                 }}
             </p>

@@ -16,7 +16,7 @@ pub fn ShareBar() -> impl IntoView {
     let export = Memo::new(move |_| ctl.read(|s| (s.lab(), s.seed(), s.export(), s.cursor())));
     let share = move |_| {
         let (lab, _, json, at) = export.get_untracked();
-        let written = url_state::write(lab, &json, at);
+        let written = url_state::write(lab, &json, at, ctl.lang.get_untracked());
         ctl.follow_url();
         if let Err(n) = written {
             let text = fill(

@@ -1,33 +1,80 @@
 //! The text catalog: every string the user sees, event-log sentences included.
 //!
-//! A language is one `Catalog` value. Because the catalog is a struct, a new
-//! language (简体中文 is next) must give every field, and the compiler says which
-//! are missing; no component changes. Templates name their holes `{like_this}`: a test
+//! A language is one `Catalog` value: English (`en.rs`) and 简体中文 (`zh.rs`), each
+//! with its labs' parts in `labs/<p>/text.rs` and `labs/<p>/text/zh.rs`. Because the
+//! catalog is a struct, a language must give every field, and the compiler says which are
+//! missing; no component changes. Templates name their holes `{like_this}`: a test
 //! (`tests.rs`) walks every string of every language and checks each template has the
 //! same holes as its English, and in tests `fill` fails on a hole it has no value for.
-//! Each lab's part is the struct in its `labs/<p>/text.rs`.
+//! Chinese uses one term per concept, as `docs/glossary.md` lists them (a test holds the
+//! catalog to it).
 
+pub mod browser;
 mod en;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
+mod zh;
 
 use leptos::prelude::*;
 
 pub use en::EN;
+pub use zh::ZH;
 
 /// The languages the site speaks.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Lang {
     En,
+    Zh,
 }
 
 impl Lang {
-    pub const ALL: [Lang; 1] = [Lang::En];
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Zh];
 
     pub fn catalog(self) -> &'static Catalog {
         match self {
             Lang::En => &EN,
+            Lang::Zh => &ZH,
         }
+    }
+
+    /// The code in a link's `lang=` and in local storage.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|l| l.code() == code)
+    }
+
+    /// The value of `<html lang>`.
+    pub fn html_lang(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh-CN",
+        }
+    }
+
+    /// The language's own name, as the switch shows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Zh => "中文",
+        }
+    }
+
+    /// The first of the browser's preferred languages the site speaks (any `zh*` is
+    /// 中文), or English.
+    pub fn preferred<'a>(languages: impl IntoIterator<Item = &'a str>) -> Lang {
+        languages
+            .into_iter()
+            .find_map(|tag| {
+                let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
+                Lang::from_code(&primary)
+            })
+            .unwrap_or(Lang::En)
     }
 }
 
@@ -57,7 +104,48 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     for (name, value) in args {
         out = out.replace(&format!("{{{name}}}"), value);
     }
-    out
+    if out.is_ascii() {
+        out
+    } else {
+        close_cjk_gaps(&out)
+    }
+}
+
+/// Chinese templates put a space between a hole and the Chinese next to it, as is right
+/// for a number or a Latin name (`任期 3`, `S1 投票`); a hole filled with Chinese (a node
+/// called 参与者 1, a state) then leaves a space between two Chinese characters, which
+/// Chinese never has. This closes those gaps and no other.
+fn close_cjk_gaps(text: &str) -> String {
+    fn cjk(c: char) -> bool {
+        matches!(c, '\u{2E80}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{FF00}'..='\u{FFEF}')
+            || matches!(c, '“' | '”')
+    }
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .iter()
+        .enumerate()
+        .filter(|&(i, &c)| {
+            !(c == ' ' && i > 0 && chars.get(i + 1).is_some_and(|n| cjk(*n)) && cjk(chars[i - 1]))
+        })
+        .map(|(_, c)| *c)
+        .collect()
+}
+
+/// `n` with its noun: `one` for 1 ("1 tick"), `many` otherwise ("{n} ticks"); Chinese gives
+/// both the same words, with a measure word ("{n} 刻").
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    fill(if n == 1 { one } else { many }, &[("n", &n.to_string())])
+}
+
+/// Appends `next` to `text` as the next sentence: after a space in English, straight after
+/// a Chinese sentence's full-width punctuation (`。` needs no space after it).
+pub fn push_sentence(text: &mut String, next: &str) {
+    const FULL_WIDTH: &[char] = &['。', '！', '？', '；', '：', '）', '”', '」'];
+    let joined = text.is_empty() || text.ends_with(FULL_WIDTH) || next.starts_with('（');
+    if !joined {
+        text.push(' ');
+    }
+    text.push_str(next);
 }
 
 /// The names of a template's `{holes}`, in order.
@@ -78,6 +166,12 @@ pub struct Catalog {
     pub app_title: &'static str,
     pub app_tagline: &'static str,
     pub labs_nav: &'static str,
+    /// The language switch's name.
+    pub language: &'static str,
+    /// Between the items of a list ("T1, T2" / "T1、T2").
+    pub list_sep: &'static str,
+    /// Between a label and what it labels ("Cut links: …" / "已切断的链路：…").
+    pub colon: &'static str,
     pub transport: Transport,
     pub panels: Panels,
     pub sim: SimText,
@@ -120,6 +214,7 @@ pub struct Panels {
     pub event_log: &'static str,
     pub event_log_empty: &'static str,
     pub event_log_earlier: &'static str,
+    pub event_log_earlier_one: &'static str,
     pub inspector: &'static str,
     pub inspector_empty: &'static str,
     pub durable: &'static str,
@@ -138,7 +233,6 @@ pub struct Panels {
     pub in_flight_item: &'static str,
     pub in_flight_more: &'static str,
     pub in_flight_more_playing: &'static str,
-    pub message_fields: &'static str,
     pub message_in_flight: &'static str,
     pub legend: &'static str,
     pub log_grid: &'static str,
@@ -171,6 +265,9 @@ pub struct Panels {
 /// Sentences for the simulator's own events (protocol events come from each lab).
 #[cfg_attr(test, derive(serde::Serialize))]
 pub struct SimText {
+    /// Virtual time: "{n} tick" / "{n} ticks".
+    pub ticks_one: &'static str,
+    pub ticks_many: &'static str,
     pub crashed: &'static str,
     pub node_down: &'static str,
     pub delivered: &'static str,

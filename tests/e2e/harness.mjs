@@ -35,9 +35,10 @@ const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g
 
 /**
  * Opens a fresh browser (fresh temp profile) on a fresh server for one test.
- * `allowConsoleErrors` lists regexps of console errors the test expects.
+ * `allowConsoleErrors` lists regexps of console errors the test expects; `locale` sets
+ * the browser's language (`navigator.languages`).
  */
-export async function openSession(testName, { allowConsoleErrors = [] } = {}) {
+export async function openSession(testName, { allowConsoleErrors = [], locale = "en-US" } = {}) {
   if (!existsSync(path.join(DIST, "index.html"))) {
     throw new Error(`${DIST}/index.html not found: run \`trunk build --release --offline\` first`);
   }
@@ -50,6 +51,7 @@ export async function openSession(testName, { allowConsoleErrors = [] } = {}) {
       headless: true,
       args: CHROMIUM_ARGS,
       viewport: { width: 1280, height: 800 },
+      locale,
       timeout: 60_000,
     });
   } catch (e) {

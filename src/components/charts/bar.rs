@@ -16,7 +16,7 @@ pub fn BarChartView(chart: BarChart, scale: Option<u64>) -> impl IntoView {
         .iter()
         .map(|(name, y)| format!("{name} {y}"))
         .collect::<Vec<_>>()
-        .join(", ");
+        .join(super::super::catalog()().list_sep);
     let slot = (W - PAD_L - 8.0) / chart.bars.len().max(1) as f64;
     let class = chart.class;
     let bars = chart

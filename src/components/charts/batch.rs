@@ -63,7 +63,7 @@ pub(super) fn BatchPanel() -> impl IntoView {
                     </button>
                     {table.filter(|t| !t.rows.is_empty()).map(|t| view! {
                         <table class="batch-table">
-                            <caption>{t.title} ": " {t.caption}</caption>
+                            <caption>{t.title} {move || cat().colon} {t.caption}</caption>
                             <thead><tr>{t.columns.iter().map(|c| view! { <th scope="col">{*c}</th> }).collect_view()}</tr></thead>
                             <tbody>
                                 {t.rows.into_iter().map(|r| view! {

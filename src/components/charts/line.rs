@@ -33,7 +33,7 @@ pub fn LineChartView(chart: LineChart, scale: Option<u64>) -> impl IntoView {
             format!("{} {}", s.label, last)
         })
         .collect::<Vec<_>>()
-        .join(", ");
+        .join(super::super::catalog()().list_sep);
     let lines = chart
         .series
         .iter()

@@ -22,7 +22,7 @@ pub fn RingChartView(chart: RingChart) -> impl IntoView {
         .zip(counts)
         .map(|((n, _), c)| format!("{n} {c}"))
         .collect::<Vec<_>>()
-        .join(", ");
+        .join(super::super::catalog()().list_sep);
     let (cx, cy, r) = (SIDE / 2.0, SIDE / 2.0, SIDE / 2.0 - 14.0);
     let at = |f: u32, rr: f64| {
         let a = f64::from(f) / 1000.0 * std::f64::consts::TAU;

@@ -24,7 +24,7 @@ impl Inspect for LoadBalancing {
                         .keys()
                         .map(|q| format!("#{q}"))
                         .collect::<Vec<_>>()
-                        .join(", "),
+                        .join(cat.list_sep),
                 ),
             ],
             Node::Balancer(b) => {
@@ -36,7 +36,7 @@ impl Inspect for LoadBalancing {
                 for (i, v) in b.backends.iter().enumerate() {
                     let ewma = match v.ewma.cost {
                         0 => l.not_measured.to_string(),
-                        c => counted(c / 1000, l.ticks),
+                        c => ticks(c / 1000, cat),
                     };
                     let mut row = Row::new(
                         fill(l.backend, &[("n", &(i + 1).to_string())]),
@@ -73,7 +73,11 @@ impl Inspect for LoadBalancing {
                 ),
                 Row::new(
                     l.running,
-                    k.running.keys().map(req).collect::<Vec<_>>().join(", "),
+                    k.running
+                        .keys()
+                        .map(req)
+                        .collect::<Vec<_>>()
+                        .join(cat.list_sep),
                 ),
                 Row::new(
                     l.queue,
@@ -81,7 +85,7 @@ impl Inspect for LoadBalancing {
                         .iter()
                         .map(|j| req(&j.id))
                         .collect::<Vec<_>>()
-                        .join(", "),
+                        .join(cat.list_sep),
                 ),
             ],
         }

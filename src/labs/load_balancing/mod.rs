@@ -21,7 +21,7 @@ use super::{
     series_class, BatchTable, Chart, ChartHead, LabId, LineChart, LogEntry, Row, Series, Setting,
     SettingKind,
 };
-use crate::i18n::{fill, Catalog};
+use crate::i18n::{count, fill, Catalog};
 use crate::view_model::layout::{self, Point};
 use protocols::load_balancing::invariants::Ghost;
 use protocols::load_balancing::metrics::Metrics;
@@ -55,9 +55,14 @@ fn name(cfg: &Config, id: NodeId, cat: &Catalog) -> String {
     }
 }
 
-/// "1 tick", "2 ticks": `forms` is [one, many], each with `{n}`.
+/// "1 probe", "2 probes": `forms` is [one, many], each with `{n}`.
 fn counted(n: u64, forms: [&str; 2]) -> String {
-    fill(forms[usize::from(n != 1)], &[("n", &n.to_string())])
+    count(n, forms[0], forms[1])
+}
+
+/// "1 tick", "2 ticks".
+fn ticks(n: u64, cat: &Catalog) -> String {
+    count(n, cat.sim.ticks_one, cat.sim.ticks_many)
 }
 
 /// "c1#5"; a request from a restarted client also says when that client started.

@@ -115,7 +115,7 @@ impl Narrate for LoadBalancing {
                 &[
                     ("node", &me),
                     ("id", &req(id)),
-                    ("cost", &counted(*cost, l.ticks)),
+                    ("cost", &ticks(*cost, cat)),
                 ],
             ),
             Note::Completed { id, latency, .. } => fill(
@@ -123,7 +123,7 @@ impl Narrate for LoadBalancing {
                 &[
                     ("node", &me),
                     ("id", &req(id)),
-                    ("latency", &counted(*latency, l.ticks)),
+                    ("latency", &ticks(*latency, cat)),
                 ],
             ),
             Note::Failed { id, failure, .. } => fill(
@@ -194,7 +194,7 @@ impl Narrate for LoadBalancing {
                 &[
                     ("node", &me),
                     ("backend", &be(backend)),
-                    ("ticks", &counted(cfg.request_timeout, l.ticks)),
+                    ("ticks", &ticks(cfg.request_timeout, cat)),
                 ],
             ),
             Note::ProbeMissed { backend, misses } => fill(
@@ -236,7 +236,7 @@ impl Narrate for LoadBalancing {
                 &[
                     ("node", &me),
                     ("id", &req(id)),
-                    ("busy", &counted(*busy, l.ticks)),
+                    ("busy", &ticks(*busy, cat)),
                 ],
             ),
             Note::SpeedSet { percent } => fill(

@@ -138,7 +138,6 @@ pub struct LbText {
     pub use_labels: [&'static str; 8],
     pub batch_run: &'static str,
     /// Counted nouns: [one, many], each with `{n}`.
-    pub ticks: [&'static str; 2],
     pub probes: [&'static str; 2],
     pub slots: [&'static str; 2],
     pub not_measured: &'static str,
@@ -278,7 +277,6 @@ pub const EN: LbText = LbText {
     s_budget: "Retry budget (% of requests)",
     use_labels: ["Use round robin", "Use smooth weighted round robin", "Use random", "Use weighted random", "Use least connections", "Use power of two choices", "Use peak EWMA (two choices)", "Use consistent hashing"],
     batch_run: "Run every algorithm on this workload (batch)",
-    ticks: ["{n} tick", "{n} ticks"],
     probes: ["{n} probe", "{n} probes"],
     slots: ["{n} slot", "{n} slots"],
     not_measured: "not measured",

@@ -15,7 +15,7 @@ use super::lab::*;
 use super::sim::settings_from;
 use super::Tone;
 use super::{GridCell, LabId, LogEntry, LogGrid, LogGridRow, Row, Setting};
-use crate::i18n::{fill, Catalog};
+use crate::i18n::{count, fill, Catalog};
 use crate::view_model::layout::{self, Point};
 use protocols::paxos::invariants::{Chosen, Ghost};
 use protocols::paxos::msg::{AcceptedIn, Cause};
@@ -47,11 +47,7 @@ fn at(v: &Value, b: &Ballot, cat: &Catalog) -> String {
 
 /// "1 slot", "3 slots".
 fn slots(n: u64, cat: &Catalog) -> String {
-    if n == 1 {
-        cat.paxos.slots_one.to_string()
-    } else {
-        fill(cat.paxos.slots_many, &[("n", &n.to_string())])
-    }
+    count(n, cat.paxos.slots_one, cat.paxos.slots_many)
 }
 
 fn slot_list(items: impl Iterator<Item = (u64, String)>, cat: &Catalog) -> String {

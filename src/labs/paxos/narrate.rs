@@ -189,10 +189,7 @@ impl Narrate for Paxos {
                 ],
             ),
             Note::BackingOff { ticks_max } => {
-                let wait = match ticks_max {
-                    1 => p.ticks_one.to_string(),
-                    n => fill(p.ticks_many, &[("n", &n.to_string())]),
-                };
+                let wait = count(*ticks_max, cat.sim.ticks_one, cat.sim.ticks_many);
                 fill(p.n_backing_off, &[("node", &me), ("wait", &wait)])
             }
             Note::KnowsChosen { slot, value: v } => fill(

@@ -14,7 +14,7 @@ use super::lab::*;
 use super::sim::settings_from;
 use super::Tone;
 use super::{GridCell, LabId, LogEntry, LogGrid, LogGridRow, Row, Setting, GRID_COLUMNS};
-use crate::i18n::{fill, Catalog};
+use crate::i18n::{count, fill, push_sentence, Catalog};
 use crate::view_model::layout::{self, Point};
 use protocols::raft::msg::{ConfigRefusal, DenyReason};
 use protocols::raft::{Command, Config, Entry, Msg, Node, Note, Raft, Request, Role, Timer};
@@ -50,11 +50,6 @@ fn cmd_text(cmd: &Command, cat: &Catalog) -> String {
     }
 }
 
-/// `n` with its noun, in the singular for 1 and the plural otherwise.
-fn count(n: usize, one: &str, many: &str) -> String {
-    fill(if n == 1 { one } else { many }, &[("n", &n.to_string())])
-}
-
 fn yes_no(b: bool, cat: &Catalog) -> String {
     (if b { cat.raft.yes } else { cat.raft.no }).to_string()
 }
@@ -77,7 +72,11 @@ fn role_text(id: NodeId, node: &Node, cat: &Catalog) -> (String, Tone, Vec<Strin
             (fill(r.st_outside, &[("term", &term)]), Tone::Idle, vec![])
         }
         Role::PreCandidate { votes } => {
-            let votes = count(votes.len(), r.count_pre_vote_one, r.count_pre_vote_many);
+            let votes = count(
+                votes.len() as u64,
+                r.count_pre_vote_one,
+                r.count_pre_vote_many,
+            );
             let status = fill(r.st_precandidate, &[("term", &term), ("votes", &votes)]);
             (status, Tone::Blocked, vec![])
         }
@@ -87,7 +86,7 @@ fn role_text(id: NodeId, node: &Node, cat: &Catalog) -> (String, Tone, Vec<Strin
             vec![],
         ),
         Role::Candidate { votes } => {
-            let votes = count(votes.len(), r.count_vote_one, r.count_vote_many);
+            let votes = count(votes.len() as u64, r.count_vote_one, r.count_vote_many);
             let status = fill(r.st_candidate, &[("term", &term), ("votes", &votes)]);
             (status, Tone::Blocked, vec![])
         }

@@ -314,7 +314,7 @@ impl Narrate for Raft {
                     0 => r.n_recovered,
                     _ => r.n_recovered_snapshot,
                 };
-                let entries = count(*entries as usize, r.count_entry_one, r.count_entry_many);
+                let entries = count(*entries, r.count_entry_one, r.count_entry_many);
                 let term = s(term.0);
                 let mut text = fill(
                     tpl,
@@ -326,8 +326,10 @@ impl Narrate for Raft {
                     ],
                 );
                 if *forgot_vote {
-                    text.push(' ');
-                    text.push_str(&fill(r.n_recovered_forgot_vote, &[("term", &term)]));
+                    push_sentence(
+                        &mut text,
+                        &fill(r.n_recovered_forgot_vote, &[("term", &term)]),
+                    );
                 }
                 text
             }

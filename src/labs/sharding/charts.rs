@@ -66,8 +66,7 @@ fn ring_chart(
     };
     let mut note = fill(note, &[("version", &t.version.to_string())]);
     if let Some((_, _, label)) = &focus {
-        note.push(' ');
-        note.push_str(label);
+        push_sentence(&mut note, label);
     }
     if let Some(p) = &metrics.path {
         // The request path: client → router → each server it was routed to.
@@ -80,11 +79,13 @@ fn ring_chart(
             Some(false) => c.path_failed,
             None => c.path_waiting,
         };
-        note.push(' ');
-        note.push_str(&fill(
-            c.path_note,
-            &[("path", &hops.join(" → ")), ("state", state)],
-        ));
+        push_sentence(
+            &mut note,
+            &fill(
+                c.path_note,
+                &[("path", &hops.join(" → ")), ("state", state)],
+            ),
+        );
     }
     Some(Chart::Ring(RingChart {
         head: ChartHead { title, unit, note },
@@ -216,30 +217,34 @@ impl Charts<Sharding> for Sharding {
         if let Some(m) = metrics.last_change {
             let moved = format!("{:.1}", m.moved_per_mille as f64 / 10.0);
             let version = m.version.to_string();
-            note.push(' ');
-            note.push_str(&match m.ideal_per_mille {
-                Some(ideal) => fill(
-                    c.moved_note,
-                    &[
-                        ("version", &version),
-                        ("moved", &moved),
-                        ("ideal", &format!("{:.1}", ideal as f64 / 10.0)),
-                    ],
-                ),
-                None => fill(
-                    c.moved_split_note,
-                    &[("version", &version), ("moved", &moved)],
-                ),
-            });
+            push_sentence(
+                &mut note,
+                &match m.ideal_per_mille {
+                    Some(ideal) => fill(
+                        c.moved_note,
+                        &[
+                            ("version", &version),
+                            ("moved", &moved),
+                            ("ideal", &format!("{:.1}", ideal as f64 / 10.0)),
+                        ],
+                    ),
+                    None => fill(
+                        c.moved_split_note,
+                        &[("version", &version), ("moved", &moved)],
+                    ),
+                },
+            );
         }
         if let Some(under) = under_replicated(cfg, nodes, metrics) {
-            note.push(' ');
-            note.push_str(&if under == 0 {
-                c.under_none.to_string()
-            } else {
-                let keys = count(under as u64, c.keys_one, c.keys_many);
-                fill(c.under_note, &[("keys", &keys)])
-            });
+            push_sentence(
+                &mut note,
+                &if under == 0 {
+                    c.under_none.to_string()
+                } else {
+                    let keys = count(under as u64, c.keys_one, c.keys_many);
+                    fill(c.under_note, &[("keys", &keys)])
+                },
+            );
         }
         std::iter::once(bars(c.c_keys, c.u_keys, c.keys_held, counts, note))
             .chain(requests_chart(cfg, nodes, cat))

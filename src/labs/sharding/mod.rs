@@ -22,7 +22,7 @@ use super::{
     series_class, BarChart, BatchTable, Chart, ChartHead, LabId, LogEntry, RingChart, Row, Setting,
     TextField,
 };
-use crate::i18n::{fill, Catalog};
+use crate::i18n::{count, fill, push_sentence, Catalog};
 use crate::view_model::layout::{self, Point};
 use protocols::sharding::experiments;
 use protocols::sharding::invariants::{router_table, Ghost};
@@ -57,15 +57,6 @@ fn members(m: &[u32], cat: &Catalog) -> String {
 
 fn key(k: Key) -> String {
     k.name().to_string()
-}
-
-/// "1 key", "2 keys": `one` for one, `many` (with `{n}`) otherwise.
-fn count(n: u64, one: &str, many: &str) -> String {
-    if n == 1 {
-        one.to_string()
-    } else {
-        fill(many, &[("n", &n.to_string())])
-    }
 }
 
 /// A range-partitioned table's ranges: "from key-0000: Server 1; from key-0250: ...".

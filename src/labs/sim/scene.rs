@@ -1,7 +1,7 @@
 //! What the canvas and the inspector show at the cursor.
 
 use super::Sim;
-use crate::i18n::{fill, Catalog};
+use crate::i18n::{count, fill, Catalog};
 use crate::labs::lab::Lab;
 use crate::labs::LabSim;
 use crate::labs::{
@@ -143,7 +143,14 @@ impl<P: Lab> Sim<P> {
                     cat.panels.timer_due,
                     &[
                         ("due", &span.due.0.to_string()),
-                        ("left", &span.due.0.saturating_sub(now).to_string()),
+                        (
+                            "left",
+                            &count(
+                                span.due.0.saturating_sub(now),
+                                cat.sim.ticks_one,
+                                cat.sim.ticks_many,
+                            ),
+                        ),
                     ],
                 );
                 Row::new(P::timer_label(t, cat), due)

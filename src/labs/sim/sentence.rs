@@ -1,7 +1,7 @@
 //! A sentence for every recorded step, from the lab's words.
 
 use super::Sim;
-use crate::i18n::{fill, Catalog};
+use crate::i18n::{count, fill, push_sentence, Catalog};
 use crate::labs::lab::Lab;
 use crate::labs::LineKind;
 use protocols::sim::{Event, Input, LossReason, NodeId, StepRecord};
@@ -67,7 +67,6 @@ impl<P: Lab> Sim<P> {
             Event::Input { input, applied } => {
                 let mut t = self.input_text(input, cat);
                 if !applied {
-                    t.push(' ');
                     let why = match input {
                         Input::Crash { .. } => s.why_already_down,
                         Input::Restart { .. } => s.why_already_up,
@@ -76,28 +75,28 @@ impl<P: Lab> Sim<P> {
                         Input::Cut { .. } => s.why_already_cut,
                         _ => s.why_not_in_flight,
                     };
-                    t.push_str(&fill(s.in_no_effect, &[("why", why)]));
+                    push_sentence(&mut t, &fill(s.in_no_effect, &[("why", why)]));
                 }
                 (t, LineKind::Input)
             }
         };
         for (node, note) in &r.notes {
-            text.push(' ');
-            text.push_str(&P::note_text(self.cfg(), *node, note, cat));
+            push_sentence(&mut text, &P::note_text(self.cfg(), *node, note, cat));
         }
         if r.step < self.history.cursor() {
             let ghost = self.history.world().ghost();
             for o in P::observations(self.cfg(), ghost, r.step, cat) {
-                text.push(' ');
-                text.push_str(&o);
+                push_sentence(&mut text, &o);
             }
         }
         let mut kind = kind;
         for v in &r.violations {
             let (name, _) = P::invariant_text(v.invariant, cat);
             let detail = P::note_text(self.cfg(), NodeId(0), &v.detail, cat);
-            text.push(' ');
-            text.push_str(&fill(s.violation, &[("name", name), ("detail", &detail)]));
+            push_sentence(
+                &mut text,
+                &fill(s.violation, &[("name", name), ("detail", &detail)]),
+            );
             kind = LineKind::Violation;
         }
         (text, kind)
@@ -124,7 +123,10 @@ impl<P: Lab> Sim<P> {
             Input::Duplicate { msg } => fill(s.in_duplicate, &[("id", &msg.0.to_string())]),
             Input::Delay { msg, ticks } => fill(
                 s.in_delay,
-                &[("id", &msg.0.to_string()), ("ticks", &ticks.to_string())],
+                &[
+                    ("id", &msg.0.to_string()),
+                    ("ticks", &count(*ticks, s.ticks_one, s.ticks_many)),
+                ],
             ),
             Input::LinkLoss {
                 from,

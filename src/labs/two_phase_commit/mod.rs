@@ -14,7 +14,7 @@ use super::lab::*;
 use super::sim::settings_from;
 use super::Tone;
 use super::{LabId, LogEntry, Row, Setting};
-use crate::i18n::{fill, Catalog};
+use crate::i18n::{count, fill, Catalog};
 use crate::view_model::layout::{self, Point};
 use protocols::sim::{NodeId, Slot};
 use protocols::two_phase_commit::msg::AbortReason;
@@ -27,25 +27,21 @@ fn txn(t: Txn) -> String {
     format!("T{}", t.0)
 }
 
-fn txns(ts: &[Txn]) -> String {
-    ts.iter().map(|t| txn(*t)).collect::<Vec<_>>().join(", ")
+fn txns(ts: &[Txn], cat: &Catalog) -> String {
+    ts.iter()
+        .map(|t| txn(*t))
+        .collect::<Vec<_>>()
+        .join(cat.list_sep)
 }
 
 /// "1 record", "3 records": how much of its log a restarted node read back.
 fn records(n: u64, cat: &Catalog) -> String {
-    if n == 1 {
-        cat.tpc.wal_records_one.to_string()
-    } else {
-        fill(cat.tpc.wal_records, &[("n", &n.to_string())])
-    }
+    count(n, cat.tpc.wal_records_one, cat.tpc.wal_records)
 }
 
 /// "1 tick", "1000 ticks".
 fn ticks(n: u64, cat: &Catalog) -> String {
-    match n {
-        1 => cat.tpc.ticks_one.to_string(),
-        n => fill(cat.tpc.ticks_many, &[("n", &n.to_string())]),
-    }
+    count(n, cat.sim.ticks_one, cat.sim.ticks_many)
 }
 
 /// A participant's short name ("P2") for compact rows.

@@ -45,10 +45,21 @@ impl Narrate for TwoPhaseCommit {
     }
 
     fn msg_fields(msg: &Msg, cat: &Catalog) -> Vec<Row> {
-        vec![Row::new(
-            cat.panels.message_fields,
-            serde_json::to_string(msg).unwrap_or_default(),
-        )]
+        let c = &cat.tpc;
+        let mut rows = vec![Row::new(c.f_txn, txn(msg.txn()))];
+        match *msg {
+            Msg::Vote { yes, .. } => rows.push(Row::new(c.f_vote, if yes { c.yes } else { c.no })),
+            Msg::Outcome { committed, .. } => rows.push(Row::new(
+                c.f_outcome,
+                if committed {
+                    c.p_committed
+                } else {
+                    c.p_aborted
+                },
+            )),
+            _ => {}
+        }
+        rows
     }
 
     fn timer_label(timer: &Timer, cat: &Catalog) -> String {
@@ -159,11 +170,14 @@ impl Narrate for TwoPhaseCommit {
                 } else {
                     c.n_recovered_participant
                 };
-                let listed = txns(if committing.is_empty() {
-                    in_doubt
-                } else {
-                    committing
-                });
+                let listed = txns(
+                    if committing.is_empty() {
+                        in_doubt
+                    } else {
+                        committing
+                    },
+                    cat,
+                );
                 fill(
                     tpl,
                     &[

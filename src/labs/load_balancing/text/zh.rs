@@ -143,7 +143,6 @@ pub const ZH: LbText = LbText {
         "使用一致性哈希",
     ],
     batch_run: "在此工作负载上运行每种算法（批量）",
-    ticks: ["{n} 刻", "{n} 刻"],
     probes: ["{n} 次探测", "{n} 次探测"],
     slots: ["{n} 个槽位", "{n} 个槽位"],
     not_measured: "未测量",

@@ -20,8 +20,6 @@ pub const ZH: PaxosText = PaxosText {
     slot_item: "#{slot}：{what}",
     slots_one: "1 个槽位",
     slots_many: "{n} 个槽位",
-    ticks_one: "1 刻",
-    ticks_many: "{n} 刻",
     ph_idle: "空闲",
     ph_preparing: "第一阶段：收集承诺",
     ph_leading: "第二阶段：提议",
