@@ -2,8 +2,44 @@
 // a first visit follows the browser, and every lab reads in Chinese without overflowing.
 
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { siteTest, waitFor } from "./harness.mjs";
 import { TwoPhaseCommitLab } from "./two-phase-commit.page.mjs";
+
+/** The Latin words Chinese keeps (message names, the papers' variables…): the native
+ * catalog test's list, read from its source so the two never drift apart. */
+const KEPT = (() => {
+  const src = readFileSync(new URL("../../src/i18n/tests.rs", import.meta.url), "utf8");
+  const list = src.slice(src.indexOf("KEPT_IN_ENGLISH"), src.indexOf("];", src.indexOf("KEPT_IN_ENGLISH")));
+  return new Set([...list.matchAll(/"([^"]+)"/g)].map((m) => m[1]));
+})();
+
+/** Every English word on the page: its text (hidden parts too: closed panels, the help,
+ * SVG titles) and its labels (aria-label, title, placeholder). Words with digits are
+ * data (S1, T2, key-0803). */
+async function englishOnPage(page) {
+  const texts = await page.evaluate(() => {
+    const out = [];
+    const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      if (!n.parentElement.closest("script, style, noscript")) out.push(n.nodeValue);
+    }
+    for (const e of document.body.querySelectorAll("[aria-label], [title], [placeholder]")) {
+      for (const a of ["aria-label", "title", "placeholder"]) if (e.hasAttribute(a)) out.push(e.getAttribute(a));
+    }
+    return out;
+  });
+  const words = new Set();
+  for (const t of texts) {
+    for (const w of t.split(/[^A-Za-z0-9_-]+/)) {
+      if (/\d/.test(w)) continue;
+      for (const x of w.split("-")) if (x.length > 2 && !KEPT.has(x)) words.add(x);
+    }
+  }
+  // The language switch names each language in its own words.
+  words.delete("English");
+  return [...words];
+}
 
 /** Opens `hash` as a fresh page load (a link pasted into a new tab), not a hash change. */
 const openLink = async (page, server, hash) => {
@@ -82,6 +118,12 @@ siteTest("every lab reads in Chinese at 1024×768 with nothing wider than the wi
     assert.ok(wide <= 0, `${lab}: the page is ${wide} px wider than the window`);
     const text = await page.locator("body").innerText();
     assert.match(text, /播放|暂停/, `${lab}: the transport speaks Chinese`);
+    // Everything a student can open: the configuration, the help, a message's fields.
+    for (const d of await page.locator("details").all()) await d.evaluate((e) => (e.open = true));
+    await page.keyboard.press("?");
+    const english = await englishOnPage(page);
+    assert.deepEqual(english, [], `${lab}: English left on the page in Chinese`);
+    await page.keyboard.press("Escape");
     await shot(`${lab}-zh-1024`);
   }
 });
