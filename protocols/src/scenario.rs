@@ -14,6 +14,23 @@ pub const FORMAT_VERSION: u32 = 1;
 /// Every protocol name the format knows.
 pub use crate::registry::NAMES as PROTOCOL_NAMES;
 
+/// Why one input of a scenario is refused: its JSON has the wrong shape (serde's words,
+/// naming the field), or it names what the run does not have (a node past the last).
+#[derive(Debug, Clone, PartialEq)]
+pub enum InputProblem {
+    Shape(String),
+    Invalid(ConfigError),
+}
+
+impl std::fmt::Display for InputProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InputProblem::Shape(s) => f.write_str(s),
+            InputProblem::Invalid(e) => write!(f, "{e}"),
+        }
+    }
+}
+
 /// Why a scenario could not be read. Each names the problem precisely.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ScenarioError {
@@ -28,7 +45,7 @@ pub enum ScenarioError {
     Config(ConfigError),
     BadInput {
         index: usize,
-        problem: String,
+        problem: InputProblem,
     },
     /// Input stamps must rise strictly: one input per step.
     InputsOutOfOrder {
@@ -291,22 +308,27 @@ impl<P: Protocol> Scenario<P> {
     }
 }
 
-fn decode_input<P: Protocol>(v: Value, nodes: usize) -> Result<Stamped<P>, String> {
+fn decode_input<P: Protocol>(v: Value, nodes: usize) -> Result<Stamped<P>, InputProblem> {
+    let shape = |s: &str| InputProblem::Shape(s.to_string());
     let Value::Object(mut map) = v else {
-        return Err(
-            "an input must be an object like {\"at\": 5, \"kind\": \"crash\", \"node\": 0}".into(),
-        );
+        return Err(shape(
+            "an input must be an object like {\"at\": 5, \"kind\": \"crash\", \"node\": 0}",
+        ));
     };
     let at = match map.remove("at") {
         Some(Value::Number(n)) if n.as_u64().is_some() => n.as_u64().unwrap_or_default(),
         Some(_) => {
-            return Err("\"at\" must be a whole number (the step the input is applied as)".into())
+            return Err(shape(
+                "\"at\" must be a whole number (the step the input is applied as)",
+            ))
         }
-        None => return Err("missing field \"at\"".into()),
+        None => return Err(shape("missing field \"at\"")),
     };
-    let shape: InputShape = decode("", Value::Object(map))?;
-    let input: Input<P> = shape.decode::<P, _>(|r| decode("request", r))?;
-    input.validate(nodes).map_err(|e| e.to_string())?;
+    let form: InputShape = decode("", Value::Object(map)).map_err(InputProblem::Shape)?;
+    let input: Input<P> = form
+        .decode::<P, _>(|r| decode("request", r))
+        .map_err(InputProblem::Shape)?;
+    input.validate(nodes).map_err(InputProblem::Invalid)?;
     Ok(Stamped { at, input })
 }
 

@@ -3,7 +3,7 @@
 
 use super::Setting;
 use crate::i18n::{fill, Catalog};
-use protocols::scenario::{ScenarioError, FORMAT_VERSION};
+use protocols::scenario::{InputProblem, ScenarioError, FORMAT_VERSION};
 use protocols::sim::limits::Stop;
 use protocols::sim::ConfigError;
 
@@ -64,10 +64,16 @@ pub fn scenario_error_text(e: &ScenarioError, settings: &[Setting], cat: &Catalo
         ScenarioError::UnknownProtocol(name) => fill(t.unknown_protocol, &[("name", name)]),
         ScenarioError::NotBuilt(name) => fill(t.not_built, &[("name", name)]),
         ScenarioError::Config(c) => config_error_text(c, settings, cat),
-        ScenarioError::BadInput { index, problem } => fill(
-            t.bad_input,
-            &[("index", &index.to_string()), ("problem", problem)],
-        ),
+        ScenarioError::BadInput { index, problem } => {
+            let problem = match problem {
+                InputProblem::Shape(detail) => detail.clone(),
+                InputProblem::Invalid(e) => config_error_text(e, settings, cat),
+            };
+            fill(
+                t.bad_input,
+                &[("index", &index.to_string()), ("problem", &problem)],
+            )
+        }
         ScenarioError::InputsOutOfOrder { index } => {
             fill(t.inputs_out_of_order, &[("index", &index.to_string())])
         }
@@ -126,10 +132,18 @@ mod tests {
             refused(r#"{"format": 1, "protocol": "gossip", "seed": 1, "steps": 5}"#),
             "there is no protocol called “gossip”"
         );
-        assert!(refused(&format!(
+        let no_node = format!(
             "{{{base}, \"inputs\": [{{\"at\": 1, \"kind\": \"crash\", \"node\": 40}}]}}"
-        ))
-        .starts_with("input #0"));
+        );
+        assert_eq!(
+            refused(&no_node),
+            "input #0: “node” names node 40, which does not exist"
+        );
+        assert_eq!(
+            load_run(&no_node, &crate::i18n::ZH).err().expect("refused"),
+            "输入 #0：“node”指向节点 40，但它不存在",
+            "in Chinese too, not the engine's English"
+        );
     }
 
     #[test]
