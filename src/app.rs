@@ -9,7 +9,7 @@ use crate::components::{
 };
 use crate::controller::{Controller, Cursor, Notice, Selection};
 use crate::i18n::{self, fill, Catalog, Lang, LangContext};
-use crate::labs::{LabId, LabSim};
+use crate::labs::{Hotkey, LabId, LabSim, UiInput};
 use crate::url_state;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -171,7 +171,12 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Space plays and pauses, arrows step, `?` toggles help, Escape closes and deselects.
+/// The keyboard: Space plays and pauses; arrows, PageUp/PageDown and "." step (a
+/// presentation clicker sends PageUp/PageDown), Home and End go to the ends; 1–9 select
+/// a node, C crashes or restarts it, T times it out, P partitions it from the rest, H
+/// heals, D drops the selected message, R sends the lab's main request; + and − change
+/// speed; `?` toggles help, Escape closes and deselects.
+/// Each is listed in the help (`Help::keys`).
 fn on_key(ctl: Controller, ev: web_sys::KeyboardEvent) {
     if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
         return;
@@ -193,21 +198,73 @@ fn on_key(ctl: Controller, ev: web_sys::KeyboardEvent) {
     if typing {
         return;
     }
-    match ev.key().as_str() {
+    let slider = kind == "range";
+    let key = ev.key();
+    let selected_node = match ctl.selection.get_untracked() {
+        Selection::Node(i) => Some(i),
+        _ => None,
+    };
+    match key.as_str() {
         " " => {
             ev.prevent_default();
             ctl.toggle_play();
         }
-        "ArrowRight" if kind != "range" => {
+        "ArrowRight" | "PageDown" | "." if !slider => {
             ev.prevent_default();
             ctl.pause();
             ctl.step_forward();
         }
-        "ArrowLeft" if kind != "range" => {
+        "ArrowLeft" | "PageUp" if !slider => {
             ev.prevent_default();
             ctl.pause();
             ctl.step_back();
         }
+        "Home" | "End" if !slider => {
+            ev.prevent_default();
+            ctl.pause();
+            let (first, len) = ctl.with(|s| (s.first(), s.len()));
+            ctl.seek(if key == "Home" { first } else { len });
+        }
+        "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" => {
+            let i = key.parse::<usize>().unwrap_or(1) - 1;
+            if ctl.with(|s| s.node_up(i)).is_some() {
+                ctl.select(Selection::Node(i));
+            }
+        }
+        "c" | "C" => {
+            if let Some((i, up)) =
+                selected_node.and_then(|i| Some((i, ctl.with(|s| s.node_up(i))?)))
+            {
+                ctl.inject(if up {
+                    UiInput::Crash(i)
+                } else {
+                    UiInput::Restart(i)
+                });
+            }
+        }
+        "p" | "P" => {
+            if let Some(i) = selected_node {
+                ctl.inject(UiInput::Partition(vec![i]));
+            }
+        }
+        "h" | "H" => ctl.inject(UiInput::Heal),
+        "t" | "T" | "r" | "R" => {
+            let hotkey = if key.eq_ignore_ascii_case("t") {
+                Hotkey::TimeOut
+            } else {
+                Hotkey::Request
+            };
+            if let Some((i, id)) = ctl.with(|s| s.hotkey_action(selected_node, hotkey)) {
+                ctl.inject(UiInput::Action(i, id));
+            }
+        }
+        "d" | "D" => {
+            if let Selection::Message(id) = ctl.selection.get_untracked() {
+                ctl.inject(UiInput::Drop(id));
+            }
+        }
+        "+" | "=" => ctl.nudge_speed(true),
+        "-" | "−" | "_" => ctl.nudge_speed(false),
         "?" => ctl.help_open.update(|o| *o = !*o),
         "Escape" => {
             ctl.help_open.set(false);

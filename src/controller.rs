@@ -369,6 +369,26 @@ impl Controller {
         }
     }
 
+    /// Selects a node or a message, pausing playback: what is selected stays where it is,
+    /// so a message in flight can be dropped even at 1× before it lands.
+    pub fn select(&self, selection: Selection) {
+        if selection != Selection::None {
+            self.pause();
+        }
+        self.selection.set(selection);
+    }
+
+    /// One notch of the Speed slider faster (`up`) or slower.
+    pub fn nudge_speed(&self, up: bool) {
+        let pos = scale::slider_from_speed(self.speed.get_untracked());
+        let pos = if up {
+            (pos + 1).min(scale::SPEED_STEPS)
+        } else {
+            pos.saturating_sub(1)
+        };
+        self.speed.set(scale::speed_from_slider(pos));
+    }
+
     pub fn toggle_play(&self) {
         if self.playing.get_untracked() {
             self.pause()

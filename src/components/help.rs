@@ -25,7 +25,11 @@ pub fn HelpOverlay() -> impl IntoView {
                                 .help
                                 .keys
                                 .iter()
-                                .map(|(k, what)| view! { <tr><td><kbd>{*k}</kbd></td><td>{*what}</td></tr> })
+                                .map(|(k, what)| {
+                                    // Keys that do the same thing are listed two spaces apart.
+                                    let keys = k.split("  ").map(|k| view! { <kbd>{k}</kbd> " " }).collect_view();
+                                    view! { <tr><td class="key-cell">{keys}</td><td>{*what}</td></tr> }
+                                })
                                 .collect_view()}
                         </tbody>
                     </table>

@@ -250,7 +250,7 @@ fn InFlightList() -> impl IntoView {
                     key=|(id, text)| (*id, text.clone())
                     children=move |(id, text)| view! {
                         <li>
-                            <button class="link-button" on:click=move |_| ctl.selection.set(Selection::Message(id))>{text}</button>
+                            <button class="link-button" on:click=move |_| ctl.select(Selection::Message(id))>{text}</button>
                         </li>
                     }
                 />

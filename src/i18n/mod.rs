@@ -369,6 +369,7 @@ pub struct Errors {
 pub struct Help {
     pub title: &'static str,
     pub open: &'static str,
+    /// (keys, what they do); keys that do the same thing are two spaces apart.
     pub keys: &'static [(&'static str, &'static str)],
     pub about: &'static str,
 }

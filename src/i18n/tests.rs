@@ -244,6 +244,10 @@ pub(crate) const KEPT_IN_ENGLISH: &[&str] = &[
     "alice",
     "cart",
     "Space",
+    "PageDown",
+    "PageUp",
+    "Home",
+    "End",
     "Esc",
     "JSON",
 ];

@@ -132,9 +132,8 @@ mod tests {
             refused(r#"{"format": 1, "protocol": "gossip", "seed": 1, "steps": 5}"#),
             "there is no protocol called “gossip”"
         );
-        let no_node = format!(
-            "{{{base}, \"inputs\": [{{\"at\": 1, \"kind\": \"crash\", \"node\": 40}}]}}"
-        );
+        let no_node =
+            format!("{{{base}, \"inputs\": [{{\"at\": 1, \"kind\": \"crash\", \"node\": 40}}]}}");
         assert_eq!(
             refused(&no_node),
             "input #0: “node” names node 40, which does not exist"

@@ -18,7 +18,7 @@ pub mod two_phase_commit;
 use crate::i18n::Catalog;
 
 pub use crate::view_model::scene::*;
-pub use lab::Lab;
+pub use lab::{Hotkey, Lab};
 pub use sim::Sim;
 
 /// The labs this build has, by URL slug (the protocol's scenario name).
@@ -148,6 +148,12 @@ pub trait LabSim: Send + Sync {
         cat: &Catalog,
     ) -> Result<(), String>;
     fn node_names(&self, cat: &Catalog) -> Vec<String>;
+    /// Whether node `node` is up now; `None` if the run has no such node.
+    fn node_up(&self, node: usize) -> Option<bool>;
+    /// The node and action a hotkey fires: the selected node's, if it offers one; for R
+    /// with nothing selected, the lab's main node's (Raft's leader) or the first that
+    /// offers it.
+    fn hotkey_action(&self, selected: Option<usize>, key: Hotkey) -> Option<(usize, &'static str)>;
     /// The replicated log as a grid, for labs that have one.
     fn log_grid(&self, cat: &Catalog) -> Option<LogGrid>;
     fn settings(&self, cat: &Catalog) -> Vec<Setting>;

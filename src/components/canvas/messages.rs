@@ -113,11 +113,11 @@ pub(super) fn MessageDot(
             aria-label=aria
             on:click=move |ev| {
                 ev.stop_propagation();
-                ctl.selection.set(Selection::Message(id));
+                ctl.select(Selection::Message(id));
             }
             on:keydown=move |ev| {
                 if ev.key() == "Enter" {
-                    ctl.selection.set(Selection::Message(id));
+                    ctl.select(Selection::Message(id));
                 }
             }
         >

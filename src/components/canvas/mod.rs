@@ -39,7 +39,7 @@ pub fn ClusterCanvas() -> impl IntoView {
             let now = ctl.display_time.get_untracked();
             scene.with_untracked(|s| points.with_untracked(|pts| pick(s, pts, now, p)))
         });
-        ctl.selection.set(match picked.flatten() {
+        ctl.select(match picked.flatten() {
             Some(id) => Selection::Message(id),
             None => Selection::None,
         });

@@ -25,11 +25,11 @@ pub(super) fn NodeGlyph(index: usize) -> impl IntoView {
     let flash = move || scene.with(|s| s.delivered_to == Some(index));
     let select = move |ev: leptos::ev::MouseEvent| {
         ev.stop_propagation();
-        ctl.selection.set(Selection::Node(index));
+        ctl.select(Selection::Node(index));
     };
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
         if ev.key() == "Enter" {
-            ctl.selection.set(Selection::Node(index));
+            ctl.select(Selection::Node(index));
         }
     };
     let timer_path = move || {

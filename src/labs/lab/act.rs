@@ -4,12 +4,24 @@ use protocols::sim::schema::Schema;
 use protocols::sim::{NodeId, Protocol, Slot};
 use std::fmt::Debug;
 
+/// The keys that fire a lab's own actions: T, a timeout now (Raft's election, a Paxos
+/// proposer's retry), and R, the lab's main request (a client write, a transaction).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Hotkey {
+    TimeOut,
+    Request,
+}
+
 /// One thing a user can ask of a node, as a lab's enum. Its key is what the page and
 /// the tests name it by.
 pub trait LabAction: Copy + Eq + Debug + Send + Sync + 'static {
     const ALL: &'static [Self];
     fn key(self) -> &'static str;
     fn label(self, cat: &Catalog) -> &'static str;
+    /// The hotkey that fires this action, if one does.
+    fn hotkey(self) -> Option<Hotkey> {
+        None
+    }
     fn from_key(key: &str) -> Option<Self> {
         Self::ALL.iter().copied().find(|a| a.key() == key)
     }
@@ -32,6 +44,11 @@ pub trait Act: Protocol<Config: Schema> {
         salt: u64,
     ) -> Option<(NodeId, Self::Request)>;
     fn settings(cfg: &Self::Config, cat: &Catalog) -> Vec<Setting>;
+    /// The node R acts on when none is selected, if the lab has a natural one (Raft's
+    /// leader); otherwise the first node that offers the lab's main request.
+    fn main_node(_cfg: &Self::Config, _nodes: &[Slot<Self>]) -> Option<NodeId> {
+        None
+    }
     /// Sets one field, through the configuration's schema; false if the key is not one
     /// of its fields (a lab with settings of its own, such as a preset, adds them).
     fn set(cfg: &mut Self::Config, key: &str, value: u64) -> bool {

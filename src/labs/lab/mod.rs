@@ -20,7 +20,7 @@ mod log_grid;
 mod narrate;
 mod text_input;
 
-pub use act::{action_views, Act, LabAction};
+pub use act::{action_views, Act, Hotkey, LabAction};
 pub use batch::Batch;
 pub use charts::Charts;
 pub use compare::Compare;

@@ -63,6 +63,12 @@ impl LabAction for LbAction {
             LbAction::Use(a) => USE_KEYS[algo_index(a)],
         }
     }
+    fn hotkey(self) -> Option<Hotkey> {
+        match self {
+            LbAction::SendNow => Some(Hotkey::Request),
+            _ => None,
+        }
+    }
     fn label(self, cat: &Catalog) -> &'static str {
         let l = &cat.lb;
         match self {

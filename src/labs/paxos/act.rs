@@ -19,6 +19,12 @@ impl LabAction for PaxosAction {
             PaxosAction::ClientCommand => "client_command",
         }
     }
+    fn hotkey(self) -> Option<Hotkey> {
+        match self {
+            PaxosAction::ProposeNow => Some(Hotkey::TimeOut),
+            PaxosAction::ClientCommand => Some(Hotkey::Request),
+        }
+    }
     fn label(self, cat: &Catalog) -> &'static str {
         match self {
             PaxosAction::ProposeNow => cat.paxos.propose_now,

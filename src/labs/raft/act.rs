@@ -26,6 +26,13 @@ impl LabAction for RaftAction {
             RaftAction::Remove => "remove",
         }
     }
+    fn hotkey(self) -> Option<Hotkey> {
+        match self {
+            RaftAction::TimeOut => Some(Hotkey::TimeOut),
+            RaftAction::ClientRequest => Some(Hotkey::Request),
+            _ => None,
+        }
+    }
     fn label(self, cat: &Catalog) -> &'static str {
         let r = &cat.raft;
         match self {
@@ -50,6 +57,11 @@ fn current_leader(nodes: &[Slot<Raft>]) -> Option<NodeId> {
 
 impl Act for Raft {
     type Action = RaftAction;
+
+    /// R writes through the leader, as a client that knows it would.
+    fn main_node(_cfg: &Config, nodes: &[Slot<Raft>]) -> Option<NodeId> {
+        current_leader(nodes)
+    }
 
     fn actions(_cfg: &Config, id: NodeId, node: &Node) -> Vec<RaftAction> {
         if !node.is_member(id) {

@@ -9,7 +9,7 @@ mod settings;
 pub use settings::{label_options, settings_from};
 
 use super::errors;
-use super::lab::{action_views, Act, Lab, LabAction};
+use super::lab::{action_views, Act, Hotkey, Lab, LabAction};
 use super::*;
 use protocols::scenario::Scenario;
 use protocols::sim::history::{History, RunSpec};
@@ -255,6 +255,30 @@ impl<P: Lab> LabSim for Sim<P> {
         (0..P::node_count(self.cfg()))
             .map(|i| self.name(NodeId(i as u32), cat))
             .collect()
+    }
+
+    fn node_up(&self, node: usize) -> Option<bool> {
+        self.history.world().nodes().get(node).map(|s| s.is_up())
+    }
+
+    fn hotkey_action(&self, selected: Option<usize>, key: Hotkey) -> Option<(usize, &'static str)> {
+        let offers = |i: usize| {
+            let (_, state) = self.live(i)?;
+            P::actions(self.cfg(), NodeId(i as u32), state)
+                .into_iter()
+                .find(|a| a.hotkey() == Some(key))
+                .map(|a| (i, a.key()))
+        };
+        if let Some(i) = selected {
+            return offers(i);
+        }
+        if key != Hotkey::Request {
+            return None;
+        }
+        let nodes = self.history.world().nodes();
+        P::main_node(self.cfg(), nodes)
+            .and_then(|n| offers(n.index()))
+            .or_else(|| (0..nodes.len()).find_map(offers))
     }
 
     fn log_grid(&self, cat: &Catalog) -> Option<LogGrid> {

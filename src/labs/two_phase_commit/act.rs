@@ -21,6 +21,12 @@ impl LabAction for TpcAction {
             TpcAction::VoteYes => "vote_yes",
         }
     }
+    fn hotkey(self) -> Option<Hotkey> {
+        match self {
+            TpcAction::Submit => Some(Hotkey::Request),
+            _ => None,
+        }
+    }
     fn label(self, cat: &Catalog) -> &'static str {
         match self {
             TpcAction::Submit => cat.tpc.submit,
