@@ -91,7 +91,16 @@ pub fn App() -> impl IntoView {
             .and_then(|s| s.lab)
             .and_then(|l| LabId::from_slug(&l));
         let has_run = hash.contains("run=");
-        if has_run || wants.is_some_and(|l| l != ctl.lab()) || wants.is_none() {
+        // A tab (a lab with no run) goes back to the run that lab had when the page left
+        // it, at the step it was at.
+        let shelved = wants
+            .filter(|l| !has_run && *l != ctl.lab())
+            .and_then(|l| ctl.shelved(l));
+        if let Some(sim) = shelved {
+            let at = Cursor::Step(sim.cursor());
+            ctl.notice.set(None);
+            ctl.open(sim, at);
+        } else if has_run || wants.is_some_and(|l| l != ctl.lab()) || wants.is_none() {
             let (sim, at, notice) = run_from_hash(&hash, cat());
             ctl.notice.set(None);
             ctl.open(sim, at);

@@ -36,6 +36,12 @@ pub struct Notice {
 #[derive(Copy, Clone)]
 pub struct Controller {
     sim: StoredValue<Box<dyn LabSim>>,
+    /// The run each other lab had when the page left it, to go back to on its tab.
+    shelf: StoredValue<Vec<Box<dyn LabSim>>>,
+    /// The run a reset, a new seed or a new configuration put aside, with its step.
+    put_aside: StoredValue<Option<(Box<dyn LabSim>, u64)>>,
+    /// The length of the run put aside while the page offers to bring it back (Undo).
+    pub aside: RwSignal<Option<u64>>,
     /// Bumped after every change to the run: every view derives from it.
     pub rev: RwSignal<u64>,
     pub playing: RwSignal<bool>,
@@ -75,6 +81,9 @@ impl Controller {
         });
         Controller {
             sim,
+            shelf: StoredValue::new(Vec::new()),
+            put_aside: StoredValue::new(None),
+            aside: RwSignal::new(None),
             rev,
             scene,
             playing: RwSignal::new(false),
@@ -220,11 +229,20 @@ impl Controller {
         self.changed(true);
     }
 
-    /// Replaces the whole run (reset, new seed, new settings, import, lab switch).
+    /// Replaces the whole run of this lab (reset, new seed, new settings). The run it
+    /// replaces, if it had any steps, is put aside: [`Controller::undo`] brings it back.
     pub fn replace(&self, sim: Box<dyn LabSim>) {
         self.pause();
         self.loading.set(None);
-        self.sim.set_value(sim);
+        let old = self.sim.try_update_value(|s| std::mem::replace(s, sim));
+        if let Some(old) = old.filter(|o| o.len() > 0) {
+            let at = old.cursor();
+            self.put_aside.set_value(Some((old, at)));
+        }
+        self.aside.set(
+            self.put_aside
+                .with_value(|p| p.as_ref().map(|(s, _)| s.len())),
+        );
         self.selection.set(Selection::None);
         self.snap_time();
         self.changed(true);
@@ -235,7 +253,14 @@ impl Controller {
     pub fn open(&self, sim: Box<dyn LabSim>, at: Cursor) {
         self.pause();
         let progress = sim.loading();
-        self.sim.set_value(sim);
+        let lab = sim.lab();
+        let left = self.sim.try_update_value(|s| std::mem::replace(s, sim));
+        if let Some(left) = left.filter(|l| l.lab() != lab) {
+            self.shelf.update_value(|shelf| {
+                shelf.retain(|s| s.lab() != left.lab());
+                shelf.push(left);
+            });
+        }
         self.selection.set(Selection::None);
         self.load_cursor.set_value(at);
         self.loading.set(progress);
@@ -246,6 +271,16 @@ impl Controller {
         } else {
             self.finish_loading(None);
         }
+    }
+
+    /// The run `lab` had when the page last left it (taken off the shelf), if any.
+    pub fn shelved(&self, lab: LabId) -> Option<Box<dyn LabSim>> {
+        self.shelf
+            .try_update_value(|shelf| {
+                let i = shelf.iter().position(|s| s.lab() == lab)?;
+                Some(shelf.swap_remove(i))
+            })
+            .flatten()
     }
 
     /// Records one slice of a loading run: about [`LOAD_SLICE_MS`] of work.
@@ -334,6 +369,16 @@ impl Controller {
     }
 
     /// Same configuration and seed, from step 0, with no inputs.
+    /// Brings back the run put aside, at its step; the current one is put aside in its
+    /// place (so Undo again goes back), unless it has no steps.
+    pub fn undo(&self) {
+        let Some((old, at)) = self.put_aside.try_update_value(Option::take).flatten() else {
+            return;
+        };
+        self.replace(old);
+        self.seek(at);
+    }
+
     pub fn reset(&self) {
         let seed = self.with(|s| s.seed());
         let fresh = self.with(|s| s.reseeded(seed));

@@ -2,7 +2,7 @@
 
 use super::catalog;
 use crate::controller::use_controller;
-use crate::i18n::fill;
+use crate::i18n::{count, fill};
 use crate::view_model::scale::{format_speed, slider_from_speed, speed_from_slider, SPEED_STEPS};
 use leptos::prelude::*;
 
@@ -118,6 +118,28 @@ pub fn TransportBar() -> impl IntoView {
                 />
                 <output>{move || fill(cat().transport.speed_value, &[("speed", &format_speed(ctl.speed.get()))])}</output>
             </label>
+            <PutAside />
         </section>
+    }
+}
+
+/// A reset, a new seed or a new configuration never loses a run: it is put aside, and
+/// this bar, beside the buttons that did it, offers it back.
+#[component]
+fn PutAside() -> impl IntoView {
+    let ctl = use_controller();
+    let cat = catalog();
+    move || {
+        ctl.aside.get().map(|len| {
+            let t = &cat().transport;
+            let steps = count(len, t.steps_one, t.steps_many);
+            view! {
+                <div class="notice info put-aside" role="status">
+                    <span>{fill(t.put_aside, &[("steps", &steps)])}</span>
+                    <button class="btn btn-small btn-primary" on:click=move |_| ctl.undo()>{t.undo}</button>
+                    <button class="btn btn-small" on:click=move |_| ctl.aside.set(None)>{cat().errors.dismiss}</button>
+                </div>
+            }
+        })
     }
 }

@@ -28,6 +28,10 @@ pub static EN: Catalog = Catalog {
         loading_stop: "Stop here",
         loading_stopped: "Recording stopped at step {done} of {total}; the run up to there is yours to step through.",
         history_kept: "History kept from step {first} (older steps were thinned to save memory; the share link still replays the whole run)",
+        steps_one: "{n} step",
+        steps_many: "{n} steps",
+        put_aside: "The run you had ({steps}) is put aside: Undo brings it back, at its step.",
+        undo: "Undo",
     },
     panels: Panels {
         cluster: "Cluster",

@@ -206,6 +206,11 @@ pub struct Transport {
     pub loading_stop: &'static str,
     pub loading_stopped: &'static str,
     pub history_kept: &'static str,
+    pub steps_one: &'static str,
+    pub steps_many: &'static str,
+    /// After a reset, a new seed or a new configuration: what was put aside.
+    pub put_aside: &'static str,
+    pub undo: &'static str,
 }
 
 #[cfg_attr(test, derive(serde::Serialize))]

@@ -29,6 +29,10 @@ pub static ZH: Catalog = Catalog {
         loading_stop: "停在这里",
         loading_stopped: "记录停在第 {done} 步（共 {total} 步）；到这里为止的运行都可以逐步查看。",
         history_kept: "历史从第 {first} 步起保留（更早的步骤为节省内存已被精简；分享链接仍会重放整个运行）",
+        steps_one: "{n} 步",
+        steps_many: "{n} 步",
+        put_aside: "你之前的运行（{steps}）已被搁置：按「撤销」可回到它原来的那一步。",
+        undo: "撤销",
     },
     panels: Panels {
         cluster: "集群",

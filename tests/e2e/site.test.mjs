@@ -1,7 +1,7 @@
 // Properties of the site as a whole, whatever the lab.
 
 import assert from "node:assert/strict";
-import { siteTest } from "./harness.mjs";
+import { siteTest, waitFor } from "./harness.mjs";
 import { TwoPhaseCommitLab } from "./two-phase-commit.page.mjs";
 
 siteTest("the page requests nothing from any origin other than its own", async ({ page, server, requests, foreign, shot }) => {
@@ -22,4 +22,58 @@ siteTest("the page requests nothing from any origin other than its own", async (
   assert.equal(wasm.length, 1, "the page loads one wasm module");
   assert.equal(wasm[0].headers()["content-type"], "application/wasm");
   assert.ok(server.requests.every((r) => r.status === 200 || r.path === "/favicon.ico"), JSON.stringify(server.requests));
+});
+
+siteTest("each lab keeps its run and its step when you switch tabs and back", async ({ page, server }) => {
+  const step = async () => Number((await page.getByTestId("step").textContent()).trim());
+  const seed = () => page.getByTestId("seed").textContent();
+  const tab = (name) => page.getByRole("link", { name, exact: true });
+  await page.goto(server.url + "#/two-phase-commit");
+  await page.getByTestId("step").waitFor();
+  await page.getByRole("button", { name: "New seed", exact: true }).click();
+  for (let i = 0; i < 15; i++) await page.keyboard.press("ArrowRight");
+  await waitFor(async () => (await step()) === 15, "15 steps of 2PC");
+  const tpcSeed = await seed();
+
+  await tab("Raft").click();
+  await waitFor(async () => (await step()) === 0, "Raft opens fresh");
+  for (let i = 0; i < 7; i++) await page.keyboard.press("ArrowRight");
+  await waitFor(async () => (await step()) === 7, "7 steps of Raft");
+
+  await tab("Two-phase commit").click();
+  await waitFor(async () => (await step()) === 15, "2PC is back at its step");
+  assert.equal(await seed(), tpcSeed, "with its own run (the new seed)");
+  await tab("Raft").click();
+  await waitFor(async () => (await step()) === 7, "Raft is back at its step");
+});
+
+siteTest("Reset, New seed and a new configuration put the run aside, and Undo brings it back at its step", async ({ page, server, shot }) => {
+  const lab = new TwoPhaseCommitLab(page, server);
+  await lab.open();
+  await lab.stepForward(6);
+  await lab.nodeAction("Participant 2", "Crash");
+  await lab.stepForward(5);
+  const at = await lab.step();
+  const seed = await page.getByTestId("seed").textContent();
+  const undo = page.getByRole("button", { name: "Undo", exact: true });
+
+  await page.getByRole("button", { name: "Reset", exact: true }).click();
+  await lab.waitForStep((n) => n === 0, "Reset starts over");
+  await undo.click();
+  await lab.waitForStep((n) => n === at, "Undo goes back to the step");
+  assert.match(await lab.logText(), /You crashed Participant 2/, "with the input the user made");
+  await shot("undone-reset");
+
+  await page.getByRole("button", { name: "New seed", exact: true }).click();
+  await lab.waitForStep((n) => n === 0, "New seed starts over");
+  const other = await page.getByTestId("seed").textContent();
+  assert.notEqual(other, seed);
+  await lab.stepForward(3);
+  await undo.click();
+  await lab.waitForStep((n) => n === at, "Undo after New seed");
+  assert.equal(await page.getByTestId("seed").textContent(), seed, "the seed is back too");
+  // Undo again swaps back: the run stepped since is not lost either.
+  await undo.click();
+  await lab.waitForStep((n) => n === 3, "Undo again returns to the new run");
+  assert.equal(await page.getByTestId("seed").textContent(), other);
 });
