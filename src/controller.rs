@@ -49,6 +49,9 @@ pub struct Controller {
     pub speed: RwSignal<f64>,
     /// The virtual time drawn: between steps while playing, so messages glide.
     pub display_time: RwSignal<f64>,
+    /// Messages glide between steps (off: they jump from step to step, as
+    /// `prefers-reduced-motion` asks; the transport has the switch).
+    pub glide: RwSignal<bool>,
     pub selection: RwSignal<Selection>,
     pub notice: RwSignal<Option<Notice>>,
     pub help_open: RwSignal<bool>,
@@ -89,6 +92,7 @@ impl Controller {
             playing: RwSignal::new(false),
             speed: RwSignal::new(1.0),
             display_time: RwSignal::new(time),
+            glide: RwSignal::new(!prefers_reduced_motion()),
             selection: RwSignal::new(Selection::None),
             notice: RwSignal::new(None),
             help_open: RwSignal::new(false),
@@ -100,6 +104,17 @@ impl Controller {
             url_pending: StoredValue::new(false),
             url_seen: StoredValue::new(url_state::read()),
             sync_url,
+        }
+    }
+
+    /// The virtual time the canvas draws: the playing clock while messages glide, else
+    /// the current step's (so nothing moves between steps).
+    pub fn drawn_time(&self) -> f64 {
+        if self.glide.get() {
+            self.display_time.get()
+        } else {
+            self.rev.track();
+            self.with(|s| s.time()) as f64
         }
     }
 
@@ -501,6 +516,15 @@ const STEP_BUDGET_MS: f64 = 4.0;
 const CLOCK_EVERY_STEPS: u32 = 8;
 /// How often a playing run rewrites the URL (wall ms).
 const URL_EVERY_MS: f64 = 1000.0;
+
+/// Whether the reader asked their system for less motion.
+fn prefers_reduced_motion() -> bool {
+    window()
+        .match_media("(prefers-reduced-motion: reduce)")
+        .ok()
+        .flatten()
+        .is_some_and(|m| m.matches())
+}
 
 fn now_ms() -> f64 {
     window().performance().map(|p| p.now()).unwrap_or(0.0)

@@ -24,6 +24,27 @@ pub fn TransportBar() -> impl IntoView {
     });
     let step = move || info.get().0;
     let first = move || info.get().5;
+    // Marks under the timeline: every input, and where each invariant first broke.
+    let marks = Memo::new(move |_| {
+        let (first, len) = (info.get().5, info.get().1);
+        let inputs = ctl.read(|s| s.input_steps());
+        let broken: Vec<u64> = ctl.scene.with(|s| {
+            s.invariants
+                .iter()
+                .filter_map(|i| i.first_violation)
+                .collect()
+        });
+        let at = move |step: u64| {
+            100.0 * step.saturating_sub(first) as f64 / len.saturating_sub(first).max(1) as f64
+        };
+        let mut marks: Vec<(f64, bool)> = inputs
+            .into_iter()
+            .filter(|s| *s >= first && *s < len)
+            .map(|s| (at(s), false))
+            .collect();
+        marks.extend(broken.into_iter().map(|s| (at(s), true)));
+        marks
+    });
     let playing = ctl.playing;
     view! {
         <section class="transport" role="toolbar" aria-label=move || cat().transport.region>
@@ -90,6 +111,18 @@ pub fn TransportBar() -> impl IntoView {
                         }
                     }
                 />
+                <div class="marks" aria-hidden="true">
+                    {move || {
+                        marks
+                            .get()
+                            .into_iter()
+                            .map(|(at, broken)| {
+                                let class = if broken { "mark violation" } else { "mark input" };
+                                view! { <span class=class style:left=format!("{at:.2}%") /> }
+                            })
+                            .collect_view()
+                    }}
+                </div>
             </label>
             <div class="readout">
                 <span>{move || cat().transport.step} " " <b data-testid="step">{step}</b> " / " {move || info.get().1}</span>
@@ -117,6 +150,14 @@ pub fn TransportBar() -> impl IntoView {
                     }
                 />
                 <output>{move || fill(cat().transport.speed_value, &[("speed", &format_speed(ctl.speed.get()))])}</output>
+            </label>
+            <label class="glide">
+                <input
+                    type="checkbox"
+                    prop:checked=move || ctl.glide.get()
+                    on:change=move |ev| ctl.glide.set(event_target_checked(&ev))
+                />
+                {move || cat().transport.glide}
             </label>
             <PutAside />
         </section>

@@ -32,6 +32,7 @@ pub static EN: Catalog = Catalog {
         steps_many: "{n} steps",
         put_aside: "The run you had ({steps}) is put aside: Undo brings it back, at its step.",
         undo: "Undo",
+        glide: "Smooth motion",
     },
     panels: Panels {
         cluster: "Cluster",

@@ -211,6 +211,8 @@ pub struct Transport {
     /// After a reset, a new seed or a new configuration: what was put aside.
     pub put_aside: &'static str,
     pub undo: &'static str,
+    /// The switch for messages gliding between steps (off under reduced motion).
+    pub glide: &'static str,
 }
 
 #[cfg_attr(test, derive(serde::Serialize))]

@@ -33,6 +33,7 @@ pub static ZH: Catalog = Catalog {
         steps_many: "{n} 步",
         put_aside: "你之前的运行（{steps}）已被搁置：按「撤销」可回到它原来的那一步。",
         undo: "撤销",
+        glide: "平滑移动",
     },
     panels: Panels {
         cluster: "集群",

@@ -148,6 +148,8 @@ pub trait LabSim: Send + Sync {
         cat: &Catalog,
     ) -> Result<(), String>;
     fn node_names(&self, cat: &Catalog) -> Vec<String>;
+    /// The steps at which the run's inputs (the user's or a scenario's) are applied.
+    fn input_steps(&self) -> Vec<u64>;
     /// Whether node `node` is up now; `None` if the run has no such node.
     fn node_up(&self, node: usize) -> Option<bool>;
     /// The node and action a hotkey fires: the selected node's, if it offers one; for R

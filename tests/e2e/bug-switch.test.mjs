@@ -37,6 +37,9 @@ siteTest("the decision-before-log bug switch leads to a visible atomicity violat
   assert.ok(await violated(), `no atomicity violation: ${(await lab.invariantLines()).join("; ")}`);
   assert.match(await lab.logText(), /Invariant broken — Atomicity: Participant [12] committed T1 but Participant 3 aborted it/);
   assert.match(await lab.nodeLabel("Participant 3"), /aborted T1/);
+  // The timeline marks the inputs (the drop, the crash, the restart) and where it broke.
+  assert.equal(await page.locator(".marks .mark.input").count(), 3, "a mark per input");
+  assert.equal(await page.locator(".marks .mark.violation").count(), 1, "a mark where Atomicity broke");
   await shot("atomicity-violated");
 
   // The monitor links to the step that broke it.

@@ -110,3 +110,34 @@ siteTest("a message in flight is dropped at 1× by clicking it, then Drop", asyn
   await page.getByRole("button", { name: "Drop", exact: true }).click();
   await waitFor(async () => /You dropped/.test(await logText(page)), "the message was dropped, not delivered first");
 });
+
+/** Samples the first message's place and the step every 80 ms for `ms`: how many times the
+ * message moved while the step stayed the same. */
+async function movesBetweenSteps(page, ms) {
+  return page.evaluate(async (ms) => {
+    let moves = 0;
+    let last = null;
+    const end = performance.now() + ms;
+    while (performance.now() < end) {
+      await new Promise((r) => setTimeout(r, 80));
+      const m = document.querySelector("g.msg");
+      const now = { step: document.querySelector('[data-testid="step"]').textContent, at: m?.getAttribute("transform") };
+      if (last && m && now.step === last.step && now.at !== last.at) moves += 1;
+      last = now;
+    }
+    return moves;
+  }, ms);
+}
+
+siteTest("under reduced motion messages jump from step to step, and the switch brings gliding back", async ({ page, server }) => {
+  await page.emulateMedia({ reducedMotion: "reduce" });
+  await page.goto(server.url + "#/two-phase-commit");
+  await page.getByTestId("step").waitFor();
+  const glide = page.getByRole("checkbox", { name: "Smooth motion" });
+  assert.equal(await glide.isChecked(), false, "off when the system asks for less motion");
+  for (let i = 0; i < 6; i++) await page.keyboard.press("-");
+  await page.keyboard.press("Space");
+  assert.equal(await movesBetweenSteps(page, 2500), 0, "nothing moves between steps");
+  await glide.check();
+  await waitFor(async () => (await movesBetweenSteps(page, 1500)) > 0, "messages glide again");
+});

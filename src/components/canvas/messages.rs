@@ -50,7 +50,7 @@ const TONES: [Tone; 7] = [
 pub(super) fn MessageSwarm(scene: Memo<Scene>, points: Memo<Vec<Point>>) -> impl IntoView {
     let ctl = use_controller();
     let paths = Memo::new(move |_| {
-        let now = ctl.display_time.get();
+        let now = ctl.drawn_time();
         let pts = points.get();
         let mut d = vec![String::new(); TONES.len()];
         scene.with(|s| {
@@ -91,7 +91,7 @@ pub(super) fn MessageDot(
     let cat = catalog();
     let id = msg.id;
     let pos = move || {
-        let f = progress(msg.sent_at, msg.deliver_at, ctl.display_time.get());
+        let f = progress(msg.sent_at, msg.deliver_at, ctl.drawn_time());
         let p = message_point(from, to, f);
         format!("translate({:.1},{:.1})", p.x, p.y)
     };

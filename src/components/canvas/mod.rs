@@ -36,7 +36,7 @@ pub fn ClusterCanvas() -> impl IntoView {
         let picked = crowded.get_untracked().then(|| {
             let svg = svg.get_untracked()?;
             let p = to_canvas(&svg, ev.client_x(), ev.client_y());
-            let now = ctl.display_time.get_untracked();
+            let now = untrack(|| ctl.drawn_time());
             scene.with_untracked(|s| points.with_untracked(|pts| pick(s, pts, now, p)))
         });
         ctl.select(match picked.flatten() {

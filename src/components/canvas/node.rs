@@ -34,7 +34,7 @@ pub(super) fn NodeGlyph(index: usize) -> impl IntoView {
     };
     let timer_path = move || {
         let (timer, up, center) = node.with(|n| (n.timer, n.up, n.at));
-        let now = ctl.display_time.get();
+        let now = ctl.drawn_time();
         timer
             .filter(|_| up)
             .map(|(set, due)| {

@@ -257,6 +257,10 @@ impl<P: Lab> LabSim for Sim<P> {
             .collect()
     }
 
+    fn input_steps(&self) -> Vec<u64> {
+        self.history.spec().inputs.iter().map(|s| s.at).collect()
+    }
+
     fn node_up(&self, node: usize) -> Option<bool> {
         self.history.world().nodes().get(node).map(|s| s.is_up())
     }
