@@ -249,15 +249,9 @@ impl Controller {
     pub fn replace(&self, sim: Box<dyn LabSim>) {
         self.pause();
         self.loading.set(None);
-        let old = self.sim.try_update_value(|s| std::mem::replace(s, sim));
-        if let Some(old) = old.filter(|o| o.len() > 0) {
-            let at = old.cursor();
-            self.put_aside.set_value(Some((old, at)));
+        if let Some(old) = self.sim.try_update_value(|s| std::mem::replace(s, sim)) {
+            self.put_aside(old);
         }
-        self.aside.set(
-            self.put_aside
-                .with_value(|p| p.as_ref().map(|(s, _)| s.len())),
-        );
         self.selection.set(Selection::None);
         self.snap_time();
         self.changed(true);
@@ -270,11 +264,15 @@ impl Controller {
         let progress = sim.loading();
         let lab = sim.lab();
         let left = self.sim.try_update_value(|s| std::mem::replace(s, sim));
-        if let Some(left) = left.filter(|l| l.lab() != lab) {
-            self.shelf.update_value(|shelf| {
+        match left {
+            // Another lab's run waits on the shelf for its tab.
+            Some(left) if left.lab() != lab => self.shelf.update_value(|shelf| {
                 shelf.retain(|s| s.lab() != left.lab());
                 shelf.push(left);
-            });
+            }),
+            // This lab's run is put aside, as a reset puts it (Undo).
+            Some(left) => self.put_aside(left),
+            None => {}
         }
         self.selection.set(Selection::None);
         self.load_cursor.set_value(at);
@@ -384,6 +382,18 @@ impl Controller {
     }
 
     /// Same configuration and seed, from step 0, with no inputs.
+    /// Keeps `old` for Undo if it has any steps (else the run put aside before stays).
+    fn put_aside(&self, old: Box<dyn LabSim>) {
+        if old.len() > 0 {
+            let at = old.cursor();
+            self.put_aside.set_value(Some((old, at)));
+        }
+        self.aside.set(
+            self.put_aside
+                .with_value(|p| p.as_ref().map(|(s, _)| s.len())),
+        );
+    }
+
     /// Brings back the run put aside, at its step; the current one is put aside in its
     /// place (so Undo again goes back), unless it has no steps.
     pub fn undo(&self) {

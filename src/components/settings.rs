@@ -2,7 +2,7 @@
 //! impossible value is refused with a message, and the current run is kept.
 
 use super::catalog;
-use crate::controller::{use_controller, Notice};
+use crate::controller::{use_controller, Cursor, Notice};
 use crate::i18n::fill;
 use crate::labs::{Setting, SettingKind};
 use leptos::prelude::*;
@@ -12,8 +12,19 @@ pub fn SettingsPanel() -> impl IntoView {
     let ctl = use_controller();
     let cat = catalog();
     let settings = Memo::new(move |_| ctl.read(|s| s.settings(cat())));
+    let has_inputs = Memo::new(move |_| ctl.read(|s| !s.input_steps().is_empty()));
+    let keep = RwSignal::new(true);
     let apply = move |key: &'static str, value: u64| {
-        match ctl.with(|s| s.with_setting(key, value, cat())) {
+        let rerun = keep.get_untracked() && has_inputs.get_untracked();
+        let made = ctl.with(|s| {
+            if rerun {
+                s.with_setting_rerun(key, value, cat())
+            } else {
+                s.with_setting(key, value, cat())
+            }
+        });
+        match made {
+            Ok(sim) if rerun => ctl.open(sim, Cursor::End),
             Ok(fresh) => ctl.replace(fresh),
             Err(problem) => {
                 let text = fill(cat().errors.bad_setting, &[("problem", &problem)]);
@@ -86,6 +97,12 @@ pub fn SettingsPanel() -> impl IntoView {
         <details class="panel settings">
             <summary>{move || cat().settings.title}</summary>
             <p class="muted small">{move || cat().settings.resets_hint}</p>
+            <Show when=move || has_inputs.get()>
+                <label class="setting toggle keep-inputs">
+                    <input type="checkbox" prop:checked=move || keep.get() on:change=move |ev| keep.set(event_target_checked(&ev)) />
+                    <span>{move || cat().settings.keep_inputs}</span>
+                </label>
+            </Show>
             {move || settings.get().into_iter().map(field).collect_view()}
         </details>
     }

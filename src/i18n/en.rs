@@ -152,6 +152,7 @@ pub static EN: Catalog = Catalog {
         seed: "Seed",
         bug_switches: "Bug switches",
         resets_hint: "Changing the configuration starts a new run.",
+        keep_inputs: "Keep my actions: rerun them at the same moments under the new configuration",
     },
     errors: Errors {
         banner_title: "Something went wrong inside the playground.",

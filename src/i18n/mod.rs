@@ -342,6 +342,8 @@ pub struct SettingsText {
     pub seed: &'static str,
     pub bug_switches: &'static str,
     pub resets_hint: &'static str,
+    /// The switch that reruns the run's inputs under a changed configuration.
+    pub keep_inputs: &'static str,
 }
 
 #[cfg_attr(test, derive(serde::Serialize))]

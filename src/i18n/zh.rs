@@ -153,6 +153,7 @@ pub static ZH: Catalog = Catalog {
         seed: "种子",
         bug_switches: "缺陷开关",
         resets_hint: "修改配置会开始一次新的运行。",
+        keep_inputs: "保留我的操作：在新配置下于相同的时刻重放它们",
     },
     errors: Errors {
         banner_title: "演练场内部出错了。",

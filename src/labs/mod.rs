@@ -162,6 +162,16 @@ pub trait LabSim: Send + Sync {
     /// A fresh run with one setting changed (same seed), or why it is impossible.
     fn with_setting(&self, key: &str, value: u64, cat: &Catalog)
         -> Result<Box<dyn LabSim>, String>;
+    /// The same run with one setting changed: same seed, and every input applied at the
+    /// virtual time it happened (steps differ between configurations), to be recorded up
+    /// to the time the run had reached; or why it is impossible (an input naming a node
+    /// the new configuration lacks).
+    fn with_setting_rerun(
+        &self,
+        key: &str,
+        value: u64,
+        cat: &Catalog,
+    ) -> Result<Box<dyn LabSim>, String>;
     /// A fresh run with the same configuration and another seed.
     fn reseeded(&self, seed: u64) -> Box<dyn LabSim>;
     /// The run as scenario JSON (config, seed, inputs): share links and export.

@@ -77,3 +77,23 @@ siteTest("Reset, New seed and a new configuration put the run aside, and Undo br
   await lab.waitForStep((n) => n === 3, "Undo again returns to the new run");
   assert.equal(await page.getByTestId("seed").textContent(), other);
 });
+
+siteTest("a configuration change keeps the user's actions, rerun at the moments they happened", async ({ page, server }) => {
+  const logText = () =>
+    page.getByRole("list", { name: "Event log", exact: true }).getByRole("listitem")
+      .evaluateAll((lis) => lis.map((li) => li.textContent).join("\n"));
+  await page.goto(server.url + "#/raft");
+  await page.getByTestId("step").waitFor();
+  for (let i = 0; i < 30; i++) await page.keyboard.press(".");
+  await page.keyboard.press("5");
+  await page.keyboard.press("c");
+  for (let i = 0; i < 20; i++) await page.keyboard.press(".");
+  await page.getByText("Configuration", { exact: true }).click();
+  const keep = page.getByRole("checkbox", { name: /^Keep my actions/ });
+  assert.equal(await keep.isChecked(), true, "kept unless the user says otherwise");
+  await page.getByRole("checkbox", { name: /^Pre-vote/ }).check();
+  await page.getByRole("button", { name: "Undo", exact: true }).waitFor();
+  await waitFor(async () => /You crashed S5/.test(await logText()), "the crash is rerun under pre-vote");
+  assert.ok(Number(await page.getByTestId("step").textContent()) > 30, "recorded up to where the run was");
+  assert.equal(await page.getByRole("checkbox", { name: /^Pre-vote/ }).isChecked(), true);
+});

@@ -76,13 +76,53 @@ pub fn at_times<P: Protocol>(
     inputs: impl IntoIterator<Item = (u64, super::Input<P>)>,
     until: u64,
 ) -> Result<World<P>, ConfigError> {
+    replay_at_times(cfg, net, seed, inputs, until, |_, _| {})
+}
+
+/// The inputs of a run moved to another configuration (a setting changed, the same faults
+/// kept): each applied at the virtual time it first happened, as [`at_times`] does, and
+/// stamped with the step it lands at there, so a [`super::history::History`] of them
+/// replays exactly; with the number of steps up to `until`. An input naming a node the
+/// configuration does not have is refused.
+pub fn restamped<P: Protocol>(
+    cfg: P::Config,
+    net: super::NetConfig,
+    seed: u64,
+    inputs: impl IntoIterator<Item = (u64, super::Input<P>)>,
+    until: u64,
+) -> Result<(Vec<Stamped<P>>, u64), ConfigError> {
+    let mut stamped = Vec::new();
+    let world = replay_at_times(cfg, net, seed, inputs, until, |at, input| {
+        stamped.push(Stamped {
+            at,
+            input: input.clone(),
+        })
+    })?;
+    Ok((stamped, world.step))
+}
+
+/// Steps a world from the start, applying each input at its virtual time; `applied` hears
+/// the step each lands at.
+fn replay_at_times<P: Protocol>(
+    cfg: P::Config,
+    net: super::NetConfig,
+    seed: u64,
+    inputs: impl IntoIterator<Item = (u64, super::Input<P>)>,
+    until: u64,
+    mut applied: impl FnMut(u64, &super::Input<P>),
+) -> Result<World<P>, ConfigError> {
     let mut world = World::<P>::new(cfg, net, seed)?;
+    let nodes = P::node_count(&world.cfg);
     let mut inputs = inputs.into_iter().peekable();
     loop {
         let due = world.next_due().map_or(u64::MAX, |t| t.0);
         let input = inputs.next_if(|(at, _)| *at <= due).map(|(_, i)| i);
         if input.is_none() && due > until {
             break;
+        }
+        if let Some(i) = &input {
+            i.validate(nodes)?;
+            applied(world.step, i);
         }
         if world.step(input).is_none() {
             break;
@@ -133,5 +173,68 @@ mod tests {
         assert_eq!(w.time.0, now);
         let states = |nodes: &[crate::sim::Slot<Raft>]| format!("{nodes:?}");
         assert_eq!(states(w.nodes()), states(h.world().nodes()));
+    }
+
+    /// Moved to another configuration (pre-vote on), each input lands at the virtual time
+    /// it first happened, and the history of the restamped run applies it there; an input
+    /// naming a server the new configuration lacks is refused.
+    #[test]
+    fn restamped_inputs_land_at_their_times_on_another_configuration() {
+        let inputs = vec![
+            Stamped {
+                at: 60,
+                input: Input::Crash { node: NodeId(4) },
+            },
+            Stamped {
+                at: 140,
+                input: Input::Restart { node: NodeId(4) },
+            },
+        ];
+        let spec = RunSpec::<Raft> {
+            cfg: Config::default(),
+            net: NetConfig::default(),
+            seed: 3,
+            inputs,
+        };
+        let mut h = History::new(spec.clone()).unwrap();
+        while h.record_some(300, u64::MAX) {}
+        let timed: Vec<(u64, Input<Raft>)> = spec
+            .inputs
+            .iter()
+            .map(|s| (h.input_time(s.at).unwrap().0, s.input.clone()))
+            .collect();
+        let until = h.world().time.0;
+        let other = Config {
+            pre_vote: true,
+            ..Config::default()
+        };
+        let (moved, steps) =
+            restamped(other.clone(), spec.net.clone(), 3, timed.clone(), until).unwrap();
+        assert_eq!(moved.len(), 2);
+        let mut h2 = History::new(RunSpec {
+            cfg: other,
+            net: spec.net.clone(),
+            seed: 3,
+            inputs: moved.clone(),
+        })
+        .unwrap();
+        while h2.record_some(steps, u64::MAX) {}
+        for (s, (time, _)) in moved.iter().zip(&timed) {
+            let landed = h2.input_time(s.at).expect("applied").0;
+            assert!(
+                landed <= *time,
+                "input at step {} lands at t={landed}, after t={time}",
+                s.at
+            );
+        }
+        let three = Config {
+            servers: 3,
+            spare_servers: 0,
+            ..Config::default()
+        };
+        assert!(
+            restamped(three, spec.net, 3, timed, until).is_err(),
+            "S5 is not in a cluster of three"
+        );
     }
 }

@@ -344,3 +344,51 @@ fn counts_agree_with_their_nouns() {
         "0 log entries"
     );
 }
+
+/// A configuration change that keeps the user's actions reruns them at the moments they
+/// happened: the same crash and restart, now with pre-vote on, at the same virtual times,
+/// recorded up to the time the run had reached. One naming a server the new
+/// configuration lacks is refused, in words.
+#[test]
+fn a_setting_changed_with_the_actions_kept_reruns_them_at_their_times() {
+    use crate::labs::{LabId, UiInput};
+    let mut sim = LabId::Raft.fresh(4);
+    for _ in 0..80 {
+        sim.step_forward();
+    }
+    sim.inject(UiInput::Crash(4)).unwrap();
+    let crashed_at = sim.time();
+    for _ in 0..150 {
+        sim.step_forward();
+    }
+    sim.inject(UiInput::Restart(4)).unwrap();
+    for _ in 0..100 {
+        sim.step_forward();
+    }
+    let end = sim.time();
+    let mut rerun = sim.with_setting_rerun("pre_vote", 1, &EN).unwrap();
+    while rerun.record_some(u64::MAX) {}
+    assert!(rerun.settings(&EN).iter().any(|s| s.key == "pre_vote"
+        && matches!(s.kind, crate::labs::SettingKind::Toggle { on: true, .. })));
+    assert_eq!(rerun.input_steps().len(), 2, "both actions kept");
+    let lines = rerun.log_lines(0, rerun.len(), &EN);
+    let crash = lines
+        .iter()
+        .find(|l| l.text.starts_with("You crashed S5"))
+        .expect("rerun");
+    assert!(
+        crash.time <= crashed_at,
+        "at t={} (it happened at t={crashed_at})",
+        crash.time
+    );
+    assert!(lines.iter().any(|l| l.text.starts_with("You restarted S5")));
+    assert!(
+        rerun.time() <= end && rerun.next_due().is_none_or(|t| t > end),
+        "recorded every event up to t={end}"
+    );
+    let refused = sim
+        .with_setting_rerun("servers", 3, &EN)
+        .err()
+        .expect("refused");
+    assert!(refused.contains("node 4"), "{refused}");
+}

@@ -306,6 +306,43 @@ impl<P: Lab> LabSim for Sim<P> {
         Ok(Box::new(Sim { history, goal: 0 }))
     }
 
+    fn with_setting_rerun(
+        &self,
+        key: &str,
+        value: u64,
+        cat: &Catalog,
+    ) -> Result<Box<dyn LabSim>, String> {
+        let mut spec = self.spec_with(key, value)?;
+        let h = &self.history;
+        let timed: Vec<_> = h
+            .spec()
+            .inputs
+            .iter()
+            .map(|s| {
+                (
+                    h.input_time(s.at).map_or(u64::MAX, |t| t.0),
+                    s.input.clone(),
+                )
+            })
+            .collect();
+        let until = h
+            .len()
+            .checked_sub(1)
+            .and_then(|l| h.record(l))
+            .map_or(0, |r| r.time.0);
+        let (inputs, goal) = protocols::sim::replay::restamped(
+            spec.cfg.clone(),
+            spec.net.clone(),
+            spec.seed,
+            timed,
+            until,
+        )
+        .map_err(|e| self.config_error_text(&e, cat))?;
+        spec.inputs = inputs;
+        let history = History::new(spec).map_err(|e| self.config_error_text(&e, cat))?;
+        Ok(Box::new(Sim { history, goal }))
+    }
+
     fn charts(&self, cat: &Catalog) -> Vec<Chart> {
         let world = self.history.world();
         P::EXTRAS.charts.map_or_else(Vec::new, |c| {
