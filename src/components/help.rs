@@ -1,6 +1,7 @@
 //! The keyboard help overlay (`?`).
 
 use super::catalog;
+use super::legend::Legend;
 use crate::controller::use_controller;
 use leptos::prelude::*;
 
@@ -33,6 +34,8 @@ pub fn HelpOverlay() -> impl IntoView {
                                 .collect_view()}
                         </tbody>
                     </table>
+                    <h3>{move || cat().panels.legend_open}</h3>
+                    <Legend />
                     <p class="muted">{move || cat().help.about}</p>
                     <button class="btn" on:click=move |_| ctl.help_open.set(false)>{move || cat().panels.close}</button>
                 </div>

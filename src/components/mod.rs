@@ -6,6 +6,7 @@ pub mod event_log;
 pub mod help;
 pub mod inspector;
 pub mod invariants;
+pub mod legend;
 pub mod log_grid;
 pub mod network;
 pub mod notice;

@@ -242,6 +242,10 @@ pub struct Panels {
     pub in_flight_more_playing: &'static str,
     pub message_in_flight: &'static str,
     pub legend: &'static str,
+    /// The button that shows what the drawing's marks mean, and the legend's entries
+    /// every lab shares (each lab adds its notation).
+    pub legend_open: &'static str,
+    pub legend_shared: &'static [(&'static str, &'static str)],
     pub log_grid: &'static str,
     pub log_grid_hint: &'static str,
     pub grid_index: &'static str,

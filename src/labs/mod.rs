@@ -58,6 +58,10 @@ impl LabId {
     pub fn intro(self, cat: &Catalog) -> &'static str {
         (self.lab().intro)(cat)
     }
+    /// What this lab's own notation means (the legend adds it to what every lab shares).
+    pub fn legend(self, cat: &Catalog) -> &'static [(&'static str, &'static str)] {
+        (self.lab().legend)(cat)
+    }
     /// A fresh run of this lab with its defaults and `seed`.
     pub fn fresh(self, seed: u64) -> Box<dyn LabSim> {
         (self.lab().fresh)(seed)

@@ -20,6 +20,8 @@ pub struct Entry {
     pub slug: &'static str,
     pub title: fn(&Catalog) -> &'static str,
     pub intro: fn(&Catalog) -> &'static str,
+    /// The lab's notation, for the legend.
+    pub legend: fn(&Catalog) -> &'static [(&'static str, &'static str)],
     /// A fresh run with the lab's defaults and a seed.
     pub fresh: fn(u64) -> Box<dyn LabSim>,
     /// A run loaded from scenario JSON.
@@ -39,12 +41,14 @@ fn load<P: Lab>(json: &str, cat: &Catalog) -> Loaded {
 const fn lab<P: Lab + Engine>(
     title: fn(&Catalog) -> &'static str,
     intro: fn(&Catalog) -> &'static str,
+    legend: fn(&Catalog) -> &'static [(&'static str, &'static str)],
 ) -> Entry {
     Entry {
         id: P::LAB,
         slug: P::NAME,
         title,
         intro,
+        legend,
         fresh: fresh::<P>,
         load: load::<P>,
         example: P::EXAMPLE,
@@ -53,11 +57,11 @@ const fn lab<P: Lab + Engine>(
 
 /// In the order of [`LabId`] (a test checks it).
 pub const LABS: [Entry; 5] = [
-    lab::<TwoPhaseCommit>(|c| c.tpc.title, |c| c.tpc.intro),
-    lab::<Raft>(|c| c.raft.title, |c| c.raft.intro),
-    lab::<Paxos>(|c| c.paxos.title, |c| c.paxos.intro),
-    lab::<Sharding>(|c| c.shard.title, |c| c.shard.intro),
-    lab::<LoadBalancing>(|c| c.lb.title, |c| c.lb.intro),
+    lab::<TwoPhaseCommit>(|c| c.tpc.title, |c| c.tpc.intro, |c| c.tpc.legend),
+    lab::<Raft>(|c| c.raft.title, |c| c.raft.intro, |c| c.raft.legend),
+    lab::<Paxos>(|c| c.paxos.title, |c| c.paxos.intro, |c| c.paxos.legend),
+    lab::<Sharding>(|c| c.shard.title, |c| c.shard.intro, |c| c.shard.legend),
+    lab::<LoadBalancing>(|c| c.lb.title, |c| c.lb.intro, |c| c.lb.legend),
 ];
 
 #[cfg(test)]

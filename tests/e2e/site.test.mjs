@@ -97,3 +97,19 @@ siteTest("a configuration change keeps the user's actions, rerun at the moments 
   assert.ok(Number(await page.getByTestId("step").textContent()) > 30, "recorded up to where the run was");
   assert.equal(await page.getByRole("checkbox", { name: /^Pre-vote/ }).isChecked(), true);
 });
+
+siteTest("the legend under the canvas explains the marks, and each lab's notation", async ({ page, server, shot }) => {
+  await page.goto(server.url + "#/paxos");
+  await page.getByTestId("step").waitFor();
+  const open = page.getByRole("button", { name: "What the drawing shows", exact: true });
+  assert.equal(await open.getAttribute("aria-expanded"), "false");
+  await open.click();
+  const legend = page.locator("figure.canvas .legend-list");
+  await legend.waitFor();
+  const text = await legend.innerText();
+  assert.match(text, /Arc around a node/, "the marks every lab shares");
+  assert.match(text, /B@2\.1\s+Value B, accepted in ballot 2\.1/, "Paxos's notation");
+  await shot("legend");
+  await page.getByRole("link", { name: "Two-phase commit", exact: true }).click();
+  await waitFor(async () => /Transaction 1/.test(await legend.innerText()), "the legend follows the lab");
+});

@@ -5,6 +5,7 @@ mod node;
 
 pub use node::accessible_name;
 
+use super::legend::Legend;
 use super::{catalog, use_scene};
 use crate::controller::{use_controller, Selection};
 use crate::i18n::fill;
@@ -32,6 +33,7 @@ pub fn ClusterCanvas() -> impl IntoView {
     // own, labelled), and a click picks the nearest.
     let crowded = Memo::new(move |_| scene.with(|s| s.messages.len() > ONE_BY_ONE));
     let svg: NodeRef<leptos::svg::Svg> = NodeRef::new();
+    let legend_open = RwSignal::new(false);
     let click = move |ev: leptos::ev::MouseEvent| {
         let picked = crowded.get_untracked().then(|| {
             let svg = svg.get_untracked()?;
@@ -126,7 +128,19 @@ pub fn ClusterCanvas() -> impl IntoView {
                 />
                 {lost}
             </svg>
-            <figcaption class="legend">{move || cat().panels.legend}</figcaption>
+            <figcaption class="legend">
+                {move || cat().panels.legend} " "
+                <button
+                    class="link-button"
+                    aria-expanded=move || legend_open.get().to_string()
+                    on:click=move |_| legend_open.update(|o| *o = !*o)
+                >
+                    {move || cat().panels.legend_open}
+                </button>
+                <Show when=move || legend_open.get()>
+                    <Legend />
+                </Show>
+            </figcaption>
         </figure>
     }
 }

@@ -143,6 +143,8 @@ pub struct LbText {
     pub not_measured: &'static str,
     pub s_preset: &'static str,
     pub presets: [&'static str; 3],
+    /// What the drawing's notation means in this lab (the legend).
+    pub legend: &'static [(&'static str, &'static str)],
 }
 
 pub const EN: LbText = LbText {
@@ -282,4 +284,12 @@ pub const EN: LbText = LbText {
     not_measured: "not measured",
     s_preset: "Workload",
     presets: ["your settings", "the defaults", "heavy load: 8 equal backends at 96%"],
+    legend: &[
+        ("c1#5", "Request 5 of client 1."),
+        ("c1#5 (try 2)", "Its second attempt."),
+        ("2/4 running · 1/8 queued", "Requests running out of its slots, and waiting out of its queue's limit."),
+        ("large", "A backend with twice the slots and speed (weight 4)."),
+        ("slow ×4", "You slowed it: each request takes four times as long."),
+        ("probe / probe ok", "A health check and its answer."),
+    ],
 };

@@ -143,6 +143,8 @@ pub struct PaxosText {
     pub s_bug_promises_help: &'static str,
     pub s_bug_ignore: &'static str,
     pub s_bug_ignore_help: &'static str,
+    /// What the drawing's notation means in this lab (the legend).
+    pub legend: &'static [(&'static str, &'static str)],
 }
 
 pub const EN: PaxosText = PaxosText {
@@ -283,4 +285,12 @@ pub const EN: PaxosText = PaxosText {
     s_bug_promises_help: "A restarted acceptor accepts a ballot it promised to refuse.",
     s_bug_ignore: "Proposers ignore accepted values in promises",
     s_bug_ignore_help: "A later proposer proposes its own value: a second value gets chosen.",
+    legend: &[
+        ("2.1", "A ballot: round 2 of proposer 1. A higher round wins; equal rounds are ordered by proposer."),
+        ("#0", "Slot 0: Multi-Paxos chooses one value per slot."),
+        ("B@2.1", "Value B, accepted in ballot 2.1."),
+        ("★", "The distinguished proposer."),
+        ("quorum", "This acceptor is in the majority that chose a value."),
+        ("Prepare, Promise, Nack, Accept, Accepted", "Phase 1 (promises), a refusal, phase 2 (acceptances)."),
+    ],
 };

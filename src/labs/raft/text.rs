@@ -156,6 +156,8 @@ pub struct RaftText {
     pub count_pre_vote_many: &'static str,
     pub count_entry_one: &'static str,
     pub count_entry_many: &'static str,
+    /// What the drawing's notation means in this lab (the legend).
+    pub legend: &'static [(&'static str, &'static str)],
 }
 
 pub const EN: RaftText = RaftText {
@@ -307,4 +309,13 @@ pub const EN: RaftText = RaftText {
     count_pre_vote_many: "{n} pre-votes",
     count_entry_one: "{n} log entry",
     count_entry_many: "{n} log entries",
+    legend: &[
+        ("Blue / amber / green ★", "Follower / candidate or pre-candidate / the leader."),
+        ("T3", "Term 3, in message labels."),
+        ("AppendEntries T3 +2", "Carries two entries (one with none is labelled heartbeat)."),
+        ("3: T2 x=5 under a server", "Log index 3, written in term 2, command x=5."),
+        ("InstallSnapshot ≤12", "A snapshot of the log up to index 12."),
+        ("✓ / ✗", "Granted or refused: a vote, an append."),
+        ("not in the cluster", "A spare server: Add server brings it in."),
+    ],
 };

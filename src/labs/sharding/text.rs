@@ -193,6 +193,8 @@ pub struct ShardText {
     pub copies_many: &'static str,
     pub requests_one: &'static str,
     pub requests_many: &'static str,
+    /// What the drawing's notation means in this lab (the legend).
+    pub legend: &'static [(&'static str, &'static str)],
 }
 
 pub const EN: ShardText = ShardText {
@@ -383,4 +385,11 @@ pub const EN: ShardText = ShardText {
     copies_many: "{n} key copies",
     requests_one: "1 request",
     requests_many: "{n} requests",
+    legend: &[
+        ("v3", "Version 3 of the routing table."),
+        ("get key-0200 / put 41 key-0200", "A read of key-0200, or a write of the value 41 to it."),
+        ("primary of / replica of", "This server holds the key you follow, as its primary or as a replica."),
+        ("moved", "The server does not own the key under its table: the router tries again."),
+        ("not in the table", "A spare server: Add server brings it in."),
+    ],
 };

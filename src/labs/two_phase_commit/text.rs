@@ -146,6 +146,8 @@ pub struct TpcText {
     pub s_client_timeout: &'static str,
     pub s_bug: &'static str,
     pub s_bug_help: &'static str,
+    /// What the drawing's notation means in this lab (the legend).
+    pub legend: &'static [(&'static str, &'static str)],
 }
 
 pub const EN: TpcText = TpcText {
@@ -280,4 +282,11 @@ pub const EN: TpcText = TpcText {
     s_client_timeout: "Client timeout before it resends BEGIN (ticks)",
     s_bug: "Coordinator sends the decision before logging it",
     s_bug_help: "Crash the coordinator right after it decides COMMIT, and drop a COMMIT: atomicity breaks.",
-    };
+    legend: &[
+        ("T1", "Transaction 1."),
+        ("PREPARE, VOTE YES / VOTE NO, COMMIT, ABORT, ACK", "Phase 1 asks and collects the votes; phase 2 sends the decision and collects acknowledgements."),
+        ("BEGIN, PREPARED, COMMIT, ABORT, END under a node", "Records of its write-ahead log."),
+        ("Amber, long dashes", "A participant that voted yes and does not know the outcome: blocked."),
+        ("votes No", "This participant will vote no."),
+    ],
+};

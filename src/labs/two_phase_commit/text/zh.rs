@@ -134,4 +134,11 @@ pub const ZH: TpcText = TpcText {
     s_client_timeout: "客户端重发 BEGIN 之前的超时（刻）",
     s_bug: "协调者在记录决定之前就发送决定",
     s_bug_help: "在协调者决定 COMMIT 之后立即让它崩溃，并丢弃一条 COMMIT：原子性被破坏。",
+    legend: &[
+        ("T1", "事务 1。"),
+        ("PREPARE、VOTE YES / VOTE NO、COMMIT、ABORT、ACK", "第一阶段发出询问并收集投票；第二阶段发送决定并收集确认。"),
+        ("节点下方的 BEGIN、PREPARED、COMMIT、ABORT、END", "它的预写日志中的记录。"),
+        ("琥珀色长虚线", "投了赞成票却不知道结果的参与者：阻塞。"),
+        ("投反对票", "这个参与者会投反对票。"),
+    ],
 };
