@@ -5,6 +5,7 @@ pub mod app;
 pub mod components;
 pub mod controller;
 pub mod i18n;
+pub mod keys;
 pub mod labs;
 pub mod panic_banner;
 pub mod url_state;
