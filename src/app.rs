@@ -48,8 +48,9 @@ pub fn run_from_hash(hash: &str, cat: &Catalog) -> (Box<dyn LabSim>, Cursor, Opt
     let Some(run) = state.run else {
         return (lab.fresh(1), Cursor::End, None);
     };
+    // A link that names no step opens at the start, to be stepped through.
     let at = match state.at {
-        None => Cursor::End,
+        None => Cursor::Step(0),
         Some(Ok(at)) => Cursor::Step(at),
         Some(Err(value)) => Cursor::Unreadable(value),
     };

@@ -44,7 +44,8 @@ pub fn ShareBar() -> impl IntoView {
             Ok(sim) => {
                 import_open.set(false);
                 ctl.notice.set(None);
-                ctl.open(sim, Cursor::End);
+                // An imported run opens at its start, to be stepped through.
+                ctl.open(sim, Cursor::Step(0));
             }
             Err(problem) => {
                 let text = fill(cat().errors.bad_import, &[("problem", &problem)]);

@@ -113,3 +113,15 @@ siteTest("the legend under the canvas explains the marks, and each lab's notatio
   await page.getByRole("link", { name: "Two-phase commit", exact: true }).click();
   await waitFor(async () => /Transaction 1/.test(await legend.innerText()), "the legend follows the lab");
 });
+
+siteTest("an imported run opens at its start, with every recorded step there to step through", async ({ page, server }) => {
+  await page.goto(server.url + "#/two-phase-commit");
+  await page.getByTestId("step").waitFor();
+  await page.getByRole("button", { name: "Import run", exact: true }).click();
+  const run = { format: 1, protocol: "raft", seed: 3, steps: 40, inputs: [{ at: 20, kind: "crash", node: 1 }] };
+  await page.getByRole("textbox").fill(JSON.stringify(run));
+  await page.getByRole("button", { name: "Load this run", exact: true }).click();
+  await waitFor(async () => (await page.locator(".timeline input").getAttribute("max")) === "40", "40 steps recorded");
+  assert.equal(await page.getByTestId("step").textContent(), "0", "at its start");
+  assert.equal(await page.getByRole("link", { name: "Raft", exact: true }).getAttribute("aria-current"), "page");
+});
