@@ -126,4 +126,12 @@ siteTest("every lab reads in Chinese at 1024×768 with nothing wider than the wi
     await page.keyboard.press("Escape");
     await shot(`${lab}-zh-1024`);
   }
+  // A phone: the header and the transport wrap instead of running off the screen.
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const lang of ["zh", "en"]) {
+    await openLink(page, server, `#/raft?lang=${lang}`);
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(wide <= 0, `${lang} at 390 px: the page is ${wide} px wider than the window`);
+    await shot(`raft-${lang}-390`);
+  }
 });
