@@ -16,15 +16,17 @@ pub fn SettingsPanel() -> impl IntoView {
     let keep = RwSignal::new(true);
     let apply = move |key: &'static str, value: u64| {
         let rerun = keep.get_untracked() && has_inputs.get_untracked();
-        let made = ctl.with(|s| {
-            if rerun {
-                s.with_setting_rerun(key, value, cat())
-            } else {
-                s.with_setting(key, value, cat())
-            }
-        });
-        match made {
-            Ok(sim) if rerun => ctl.open(sim, Cursor::End),
+        match ctl.with(|s| s.with_setting(key, value, cat())) {
+            Ok(fresh) if rerun => match ctl.with(|s| s.with_setting_rerun(key, value, cat())) {
+                Ok(sim) => ctl.open(sim, Cursor::End),
+                // The setting is possible but the actions do not fit it (a crash of a
+                // server the smaller cluster lacks): start afresh, and say so.
+                Err(why) => {
+                    ctl.replace(fresh);
+                    let text = fill(cat().settings.inputs_dropped, &[("problem", &why)]);
+                    ctl.notice.set(Some(Notice { text, error: true }));
+                }
+            },
             Ok(fresh) => ctl.replace(fresh),
             Err(problem) => {
                 let text = fill(cat().errors.bad_setting, &[("problem", &problem)]);

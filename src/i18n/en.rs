@@ -167,6 +167,7 @@ pub static EN: Catalog = Catalog {
         bug_switches: "Bug switches",
         resets_hint: "Changing the configuration starts a new run.",
         keep_inputs: "Keep my actions: rerun them at the same moments under the new configuration",
+        inputs_dropped: "Your actions could not be kept ({problem}), so the run starts afresh; Undo brings back the one you had.",
     },
     errors: Errors {
         banner_title: "Something went wrong inside the playground.",

@@ -104,10 +104,14 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     for (name, value) in args {
         out = out.replace(&format!("{{{name}}}"), value);
     }
-    if out.is_ascii() {
-        out
-    } else {
+    // Only a Chinese template (one with Han characters) can leave such a gap.
+    if template
+        .chars()
+        .any(|c| ('\u{3400}'..='\u{9FFF}').contains(&c))
+    {
         close_cjk_gaps(&out)
+    } else {
+        out
     }
 }
 
@@ -348,6 +352,8 @@ pub struct SettingsText {
     pub resets_hint: &'static str,
     /// The switch that reruns the run's inputs under a changed configuration.
     pub keep_inputs: &'static str,
+    /// When the actions kept do not fit the new configuration.
+    pub inputs_dropped: &'static str,
 }
 
 #[cfg_attr(test, derive(serde::Serialize))]

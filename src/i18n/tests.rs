@@ -156,6 +156,9 @@ fn a_chinese_value_in_a_hole_leaves_no_space_between_chinese_characters() {
     assert_eq!(filled, "参与者 1 收到协调者发来的 PREPARE T1。");
     let english = super::fill("{to} received {msg}.", &[("to", "S1"), ("msg", "x")]);
     assert_eq!(english, "S1 received x.");
+    // English quotes one value after another with a space between: that space stays.
+    let quoted = super::fill("{a} {b}", &[("a", "“x”"), ("b", "“y”")]);
+    assert_eq!(quoted, "“x” “y”");
 }
 
 #[test]

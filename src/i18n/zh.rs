@@ -168,6 +168,7 @@ pub static ZH: Catalog = Catalog {
         bug_switches: "缺陷开关",
         resets_hint: "修改配置会开始一次新的运行。",
         keep_inputs: "保留我的操作：在新配置下于相同的时刻重放它们",
+        inputs_dropped: "你的操作无法保留（{problem}），因此运行重新开始；按「撤销」可找回原来的运行。",
     },
     errors: Errors {
         banner_title: "演练场内部出错了。",

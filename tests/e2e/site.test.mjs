@@ -96,6 +96,15 @@ siteTest("a configuration change keeps the user's actions, rerun at the moments 
   await waitFor(async () => /You crashed S5/.test(await logText()), "the crash is rerun under pre-vote");
   assert.ok(Number(await page.getByTestId("step").textContent()) > 30, "recorded up to where the run was");
   assert.equal(await page.getByRole("checkbox", { name: /^Pre-vote/ }).isChecked(), true);
+
+  // Fewer servers than the crash named: the change is made, afresh, and the page says why.
+  const servers = page.getByRole("spinbutton", { name: /^Servers/ });
+  await servers.fill("3");
+  await servers.press("Enter");
+  await waitFor(async () => /Your actions could not be kept/.test(await page.locator(".notice").allInnerTexts().then((t) => t.join(" "))),
+    "the page says the actions did not fit");
+  assert.equal(await page.getByTestId("step").textContent(), "0", "a fresh run of three servers");
+  await page.getByRole("button", { name: "Undo", exact: true }).waitFor();
 });
 
 siteTest("the legend under the canvas explains the marks, and each lab's notation", async ({ page, server, shot }) => {
