@@ -5,6 +5,7 @@
 //! runs the versioned scenario files shared by the UI's export and the `sim` CLI;
 //! [`sweep`] is the seed sweep (swarm testing) over every protocol.
 
+pub mod lesson;
 pub mod load_balancing;
 pub mod paxos;
 pub mod raft;

@@ -3,6 +3,8 @@
 //! ```text
 //! sim run FILE.json                      run a scenario, one line per event (streamed)
 //! sim example PROTOCOL                   print an example scenario
+//! sim lesson FILE.txt [--scenario]       walk a lesson, every hint taken (or print its
+//!                                        end state as a scenario)
 //! sim swarm PROTOCOL [--seed N] [--bug NAME]
 //!                                        print the scenario of one seed of the sweep
 //! sim sweep PROTOCOL --seeds N [--from S] [--bug NAME] [--workers N]
@@ -27,6 +29,7 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   sim run FILE.json
   sim example PROTOCOL
+  sim lesson FILE.txt [--scenario]
   sim swarm PROTOCOL [--seed N] [--bug NAME]
   sim sweep PROTOCOL --seeds N [--from S] [--bug NAME] [--workers N]
   sim batch load-balancing [--requests N] [--seed N] [--backends N] [--rate N]
@@ -69,6 +72,14 @@ fn run(args: &[String]) -> Result<(), String> {
             let text =
                 std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
             run_file(&text).map_err(|e| format!("{path}: {e}"))
+        }
+        Some("lesson") => {
+            let path = args.get(1).ok_or(USAGE)?;
+            let text =
+                std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+            let scenario = args.iter().any(|a| a == "--scenario");
+            print!("{}", lesson(&text, scenario).map_err(|e| format!("{path}: {e}"))?);
+            Ok(())
         }
         Some("example") => {
             let name = args.get(1).ok_or(USAGE)?;
@@ -399,4 +410,31 @@ mod erased {
             serde_json::to_string(self).unwrap_or_default()
         }
     }
+}
+
+/// `sim lesson`: walks a lesson (see `protocols::lesson::walk`) and says where each beat
+/// began, or prints its end state as a scenario.
+fn lesson(text: &str, scenario: bool) -> Result<String, String> {
+    use protocols::lesson::{walk, Lesson};
+    struct Walk<'a>(&'a Lesson<'a>, bool);
+    impl Visit for Walk<'_> {
+        type Out = Result<String, String>;
+        fn visit<P: Engine>(self) -> Self::Out {
+            let walked = walk::<P>(self.0)?;
+            if self.1 {
+                let steps = walked.steps;
+                return Ok(Scenario { spec: walked.spec, steps }.to_json() + "\n");
+            }
+            let mut out = String::new();
+            for (b, at) in self.0.beats.iter().zip(&walked.entries) {
+                let words: String = b.text.get("en").chars().take(70).collect();
+                out += &format!("step {at:>6}  line {:>3}  {words}\n", b.line);
+            }
+            out += &format!("ok: {} beats, {} steps\n", self.0.beats.len(), walked.steps);
+            Ok(out)
+        }
+    }
+    let lesson = Lesson::parse(text, &["en", "zh"]).map_err(|e| e.to_string())?;
+    registry::dispatch(lesson.protocol, Walk(&lesson, scenario))
+        .ok_or_else(|| format!("no protocol named {:?}", lesson.protocol))?
 }

@@ -34,6 +34,7 @@ mod session;
 
 use crate::sim::{NodeId, Protocol, World};
 use session::Session;
+pub use session::{Drive, Driver, Setup, NOT_MET};
 use std::fmt::Display;
 
 /// A command's words after its name: bare words in order, and `key=value` pairs.

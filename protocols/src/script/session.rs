@@ -1,28 +1,131 @@
 //! One script's run: the settings, the world, and what each command does to them.
+//! The commands themselves are [`Driver`]'s, so a lesson can drive a recorded history
+//! with the same words a golden script drives a bare world.
 
 use super::{format, node_named, parse_condition, Args, Scripted};
+use crate::sim::history::{History, RunSpec};
 use crate::sim::{Input, MsgId, NetConfig, NodeId, Protocol, StepRecord, World};
 use serde_json::{Map, Value};
 
-/// One script's state: the settings, then (after the first other command) the world.
-pub(super) struct Session<P: Protocol> {
-    cfg: P::Config,
-    net: NetConfig,
-    seed: u64,
-    /// `lag Accept ticks=40`: every new message of that kind is delayed (an adversary).
-    slow: Option<(String, u64)>,
-    world: Option<World<P>>,
+/// What a script drives: a bare [`World`] (golden scripts) or a recorded [`History`]
+/// (lessons, in the page).
+pub trait Drive<P: Protocol> {
+    /// The world as it is now.
+    fn now(&self) -> &World<P>;
+    /// One step: `input` applied now, or else the next event. `None` when nothing is
+    /// left to happen.
+    fn advance(&mut self, input: Option<Input<P>>) -> Option<StepRecord<P>>;
 }
 
-impl<P: Protocol> Default for Session<P> {
+impl<P: Protocol> Drive<P> for World<P> {
+    fn now(&self) -> &World<P> {
+        self
+    }
+    fn advance(&mut self, input: Option<Input<P>>) -> Option<StepRecord<P>> {
+        self.step(input)
+    }
+}
+
+impl<P: Protocol> Drive<P> for History<P> {
+    fn now(&self) -> &World<P> {
+        self.world()
+    }
+    /// Stepping inside the recorded future replays it; an input forks there.
+    fn advance(&mut self, input: Option<Input<P>>) -> Option<StepRecord<P>> {
+        let moved = match input {
+            Some(input) => self.inject(input).is_ok(),
+            None => self.step_forward(),
+        };
+        moved.then(|| self.record(self.cursor() - 1)).flatten()
+    }
+}
+
+/// The settings a script (or a lesson) gives before its run starts: `config`, `net` and
+/// `seed` lines.
+pub struct Setup<P: Protocol> {
+    pub cfg: P::Config,
+    pub net: NetConfig,
+    pub seed: u64,
+}
+
+impl<P: Protocol> Default for Setup<P> {
     fn default() -> Self {
-        Session {
+        Setup {
             cfg: P::Config::default(),
             net: NetConfig::default(),
             seed: 1,
-            slow: None,
+        }
+    }
+}
+
+impl<P: Protocol> Setup<P> {
+    /// Applies a settings line; `Ok(false)` if `line` is not one.
+    pub fn apply(&mut self, line: &str) -> Result<bool, String> {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let Some((cmd, rest)) = words.split_first() else {
+            return Ok(false);
+        };
+        let args = Args::parse(rest);
+        match *cmd {
+            "config" => {
+                self.cfg = merged(&self.cfg, &args)?;
+                P::validate(&self.cfg).map_err(|e| e.to_string())?;
+            }
+            "net" => {
+                self.net = merged(&self.net, &args)?;
+                self.net.validate().map_err(|e| e.to_string())?;
+            }
+            "seed" => self.seed = args.word(0)?.parse().map_err(|_| "seed: not a number")?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// The run these settings start, with no inputs yet.
+    pub fn spec(&self) -> RunSpec<P> {
+        RunSpec {
+            cfg: self.cfg.clone(),
+            net: self.net.clone(),
+            seed: self.seed,
+            inputs: Vec::new(),
+        }
+    }
+}
+
+/// One script's state: the settings, then (after the first other command) the world.
+pub(super) struct Session<P: Scripted> {
+    setup: Setup<P>,
+    driver: Option<Driver<P>>,
+    world: Option<World<P>>,
+}
+
+impl<P: Scripted> Default for Session<P> {
+    fn default() -> Self {
+        Session {
+            setup: Setup::default(),
+            driver: None,
             world: None,
         }
+    }
+}
+
+impl<P: Scripted> Session<P> {
+    pub(super) fn exec(&mut self, line: &str) -> Result<String, String> {
+        if self.world.is_none() {
+            if self.setup.apply(line)? {
+                return Ok(String::new());
+            }
+            let w = World::new(self.setup.cfg.clone(), self.setup.net.clone(), self.setup.seed)
+                .map_err(|e| e.to_string())?;
+            self.world = Some(w);
+            self.driver = Some(Driver::new(self.setup.cfg.clone()));
+        } else if let Some("config" | "net" | "seed") = line.split_whitespace().next() {
+            return Err("settings come before the run starts".into());
+        }
+        let (Some(world), Some(driver)) = (&mut self.world, &mut self.driver) else {
+            unreachable!("made above")
+        };
+        driver.exec(world, line)
     }
 }
 
@@ -44,7 +147,25 @@ fn merged<T: serde::Serialize + serde::de::DeserializeOwned>(
     serde_json::from_value(v).map_err(|e| e.to_string())
 }
 
-impl<P: Scripted> Session<P> {
+/// Runs the commands after the settings, on anything it can [`Drive`].
+#[derive(Clone)]
+pub struct Driver<P: Protocol> {
+    cfg: P::Config,
+    /// `lag Accept ticks=40`: every new message of that kind is delayed (an adversary).
+    pub slow: Option<(String, u64)>,
+    /// No transcript at all (a lesson in the page only needs the steps).
+    pub silent: bool,
+}
+
+impl<P: Scripted> Driver<P> {
+    pub fn new(cfg: P::Config) -> Self {
+        Driver {
+            cfg,
+            slow: None,
+            silent: false,
+        }
+    }
+
     fn node(&self, name: &str) -> Result<NodeId, String> {
         node_named::<P>(&self.cfg, name)
     }
@@ -56,62 +177,24 @@ impl<P: Scripted> Session<P> {
             .map_err(|_| format!("{word}: not a message id (#N)"))
     }
 
-    fn world(&mut self) -> Result<&mut World<P>, String> {
-        if self.world.is_none() {
-            let w = World::new(self.cfg.clone(), self.net.clone(), self.seed)
-                .map_err(|e| e.to_string())?;
-            self.world = Some(w);
-        }
-        Ok(self.world.as_mut().expect("just made"))
-    }
-
-    fn settings(&mut self) -> Result<(), String> {
-        match self.world {
-            Some(_) => Err("settings come before the run starts".into()),
-            None => Ok(()),
+    fn record(&self, r: &StepRecord<P>) -> String {
+        if self.silent {
+            String::new()
+        } else {
+            format::record::<P>(&self.cfg, r)
         }
     }
 
-    pub(super) fn exec(&mut self, line: &str) -> Result<String, String> {
+    /// The one input a command asks for (`crash S1`, `partition S1,S2 | S3`, `put S1
+    /// x=1`), `Ok(None)` if the command is not a single input (`run`, `state`, `drop
+    /// from=X`), and an error if it is no command at all.
+    pub fn input(&self, line: &str) -> Result<Option<Input<P>>, String> {
         let words: Vec<&str> = line.split_whitespace().collect();
         let (cmd, rest) = words.split_first().ok_or("empty command")?;
         let args = Args::parse(rest);
         let input = match *cmd {
-            "config" => {
-                self.settings()?;
-                self.cfg = merged(&self.cfg, &args)?;
-                P::validate(&self.cfg).map_err(|e| e.to_string())?;
-                return Ok(String::new());
-            }
-            "net" => {
-                self.settings()?;
-                self.net = merged(&self.net, &args)?;
-                self.net.validate().map_err(|e| e.to_string())?;
-                return Ok(String::new());
-            }
-            "seed" => {
-                self.settings()?;
-                self.seed = args.word(0)?.parse().map_err(|_| "seed: not a number")?;
-                return Ok(String::new());
-            }
-            "run" => return self.run(&args),
-            "lag" => {
-                self.slow = match args.word(0)? {
-                    "off" => None,
-                    kind => Some((
-                        kind.to_string(),
-                        args.num("ticks")?.ok_or("lag needs ticks=T")?,
-                    )),
-                };
-                return Ok(String::new());
-            }
-            "stabilize" => {
-                let max = args.num("max")?.unwrap_or(10_000);
-                let (log, done) =
-                    self.steps(max, args.has("quiet"), |w, _| w.in_flight().is_empty())?;
-                return Ok(log + if done { "" } else { "(not stable yet)\n" });
-            }
-            "state" => return self.state(),
+            "run" | "lag" | "stabilize" | "state" => return Ok(None),
+            "drop" if args.get("from").is_some() => return Ok(None),
             "crash" => Input::Crash {
                 node: self.node(args.word(0)?)?,
             },
@@ -136,7 +219,6 @@ impl<P: Scripted> Session<P> {
                     .collect::<Result<Vec<_>, _>>()?;
                 Input::Partition { groups }
             }
-            "drop" if args.get("from").is_some() => return self.drop_from(&args),
             "drop" => Input::Drop {
                 msg: Self::msg(args.word(0)?)?,
             },
@@ -155,20 +237,49 @@ impl<P: Scripted> Session<P> {
                 None => return Err(format!("unknown command {other:?}")),
             },
         };
-        let nodes = P::node_count(&self.cfg);
-        input.validate(nodes).map_err(|e| e.to_string())?;
-        let cfg = self.cfg.clone();
-        let w = self.world()?;
-        let r = w.step(Some(input)).expect("an input is a step");
-        Ok(format::record::<P>(&cfg, &r))
+        input
+            .validate(P::node_count(&self.cfg))
+            .map_err(|e| e.to_string())?;
+        Ok(Some(input))
+    }
+
+    /// Runs one command (not a setting): its transcript.
+    pub fn exec(&mut self, d: &mut impl Drive<P>, line: &str) -> Result<String, String> {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let (cmd, rest) = words.split_first().ok_or("empty command")?;
+        let args = Args::parse(rest);
+        match *cmd {
+            "run" => return self.run(d, &args),
+            "lag" => {
+                self.slow = match args.word(0)? {
+                    "off" => None,
+                    kind => Some((
+                        kind.to_string(),
+                        args.num("ticks")?.ok_or("lag needs ticks=T")?,
+                    )),
+                };
+                return Ok(String::new());
+            }
+            "stabilize" => {
+                let max = args.num("max")?.unwrap_or(10_000);
+                let (log, done) =
+                    self.steps(d, max, args.has("quiet"), |w, _| w.in_flight().is_empty());
+                return Ok(log + if done { "" } else { "(not stable yet)\n" });
+            }
+            "state" => return Ok(self.state(d.now())),
+            "drop" if args.get("from").is_some() => return self.drop_from(d, &args),
+            _ => {}
+        }
+        let input = self.input(line)?.expect("every other command is an input");
+        let r = d.advance(Some(input)).ok_or("the input was not applied")?;
+        Ok(self.record(&r))
     }
 
     /// `drop from=X`: drops every message X has in flight, one step each.
-    fn drop_from(&mut self, args: &Args) -> Result<String, String> {
+    fn drop_from(&mut self, d: &mut impl Drive<P>, args: &Args) -> Result<String, String> {
         let from = self.node(args.get("from").expect("checked"))?;
-        let cfg = self.cfg.clone();
-        let w = self.world()?;
-        let ids: Vec<MsgId> = w
+        let ids: Vec<MsgId> = d
+            .now()
             .in_flight()
             .iter()
             .filter(|(_, m)| m.from == from)
@@ -176,108 +287,144 @@ impl<P: Scripted> Session<P> {
             .collect();
         let mut log = String::new();
         for msg in ids {
-            let r = w
-                .step(Some(Input::Drop { msg }))
-                .expect("an input is a step");
-            log.push_str(&format::record::<P>(&cfg, &r));
+            if let Some(r) = d.advance(Some(Input::Drop { msg })) {
+                log.push_str(&self.record(&r));
+            }
         }
         Ok(log)
     }
 
-    fn run(&mut self, args: &Args) -> Result<String, String> {
+    fn run(&mut self, d: &mut impl Drive<P>, args: &Args) -> Result<String, String> {
         let max = args.num("max")?.or(args.num("steps")?).unwrap_or(10_000);
-        let until = args.get("until").map(parse_condition).transpose()?;
-        let end = match args.num("ticks")? {
-            Some(t) => Some(self.world()?.time.0 + t),
-            None => None,
-        };
+        let until = args.get("until").map(str::to_string);
+        if let Some(u) = &until {
+            parse_condition(u)?;
+        }
+        let end = args.num("ticks")?.map(|t| d.now().time.0 + t);
         if until.is_none() && end.is_none() && args.get("steps").is_none() {
             return Err("run needs steps=N, ticks=T or until=COND".into());
         }
         let mut err = None;
-        let cfg = self.cfg.clone();
-        let (log, done) = self.steps(max, args.has("quiet"), |w, r| {
+        let me = self.clone();
+        let (log, done) = self.steps(d, max, args.has("quiet"), |w, r| {
             if end.is_some_and(|e| w.next_due().is_none_or(|t| t.0 > e)) {
                 return true;
             }
-            let Some((name, arg)) = &until else {
+            let Some(until) = &until else {
                 return false;
             };
-            if name == "note" {
-                return r.is_some_and(|r| noted::<P>(&cfg, r, arg));
-            }
-            P::condition(w, name, arg).unwrap_or_else(|e| {
+            me.holds(w, r, until).unwrap_or_else(|e| {
                 err = Some(e);
                 true
             })
-        })?;
+        });
         if let Some(e) = err {
             return Err(e);
         }
         let missed = until.is_some() && !done;
-        Ok(log + if missed { "(condition not met)\n" } else { "" })
+        Ok(log + if missed { NOT_MET } else { "" })
     }
 
     /// Steps until `done` holds (of the world before each step, or of the step just
     /// taken) or `max` steps: the events, and whether `done` held.
     fn steps(
         &mut self,
+        d: &mut impl Drive<P>,
         max: u64,
         quiet: bool,
         mut done: impl FnMut(&World<P>, Option<&StepRecord<P>>) -> bool,
-    ) -> Result<(String, bool), String> {
-        let cfg = self.cfg.clone();
-        let slow = self.slow.clone();
-        let w = self.world()?;
-        let (start, t0) = (w.step, w.time.0);
+    ) -> (String, bool) {
+        let (start, t0) = (d.now().step, d.now().time.0);
         let mut log = String::new();
-        let mut held = done(w, None);
+        let mut held = done(d.now(), None);
         for _ in 0..max {
             if held {
                 break;
             }
-            let Some(r) = w.step(None) else { break };
+            let Some(r) = d.advance(None) else { break };
             // Quiet hides events, never a broken invariant.
             if !quiet || !r.violations.is_empty() {
-                log.push_str(&format::record::<P>(&cfg, &r));
+                log.push_str(&self.record(&r));
             }
-            held = done(w, Some(&r));
+            held = done(d.now(), Some(&r));
             // The adversary: every new message of the slowed kind waits longer.
             for sent in &r.sent {
-                let Some((kind, ticks)) = &slow else { break };
+                let Some((kind, ticks)) = &self.slow else { break };
                 if sent.body.to_string().split(' ').next() == Some(kind.as_str()) {
                     let delay = Input::Delay {
                         msg: sent.msg,
                         ticks: *ticks,
                     };
-                    let d = w.step(Some(delay)).expect("an input is a step");
-                    if !quiet {
-                        log.push_str(&format::record::<P>(&cfg, &d));
+                    if let Some(r) = d.advance(Some(delay)) {
+                        if !quiet {
+                            log.push_str(&self.record(&r));
+                        }
                     }
                 }
             }
         }
-        if quiet {
+        if quiet && !self.silent {
+            let w = d.now();
             log += &format!("{} steps, t={}→{}\n", w.step - start, t0, w.time.0);
         }
-        Ok((log, held))
+        (log, held)
     }
 
-    fn state(&mut self) -> Result<String, String> {
-        let cfg = self.cfg.clone();
-        let w = self.world()?;
+    /// One line per node.
+    pub fn state(&self, w: &World<P>) -> String {
         let mut s = String::new();
         for (i, slot) in w.nodes().iter().enumerate() {
             let id = NodeId(i as u32);
             let line = match &slot.state {
-                Some(node) => P::state(&cfg, id, node),
+                Some(node) => P::state(&self.cfg, id, node),
                 None => "down".to_string(),
             };
-            s.push_str(&format!("{}: {line}\n", P::name(&cfg, id)));
+            s.push_str(&format!("{}: {line}\n", P::name(&self.cfg, id)));
         }
-        Ok(s)
+        s
+    }
+
+    /// Whether the condition holds now (`leader(S1)`, `not(leader(S1))`); a `note(…)`
+    /// asks about the step just taken (`last`).
+    pub fn holds(
+        &self,
+        w: &World<P>,
+        last: Option<&StepRecord<P>>,
+        cond: &str,
+    ) -> Result<bool, String> {
+        let (name, arg) = parse_condition(cond)?;
+        match name.as_str() {
+            "not" => self.holds(w, last, &arg).map(|b| !b),
+            "note" => Ok(last.is_some_and(|r| noted::<P>(&self.cfg, r, &arg))),
+            "shows" => self.shows(w, &arg),
+            _ => P::condition(w, &name, &arg),
+        }
     }
 }
+
+impl<P: Scripted> Driver<P> {
+    /// `shows(P1,T1,uncertain)`: the node's state line (as `state` prints it, `down` for
+    /// a crashed node) holds each word, in order.
+    fn shows(&self, w: &World<P>, arg: &str) -> Result<bool, String> {
+        let mut parts = arg.split(',');
+        let id = self.node(parts.next().unwrap_or(""))?;
+        let line = match &w.nodes()[id.0 as usize].state {
+            Some(node) => P::state(&self.cfg, id, node),
+            None => "down".to_string(),
+        };
+        let mut rest = line.as_str();
+        for word in parts {
+            match rest.find(word) {
+                Some(i) => rest = &rest[i + word.len()..],
+                None => return Ok(false),
+            }
+        }
+        Ok(true)
+    }
+}
+
+/// What a `run until=` says when its step budget ran out first.
+pub const NOT_MET: &str = "(condition not met)\n";
 
 /// `note(C,decided_commit)` (or `note(decided_commit)`, any node): the step took a note of
 /// that name.

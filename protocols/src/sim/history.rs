@@ -339,6 +339,16 @@ impl<P: Protocol> History<P> {
     /// the recorded future is dropped, to be simulated anew.
     pub fn inject(&mut self, input: Input<P>) -> Result<(), ConfigError> {
         input.validate(P::node_count(&self.spec.cfg))?;
+        self.truncate();
+        let at = self.cursor();
+        self.spec.inputs.push(Stamped { at, input });
+        self.step_forward();
+        Ok(())
+    }
+
+    /// Drops the recorded future, and the inputs stamped in it: the run ends at the
+    /// cursor, to be simulated anew from there (a lesson taking its own path again).
+    pub fn truncate(&mut self) {
         let at = self.cursor();
         self.records.truncate(at);
         let times = self.input_times.partition_point(|(s, _)| *s < at);
@@ -347,10 +357,7 @@ impl<P: Protocol> History<P> {
         let kept = self.spec.inputs.partition_point(|s| s.at < at);
         self.spec.inputs.truncate(kept);
         self.checkpoints.split_off(&(at + 1));
-        self.spec.inputs.push(Stamped { at, input });
         self.quiescent = false;
-        self.step_forward();
-        Ok(())
     }
 
     /// Records until `steps` steps exist or nothing is left to happen.
