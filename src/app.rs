@@ -3,9 +3,9 @@
 
 use crate::components::{
     canvas::ClusterCanvas, charts::ChartsPanel, event_log::EventLog, help::HelpOverlay,
-    inspector::InspectorPanel, invariants::InvariantMonitor, log_grid::LogGridPanel,
-    network::NetworkPanel, notice::NoticeBar, settings::SettingsPanel, share::ShareBar,
-    transport::TransportBar,
+    inspector::InspectorPanel, invariants::InvariantMonitor, lesson::LessonPanel,
+    log_grid::LogGridPanel, network::NetworkPanel, notice::NoticeBar, settings::SettingsPanel,
+    share::ShareBar, transport::TransportBar,
 };
 use crate::controller::{Controller, Cursor, Notice};
 use crate::i18n::{self, fill, Catalog, Lang, LangContext};
@@ -64,6 +64,22 @@ pub fn run_from_hash(hash: &str, cat: &Catalog) -> (Box<dyn LabSim>, Cursor, Opt
     }
 }
 
+/// Opens the lesson a hash names (`#/raft/lesson/figure-8?beat=3`), if it names one.
+fn open_lesson_of(ctl: Controller, hash: &str) -> bool {
+    let Ok(state) = url_state::parse_hash(hash) else {
+        return false;
+    };
+    let (Some(lab), Some(id)) = (
+        state.lab.as_deref().and_then(LabId::from_slug),
+        state.lesson,
+    ) else {
+        return false;
+    };
+    let beat = state.beat.unwrap_or(1).saturating_sub(1) as usize;
+    ctl.open_lesson(lab, &id, beat);
+    true
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     let hash = url_state::read();
@@ -79,6 +95,7 @@ pub fn App() -> impl IntoView {
     if notice.is_some() {
         ctl.notice.set(notice);
     }
+    open_lesson_of(ctl, &hash);
 
     let key_handle =
         window_event_listener(leptos::ev::keydown, move |ev| crate::keys::on_key(ctl, ev));
@@ -91,6 +108,9 @@ pub fn App() -> impl IntoView {
             .ok()
             .and_then(|s| s.lab)
             .and_then(|l| LabId::from_slug(&l));
+        if open_lesson_of(ctl, &hash) {
+            return;
+        }
         let has_run = hash.contains("run=");
         // A tab (a lab with no run) goes back to the run that lab had when the page left
         // it, at the step it was at.
@@ -160,6 +180,9 @@ pub fn App() -> impl IntoView {
             </header>
             <NoticeBar />
             <main class="lab">
+                <div class="lesson-area">
+                    <LessonPanel />
+                </div>
                 <div class="stage">
                     <p class="intro">{move || current.get().intro(cat())}</p>
                     <ClusterCanvas />

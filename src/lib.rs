@@ -7,6 +7,7 @@ pub mod controller;
 pub mod i18n;
 pub mod keys;
 pub mod labs;
+pub mod lesson;
 pub mod panic_banner;
 pub mod url_state;
 pub mod view_model;

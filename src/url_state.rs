@@ -14,14 +14,25 @@ pub struct UrlState {
     pub at: Option<Result<u64, String>>,
     /// The language the link was shared in (an unknown code is ignored).
     pub lang: Option<Lang>,
+    /// A lesson of the lab (`#/raft/lesson/figure-8`), and the beat asked for (from 1).
+    pub lesson: Option<String>,
+    pub beat: Option<u64>,
 }
 
 /// Parses `#/lab?run=...&at=N`. An unreadable part is an error naming it.
 pub fn parse_hash(hash: &str) -> Result<UrlState, String> {
     let body = hash.trim_start_matches('#').trim_start_matches('/');
-    let (lab, query) = body.split_once('?').unwrap_or((body, ""));
+    let (path, query) = body.split_once('?').unwrap_or((body, ""));
+    let (lab, lesson) = match path.split_once('/') {
+        None => (path, None),
+        Some((lab, rest)) => match rest.strip_prefix("lesson/") {
+            Some(id) if !id.is_empty() => (lab, Some(percent_decode(id).unwrap_or_default())),
+            _ => return Err(format!("“{path}” is not a lab or a lesson")),
+        },
+    };
     let mut state = UrlState {
         lab: (!lab.is_empty()).then(|| lab.to_string()),
+        lesson,
         ..Default::default()
     };
     for pair in query.split('&').filter(|p| !p.is_empty()) {
@@ -37,6 +48,7 @@ pub fn parse_hash(hash: &str) -> Result<UrlState, String> {
                 state.at = Some(text.parse().map_err(|_| text))
             }
             "lang" => state.lang = Lang::from_code(value),
+            "beat" => state.beat = value.parse().ok(),
             _ => {}
         }
     }
@@ -46,7 +58,7 @@ pub fn parse_hash(hash: &str) -> Result<UrlState, String> {
 /// The lab a hash names, even when the rest of it cannot be read.
 pub fn lab_of(hash: &str) -> Option<LabId> {
     let body = hash.trim_start_matches('#').trim_start_matches('/');
-    LabId::from_slug(body.split(['?', '&']).next().unwrap_or(""))
+    LabId::from_slug(body.split(['?', '&', '/']).next().unwrap_or(""))
 }
 
 /// The longest URL Chromium opens (2 MiB): a longer share link would not open at all.
@@ -61,6 +73,16 @@ pub fn format_hash(lab: LabId, run_json: &str, at: u64, lang: Lang) -> String {
         "#/{}?run={}&at={at}&lang={}",
         lab.slug(),
         percent_encode(&compact),
+        lang.code()
+    )
+}
+
+/// The hash for a lesson at a beat (counting from 1), in a language.
+pub fn lesson_hash(lab: LabId, lesson: &str, beat: usize, lang: Lang) -> String {
+    format!(
+        "#/{}/lesson/{}?beat={beat}&lang={}",
+        lab.slug(),
+        percent_encode(lesson),
         lang.code()
     )
 }
@@ -123,9 +145,7 @@ pub fn write(lab: LabId, run_json: &str, at: u64, lang: Lang) -> Result<(), usiz
     } else {
         hash.clone()
     };
-    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&written));
-    }
+    replace(&written);
     if too_long {
         Err(base + hash.len())
     } else {
@@ -133,9 +153,33 @@ pub fn write(lab: LabId, run_json: &str, at: u64, lang: Lang) -> Result<(), usiz
     }
 }
 
+/// Replaces the URL's hash with `hash` without adding a history entry.
+pub fn replace(hash: &str) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(hash));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lesson_link_names_its_lab_lesson_and_beat() {
+        let hash = lesson_hash(LabId::Raft, "figure-8", 4, Lang::Zh);
+        assert_eq!(hash, "#/raft/lesson/figure-8?beat=4&lang=zh");
+        let s = parse_hash(&hash).unwrap();
+        assert_eq!(s.lab.as_deref(), Some("raft"));
+        assert_eq!((s.lesson.as_deref(), s.beat), (Some("figure-8"), Some(4)));
+        assert_eq!(s.lang, Some(Lang::Zh));
+        assert_eq!(lab_of(&hash), Some(LabId::Raft));
+        assert_eq!(parse_hash("#/raft/lesson/x").unwrap().beat, None);
+        assert!(
+            parse_hash("#/raft/other/x").is_err(),
+            "a path that is no lesson"
+        );
+        assert!(parse_hash("#/raft/lesson/").is_err());
+    }
 
     #[test]
     fn a_lab_alone_is_read() {

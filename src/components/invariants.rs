@@ -24,7 +24,11 @@ pub fn InvariantMonitor() -> impl IntoView {
                             Some(step) => format!("✗ {}", fill(cat().panels.invariant_violated, &[("step", &step.to_string())])),
                         };
                         view! {
-                            <li class:violated=inv.first_violation.is_some() title=inv.help>
+                            <li
+                                class:violated=inv.first_violation.is_some()
+                                class:spot=move || ctl.spotlit(|s, _| s.strip_prefix("inv=") == Some(inv.key))
+                                title=inv.help
+                            >
                                 <span class="inv-name">{inv.name}</span>
                                 " — "
                                 <span class="inv-status">{status}</span>

@@ -7,6 +7,7 @@ pub mod help;
 pub mod inspector;
 pub mod invariants;
 pub mod legend;
+pub mod lesson;
 pub mod log_grid;
 pub mod network;
 pub mod notice;

@@ -38,7 +38,7 @@ impl Lang {
     }
 
     /// The code in a link's `lang=` and in local storage.
-    pub fn code(self) -> &'static str {
+    pub const fn code(self) -> &'static str {
         match self {
             Lang::En => "en",
             Lang::Zh => "zh",
@@ -183,6 +183,7 @@ pub struct Catalog {
     pub settings: SettingsText,
     pub errors: Errors,
     pub help: Help,
+    pub lesson: LessonUi,
     pub tpc: crate::labs::two_phase_commit::text::TpcText,
     pub raft: crate::labs::raft::text::RaftText,
     pub paxos: crate::labs::paxos::text::PaxosText,
@@ -382,6 +383,48 @@ pub struct Errors {
     pub banner_defaults: &'static str,
     pub banner_lost: &'static str,
     pub dismiss: &'static str,
+}
+
+/// The lesson player and the list of lessons, cards and prepared runs.
+#[cfg_attr(test, derive(serde::Serialize))]
+pub struct LessonUi {
+    pub heading: &'static str,
+    pub start_here: &'static str,
+    /// "All lessons ({n})".
+    pub all: &'static str,
+    pub myths: &'static str,
+    pub myth_claim: &'static str,
+    pub myth_truth: &'static str,
+    pub see_it: &'static str,
+    pub try_this: &'static str,
+    pub try_this_help: &'static str,
+    /// The player's landmark name: "Lesson: {title}".
+    pub player: &'static str,
+    pub chapters: &'static str,
+    /// "{n} / {total}".
+    pub progress: &'static str,
+    pub next: &'static str,
+    pub skip: &'static str,
+    pub back: &'static str,
+    pub show_me: &'static str,
+    pub waiting: &'static str,
+    pub done: &'static str,
+    pub pick: &'static str,
+    pub right: &'static str,
+    /// "Not quite: the answer is “{answer}”."
+    pub wrong: &'static str,
+    pub finished: &'static str,
+    pub restart: &'static str,
+    /// "Next lesson: {title}".
+    pub next_lesson: &'static str,
+    pub leave: &'static str,
+    pub leave_help: &'static str,
+    /// "There is no lesson “{lesson}” in {lab}."
+    pub unknown: &'static str,
+    /// "This lesson cannot start: {problem}"
+    pub broken: &'static str,
+    /// "This part did not go as written: {problem}"
+    pub off_path: &'static str,
 }
 
 #[cfg_attr(test, derive(serde::Serialize))]

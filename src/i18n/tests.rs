@@ -34,6 +34,7 @@ fn strings(lang: Lang) -> Vec<(String, String)> {
         &serde_json::to_value(lang.catalog()).unwrap(),
         &mut out,
     );
+    out.extend(crate::lesson::tests::texts(lang.code()));
     out
 }
 
@@ -81,6 +82,10 @@ fn holes_are_names_and_every_string_says_something() {
     for lang in Lang::ALL {
         for (path, s) in strings(lang) {
             assert!(!s.trim().is_empty(), "{lang:?} {path} is empty");
+            // A lesson's words are shown as written, not filled: braces are text there.
+            if path.starts_with("lesson ") || path.starts_with("myth ") {
+                continue;
+            }
             for hole in holes(&s) {
                 let name = !hole.is_empty()
                     && hole
@@ -237,6 +242,11 @@ pub(crate) const KEPT_IN_ENGLISH: &[&str] = &[
     "moved",
     // Proper names, citations, keys of the keyboard, notation and example keys.
     "Finagle",
+    "ZooKeeper",
+    "Chubby",
+    "Zab",
+    "etcd",
+    "PBFT",
     "Ongaro",
     "raft",
     "dev",

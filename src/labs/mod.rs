@@ -15,7 +15,8 @@ pub mod sharding;
 pub mod sim;
 pub mod two_phase_commit;
 
-use crate::i18n::Catalog;
+use crate::i18n::{Catalog, Lang};
+use protocols::lesson::Lesson;
 
 pub use crate::view_model::scene::*;
 pub use lab::{Hotkey, Lab};
@@ -70,7 +71,31 @@ impl LabId {
     pub fn load(self, json: &str, cat: &Catalog) -> Result<Box<dyn LabSim>, String> {
         (self.lab().load)(json, cat)
     }
+    /// The lab's lessons, in order (a lesson that cannot be read is left out: the lab
+    /// tests read every one).
+    pub fn lessons(self) -> Vec<Lesson<'static>> {
+        self.lab()
+            .lessons
+            .iter()
+            .filter_map(|src| Lesson::parse(src, &LANGS).ok())
+            .collect()
+    }
+    /// The lesson named `id`.
+    pub fn lesson(self, id: &str) -> Option<Lesson<'static>> {
+        self.lessons().into_iter().find(|l| l.id == id)
+    }
+    /// The run a lesson of this lab starts from.
+    pub fn lesson_sim(self, lesson: &Lesson) -> Result<Box<dyn LabSim>, String> {
+        (self.lab().lesson_sim)(lesson)
+    }
+    /// The lab's misconception cards, as written (`lessons/myths.txt`).
+    pub fn myths_text(self) -> &'static str {
+        self.lab().myths
+    }
 }
+
+/// The languages a lesson must be written in: every one the site speaks.
+pub const LANGS: [&str; 2] = [Lang::ALL[0].code(), Lang::ALL[1].code()];
 
 /// Loads a run (a share link or an imported file) into the lab its scenario names.
 pub fn load_run(json: &str, cat: &Catalog) -> Result<Box<dyn LabSim>, String> {
@@ -193,6 +218,18 @@ pub trait LabSim: Send + Sync {
     /// and inputs.
     fn compare_options(&self, cat: &Catalog) -> Vec<&'static str>;
     fn compare_charts(&self, variant: usize, cat: &Catalog) -> Vec<Chart>;
+
+    /// Lessons (`protocols::lesson`): plays a beat's script commands from the cursor,
+    /// dropping the recorded future first; the cursor ends where they end.
+    fn lesson_play(&mut self, commands: &[&str]) -> Result<(), String>;
+    /// Whether a lesson's condition holds at the cursor.
+    fn lesson_holds(&self, cond: &str) -> Result<bool, String>;
+    /// Whether the input a `try` waits for was given at a step in `from..cursor`.
+    fn lesson_done(&self, from: u64, cmd: &str) -> bool;
+    /// Gives the input a `try` waits for, at the cursor ("Show me").
+    fn lesson_show_me(&mut self, cmd: &str) -> Result<(), String>;
+    /// The node a lesson names (`S1`, `C`), by its script name.
+    fn node_named(&self, name: &str) -> Option<usize>;
 }
 
 #[cfg(test)]

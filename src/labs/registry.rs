@@ -4,6 +4,7 @@
 
 use super::{Lab, LabId, LabSim, Sim};
 use crate::i18n::Catalog;
+use protocols::lesson::Lesson;
 use protocols::load_balancing::LoadBalancing;
 use protocols::paxos::Paxos;
 use protocols::raft::Raft;
@@ -28,6 +29,12 @@ pub struct Entry {
     pub load: fn(&str, &Catalog) -> Loaded,
     /// The engine's example scenario.
     pub example: &'static str,
+    /// The lab's lesson files (docs/lessons.md), in the order the page lists them.
+    pub lessons: &'static [&'static str],
+    /// Its misconception cards (`lessons/myths.txt`).
+    pub myths: &'static str,
+    /// The run a lesson starts from.
+    pub lesson_sim: fn(&Lesson) -> Loaded,
 }
 
 fn fresh<P: Lab>(seed: u64) -> Box<dyn LabSim> {
@@ -38,10 +45,15 @@ fn load<P: Lab>(json: &str, cat: &Catalog) -> Loaded {
     Ok(Box::new(Sim::<P>::load(json, cat)?))
 }
 
+fn lesson_sim<P: Lab>(lesson: &Lesson) -> Loaded {
+    Ok(Box::new(Sim::<P>::for_lesson(lesson)?))
+}
+
 const fn lab<P: Lab + Engine>(
     title: fn(&Catalog) -> &'static str,
     intro: fn(&Catalog) -> &'static str,
     legend: fn(&Catalog) -> &'static [(&'static str, &'static str)],
+    (lessons, myths): (&'static [&'static str], &'static str),
 ) -> Entry {
     Entry {
         id: P::LAB,
@@ -52,16 +64,44 @@ const fn lab<P: Lab + Engine>(
         fresh: fresh::<P>,
         load: load::<P>,
         example: P::EXAMPLE,
+        lessons,
+        myths,
+        lesson_sim: lesson_sim::<P>,
     }
 }
 
 /// In the order of [`LabId`] (a test checks it).
 pub const LABS: [Entry; 5] = [
-    lab::<TwoPhaseCommit>(|c| c.tpc.title, |c| c.tpc.intro, |c| c.tpc.legend),
-    lab::<Raft>(|c| c.raft.title, |c| c.raft.intro, |c| c.raft.legend),
-    lab::<Paxos>(|c| c.paxos.title, |c| c.paxos.intro, |c| c.paxos.legend),
-    lab::<Sharding>(|c| c.shard.title, |c| c.shard.intro, |c| c.shard.legend),
-    lab::<LoadBalancing>(|c| c.lb.title, |c| c.lb.intro, |c| c.lb.legend),
+    lab::<TwoPhaseCommit>(
+        |c| c.tpc.title,
+        |c| c.tpc.intro,
+        |c| c.tpc.legend,
+        super::two_phase_commit::lessons::ALL,
+    ),
+    lab::<Raft>(
+        |c| c.raft.title,
+        |c| c.raft.intro,
+        |c| c.raft.legend,
+        super::raft::lessons::ALL,
+    ),
+    lab::<Paxos>(
+        |c| c.paxos.title,
+        |c| c.paxos.intro,
+        |c| c.paxos.legend,
+        super::paxos::lessons::ALL,
+    ),
+    lab::<Sharding>(
+        |c| c.shard.title,
+        |c| c.shard.intro,
+        |c| c.shard.legend,
+        super::sharding::lessons::ALL,
+    ),
+    lab::<LoadBalancing>(
+        |c| c.lb.title,
+        |c| c.lb.intro,
+        |c| c.lb.legend,
+        super::load_balancing::lessons::ALL,
+    ),
 ];
 
 #[cfg(test)]

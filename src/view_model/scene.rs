@@ -191,6 +191,8 @@ pub struct LostView {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct InvariantView {
+    /// The stable name (transcripts, sweeps, a lesson's `show=inv=…`).
+    pub key: &'static str,
     pub name: &'static str,
     pub help: &'static str,
     pub first_violation: Option<u64>,

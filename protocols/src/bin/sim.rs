@@ -78,7 +78,10 @@ fn run(args: &[String]) -> Result<(), String> {
             let text =
                 std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
             let scenario = args.iter().any(|a| a == "--scenario");
-            print!("{}", lesson(&text, scenario).map_err(|e| format!("{path}: {e}"))?);
+            print!(
+                "{}",
+                lesson(&text, scenario).map_err(|e| format!("{path}: {e}"))?
+            );
             Ok(())
         }
         Some("example") => {
@@ -423,7 +426,12 @@ fn lesson(text: &str, scenario: bool) -> Result<String, String> {
             let walked = walk::<P>(self.0)?;
             if self.1 {
                 let steps = walked.steps;
-                return Ok(Scenario { spec: walked.spec, steps }.to_json() + "\n");
+                return Ok(Scenario {
+                    spec: walked.spec,
+                    steps,
+                }
+                .to_json()
+                    + "\n");
             }
             let mut out = String::new();
             for (b, at) in self.0.beats.iter().zip(&walked.entries) {

@@ -152,7 +152,9 @@ impl<'a> Lesson<'a> {
                     .last_mut()
                     .ok_or_else(|| err("a command belongs to a beat".into()))?;
                 if matches!(beat.kind, Kind::Try(_)) {
-                    return Err(err("a try beat plays no commands: put them in the next beat".into()));
+                    return Err(err(
+                        "a try beat plays no commands: put them in the next beat".into(),
+                    ));
                 }
                 beat.commands.push(cmd.trim());
                 continue;
@@ -165,7 +167,9 @@ impl<'a> Lesson<'a> {
                 match (key, lesson.beats.last_mut()) {
                     ("title", _) => lesson.title.0.push(pair),
                     ("caption", _) => lesson.caption.0.push(pair),
-                    ("chapter", Some(b)) => b.chapter.get_or_insert_with(Text::default).0.push(pair),
+                    ("chapter", Some(b)) => {
+                        b.chapter.get_or_insert_with(Text::default).0.push(pair)
+                    }
                     ("", Some(b)) => b.text.0.push(pair),
                     ("why", Some(b)) => b.why.0.push(pair),
                     ("a", Some(b)) => {
@@ -199,9 +203,13 @@ impl<'a> Lesson<'a> {
                     let mut rest = Vec::new();
                     for w in words {
                         match w.split_once('=') {
-                            Some(("show", v)) => show.extend(v.split(',').filter(|s| !s.is_empty())),
+                            Some(("show", v)) => {
+                                show.extend(v.split(',').filter(|s| !s.is_empty()))
+                            }
                             Some(("answer", v)) if matches!(kind, Kind::Predict { .. }) => {
-                                let n = v.parse().map_err(|_| err(format!("answer={v}: not a number")))?;
+                                let n = v
+                                    .parse()
+                                    .map_err(|_| err(format!("answer={v}: not a number")))?;
                                 if let Kind::Predict { answer, .. } = &mut kind {
                                     *answer = n;
                                 }
@@ -216,7 +224,9 @@ impl<'a> Lesson<'a> {
                     }
                     if let Kind::Try(_) = kind {
                         if rest.is_empty() {
-                            return Err(err("try needs the input it waits for (`try crash C`)".into()));
+                            return Err(err(
+                                "try needs the input it waits for (`try crash C`)".into()
+                            ));
                         }
                         kind = Kind::Try(rest.join(" "));
                     } else if let Some(w) = rest.first() {
@@ -234,7 +244,11 @@ impl<'a> Lesson<'a> {
                     });
                     answers_seen.clear();
                 }
-                _ => return Err(err(format!("`{l}`: not a beat, a command (`> …`) or a text (`en: …`)"))),
+                _ => {
+                    return Err(err(format!(
+                        "`{l}`: not a beat, a command (`> …`) or a text (`en: …`)"
+                    )))
+                }
             }
         }
         lesson.check(langs)?;
@@ -251,7 +265,11 @@ impl<'a> Lesson<'a> {
             } else {
                 Err(LessonError {
                     line,
-                    problem: format!("{what} is in {:?}, not in each of {:?} once", t.langs(), want),
+                    problem: format!(
+                        "{what} is in {:?}, not in each of {:?} once",
+                        t.langs(),
+                        want
+                    ),
                 })
             }
         };
@@ -270,7 +288,10 @@ impl<'a> Lesson<'a> {
             });
         }
         for b in &self.beats {
-            let err = |problem: String| LessonError { line: b.line, problem };
+            let err = |problem: String| LessonError {
+                line: b.line,
+                problem,
+            };
             texts(b.line, "the beat's text", &b.text)?;
             if let Some(c) = &b.chapter {
                 texts(b.line, "the chapter's title", c)?;
@@ -278,10 +299,16 @@ impl<'a> Lesson<'a> {
             match b.kind {
                 Kind::Predict { answer, .. } => {
                     if !(2..=4).contains(&b.answers.len()) {
-                        return Err(err(format!("a prediction has 2 to 4 answers, not {}", b.answers.len())));
+                        return Err(err(format!(
+                            "a prediction has 2 to 4 answers, not {}",
+                            b.answers.len()
+                        )));
                     }
                     if !(1..=b.answers.len()).contains(&answer) {
-                        return Err(err(format!("answer={answer}: not one of the {} answers", b.answers.len())));
+                        return Err(err(format!(
+                            "answer={answer}: not one of the {} answers",
+                            b.answers.len()
+                        )));
                     }
                     for a in &b.answers {
                         texts(b.line, "an answer", a)?;

@@ -27,7 +27,9 @@ fn drop_pattern(cmd: &str) -> Option<DropPattern<'_>> {
     if w.next() != Some("drop") {
         return None;
     }
-    let kind = w.next().filter(|k| !k.starts_with('#') && !k.contains('='))?;
+    let kind = w
+        .next()
+        .filter(|k| !k.starts_with('#') && !k.contains('='))?;
     let mut p = DropPattern {
         kind,
         to: None,
@@ -43,10 +45,23 @@ fn drop_pattern(cmd: &str) -> Option<DropPattern<'_>> {
     Some(p)
 }
 
-/// An input as a value to compare: a partition's groups in any order.
-fn normal<P: Protocol>(input: &Input<P>) -> Value {
+/// An input as a value to compare: a partition's groups in any order, the nodes it
+/// leaves out as a group of their own (the page partitions one side from the rest).
+fn normal<P: Protocol>(input: &Input<P>, nodes: usize) -> Value {
     let mut v = serde_json::to_value(input).unwrap_or(Value::Null);
     if let Some(Value::Array(groups)) = v.get_mut("groups") {
+        let named: Vec<u64> = groups
+            .iter()
+            .flat_map(|g| g.as_array().into_iter().flatten())
+            .filter_map(Value::as_u64)
+            .collect();
+        let rest: Vec<Value> = (0..nodes as u64)
+            .filter(|n| !named.contains(n))
+            .map(Value::from)
+            .collect();
+        if !rest.is_empty() {
+            groups.push(Value::Array(rest));
+        }
         for g in groups.iter_mut() {
             if let Value::Array(ids) = g {
                 ids.sort_by_key(|x| x.as_u64());
@@ -59,9 +74,10 @@ fn normal<P: Protocol>(input: &Input<P>) -> Value {
 
 impl<P: Scripted> Runner<P> {
     pub fn new(cfg: P::Config) -> Self {
-        let mut driver = Driver::new(cfg.clone());
-        driver.silent = true;
-        Runner { driver, cfg }
+        Runner {
+            driver: Driver::silent(cfg.clone()),
+            cfg,
+        }
     }
 
     /// The run a lesson's settings start.
@@ -121,26 +137,28 @@ impl<P: Scripted> Runner<P> {
     /// Whether the student gave the input `cmd` asks for at a step in `from..cursor`.
     pub fn done(&self, h: &History<P>, from: u64, cmd: &str) -> bool {
         let name = |id| P::name(&self.cfg, id);
+        let nodes = P::node_count(&self.cfg);
         let pattern = drop_pattern(cmd);
         let want = match &pattern {
             Some(_) => None,
             None => match self.expected(cmd) {
-                Ok(Some(input)) => Some(normal(&input)),
+                Ok(Some(input)) => Some(normal(&input, nodes)),
                 _ => return false,
             },
         };
-        h.records(from..h.cursor()).any(|r| match (&r.event, &pattern, &want) {
-            (Event::Dropped { from, to, body, .. }, Some(p), _) => {
-                body.to_string().split_whitespace().next() == Some(p.kind)
-                    && p.to.is_none_or(|n| name(*to).eq_ignore_ascii_case(n))
-                    && p.from.is_none_or(|n| name(*from).eq_ignore_ascii_case(n))
-            }
-            (Event::Dropped { msg, .. }, None, Some(w)) => {
-                *w == normal(&Input::<P>::Drop { msg: *msg })
-            }
-            (Event::Input { input, .. }, None, Some(w)) => normal(input) == *w,
-            _ => false,
-        })
+        h.records(from..h.cursor())
+            .any(|r| match (&r.event, &pattern, &want) {
+                (Event::Dropped { from, to, body, .. }, Some(p), _) => {
+                    body.to_string().split_whitespace().next() == Some(p.kind)
+                        && p.to.is_none_or(|n| name(*to).eq_ignore_ascii_case(n))
+                        && p.from.is_none_or(|n| name(*from).eq_ignore_ascii_case(n))
+                }
+                (Event::Dropped { msg, .. }, None, Some(w)) => {
+                    *w == normal(&Input::<P>::Drop { msg: *msg }, nodes)
+                }
+                (Event::Input { input, .. }, None, Some(w)) => normal(input, nodes) == *w,
+                _ => false,
+            })
     }
 
     /// Gives the input `cmd` asks for, as "Show me" does: for a drop pattern, of the

@@ -40,7 +40,10 @@ fn a_lesson_reads_its_beats_texts_and_chapters() {
     assert_eq!(l.setup, vec!["config participants=2 transactions=0"]);
     assert_eq!(l.beats.len(), 3);
     assert_eq!(l.beats[0].show, vec!["C"]);
-    assert_eq!(l.beats[0].commands, vec!["submit", "run until=note(C,prepare_sent)"]);
+    assert_eq!(
+        l.beats[0].commands,
+        vec!["submit", "run until=note(C,prepare_sent)"]
+    );
     assert_eq!(l.beats[1].answers.len(), 2);
     assert_eq!(l.beats[1].answers[1].get("zh"), "提交。");
     assert_eq!(
@@ -63,7 +66,11 @@ fn a_lesson_walks_its_hints_to_the_end() {
     assert_eq!(w.entries.len(), 3);
     assert!(w.entries.windows(2).all(|p| p[0] <= p[1]));
     // The try's crash is the run's last input.
-    assert!(w.spec.inputs.last().is_some_and(|s| matches!(s.input, crate::sim::Input::Crash { .. })));
+    assert!(w
+        .spec
+        .inputs
+        .last()
+        .is_some_and(|s| matches!(s.input, crate::sim::Input::Crash { .. })));
 }
 
 /// The line a broken lesson is refused at, and the problem's words.
@@ -93,12 +100,22 @@ fn a_walk_says_which_beat_fails_and_why() {
     let wrong_key = SMALL.replace("check=shows(P1,T1,committed)", "check=shows(P1,T1,aborted)");
     let l = Lesson::parse(&wrong_key, LANGS).expect("valid text");
     let e = walk::<T>(&l).err().expect("the check fails");
-    assert!(e.starts_with("beat 2 (line 16)") && e.contains("does not hold"), "{e}");
-    let never = SMALL.replace("run until=note(C,prepare_sent)", "run until=note(C,nothing) max=50");
-    let e = walk::<T>(&Lesson::parse(&never, LANGS).unwrap()).err().expect("not met");
+    assert!(
+        e.starts_with("beat 2 (line 16)") && e.contains("does not hold"),
+        "{e}"
+    );
+    let never = SMALL.replace(
+        "run until=note(C,prepare_sent)",
+        "run until=note(C,nothing) max=50",
+    );
+    let e = walk::<T>(&Lesson::parse(&never, LANGS).unwrap())
+        .err()
+        .expect("not met");
     assert!(e.contains("not met"), "{e}");
     let nobody = SMALL.replace("try crash P1", "try crash P9");
-    let e = walk::<T>(&Lesson::parse(&nobody, LANGS).unwrap()).err().expect("no node");
+    let e = walk::<T>(&Lesson::parse(&nobody, LANGS).unwrap())
+        .err()
+        .expect("no node");
     assert!(e.contains("P9"), "{e}");
 }
 
@@ -109,16 +126,21 @@ fn a_try_is_done_by_the_students_input_only() {
     let spec = Runner::<T>::spec(&l).unwrap();
     let mut h = crate::sim::history::History::new(spec.clone()).unwrap();
     let mut r = Runner::<T>::new(spec.cfg.clone());
-    r.play(&mut h, &["submit", "run until=note(C,prepare_sent)"]).unwrap();
+    r.play(&mut h, &["submit", "run until=note(C,prepare_sent)"])
+        .unwrap();
     let from = h.cursor();
     assert!(!r.done(&h, from, "crash P1"));
     r.show_me(&mut h, "crash P2").unwrap();
-    assert!(!r.done(&h, from, "crash P1"), "another node's crash is not it");
+    assert!(
+        !r.done(&h, from, "crash P1"),
+        "another node's crash is not it"
+    );
     r.show_me(&mut h, "crash P1").unwrap();
     assert!(r.done(&h, from, "crash P1"));
     // A drop pattern: any PREPARE, or one to P2 only.
     let mut h = crate::sim::history::History::new(spec.clone()).unwrap();
-    r.play(&mut h, &["submit", "run until=note(C,prepare_sent)"]).unwrap();
+    r.play(&mut h, &["submit", "run until=note(C,prepare_sent)"])
+        .unwrap();
     let from = h.cursor();
     r.show_me(&mut h, "drop PREPARE to=P2").unwrap();
     assert!(r.done(&h, from, "drop PREPARE"));
@@ -127,4 +149,10 @@ fn a_try_is_done_by_the_students_input_only() {
     // Partitions match whatever order the groups are given in.
     r.show_me(&mut h, "partition P2,C | P1").unwrap();
     assert!(r.done(&h, from, "partition P1 | C,P2"));
+    // The page partitions one side from the rest: the rest is the other group.
+    let from = h.cursor();
+    r.show_me(&mut h, "partition P1").unwrap();
+    assert!(r.done(&h, from, "partition P1 | C,P2,client"));
+    assert!(r.done(&h, from, "partition C,P2,client"));
+    assert!(!r.done(&h, from, "partition P1,P2"));
 }

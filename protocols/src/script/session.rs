@@ -4,7 +4,7 @@
 
 use super::{format, node_named, parse_condition, Args, Scripted};
 use crate::sim::history::{History, RunSpec};
-use crate::sim::{Input, MsgId, NetConfig, NodeId, Protocol, StepRecord, World};
+use crate::sim::{Input, Invariant, MsgId, NetConfig, NodeId, Protocol, StepRecord, World};
 use serde_json::{Map, Value};
 
 /// What a script drives: a bare [`World`] (golden scripts) or a recorded [`History`]
@@ -115,8 +115,12 @@ impl<P: Scripted> Session<P> {
             if self.setup.apply(line)? {
                 return Ok(String::new());
             }
-            let w = World::new(self.setup.cfg.clone(), self.setup.net.clone(), self.setup.seed)
-                .map_err(|e| e.to_string())?;
+            let w = World::new(
+                self.setup.cfg.clone(),
+                self.setup.net.clone(),
+                self.setup.seed,
+            )
+            .map_err(|e| e.to_string())?;
             self.world = Some(w);
             self.driver = Some(Driver::new(self.setup.cfg.clone()));
         } else if let Some("config" | "net" | "seed") = line.split_whitespace().next() {
@@ -147,22 +151,36 @@ fn merged<T: serde::Serialize + serde::de::DeserializeOwned>(
     serde_json::from_value(v).map_err(|e| e.to_string())
 }
 
+/// Writes one step of a transcript.
+type Writer<P> = fn(&<P as Protocol>::Config, &StepRecord<P>) -> String;
+
 /// Runs the commands after the settings, on anything it can [`Drive`].
 #[derive(Clone)]
 pub struct Driver<P: Protocol> {
     cfg: P::Config,
     /// `lag Accept ticks=40`: every new message of that kind is delayed (an adversary).
     pub slow: Option<(String, u64)>,
-    /// No transcript at all (a lesson in the page only needs the steps).
-    pub silent: bool,
+    /// How a step is written in the transcript; `None` writes nothing (a lesson in the
+    /// page only needs the steps, and leaves the transcript's code out of the site).
+    writer: Option<Writer<P>>,
 }
 
 impl<P: Scripted> Driver<P> {
+    /// A driver that writes a transcript, as golden scripts do.
     pub fn new(cfg: P::Config) -> Self {
         Driver {
             cfg,
             slow: None,
-            silent: false,
+            writer: Some(format::record::<P>),
+        }
+    }
+
+    /// A driver that writes nothing (lessons).
+    pub fn silent(cfg: P::Config) -> Self {
+        Driver {
+            cfg,
+            slow: None,
+            writer: None,
         }
     }
 
@@ -178,11 +196,7 @@ impl<P: Scripted> Driver<P> {
     }
 
     fn record(&self, r: &StepRecord<P>) -> String {
-        if self.silent {
-            String::new()
-        } else {
-            format::record::<P>(&self.cfg, r)
-        }
+        self.writer.map(|w| w(&self.cfg, r)).unwrap_or_default()
     }
 
     /// The one input a command asks for (`crash S1`, `partition S1,S2 | S3`, `put S1
@@ -349,7 +363,9 @@ impl<P: Scripted> Driver<P> {
             held = done(d.now(), Some(&r));
             // The adversary: every new message of the slowed kind waits longer.
             for sent in &r.sent {
-                let Some((kind, ticks)) = &self.slow else { break };
+                let Some((kind, ticks)) = &self.slow else {
+                    break;
+                };
                 if sent.body.to_string().split(' ').next() == Some(kind.as_str()) {
                     let delay = Input::Delay {
                         msg: sent.msg,
@@ -363,7 +379,7 @@ impl<P: Scripted> Driver<P> {
                 }
             }
         }
-        if quiet && !self.silent {
+        if quiet && self.writer.is_some() {
             let w = d.now();
             log += &format!("{} steps, t={}→{}\n", w.step - start, t0, w.time.0);
         }
@@ -397,6 +413,13 @@ impl<P: Scripted> Driver<P> {
             "not" => self.holds(w, last, &arg).map(|b| !b),
             "note" => Ok(last.is_some_and(|r| noted::<P>(&self.cfg, r, &arg))),
             "shows" => self.shows(w, &arg),
+            "violated" => {
+                let i = P::Invariant::ALL
+                    .iter()
+                    .position(|i| i.name() == arg)
+                    .ok_or_else(|| format!("violated({arg}): no such invariant"))?;
+                Ok(w.first_violation[i].is_some())
+            }
             _ => P::condition(w, &name, &arg),
         }
     }

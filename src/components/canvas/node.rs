@@ -22,6 +22,8 @@ pub(super) fn NodeGlyph(index: usize) -> impl IntoView {
             .unwrap_or_else(|| NodeView::placeholder(index))
     });
     let selected = move || ctl.selection.get() == Selection::Node(index);
+    // A lesson beat points at this node.
+    let spot = move || ctl.spotlit(|s, sim| sim.node_named(s) == Some(index));
     let flash = move || scene.with(|s| s.delivered_to == Some(index));
     let select = move |ev: leptos::ev::MouseEvent| {
         ev.stop_propagation();
@@ -57,6 +59,7 @@ pub(super) fn NodeGlyph(index: usize) -> impl IntoView {
                 node.with(|n| format!("node {} {}", n.tone.class(), if n.up { "up" } else { "down" }))
             }
             class:selected=selected
+            class:spot=spot
             class:flash=flash
             role="button"
             tabindex="0"

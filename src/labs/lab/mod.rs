@@ -33,7 +33,7 @@ pub use text_input::TextInput;
 use super::LabId;
 
 /// A protocol as a lab: drawn, narrated, inspected and acted on.
-pub trait Lab: Draw + Narrate + Inspect + Act {
+pub trait Lab: Draw + Narrate + Inspect + Act + protocols::script::Scripted {
     const LAB: LabId;
     /// What this lab can do beyond the four traits (nothing by default).
     const EXTRAS: Extras<Self> = Extras::NONE;

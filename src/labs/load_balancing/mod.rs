@@ -9,6 +9,7 @@ mod batch;
 mod charts;
 mod draw;
 mod inspect;
+pub mod lessons;
 mod narrate;
 #[cfg(test)]
 mod tests;

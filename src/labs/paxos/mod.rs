@@ -6,6 +6,7 @@
 mod act;
 mod draw;
 mod inspect;
+pub mod lessons;
 mod narrate;
 #[cfg(test)]
 mod tests;

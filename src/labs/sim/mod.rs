@@ -11,6 +11,7 @@ pub use settings::{label_options, settings_from};
 use super::errors;
 use super::lab::{action_views, Act, Hotkey, Lab, LabAction};
 use super::*;
+use protocols::lesson::{Lesson, Runner};
 use protocols::scenario::Scenario;
 use protocols::sim::history::{History, RunSpec};
 use protocols::sim::{ConfigError, Input, MsgId, NetConfig, NodeId, Slot};
@@ -49,6 +50,11 @@ impl<P: Lab> Sim<P> {
             history,
             goal: sc.steps,
         })
+    }
+
+    /// The run a lesson starts from (its settings, no inputs yet).
+    pub fn for_lesson(lesson: &Lesson) -> Result<Self, String> {
+        Self::from_spec(Runner::<P>::spec(lesson)?)
     }
 
     fn from_spec(spec: RunSpec<P>) -> Result<Self, String> {
@@ -255,6 +261,29 @@ impl<P: Lab> LabSim for Sim<P> {
         (0..P::node_count(self.cfg()))
             .map(|i| self.name(NodeId(i as u32), cat))
             .collect()
+    }
+
+    fn lesson_play(&mut self, commands: &[&str]) -> Result<(), String> {
+        self.goal = 0;
+        Runner::<P>::new(self.cfg().clone()).play(&mut self.history, commands)
+    }
+
+    fn lesson_holds(&self, cond: &str) -> Result<bool, String> {
+        Runner::<P>::new(self.cfg().clone()).holds(&self.history, cond)
+    }
+
+    fn lesson_done(&self, from: u64, cmd: &str) -> bool {
+        Runner::<P>::new(self.cfg().clone()).done(&self.history, from, cmd)
+    }
+
+    fn lesson_show_me(&mut self, cmd: &str) -> Result<(), String> {
+        Runner::<P>::new(self.cfg().clone()).show_me(&mut self.history, cmd)
+    }
+
+    fn node_named(&self, name: &str) -> Option<usize> {
+        protocols::script::node_named::<P>(self.cfg(), name)
+            .ok()
+            .map(|id| id.0 as usize)
     }
 
     fn input_steps(&self) -> Vec<u64> {

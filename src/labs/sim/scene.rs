@@ -98,6 +98,7 @@ impl<P: Lab> Sim<P> {
             .map(|(invariant, first)| {
                 let (name, help) = P::invariant_text(*invariant, cat);
                 InvariantView {
+                    key: invariant.name(),
                     name,
                     help,
                     first_violation: *first,

@@ -5,6 +5,7 @@
 mod act;
 mod draw;
 mod inspect;
+pub mod lessons;
 mod narrate;
 #[cfg(test)]
 mod tests;

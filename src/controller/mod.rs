@@ -1,8 +1,11 @@
 //! The controller: owns the running lab and its history, and is the only thing that
 //! changes them. Components read a revision signal and derive their views from it.
 
+mod lesson;
+
 use crate::i18n::{self, fill, Catalog, Lang};
 use crate::labs::{LabId, LabSim, Scene, UiInput};
+use crate::lesson::Player;
 use crate::url_state;
 use crate::view_model::scale::{self, MAX_STEPS_PER_FRAME};
 use leptos::prelude::*;
@@ -62,6 +65,10 @@ pub struct Controller {
     pub loading: RwSignal<Option<(u64, u64)>>,
     /// Where the loaded run goes when recorded.
     load_cursor: StoredValue<Cursor>,
+    /// The lesson being taken on this run, if any.
+    pub lesson: RwSignal<Option<Player>>,
+    /// Playing stops at this step (the end of a lesson beat's animation).
+    stop_at: StoredValue<Option<u64>>,
     last_frame: StoredValue<Option<f64>>,
     /// When the URL was last rewritten while playing (wall ms).
     last_url_write: StoredValue<f64>,
@@ -99,6 +106,8 @@ impl Controller {
             lang,
             loading: RwSignal::new(None),
             load_cursor: StoredValue::new(Cursor::End),
+            lesson: RwSignal::new(None),
+            stop_at: StoredValue::new(None),
             last_frame: StoredValue::new(None),
             last_url_write: StoredValue::new(0.0),
             url_pending: StoredValue::new(false),
@@ -170,13 +179,19 @@ impl Controller {
             Some(false) => return self.url_seen.set_value(now),
             None => return,
         }
+        let lang = self.lang.get_untracked();
+        if let Some(hash) = self.lesson_hash(lang) {
+            url_state::replace(&hash);
+            self.url_seen.set_value(url_state::read());
+            return;
+        }
         let Some((lab, json, at)) = self
             .sim
             .try_with_value(|s| (s.lab(), s.export(), s.cursor()))
         else {
             return;
         };
-        let _ = url_state::write(lab, &json, at, self.lang.get_untracked());
+        let _ = url_state::write(lab, &json, at, lang);
         self.url_seen.set_value(url_state::read());
     }
 
@@ -248,6 +263,7 @@ impl Controller {
     /// replaces, if it had any steps, is put aside: [`Controller::undo`] brings it back.
     pub fn replace(&self, sim: Box<dyn LabSim>) {
         self.pause();
+        self.lesson.set(None);
         self.loading.set(None);
         if let Some(old) = self.sim.try_update_value(|s| std::mem::replace(s, sim)) {
             self.put_aside(old);
@@ -261,6 +277,7 @@ impl Controller {
     /// a progress bar offers to stop), then the cursor goes where `at` says.
     pub fn open(&self, sim: Box<dyn LabSim>, at: Cursor) {
         self.pause();
+        self.lesson.set(None);
         let progress = sim.loading();
         let lab = sim.lab();
         let left = self.sim.try_update_value(|s| std::mem::replace(s, sim));
@@ -427,12 +444,14 @@ impl Controller {
                 error: false,
             }));
         }
+        self.stop_at.set_value(self.lesson_goal());
         self.playing.set(true);
         self.last_frame.set_value(None);
         schedule_frame(*self);
     }
 
     pub fn pause(&self) {
+        self.stop_at.set_value(None);
         if self.playing.get_untracked() {
             self.playing.set(false);
             self.changed(true);
@@ -478,8 +497,15 @@ impl Controller {
         let mut steps = 0;
         let mut moved = false;
         let mut out_of_budget = false;
+        let stop = self.stop_at.get_value();
+        let mut stopped = false;
         self.sim.update_value(|s| {
             while s.next_due().is_some_and(|due| due as f64 <= target) {
+                // A lesson beat's animation ends where its commands did.
+                if stop.is_some_and(|at| s.cursor() >= at) {
+                    stopped = true;
+                    break;
+                }
                 // The budget is in time as well as steps: a heavy lab's steps cost more.
                 if steps == MAX_STEPS_PER_FRAME
                     || (steps % CLOCK_EVERY_STEPS == 0 && self::now_ms() - started > STEP_BUDGET_MS)
@@ -494,6 +520,7 @@ impl Controller {
         });
         let finished = self.with(|s| s.is_finished());
         let time = self.with(|s| s.time()) as f64;
+        stopped |= stop.is_some_and(|at| self.with(|s| s.cursor()) >= at);
         // If the budget ran out, time waits for the simulation to catch up.
         self.display_time.set(if out_of_budget {
             time
@@ -509,7 +536,7 @@ impl Controller {
             }
             self.changed(write);
         }
-        if finished {
+        if finished || stopped {
             self.display_time.set(time);
             self.pause();
         }
