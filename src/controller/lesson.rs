@@ -19,6 +19,11 @@ impl Controller {
     pub fn open_lesson(&self, lab: LabId, id: &str, at: usize) {
         let cat = self.cat();
         let Some(lesson) = lab.lesson(id) else {
+            // The lab the link names, with its lessons to choose from (the run the page
+            // had waits on the shelf, or is put aside).
+            if self.lab() != lab || self.lesson.get_untracked().is_some() {
+                self.open(lab.fresh(1), Cursor::End);
+            }
             let text = fill(
                 cat.lesson.unknown,
                 &[("lesson", id), ("lab", lab.title(cat))],
