@@ -52,7 +52,7 @@ pub fn EventLog() -> impl IntoView {
             <Show when=move || window.with(|w| w.1 > 0)>
                 <p class="muted">{move || {
                     let p = &cat().panels;
-                    count(window.with(|w| w.1) as u64, p.event_log_earlier_one, p.event_log_earlier)
+                    count(window.with(|w| w.1), p.event_log_earlier_one, p.event_log_earlier)
                 }}</p>
             </Show>
             <Show when=move || window.with(|w| w.2.is_empty())>

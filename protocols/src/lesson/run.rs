@@ -2,10 +2,10 @@
 //! as the student goes; [`walk`] does it all the way, taking every hint, to test a lesson.
 
 use super::{Beat, Kind, Lesson};
-use crate::script::{node_named, Driver, Scripted, Setup, NOT_MET};
+use crate::script::{node_named, Driver, Scripted, NOT_MET};
 use crate::sim::history::{History, RunSpec};
-use crate::sim::{Event, Input, Invariant, Protocol};
-use serde_json::Value;
+use crate::sim::schema::{FieldKind, Schema};
+use crate::sim::{Event, Input, Invariant, NetConfig, NodeId, Protocol};
 
 /// The lesson's way of driving a run: the script commands of [`crate::script`].
 #[derive(Clone)]
@@ -45,31 +45,30 @@ fn drop_pattern(cmd: &str) -> Option<DropPattern<'_>> {
     Some(p)
 }
 
-/// An input as a value to compare: a partition's groups in any order, the nodes it
+/// An input as the lesson compares it: a partition's groups in any order, the nodes it
 /// leaves out as a group of their own (the page partitions one side from the rest).
-fn normal<P: Protocol>(input: &Input<P>, nodes: usize) -> Value {
-    let mut v = serde_json::to_value(input).unwrap_or(Value::Null);
-    if let Some(Value::Array(groups)) = v.get_mut("groups") {
-        let named: Vec<u64> = groups
-            .iter()
-            .flat_map(|g| g.as_array().into_iter().flatten())
-            .filter_map(Value::as_u64)
-            .collect();
-        let rest: Vec<Value> = (0..nodes as u64)
-            .filter(|n| !named.contains(n))
-            .map(Value::from)
-            .collect();
-        if !rest.is_empty() {
-            groups.push(Value::Array(rest));
-        }
-        for g in groups.iter_mut() {
-            if let Value::Array(ids) = g {
-                ids.sort_by_key(|x| x.as_u64());
-            }
-        }
-        groups.sort_by_key(|g| g.to_string());
+fn normal<P: Protocol>(input: &Input<P>, nodes: usize) -> Input<P> {
+    let Input::Partition { groups } = input else {
+        return input.clone();
+    };
+    let mut groups: Vec<Vec<NodeId>> = groups
+        .iter()
+        .filter(|g| !g.is_empty())
+        .map(|g| {
+            let mut g = g.clone();
+            g.sort();
+            g
+        })
+        .collect();
+    let rest: Vec<NodeId> = (0..nodes as u32)
+        .map(NodeId)
+        .filter(|n| !groups.iter().any(|g| g.contains(n)))
+        .collect();
+    if !rest.is_empty() {
+        groups.push(rest);
     }
-    v
+    groups.sort();
+    Input::Partition { groups }
 }
 
 impl<P: Scripted> Runner<P> {
@@ -80,13 +79,38 @@ impl<P: Scripted> Runner<P> {
         }
     }
 
-    /// The run a lesson's settings start.
+    /// The run a lesson's settings start: `config` lines set the configuration's fields
+    /// through its schema (a toggle as `true`/`false`, a choice by its name), `net` lines
+    /// the network's, `seed` the seed; the rest keep their defaults.
     pub fn spec(lesson: &Lesson) -> Result<RunSpec<P>, String> {
-        let mut setup = Setup::<P>::default();
+        let mut spec = RunSpec {
+            cfg: P::Config::default(),
+            net: NetConfig::default(),
+            seed: 1,
+            inputs: Vec::new(),
+        };
         for line in &lesson.setup {
-            setup.apply(line)?;
+            let mut words = line.split_whitespace();
+            let head = words.next().unwrap_or("");
+            if head == "seed" {
+                let n = words.next().unwrap_or("");
+                spec.seed = n.parse().map_err(|_| format!("seed {n}: not a number"))?;
+                continue;
+            }
+            for pair in words {
+                let (key, raw) = pair
+                    .split_once('=')
+                    .ok_or_else(|| format!("`{pair}`: not key=value"))?;
+                match head {
+                    "config" => set_field(&mut spec.cfg, key, raw)?,
+                    "net" => set_net(&mut spec.net, key, raw)?,
+                    _ => return Err(format!("`{line}`: not a setting")),
+                }
+            }
         }
-        Ok(setup.spec())
+        P::validate(&spec.cfg).map_err(|e| e.to_string())?;
+        spec.net.validate().map_err(|e| e.to_string())?;
+        Ok(spec)
     }
 
     /// Plays `commands` from the cursor, after dropping the recorded future (a beat
@@ -153,9 +177,7 @@ impl<P: Scripted> Runner<P> {
                         && p.to.is_none_or(|n| name(*to).eq_ignore_ascii_case(n))
                         && p.from.is_none_or(|n| name(*from).eq_ignore_ascii_case(n))
                 }
-                (Event::Dropped { msg, .. }, None, Some(w)) => {
-                    *w == normal(&Input::<P>::Drop { msg: *msg }, nodes)
-                }
+                (Event::Dropped { msg, .. }, None, Some(w)) => *w == Input::Drop { msg: *msg },
                 (Event::Input { input, .. }, None, Some(w)) => normal(input, nodes) == *w,
                 _ => false,
             })
@@ -204,6 +226,37 @@ impl<P: Scripted> Runner<P> {
         }
         Ok(())
     }
+}
+
+/// Sets one configuration field by its schema key.
+fn set_field<C: Schema>(cfg: &mut C, key: &str, raw: &str) -> Result<(), String> {
+    let field = C::field(key).ok_or_else(|| format!("no setting named {key}"))?;
+    let value = match (field.kind, raw) {
+        (FieldKind::Toggle, "true") => Some(1),
+        (FieldKind::Toggle, "false") => Some(0),
+        (FieldKind::Choice { options }, _) => {
+            options.iter().position(|o| *o == raw).map(|i| i as u64)
+        }
+        _ => raw.parse().ok(),
+    };
+    match value {
+        Some(v) if field.apply(cfg, v) => Ok(()),
+        _ => Err(format!("{key}={raw}: not a value it takes")),
+    }
+}
+
+/// Sets one network field.
+fn set_net(net: &mut NetConfig, key: &str, raw: &str) -> Result<(), String> {
+    let n: u64 = raw
+        .parse()
+        .map_err(|_| format!("{key}={raw}: not a number"))?;
+    match key {
+        "latency_ticks_min" => net.latency_ticks_min = n,
+        "latency_ticks_max" => net.latency_ticks_max = n,
+        "loss_per_mille" => net.loss_per_mille = u16::try_from(n).unwrap_or(u16::MAX),
+        _ => return Err(format!("no network setting named {key}")),
+    }
+    Ok(())
 }
 
 /// A lesson walked to its end, every hint taken.

@@ -31,6 +31,7 @@
 
 mod format;
 mod session;
+mod tag;
 
 use crate::sim::{NodeId, Protocol, World};
 use session::Session;
@@ -82,7 +83,7 @@ impl Args {
 }
 
 /// What a protocol adds to the script language: names, requests, conditions and state.
-pub trait Scripted: Protocol<Msg: Display> {
+pub trait Scripted: Protocol<Msg: Display, Config: crate::sim::schema::Schema> {
     /// A node's name in scripts and transcripts ("S1", "P2", "client").
     fn name(cfg: &Self::Config, id: NodeId) -> String;
     /// Fields of notes and timers that hold a node id: the transcript names the node.

@@ -460,7 +460,6 @@ fn noted<P: Scripted>(cfg: &P::Config, r: &StepRecord<P>, arg: &str) -> bool {
         None => (None, arg),
     };
     r.notes.iter().any(|(n, note)| {
-        who.is_none_or(|w| w == *n)
-            && serde_json::to_value(note).is_ok_and(|v| v["note"].as_str() == Some(tag))
+        who.is_none_or(|w| w == *n) && super::tag::tag_of(note, "note").as_deref() == Some(tag)
     })
 }

@@ -103,10 +103,19 @@ pub(super) fn MessageDot(
         )
     };
     let selected = move || ctl.selection.get() == Selection::Message(id);
+    // A lesson beat points at messages of this kind (`show=msg=PREPARE`).
+    let kind = msg
+        .label
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_string();
+    let spot = move || ctl.spotlit(|s, _| s.strip_prefix("msg=") == Some(kind.as_str()));
     view! {
         <g
             class=format!("msg {}", msg.tone.class())
             class:selected=selected
+            class:spot=spot
             transform=pos
             role="button"
             tabindex="0"
