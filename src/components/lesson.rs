@@ -7,6 +7,7 @@ use super::catalog;
 use crate::controller::use_controller;
 use crate::i18n::fill;
 use crate::labs::{LabId, LANGS};
+use crate::lesson::library::Shelf;
 use crate::lesson::myths;
 use crate::url_state;
 use leptos::prelude::*;
@@ -242,6 +243,27 @@ fn LessonMenu() -> impl IntoView {
     let lab = Memo::new(move |_| ctl.read(|s| s.lab()));
     move || {
         let lab = lab.get();
+        match ctl.lesson_shelf(lab) {
+            Shelf::Ready => {}
+            Shelf::Failed(problem) => {
+                return view! {
+                    <section class="panel lessons" aria-label=move || cat().lesson.heading>
+                        <h2>{move || cat().lesson.heading}</h2>
+                        <p class="error small">{move || fill(cat().lesson.load_failed, &[("problem", &problem)])}</p>
+                    </section>
+                }
+                .into_any()
+            }
+            Shelf::Missing | Shelf::Loading => {
+                return view! {
+                    <section class="panel lessons" aria-label=move || cat().lesson.heading aria-busy="true">
+                        <h2>{move || cat().lesson.heading}</h2>
+                        <p class="muted small">{move || cat().lesson.loading}</p>
+                    </section>
+                }
+                .into_any()
+            }
+        }
         let lessons = lab.lessons();
         let Some(first) = lessons.first().cloned() else {
             return ().into_any();
@@ -296,7 +318,7 @@ fn LessonMenu() -> impl IntoView {
                     {move || cat().lesson.start_here} ": " {move || words(&first_title)}
                 </a>
                 <p class="muted small">{move || words(&first_caption)}</p>
-                <details>
+                <details open>
                     <summary>{move || fill(cat().lesson.all, &[("n", &n.to_string())])}</summary>
                     <ol class="lesson-list">{list}</ol>
                 </details>

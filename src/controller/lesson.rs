@@ -4,6 +4,7 @@
 use super::{Controller, Cursor, Notice};
 use crate::i18n::{fill, Lang};
 use crate::labs::{LabId, LabSim};
+use crate::lesson::library::{self, Shelf};
 use crate::lesson::{Goal, Player};
 use crate::url_state;
 use crate::view_model::scale;
@@ -18,6 +19,20 @@ impl Controller {
     /// the page had is put aside (Undo brings it back). An unknown lesson is told.
     pub fn open_lesson(&self, lab: LabId, id: &str, at: usize) {
         let cat = self.cat();
+        match self.lesson_shelf(lab) {
+            Shelf::Ready => {}
+            Shelf::Failed(problem) => {
+                let text = fill(cat.lesson.load_failed, &[("problem", &problem)]);
+                self.notice.set(Some(Notice { text, error: true }));
+                return;
+            }
+            // Opened when the files arrive.
+            Shelf::Missing | Shelf::Loading => {
+                self.pending_lesson
+                    .set_value(Some((lab, id.to_string(), at)));
+                return;
+            }
+        }
         let Some(lesson) = lab.lesson(id) else {
             // The lab the link names, with its lessons to choose from (the run the page
             // had waits on the shelf, or is put aside).
@@ -55,6 +70,24 @@ impl Controller {
                 .and_then(|p| p.current())
                 .is_some_and(|b| b.show.iter().any(|s| self.with(|sim| is(s, sim))))
         })
+    }
+
+    /// Where the lab's lesson files stand (reactive), asking for them the first time.
+    pub fn lesson_shelf(&self, lab: LabId) -> Shelf {
+        self.library_rev.track();
+        let shelf = library::shelf(lab);
+        if shelf == Shelf::Missing {
+            let ctl = *self;
+            library::fetch(lab, move || {
+                ctl.library_rev.try_update(|r| *r += 1);
+                let pending = ctl.pending_lesson.try_update_value(Option::take).flatten();
+                if let Some((l, id, at)) = pending.filter(|(l, _, _)| *l == lab) {
+                    ctl.open_lesson(l, &id, at);
+                }
+            });
+            return library::shelf(lab);
+        }
+        shelf
     }
 
     /// Leaves the lesson: the run stays as it is, a run like any other.

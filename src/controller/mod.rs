@@ -69,6 +69,10 @@ pub struct Controller {
     pub lesson: RwSignal<Option<Player>>,
     /// Playing stops at this step (the end of a lesson beat's animation).
     stop_at: StoredValue<Option<u64>>,
+    /// Bumped when a lab's lesson files arrive (`lesson::library`).
+    library_rev: RwSignal<u64>,
+    /// A lesson asked for before its lab's files arrived: opened when they do.
+    pending_lesson: StoredValue<Option<(LabId, String, usize)>>,
     last_frame: StoredValue<Option<f64>>,
     /// When the URL was last rewritten while playing (wall ms).
     last_url_write: StoredValue<f64>,
@@ -108,6 +112,8 @@ impl Controller {
             load_cursor: StoredValue::new(Cursor::End),
             lesson: RwSignal::new(None),
             stop_at: StoredValue::new(None),
+            library_rev: RwSignal::new(0),
+            pending_lesson: StoredValue::new(None),
             last_frame: StoredValue::new(None),
             last_url_write: StoredValue::new(0.0),
             url_pending: StoredValue::new(false),

@@ -225,6 +225,8 @@ pub static EN: Catalog = Catalog {
         leave_help: "Keep this run as it is and use the lab freely",
         unknown: "There is no lesson “{lesson}” in {lab}.",
         broken: "This lesson cannot start: {problem}",
+        loading: "Loading the lessons…",
+        load_failed: "The lessons could not be loaded ({problem}). The lab works without them; reload the page to try again.",
         off_path: "This part did not go as the lesson is written ({problem}). Press Back to take it again.",
     },
     help: Help {

@@ -423,6 +423,9 @@ pub struct LessonUi {
     pub unknown: &'static str,
     /// "This lesson cannot start: {problem}"
     pub broken: &'static str,
+    pub loading: &'static str,
+    /// "The lessons could not be loaded ({problem}). …"
+    pub load_failed: &'static str,
     /// "This part did not go as written: {problem}"
     pub off_path: &'static str,
 }

@@ -23,7 +23,7 @@ pub use lab::{Hotkey, Lab};
 pub use sim::Sim;
 
 /// The labs this build has, by URL slug (the protocol's scenario name).
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum LabId {
     TwoPhaseCommit,
     Raft,
@@ -77,8 +77,13 @@ impl LabId {
         self.lab()
             .lessons
             .iter()
+            .filter_map(|id| crate::lesson::library::text(self, id))
             .filter_map(|src| Lesson::parse(src, &LANGS).ok())
             .collect()
+    }
+    /// The names of the lab's lesson files, in order (`lesson::library` fetches them).
+    pub fn lesson_ids(self) -> &'static [&'static str] {
+        self.lab().lessons
     }
     /// The lesson named `id`.
     pub fn lesson(self, id: &str) -> Option<Lesson<'static>> {
@@ -90,7 +95,7 @@ impl LabId {
     }
     /// The lab's misconception cards, as written (`lessons/myths.txt`).
     pub fn myths_text(self) -> &'static str {
-        self.lab().myths
+        crate::lesson::library::text(self, "myths").unwrap_or("")
     }
 }
 

@@ -29,10 +29,9 @@ pub struct Entry {
     pub load: fn(&str, &Catalog) -> Loaded,
     /// The engine's example scenario.
     pub example: &'static str,
-    /// The lab's lesson files (docs/lessons.md), in the order the page lists them.
+    /// The lab's lessons (their file names, docs/lessons.md), in the order the page
+    /// lists them.
     pub lessons: &'static [&'static str],
-    /// Its misconception cards (`lessons/myths.txt`).
-    pub myths: &'static str,
     /// The run a lesson starts from.
     pub lesson_sim: fn(&Lesson) -> Loaded,
 }
@@ -53,7 +52,7 @@ const fn lab<P: Lab + Engine>(
     title: fn(&Catalog) -> &'static str,
     intro: fn(&Catalog) -> &'static str,
     legend: fn(&Catalog) -> &'static [(&'static str, &'static str)],
-    (lessons, myths): (&'static [&'static str], &'static str),
+    lessons: &'static [&'static str],
 ) -> Entry {
     Entry {
         id: P::LAB,
@@ -65,7 +64,6 @@ const fn lab<P: Lab + Engine>(
         load: load::<P>,
         example: P::EXAMPLE,
         lessons,
-        myths,
         lesson_sim: lesson_sim::<P>,
     }
 }

@@ -3,6 +3,7 @@
 //! [`LabSim`], so the lab tests walk every lesson through it natively; the controller
 //! animates what it returns, and `components::lesson` draws it.
 
+pub mod library;
 pub mod myths;
 #[cfg(test)]
 pub(crate) mod tests;

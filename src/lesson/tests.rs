@@ -37,14 +37,43 @@ pub(crate) fn texts(lang: &str) -> Vec<(String, String)> {
     out
 }
 
+/// Every file in a lab's `lessons/` folder is listed (the site fetches the listed ones,
+/// and trunk copies the folder whole), and the site copies each lab's folder.
+#[test]
+fn every_lesson_file_is_listed_and_copied_into_the_site() {
+    let index =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/index.html")).unwrap();
+    for lab in LabId::ALL {
+        let dir = format!("src/labs/{}/lessons", lab.slug().replace('-', "_"));
+        let mut files: Vec<String> =
+            std::fs::read_dir(format!("{}/{dir}", env!("CARGO_MANIFEST_DIR")))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+        files.sort();
+        let mut listed: Vec<String> = lab
+            .lesson_ids()
+            .iter()
+            .chain(&["myths"])
+            .map(|id| format!("{id}.txt"))
+            .collect();
+        listed.sort();
+        assert_eq!(files, listed, "{dir}: the files and the lab's lessons.rs");
+        let link = format!(r#"href="{dir}" data-target-path="lessons/{}""#, lab.slug());
+        assert!(index.contains(&link), "index.html copies {dir}");
+    }
+}
+
 #[test]
 fn every_lesson_reads_and_belongs_to_its_lab() {
     for lab in LabId::ALL {
-        let files = crate::labs::registry::LABS[lab as usize].lessons;
+        let files = lab.lesson_ids();
         let mut ids = Vec::new();
-        for src in files {
+        for id in files {
+            let src = super::library::text(lab, id).unwrap_or_else(|| panic!("{id} is read"));
             let l = Lesson::parse(src, &LANGS).unwrap_or_else(|e| panic!("{}: {e}", lab.slug()));
             assert_eq!(l.protocol, lab.slug(), "lesson {}", l.id);
+            assert_eq!(l.id, *id, "a lesson's id is its file's name");
             assert!(!ids.contains(&l.id), "two lessons named {}", l.id);
             ids.push(l.id);
         }

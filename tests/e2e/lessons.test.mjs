@@ -134,3 +134,15 @@ siteTest("a lesson link opens at its beat, a card opens its beat, leaving keeps 
   await page.locator(".notice").filter({ hasText: "nope" }).waitFor();
   await page.locator(".start-here").waitFor();
 });
+
+siteTest("lessons that cannot be fetched are told in the page, and the lab works without them", async ({ page, server }) => {
+  // Lesson files are fetched beside the site when a lab's lessons are first wanted.
+  await page.route("**/lessons/**", (route) => route.abort());
+  await page.goto(`${server.url}#/raft/lesson/figure-8?lang=en`);
+  await page.getByTestId("step").waitFor();
+  await page.locator(".notice.error").filter({ hasText: "could not be loaded" }).waitFor();
+  await page.locator(".lessons .error").filter({ hasText: "could not be loaded" }).waitFor();
+  // The lab itself still steps.
+  await page.getByRole("button", { name: /Step forward/ }).click();
+  await waitFor(async () => Number(await page.getByTestId("step").textContent()) > 0, "the lab steps");
+}, { allowConsoleErrors: [/Failed to load resource|ERR_FAILED/] });

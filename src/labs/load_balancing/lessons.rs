@@ -1,11 +1,6 @@
-//! The lab's lessons and misconception cards (docs/lessons.md): the files in `lessons/`,
-//! in the order the page lists them ("Start here" is the first).
+//! The lab's lessons (docs/lessons.md), in the order the page lists them ("Start here"
+//! is the first): the files `lessons/<id>.txt`, beside them `lessons/myths.txt` (the
+//! misconception cards). The site fetches them when they are first wanted
+//! (`crate::lesson::library`).
 
-pub const ALL: (&[&str], &str) = (
-    &[
-        include_str!("lessons/slow-backend.txt"),
-        include_str!("lessons/power-of-two.txt"),
-        include_str!("lessons/health-checks.txt"),
-    ],
-    include_str!("lessons/myths.txt"),
-);
+pub const ALL: &[&str] = &["slow-backend", "power-of-two", "health-checks"];

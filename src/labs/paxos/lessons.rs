@@ -1,14 +1,13 @@
-//! The lab's lessons and misconception cards (docs/lessons.md): the files in `lessons/`,
-//! in the order the page lists them ("Start here" is the first).
+//! The lab's lessons (docs/lessons.md), in the order the page lists them ("Start here"
+//! is the first): the files `lessons/<id>.txt`, beside them `lessons/myths.txt` (the
+//! misconception cards). The site fetches them when they are first wanted
+//! (`crate::lesson::library`).
 
-pub const ALL: (&[&str], &str) = (
-    &[
-        include_str!("lessons/chosen-unknown.txt"),
-        include_str!("lessons/duel.txt"),
-        include_str!("lessons/duel-backoff.txt"),
-        include_str!("lessons/duel-leader.txt"),
-        include_str!("lessons/bug-forget-promises.txt"),
-        include_str!("lessons/bug-ignore-accepted.txt"),
-    ],
-    include_str!("lessons/myths.txt"),
-);
+pub const ALL: &[&str] = &[
+    "chosen-unknown",
+    "duel",
+    "duel-backoff",
+    "duel-leader",
+    "bug-forget-promises",
+    "bug-ignore-accepted",
+];

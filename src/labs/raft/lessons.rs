@@ -1,15 +1,14 @@
-//! The lab's lessons and misconception cards (docs/lessons.md): the files in `lessons/`,
-//! in the order the page lists them ("Start here" is the first).
+//! The lab's lessons (docs/lessons.md), in the order the page lists them ("Start here"
+//! is the first): the files `lessons/<id>.txt`, beside them `lessons/myths.txt` (the
+//! misconception cards). The site fetches them when they are first wanted
+//! (`crate::lesson::library`).
 
-pub const ALL: (&[&str], &str) = (
-    &[
-        include_str!("lessons/election.txt"),
-        include_str!("lessons/split-votes.txt"),
-        include_str!("lessons/replication.txt"),
-        include_str!("lessons/minority-leader.txt"),
-        include_str!("lessons/figure-8.txt"),
-        include_str!("lessons/figure-8-bug.txt"),
-        include_str!("lessons/membership.txt"),
-    ],
-    include_str!("lessons/myths.txt"),
-);
+pub const ALL: &[&str] = &[
+    "election",
+    "split-votes",
+    "replication",
+    "minority-leader",
+    "figure-8",
+    "figure-8-bug",
+    "membership",
+];

@@ -1,13 +1,12 @@
-//! The lab's lessons and misconception cards (docs/lessons.md): the files in `lessons/`,
-//! in the order the page lists them ("Start here" is the first).
+//! The lab's lessons (docs/lessons.md), in the order the page lists them ("Start here"
+//! is the first): the files `lessons/<id>.txt`, beside them `lessons/myths.txt` (the
+//! misconception cards). The site fetches them when they are first wanted
+//! (`crate::lesson::library`).
 
-pub const ALL: (&[&str], &str) = (
-    &[
-        include_str!("lessons/join-mod-n.txt"),
-        include_str!("lessons/join-consistent.txt"),
-        include_str!("lessons/virtual-nodes.txt"),
-        include_str!("lessons/hot-range.txt"),
-        include_str!("lessons/migration.txt"),
-    ],
-    include_str!("lessons/myths.txt"),
-);
+pub const ALL: &[&str] = &[
+    "join-mod-n",
+    "join-consistent",
+    "virtual-nodes",
+    "hot-range",
+    "migration",
+];

@@ -1,12 +1,11 @@
-//! The lab's lessons and misconception cards (docs/lessons.md): the files in `lessons/`,
-//! in the order the page lists them ("Start here" is the first).
+//! The lab's lessons (docs/lessons.md), in the order the page lists them ("Start here"
+//! is the first): the files `lessons/<id>.txt`, beside them `lessons/myths.txt` (the
+//! misconception cards). The site fetches them when they are first wanted
+//! (`crate::lesson::library`).
 
-pub const ALL: (&[&str], &str) = (
-    &[
-        include_str!("lessons/happy-path.txt"),
-        include_str!("lessons/blocking.txt"),
-        include_str!("lessons/presumed-abort.txt"),
-        include_str!("lessons/decision-before-log.txt"),
-    ],
-    include_str!("lessons/myths.txt"),
-);
+pub const ALL: &[&str] = &[
+    "happy-path",
+    "blocking",
+    "presumed-abort",
+    "decision-before-log",
+];
