@@ -427,7 +427,8 @@ impl<P: Scripted> Driver<P> {
 
 impl<P: Scripted> Driver<P> {
     /// `shows(P1,T1,uncertain)`: the node's state line (as `state` prints it, `down` for
-    /// a crashed node) holds each word, in order.
+    /// a crashed node) holds each word, in order, as a whole word (`commit=1` is not
+    /// found in `commit=10`).
     fn shows(&self, w: &World<P>, arg: &str) -> Result<bool, String> {
         let mut parts = arg.split(',');
         let id = self.node(parts.next().unwrap_or(""))?;
@@ -437,13 +438,36 @@ impl<P: Scripted> Driver<P> {
         };
         let mut rest = line.as_str();
         for word in parts {
-            match rest.find(word) {
-                Some(i) => rest = &rest[i + word.len()..],
+            match whole_word(rest, word) {
+                Some(end) => rest = &rest[end..],
                 None => return Ok(false),
             }
         }
         Ok(true)
     }
+}
+
+/// Where the first whole-word `word` in `text` ends: neither side of it continues a
+/// word (a letter, a digit or `_`).
+fn whole_word(text: &str, word: &str) -> Option<usize> {
+    let part = |c: char| c.is_alphanumeric() || c == '_';
+    let mut from = 0;
+    while let Some(i) = text[from..].find(word) {
+        let (start, end) = (from + i, from + i + word.len());
+        let before = text[..start]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !part(c) || !word.starts_with(part));
+        let after = text[end..]
+            .chars()
+            .next()
+            .is_none_or(|c| !part(c) || !word.ends_with(part));
+        if before && after {
+            return Some(end);
+        }
+        from = start + word.chars().next().map_or(1, char::len_utf8);
+    }
+    None
 }
 
 /// What a `run until=` says when its step budget ran out first.
@@ -462,4 +486,22 @@ fn noted<P: Scripted>(cfg: &P::Config, r: &StepRecord<P>, arg: &str) -> bool {
     r.notes.iter().any(|(n, note)| {
         who.is_none_or(|w| w == *n) && super::tag::tag_of(note, "note").as_deref() == Some(tag)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::whole_word;
+
+    #[test]
+    fn shows_finds_whole_words_only() {
+        assert_eq!(whole_word("leader t3 commit=10", "commit=1"), None);
+        assert_eq!(whole_word("leader t3 commit=1 x", "commit=1"), Some(18));
+        assert_eq!(whole_word("[t1:noop t1:x=1]", "t1:x=1"), Some(15));
+        assert_eq!(whole_word("T10 uncertain, T1 aborted", "T1"), Some(17));
+        assert_eq!(
+            whole_word("queued=15", "queued="),
+            Some(7),
+            "a word ending in = may be followed by its value"
+        );
+    }
 }
