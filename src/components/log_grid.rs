@@ -61,7 +61,7 @@ pub fn LogGridPanel() -> impl IntoView {
                 })
                 .collect_view();
             view! {
-                <section class="panel log-grid" aria-label=g.title>
+                <section class="panel log-grid" class:spot=move || ctl.spotlit(|s, _| s == "grid") aria-label=g.title>
                     <h2>{g.title}</h2>
                     <p class="muted small">{g.hint}</p>
                     <div class="grid-scroll">

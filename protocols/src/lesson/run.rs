@@ -208,7 +208,7 @@ impl<P: Scripted> Runner<P> {
         h.inject(input).map_err(|e| e.to_string())
     }
 
-    /// Checks a beat's `show=` names: nodes, `inv=NAME`, `msg=KIND`.
+    /// Checks a beat's `show=` names: nodes, `grid`, `charts`, `inv=NAME`, `msg=KIND`.
     fn check_show(&self, beat: &Beat) -> Result<(), String> {
         for s in &beat.show {
             match s.split_once('=') {
@@ -218,7 +218,8 @@ impl<P: Scripted> Runner<P> {
                     }
                 }
                 Some(("msg", _)) => {}
-                Some(_) => return Err(format!("show={s}: not a node, inv= or msg=")),
+                Some(_) => return Err(format!("show={s}: not a node, grid, charts, inv= or msg=")),
+                None if *s == "grid" || *s == "charts" => {}
                 None => {
                     node_named::<P>(&self.cfg, s)?;
                 }

@@ -177,7 +177,7 @@ pub fn ChartsPanel() -> impl IntoView {
     // charts follow the run.
     view! {
         <Show when=move || { shown.get() > 0 }>
-            <section class="panel charts" aria-label=move || cat().panels.charts>
+            <section class="panel charts" class:spot=move || ctl.spotlit(|s, _| s == "charts") aria-label=move || cat().panels.charts>
                 <h2>{move || cat().panels.charts}</h2>
                 {controls}
                 {move || match compare.get() {
