@@ -265,8 +265,13 @@ fn LessonMenu() -> impl IntoView {
             }
         }
         let lessons = lab.lessons();
+        let problems = lab
+            .lesson_problems()
+            .into_iter()
+            .map(|p| view! { <p class="error small">{move || fill(cat().lesson.unreadable, &[("problem", &p)])}</p> })
+            .collect_view();
         let Some(first) = lessons.first().cloned() else {
-            return ().into_any();
+            return view! { <section class="panel lessons">{problems}</section> }.into_any();
         };
         let cards = myths::parse(lab.myths_text(), &LANGS).unwrap_or_default();
         let list = lessons
@@ -314,6 +319,7 @@ fn LessonMenu() -> impl IntoView {
         view! {
             <section class="panel lessons" aria-label=move || cat().lesson.heading>
                 <h2>{move || cat().lesson.heading}</h2>
+                {problems}
                 <a class="btn btn-primary start-here" href=move || lesson_link(lab, first_id, 1)>
                     {move || cat().lesson.start_here} ": " {move || words(&first_title)}
                 </a>

@@ -226,6 +226,7 @@ pub static EN: Catalog = Catalog {
         unknown: "There is no lesson “{lesson}” in {lab}.",
         broken: "This lesson cannot start: {problem}",
         loading: "Loading the lessons…",
+        unreadable: "A lesson could not be read and is left out: {problem}",
         load_failed: "The lessons could not be loaded ({problem}). The lab works without them; reload the page to try again.",
         off_path: "This part did not go as the lesson is written ({problem}). Press Back to take it again.",
     },

@@ -424,6 +424,8 @@ pub struct LessonUi {
     /// "This lesson cannot start: {problem}"
     pub broken: &'static str,
     pub loading: &'static str,
+    /// "A lesson could not be read: {problem}"
+    pub unreadable: &'static str,
     /// "The lessons could not be loaded ({problem}). …"
     pub load_failed: &'static str,
     /// "This part did not go as written: {problem}"

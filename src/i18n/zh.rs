@@ -227,6 +227,7 @@ pub static ZH: Catalog = Catalog {
         unknown: "{lab}中没有名为「{lesson}」的课程。",
         broken: "这节课无法开始：{problem}",
         loading: "正在载入课程……",
+        unreadable: "有一节课无法读取，已略去：{problem}",
         load_failed: "课程载入失败（{problem}）。没有课程，本实验照常可用；刷新页面可以重试。",
         off_path: "这一段没有按课程所写的方式进行（{problem}）。按「上一步」重新来过。",
     },

@@ -81,6 +81,18 @@ impl LabId {
             .filter_map(|src| Lesson::parse(src, &LANGS).ok())
             .collect()
     }
+    /// The lab's lesson files that cannot be read, each with why (`figure-8: line 12: …`):
+    /// the page says so rather than leave a lesson out without a word.
+    pub fn lesson_problems(self) -> Vec<String> {
+        self.lab()
+            .lessons
+            .iter()
+            .filter_map(|id| {
+                let src = crate::lesson::library::text(self, id)?;
+                Lesson::parse(src, &LANGS).err().map(|e| format!("{id}: {e}"))
+            })
+            .collect()
+    }
     /// The names of the lab's lesson files, in order (`lesson::library` fetches them).
     pub fn lesson_ids(self) -> &'static [&'static str] {
         self.lab().lessons

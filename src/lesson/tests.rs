@@ -78,6 +78,7 @@ fn every_lesson_reads_and_belongs_to_its_lab() {
             ids.push(l.id);
         }
         assert_eq!(lab.lessons().len(), files.len());
+        assert!(lab.lesson_problems().is_empty());
     }
 }
 
@@ -91,6 +92,13 @@ fn walk(lab: LabId, lesson: Lesson<'static>) -> u64 {
     let mut beats = 0;
     while !p.finished() {
         let beat = p.current().expect("not finished").clone();
+        if let Kind::Try(cmd) = &beat.kind {
+            assert!(
+                offered(sim.as_ref(), p.entry(), cmd),
+                "{name} beat {}: `try {cmd}` is not something the page offers then",
+                p.beat + 1
+            );
+        }
         p.take_hint(sim.as_mut());
         assert!(
             p.problem.is_none(),
@@ -112,6 +120,24 @@ fn walk(lab: LabId, lesson: Lesson<'static>) -> u64 {
     }
     assert_eq!(beats, p.lesson.beats.len(), "{name}: every beat once");
     sim.len()
+}
+
+/// Whether a student can give the input `cmd` asks for at the cursor with the page's own
+/// controls: a node's action button (tried on a copy of the run), or the controls every
+/// lab has (Crash and Restart, Partition and Heal, Drop on a message in flight).
+fn offered(sim: &dyn crate::labs::LabSim, from: u64, cmd: &str) -> bool {
+    let first = cmd.split_whitespace().next().unwrap_or("");
+    if ["crash", "restart", "partition", "heal", "drop", "cut"].contains(&first) {
+        return true;
+    }
+    let cat = &crate::i18n::EN;
+    (0..sim.node_names(cat).len()).any(|node| {
+        sim.actions(node, cat).iter().any(|a| {
+            let mut copy = crate::labs::load_recorded(&sim.export());
+            copy.seek(sim.cursor());
+            copy.inject(crate::labs::UiInput::Action(node, a.id)).is_ok() && copy.lesson_done(from, cmd)
+        })
+    })
 }
 
 #[test]
@@ -221,4 +247,16 @@ fn every_card_reads_and_points_at_a_beat() {
             );
         }
     }
+}
+
+#[test]
+fn a_try_counts_as_offered_only_when_a_control_gives_that_very_input() {
+    let lab = LabId::LoadBalancing;
+    let lesson = lab.lesson("slow-backend").expect("the slow-backend lesson");
+    let mut sim = lab.lesson_sim(&lesson).unwrap();
+    let p = Player::open(lab, lesson, sim.as_mut(), 1);
+    assert!(matches!(p.current().unwrap().kind, Kind::Try(_)));
+    assert!(offered(sim.as_ref(), p.entry(), "slow B2 percent=400"));
+    assert!(!offered(sim.as_ref(), p.entry(), "slow B2 percent=300"), "the page slows by ×4 only");
+    assert!(offered(sim.as_ref(), p.entry(), "algorithm least_connections"), "the balancer's own buttons");
 }
