@@ -24,16 +24,24 @@ pub fn LogGridPanel() -> impl IntoView {
                 .rows
                 .into_iter()
                 .map(|r| {
+                    let server = r.server.clone();
                     let cells = r
                         .cells
                         .into_iter()
-                        .map(|cell| match cell {
+                        .enumerate()
+                        .map(|(k, cell)| {
+                            // A lesson beat points at this entry (`show=S1:2`).
+                            let here = format!("{server}:{}", g.first_index + k as u64);
+                            let spot = move || ctl.spotlit(|s, _| s == here);
+                            (spot, cell)
+                        })
+                        .map(|(spot, cell)| match cell {
                             GridCell::Snapshot { edge } => {
                                 let title = if edge { cat().panels.grid_snapshot_edge } else { cat().panels.grid_snapshot };
                                 view! { <td class="compacted" class:snap-edge=edge title=title aria-label=title></td> }.into_any()
                             }
                             GridCell::Text { text, tone, done, title } => view! {
-                                <td class=format!("term-{}", tone % 6) class:committed=done title=title.clone() aria-label=title>
+                                <td class=format!("term-{}", tone % 6) class:committed=done class:spot=spot title=title.clone() aria-label=title>
                                     {text}
                                 </td>
                             }
@@ -48,7 +56,7 @@ pub fn LogGridPanel() -> impl IntoView {
                                     title = fill(cat().panels.grid_config, &[("entry", &title)]);
                                 }
                                 view! {
-                                    <td class=format!("term-{}", term % 6) class:committed=committed class:config=config title=title.clone() aria-label=title>
+                                    <td class=format!("term-{}", term % 6) class:committed=committed class:config=config class:spot=spot title=title.clone() aria-label=title>
                                         {term}
                                     </td>
                                 }

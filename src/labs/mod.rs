@@ -89,7 +89,9 @@ impl LabId {
             .iter()
             .filter_map(|id| {
                 let src = crate::lesson::library::text(self, id)?;
-                Lesson::parse(src, &LANGS).err().map(|e| format!("{id}: {e}"))
+                Lesson::parse(src, &LANGS)
+                    .err()
+                    .map(|e| format!("{id}: {e}"))
             })
             .collect()
     }

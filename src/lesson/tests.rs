@@ -135,7 +135,9 @@ fn offered(sim: &dyn crate::labs::LabSim, from: u64, cmd: &str) -> bool {
         sim.actions(node, cat).iter().any(|a| {
             let mut copy = crate::labs::load_recorded(&sim.export());
             copy.seek(sim.cursor());
-            copy.inject(crate::labs::UiInput::Action(node, a.id)).is_ok() && copy.lesson_done(from, cmd)
+            copy.inject(crate::labs::UiInput::Action(node, a.id))
+                .is_ok()
+                && copy.lesson_done(from, cmd)
         })
     })
 }
@@ -257,6 +259,12 @@ fn a_try_counts_as_offered_only_when_a_control_gives_that_very_input() {
     let p = Player::open(lab, lesson, sim.as_mut(), 1);
     assert!(matches!(p.current().unwrap().kind, Kind::Try(_)));
     assert!(offered(sim.as_ref(), p.entry(), "slow B2 percent=400"));
-    assert!(!offered(sim.as_ref(), p.entry(), "slow B2 percent=300"), "the page slows by ×4 only");
-    assert!(offered(sim.as_ref(), p.entry(), "algorithm least_connections"), "the balancer's own buttons");
+    assert!(
+        !offered(sim.as_ref(), p.entry(), "slow B2 percent=300"),
+        "the page slows by ×4 only"
+    );
+    assert!(
+        offered(sim.as_ref(), p.entry(), "algorithm least_connections"),
+        "the balancer's own buttons"
+    );
 }

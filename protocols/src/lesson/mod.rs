@@ -62,7 +62,8 @@ pub struct Beat<'a> {
     /// A chapter starts here, with this title.
     pub chapter: Option<Text<'a>>,
     /// What to point at while the beat is shown: node names, `inv=NAME` (an
-    /// invariant), `msg=KIND` (messages of a kind), `grid` (the log grid), `charts`.
+    /// invariant), `msg=KIND` (messages of a kind), `grid` (the log grid), `S1:2` (one
+    /// entry of it: a server's row, a log index or slot), `charts`.
     pub show: Vec<&'a str>,
     /// The narration, the question or the instruction.
     pub text: Text<'a>,

@@ -208,7 +208,8 @@ impl<P: Scripted> Runner<P> {
         h.inject(input).map_err(|e| e.to_string())
     }
 
-    /// Checks a beat's `show=` names: nodes, `grid`, `charts`, `inv=NAME`, `msg=KIND`.
+    /// Checks a beat's `show=` names: nodes, `grid`, `charts`, `NODE:INDEX` (a log grid
+    /// entry), `inv=NAME`, `msg=KIND`.
     fn check_show(&self, beat: &Beat) -> Result<(), String> {
         for s in &beat.show {
             match s.split_once('=') {
@@ -220,6 +221,13 @@ impl<P: Scripted> Runner<P> {
                 Some(("msg", _)) => {}
                 Some(_) => return Err(format!("show={s}: not a node, grid, charts, inv= or msg=")),
                 None if *s == "grid" || *s == "charts" => {}
+                None if s.contains(':') => {
+                    let (node, index) = s.split_once(':').expect("checked");
+                    node_named::<P>(&self.cfg, node)?;
+                    index
+                        .parse::<u64>()
+                        .map_err(|_| format!("show={s}: not NODE:INDEX"))?;
+                }
                 None => {
                     node_named::<P>(&self.cfg, s)?;
                 }
