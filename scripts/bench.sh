@@ -22,21 +22,25 @@ fi
 gz_bytes() { gzip -9 -c "$1" | wc -c; }
 kb() { awk -v b="$1" 'BEGIN {printf "%.1f KB", b / 1024}'; }
 
-total=0 wasm=0 js=0 raw=0
+total=0 wasm=0 js=0 raw=0 lessons=0
 while IFS= read -r -d '' f; do
     g=$(gz_bytes "$f")
-    total=$((total + g))
     raw=$((raw + $(wc -c <"$f")))
     case "$f" in
+        # Lesson files are fetched when a lab's lessons are first wanted, not at load.
+        dist/lessons/*) lessons=$((lessons + g)); continue ;;
         *.wasm) wasm=$((wasm + g)) ;;
         *.js) js=$((js + g)) ;;
     esac
+    total=$((total + g))
 done < <(find dist -type f -print0 | sort -z)
 
 printf '\n==> bundle size (gzip -9, each file of dist/)\n'
 printf '  wasm   %s\n' "$(kb $wasm)"
 printf '  js     %s\n' "$(kb $js)"
-printf '  total  %s  (%s uncompressed, %d files)\n' "$(kb $total)" "$(kb $raw)" "$(find dist -type f | wc -l)"
+printf '  total  %s  (what a visit loads first)\n' "$(kb $total)"
+printf '  lessons %s  (every lab'"'"'s lesson files, each gzipped; a lab'"'"'s are fetched when its lessons are wanted)\n' "$(kb $lessons)"
+printf '  all    %s uncompressed, %d files\n' "$(kb $raw)" "$(find dist -type f | wc -l)"
 
 printf '\n==> frames in headless Chromium: node tests/e2e/bench.mjs\n'
 if [[ -x /usr/bin/chromium && -d tests/e2e/node_modules/playwright-core ]]; then
