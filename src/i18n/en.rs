@@ -72,6 +72,7 @@ pub static EN: Catalog = Catalog {
             ("Dot on a link", "A message in flight, coloured like what it carries and labelled with its name. When many are in flight they are plain dots: pick one from the inspector's list."),
             ("✕ on a link", "A message the network lost: a partition, a crashed receiver, or random loss."),
             ("Red dashed arrow", "A cut link: messages in that direction are lost."),
+            ("Red dashed line crossed out ✕", "A link cut both ways, as a partition cuts every link between its sides: nothing gets through in either direction."),
             ("Small lines under a node", "Its newest log records. “+3 …” means three older ones are hidden; orange italic means written but not yet on disk."),
             ("Marks under the timeline", "Blue: an input (yours or the run's); red: where an invariant first broke."),
         ],

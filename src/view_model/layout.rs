@@ -174,6 +174,31 @@ pub fn progress(sent: u64, deliver: u64, now: f64) -> f64 {
 
 /// A message's position: along the link from edge to edge of the two node circles,
 /// shifted sideways so that A→B and B→A travel on separate lanes.
+/// The cut links as the canvas draws them: a link cut both ways (a partition) once, as
+/// `(a, b, true)` with `a < b`; a one-way cut as `(from, to, false)`, an arrow. A
+/// partition of five servers into three and two is six crossed-out lines, not twelve
+/// arrows.
+pub fn cut_lines(cut: &[(usize, usize)]) -> Vec<(usize, usize, bool)> {
+    let mut out: Vec<(usize, usize, bool)> = Vec::new();
+    for &(a, b) in cut {
+        let both = cut.contains(&(b, a));
+        if !both {
+            out.push((a, b, false));
+        } else if a < b {
+            out.push((a, b, true));
+        }
+    }
+    out
+}
+
+/// The point halfway between two nodes (where a cut-both-ways line is crossed out).
+pub fn midpoint(a: Point, b: Point) -> Point {
+    Point {
+        x: (a.x + b.x) / 2.0,
+        y: (a.y + b.y) / 2.0,
+    }
+}
+
 pub fn message_point(from: Point, to: Point, fraction: f64) -> Point {
     let d = from.dist(to).max(1e-9);
     let (ux, uy) = ((to.x - from.x) / d, (to.y - from.y) / d);
@@ -215,6 +240,26 @@ pub fn timer_arc(center: Point, r: f64, remaining: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_partition_is_one_crossed_line_per_pair_and_a_one_way_cut_an_arrow() {
+        // {0, 1, 2} | {3, 4}: six pairs cut both ways, and 0 → 1 cut one way.
+        let mut cut = Vec::new();
+        for a in 0..3 {
+            for b in 3..5 {
+                cut.push((a, b));
+                cut.push((b, a));
+            }
+        }
+        cut.push((0, 1));
+        let lines = cut_lines(&cut);
+        assert_eq!(lines.iter().filter(|l| l.2).count(), 6);
+        assert!(lines.iter().filter(|l| l.2).all(|l| l.0 < l.1));
+        assert_eq!(
+            lines.iter().filter(|l| !l.2).collect::<Vec<_>>(),
+            vec![&(0, 1, false)]
+        );
+    }
 
     fn inside(p: Point) -> bool {
         p.x - NODE_R >= 0.0

@@ -69,13 +69,24 @@ pub fn ClusterCanvas() -> impl IntoView {
     };
     let cuts = move || {
         let pts = points.get();
-        cut_pairs
-            .get()
-            .iter()
-            .map(|&(a, b)| {
+        layout::cut_lines(&cut_pairs.get())
+            .into_iter()
+            .map(|(a, b, both)| {
                 let (a, b) = (at(&pts, a), at(&pts, b));
-                let (p, q) = (message_point(a, b, 0.0), message_point(a, b, 1.0));
-                view! { <line class="link-cut" x1=p.x y1=p.y x2=q.x y2=q.y marker-end="url(#cut-arrow)" /> }
+                if both {
+                    // Cut both ways (a partition): one line, crossed out in the middle.
+                    let m = layout::midpoint(a, b);
+                    view! {
+                        <g class="cut-both">
+                            <line class="link-cut" x1=a.x y1=a.y x2=b.x y2=b.y />
+                            <text class="cut-x" x=m.x y=m.y + 6.0 text-anchor="middle">"✕"</text>
+                        </g>
+                    }
+                    .into_any()
+                } else {
+                    let (p, q) = (message_point(a, b, 0.0), message_point(a, b, 1.0));
+                    view! { <line class="link-cut" x1=p.x y1=p.y x2=q.x y2=q.y marker-end="url(#cut-arrow)" /> }.into_any()
+                }
             })
             .collect_view()
     };
