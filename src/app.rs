@@ -2,10 +2,10 @@
 //! the URL as the source of the lab and run.
 
 use crate::components::{
-    canvas::ClusterCanvas, charts::ChartsPanel, event_log::EventLog, help::HelpOverlay,
-    inspector::InspectorPanel, invariants::InvariantMonitor, lesson::LessonPanel,
-    log_grid::LogGridPanel, network::NetworkPanel, notice::NoticeBar, settings::SettingsPanel,
-    share::ShareBar, transport::TransportBar,
+    canvas::ClusterCanvas, charts::ChartsPanel, context_menu::ContextMenu, event_log::EventLog,
+    help::HelpOverlay, inspector::InspectorPanel, invariants::InvariantMonitor,
+    lesson::LessonPanel, log_grid::LogGridPanel, network::NetworkPanel, notice::NoticeBar,
+    settings::SettingsPanel, share::ShareBar, transport::TransportBar,
 };
 use crate::controller::{Controller, Cursor, Notice};
 use crate::i18n::{self, fill, Catalog, Lang, LangContext};
@@ -99,6 +99,12 @@ pub fn App() -> impl IntoView {
 
     let key_handle =
         window_event_listener(leptos::ev::keydown, move |ev| crate::keys::on_key(ctl, ev));
+    // A click anywhere else closes the node or message menu.
+    let click_handle = window_event_listener(leptos::ev::click, move |_| {
+        if ctl.menu.get_untracked().is_some() {
+            ctl.menu.set(None);
+        }
+    });
     let hash_handle = window_event_listener(leptos::ev::hashchange, move |_| {
         ctl.follow_url();
         let hash = url_state::read();
@@ -132,6 +138,7 @@ pub fn App() -> impl IntoView {
     });
     on_cleanup(move || {
         key_handle.remove();
+        click_handle.remove();
         hash_handle.remove();
     });
     let current = Memo::new(move |_| ctl.read(|s| s.lab()));
@@ -200,6 +207,7 @@ pub fn App() -> impl IntoView {
                 </aside>
             </main>
             <HelpOverlay />
+            <ContextMenu />
         </div>
     }
 }

@@ -103,6 +103,7 @@ pub fn on_key(ctl: Controller, ev: web_sys::KeyboardEvent) {
         "?" => ctl.help_open.update(|o| *o = !*o),
         "Escape" => {
             ctl.help_open.set(false);
+            ctl.menu.set(None);
             ctl.selection.set(Selection::None);
         }
         _ => {}

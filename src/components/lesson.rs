@@ -321,7 +321,7 @@ fn LessonMenu() -> impl IntoView {
                 <h2>{move || cat().lesson.heading}</h2>
                 {problems}
                 <a class="btn btn-primary start-here" href=move || lesson_link(lab, first_id, 1)>
-                    {move || cat().lesson.start_here} ": " {move || words(&first_title)}
+                    {move || format!("{}{}{}", cat().lesson.start_here, cat().colon, words(&first_title))}
                 </a>
                 <p class="muted small">{move || words(&first_caption)}</p>
                 <details open>

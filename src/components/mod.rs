@@ -2,6 +2,7 @@
 
 pub mod canvas;
 pub mod charts;
+pub mod context_menu;
 pub mod event_log;
 pub mod help;
 pub mod inspector;

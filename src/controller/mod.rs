@@ -58,6 +58,8 @@ pub struct Controller {
     pub selection: RwSignal<Selection>,
     pub notice: RwSignal<Option<Notice>>,
     pub help_open: RwSignal<bool>,
+    /// A node's or message's actions opened beside it (right-click), at window coordinates.
+    pub menu: RwSignal<Option<(Selection, f64, f64)>>,
     pub lang: RwSignal<Lang>,
     /// What the canvas and panels draw for the current step.
     pub scene: Memo<Scene>,
@@ -107,6 +109,7 @@ impl Controller {
             selection: RwSignal::new(Selection::None),
             notice: RwSignal::new(None),
             help_open: RwSignal::new(false),
+            menu: RwSignal::new(None),
             lang,
             loading: RwSignal::new(None),
             load_cursor: StoredValue::new(Cursor::End),
@@ -471,6 +474,18 @@ impl Controller {
             self.pause();
         }
         self.selection.set(selection);
+    }
+
+    /// Opens the actions of a node or a message beside it (selecting it, which pauses).
+    pub fn open_menu(&self, target: Selection, ev: &leptos::ev::MouseEvent) {
+        ev.prevent_default();
+        ev.stop_propagation();
+        self.select(target);
+        self.menu.set(Some((
+            target,
+            f64::from(ev.client_x()),
+            f64::from(ev.client_y()),
+        )));
     }
 
     /// One notch of the Speed slider faster (`up`) or slower.

@@ -249,6 +249,7 @@ pub static EN: Catalog = Catalog {
             ("+  −", "Faster, slower"),
             ("?", "Show or hide this help"),
             ("Esc", "Close this help, clear the selection"),
+            ("Right-click", "A node's or a message's actions, in a menu beside it (a long press on a touch screen)"),
         ],
         about: "Every run is seeded: the same seed and the same actions replay the same run, here or from a shared link.",
     },

@@ -143,3 +143,37 @@ siteTest("under reduced motion messages jump from step to step, and the switch b
   await glide.check();
   await waitFor(async () => (await movesBetweenSteps(page, 1500)) > 0, "messages glide again");
 });
+
+siteTest("right-clicking a node or a message opens its actions beside it, and they act", async ({ page, server }) => {
+  await page.goto(`${server.url}#/raft?lang=en`);
+  await page.getByTestId("step").waitFor();
+  // Step until a message is in flight.
+  for (let i = 0; i < 40 && (await page.locator("g.msg").count()) === 0; i++) await page.keyboard.press(".");
+  const node = page.locator("g.node").first();
+  await node.click({ button: "right" });
+  const menu = page.locator(".ctx-menu");
+  await menu.waitFor();
+  assert.equal(await menu.getAttribute("role"), "menu");
+  assert.match(await menu.locator(".ctx-title").textContent(), /S1/);
+  // The first item has the focus; Escape closes the menu.
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("role")), "menuitem");
+  await page.keyboard.press("Escape");
+  await waitFor(async () => (await menu.count()) === 0, "Escape closes the menu");
+  // Crash from the menu: the node goes down, and the menu offers Restart next time.
+  await node.click({ button: "right" });
+  await menu.getByRole("menuitem", { name: "Crash" }).click();
+  await waitFor(async () => (await node.getAttribute("data-state")) === "down", "the node is down");
+  assert.equal(await menu.count(), 0, "acting closes the menu");
+  await node.click({ button: "right" });
+  assert.deepEqual(await menu.getByRole("menuitem").allTextContents(), ["Restart"]);
+  // A click elsewhere closes it.
+  await page.locator(".intro").click();
+  await waitFor(async () => (await menu.count()) === 0, "a click elsewhere closes the menu");
+  // A message: Drop it from its menu.
+  for (let i = 0; i < 60 && (await page.locator("g.msg").count()) === 0; i++) await page.keyboard.press(".");
+  const before = await page.locator("g.msg").count();
+  assert.ok(before > 0, "a message is in flight");
+  await page.locator("g.msg").first().click({ button: "right" });
+  await menu.getByRole("menuitem", { name: "Drop" }).click();
+  await waitFor(async () => /dropped/i.test(await page.locator(".event-log").textContent()), "the log says the message was dropped");
+});

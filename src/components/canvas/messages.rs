@@ -124,6 +124,7 @@ pub(super) fn MessageDot(
                 ev.stop_propagation();
                 ctl.select(Selection::Message(id));
             }
+            on:contextmenu=move |ev| ctl.open_menu(Selection::Message(id), &ev)
             on:keydown=move |ev| {
                 if ev.key() == "Enter" {
                     ctl.select(Selection::Message(id));

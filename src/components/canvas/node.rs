@@ -67,6 +67,7 @@ pub(super) fn NodeGlyph(index: usize) -> impl IntoView {
             aria-pressed=move || selected().to_string()
             data-state=move || if node.with(|n| n.up) { "up" } else { "down" }
             on:click=select
+            on:contextmenu=move |ev| ctl.open_menu(Selection::Node(index), &ev)
             on:keydown=on_key
         >
             <title>{label}</title>
