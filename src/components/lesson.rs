@@ -241,6 +241,7 @@ fn LessonMenu() -> impl IntoView {
     let ctl = use_controller();
     let cat = catalog();
     let lab = Memo::new(move |_| ctl.read(|s| s.lab()));
+    let fresh = Memo::new(move |_| ctl.read(|s| s.len() == 0));
     move || {
         let lab = lab.get();
         match ctl.lesson_shelf(lab) {
@@ -279,9 +280,10 @@ fn LessonMenu() -> impl IntoView {
             .map(|l| {
                 let (id, t, c) = (l.id, l.title.clone(), l.caption.clone());
                 view! {
+                    // One line each, so the panels below stay within reach; the caption
+                    // is the link's description.
                     <li>
-                        <a href=move || lesson_link(lab, id, 1)>{move || words(&t)}</a>
-                        <span class="muted small">" " {move || words(&c)}</span>
+                        <a href=move || lesson_link(lab, id, 1) title=move || words(&c)>{move || words(&t)}</a>
                     </li>
                 }
             })
@@ -324,7 +326,10 @@ fn LessonMenu() -> impl IntoView {
                     {move || format!("{}{}{}", cat().lesson.start_here, cat().colon, words(&first_title))}
                 </a>
                 <p class="muted small">{move || words(&first_caption)}</p>
-                <details open>
+                // Open on a fresh lab (lessons first); folded once the run starts, so the
+                // inspector and the network panel below keep their room (reopened by hand,
+                // it stays open).
+                <details prop:open=move || fresh.get()>
                     <summary>{move || fill(cat().lesson.all, &[("n", &n.to_string())])}</summary>
                     <ol class="lesson-list">{list}</ol>
                 </details>
