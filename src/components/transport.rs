@@ -160,6 +160,7 @@ pub fn TransportBar() -> impl IntoView {
                 {move || cat().transport.glide}
             </label>
             <PutAside />
+            <Branches />
         </section>
     }
 }
@@ -179,6 +180,45 @@ fn PutAside() -> impl IntoView {
                     <span>{fill(t.put_aside, &[("steps", &steps)])}</span>
                     <button class="btn btn-small btn-primary" on:click=move |_| ctl.undo()>{t.undo}</button>
                     <button class="btn btn-small" on:click=move |_| ctl.aside.set(None)>{cat().errors.dismiss}</button>
+                </div>
+            }
+        })
+    }
+}
+
+/// The runs forks left behind in this lab: one button each switches to it, at the step
+/// where the two runs part (this run becomes a branch in its place).
+#[component]
+fn Branches() -> impl IntoView {
+    let ctl = use_controller();
+    let cat = catalog();
+    let lab = Memo::new(move |_| ctl.read(|s| s.lab()));
+    move || {
+        let lab = lab.get();
+        let t = &cat().transport;
+        let items: Vec<_> = ctl.branches.with(|b| {
+            b.iter()
+                .enumerate()
+                .filter(|(_, b)| b.lab == lab)
+                .map(|(i, b)| (i, b.from, b.len))
+                .collect()
+        });
+        (!items.is_empty()).then(|| {
+            let buttons = items
+                .into_iter()
+                .map(|(i, from, len)| {
+                    let steps = count(len, t.steps_one, t.steps_many);
+                    view! {
+                        <button class="btn btn-small branch" title=t.branch_help on:click=move |_| ctl.switch_branch(i)>
+                            {fill(t.branch, &[("step", &from.to_string()), ("steps", &steps)])}
+                        </button>
+                    }
+                })
+                .collect_view();
+            view! {
+                <div class="branches" role="group" aria-label=t.branches>
+                    <span class="muted small">{t.branches}</span>
+                    {buttons}
                 </div>
             }
         })

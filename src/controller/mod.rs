@@ -1,7 +1,10 @@
 //! The controller: owns the running lab and its history, and is the only thing that
 //! changes them. Components read a revision signal and derive their views from it.
 
+mod branches;
 mod lesson;
+
+pub use branches::Branch;
 
 use crate::i18n::{self, fill, Catalog, Lang};
 use crate::labs::{LabId, LabSim, Scene, UiInput};
@@ -73,6 +76,8 @@ pub struct Controller {
     stop_at: StoredValue<Option<u64>>,
     /// Bumped when a lab's lesson files arrive (`lesson::library`).
     library_rev: RwSignal<u64>,
+    /// The runs forks left behind (see `branches.rs`).
+    pub branches: RwSignal<Vec<Branch>>,
     /// A lesson asked for before its lab's files arrived: opened when they do.
     pending_lesson: StoredValue<Option<(LabId, String, usize)>>,
     last_frame: StoredValue<Option<f64>>,
@@ -117,6 +122,7 @@ impl Controller {
             stop_at: StoredValue::new(None),
             library_rev: RwSignal::new(0),
             pending_lesson: StoredValue::new(None),
+            branches: RwSignal::new(Vec::new()),
             last_frame: StoredValue::new(None),
             last_url_write: StoredValue::new(0.0),
             url_pending: StoredValue::new(false),
@@ -253,6 +259,7 @@ impl Controller {
     /// Applies a user action at the current step; at a past step this forks the run.
     pub fn inject(&self, input: UiInput) {
         self.keep_loaded();
+        self.keep_branch();
         let result = self
             .sim
             .try_update_value(|s| s.inject(input))
@@ -285,11 +292,23 @@ impl Controller {
     /// Opens a loaded run: it is recorded a slice per frame (the page keeps answering, and
     /// a progress bar offers to stop), then the cursor goes where `at` says.
     pub fn open(&self, sim: Box<dyn LabSim>, at: Cursor) {
+        self.open_as(sim, at, true);
+    }
+
+    /// Opens a run in place of this one, which is kept elsewhere (a branch).
+    pub(super) fn open_replacing(&self, sim: Box<dyn LabSim>, at: Cursor) {
+        self.open_as(sim, at, false);
+    }
+
+    fn open_as(&self, sim: Box<dyn LabSim>, at: Cursor, keep_left: bool) {
         self.pause();
         self.lesson.set(None);
         let progress = sim.loading();
         let lab = sim.lab();
-        let left = self.sim.try_update_value(|s| std::mem::replace(s, sim));
+        let left = self
+            .sim
+            .try_update_value(|s| std::mem::replace(s, sim))
+            .filter(|_| keep_left);
         match left {
             // Another lab's run waits on the shelf for its tab.
             Some(left) if left.lab() != lab => self.shelf.update_value(|shelf| {

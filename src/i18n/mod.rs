@@ -215,6 +215,11 @@ pub struct Transport {
     pub steps_many: &'static str,
     /// After a reset, a new seed or a new configuration: what was put aside.
     pub put_aside: &'static str,
+    /// The runs forks left behind: a label, and one button each ("from step {step},
+    /// {steps}"), with what switching does.
+    pub branches: &'static str,
+    pub branch: &'static str,
+    pub branch_help: &'static str,
     pub undo: &'static str,
     /// The switch for messages gliding between steps (off under reduced motion).
     pub glide: &'static str,

@@ -134,3 +134,33 @@ siteTest("an imported run opens at its start, with every recorded step there to 
   assert.equal(await page.getByTestId("step").textContent(), "0", "at its start");
   assert.equal(await page.getByRole("link", { name: "Raft", exact: true }).getAttribute("aria-current"), "page");
 });
+
+siteTest("acting at a past step keeps the old future as a branch, and switching goes back and forth", async ({ page, server }) => {
+  await page.goto(`${server.url}#/raft?lang=en`);
+  await page.getByTestId("step").waitFor();
+  for (let i = 0; i < 20; i++) await page.keyboard.press(".");
+  for (let i = 0; i < 10; i++) await page.keyboard.press("PageUp");
+  assert.equal(await page.getByTestId("step").textContent(), "10");
+  assert.equal(await page.locator(".branch").count(), 0, "no branch before a fork");
+  // Crash S1 at step 10: the run forks, and the 20 steps it had become a branch.
+  const s1 = page.locator("g.node").first();
+  await s1.click();
+  await page.keyboard.press("c");
+  await waitFor(async () => (await s1.getAttribute("data-state")) === "down", "S1 is down");
+  const branch = page.locator(".branch");
+  await branch.waitFor();
+  assert.match(await branch.textContent(), /from step 10, 20 steps/);
+  // Switch: the old run, at step 10, S1 up; the forked run is now the branch.
+  await branch.click();
+  await waitFor(async () => (await page.getByTestId("step").textContent()) === "10", "at the step the runs part");
+  await waitFor(async () => (await s1.getAttribute("data-state")) === "up", "S1 up in the old run");
+  await page.keyboard.press(".");
+  assert.equal(await s1.getAttribute("data-state"), "up", "the old future has no crash");
+  assert.match(await branch.textContent(), /from step 10, 11 steps/);
+  // And back.
+  await branch.click();
+  await waitFor(async () => (await page.getByTestId("step").textContent()) === "10", "back at the fork");
+  await page.keyboard.press(".");
+  await waitFor(async () => (await s1.getAttribute("data-state")) === "down", "the crash is there again");
+  assert.equal(await page.locator(".put-aside").count(), 0, "switching branches puts nothing aside");
+});
