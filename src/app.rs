@@ -100,11 +100,7 @@ pub fn App() -> impl IntoView {
     let key_handle =
         window_event_listener(leptos::ev::keydown, move |ev| crate::keys::on_key(ctl, ev));
     // A click anywhere else closes the node or message menu.
-    let click_handle = window_event_listener(leptos::ev::click, move |_| {
-        if ctl.menu.get_untracked().is_some() {
-            ctl.menu.set(None);
-        }
-    });
+    let click_handle = window_event_listener(leptos::ev::click, move |_| ctl.click_elsewhere());
     let hash_handle = window_event_listener(leptos::ev::hashchange, move |_| {
         ctl.follow_url();
         let hash = url_state::read();

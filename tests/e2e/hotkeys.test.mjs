@@ -169,6 +169,22 @@ siteTest("right-clicking a node or a message opens its actions beside it, and th
   // A click elsewhere closes it.
   await page.locator(".intro").click();
   await waitFor(async () => (await menu.count()) === 0, "a click elsewhere closes the menu");
+  // A finger held on a node opens the menu too (iOS makes no context menu of it), and
+  // the click its lifting makes does not close it.
+  const box = await page.locator("g.node").nth(1).boundingBox();
+  const at = { pointerType: "touch", isPrimary: true, bubbles: true, clientX: box.x + box.width / 2, clientY: box.y + box.height / 2 };
+  await page.locator("g.node").nth(1).dispatchEvent("pointerdown", at);
+  await page.waitForTimeout(700);
+  await page.locator("g.node").nth(1).dispatchEvent("pointerup", at);
+  await page.locator("g.node").nth(1).dispatchEvent("click", at);
+  await menu.waitFor();
+  assert.match(await menu.locator(".ctx-title").textContent(), /S2/);
+  await page.keyboard.press("Escape");
+  // A short touch is a tap, not a long press.
+  await page.locator("g.node").nth(2).dispatchEvent("pointerdown", at);
+  await page.locator("g.node").nth(2).dispatchEvent("pointerup", at);
+  await page.waitForTimeout(700);
+  assert.equal(await menu.count(), 0, "a tap opens no menu");
   // A message: Drop it from its menu.
   for (let i = 0; i < 60 && (await page.locator("g.msg").count()) === 0; i++) await page.keyboard.press(".");
   const before = await page.locator("g.msg").count();

@@ -125,6 +125,10 @@ pub(super) fn MessageDot(
                 ctl.select(Selection::Message(id));
             }
             on:contextmenu=move |ev| ctl.open_menu(Selection::Message(id), &ev)
+            on:pointerdown=move |ev| ctl.press_start(Selection::Message(id), &ev)
+            on:pointerup=move |_| ctl.press_end()
+            on:pointercancel=move |_| ctl.press_end()
+            on:pointerleave=move |_| ctl.press_end()
             on:keydown=move |ev| {
                 if ev.key() == "Enter" {
                     ctl.select(Selection::Message(id));

@@ -68,6 +68,10 @@ pub(super) fn NodeGlyph(index: usize) -> impl IntoView {
             data-state=move || if node.with(|n| n.up) { "up" } else { "down" }
             on:click=select
             on:contextmenu=move |ev| ctl.open_menu(Selection::Node(index), &ev)
+            on:pointerdown=move |ev| ctl.press_start(Selection::Node(index), &ev)
+            on:pointerup=move |_| ctl.press_end()
+            on:pointercancel=move |_| ctl.press_end()
+            on:pointerleave=move |_| ctl.press_end()
             on:keydown=on_key
         >
             <title>{label}</title>
