@@ -29,13 +29,15 @@
 //! An event is one line (`17 t=212 S1→S2 #9 AppendEntries t3 prev=1/1 n=1 commit=1`,
 //! the message by its `Display`), followed by its notes and any broken invariant.
 
+mod driver;
 mod format;
 mod session;
 mod tag;
 
 use crate::sim::{NodeId, Protocol, World};
+pub use driver::{Driver, NOT_MET};
 use session::Session;
-pub use session::{Drive, Driver, Setup, NOT_MET};
+pub use session::{Drive, Setup};
 use std::fmt::Display;
 
 /// A command's words after its name: bare words in order, and `key=value` pairs.
