@@ -239,8 +239,8 @@ pub static EN: Catalog = Catalog {
         open: "Keyboard shortcuts (?)",
         keys: &[
             ("Space", "Play or pause"),
-            ("→  PageDown  .", "Step forward (a presentation clicker's next)"),
-            ("←  PageUp", "Step back"),
+            ("→  PageDown  .", "Step forward (a presentation clicker's next); in a lesson, PageDown is Continue"),
+            ("←  PageUp", "Step back; in a lesson, PageUp is Back"),
             ("Home  End", "Go to the first or the last step"),
             ("1 … 9", "Select node 1 to 9 (selecting pauses)"),
             ("C", "Crash the selected node, or restart it"),

@@ -116,6 +116,17 @@ siteTest("a lesson link opens at its beat, a card opens its beat, leaving keeps 
   await waitFor(() => page.url().includes("run="), "a prepared run is a share link");
   assert.equal(await page.locator(".lesson-player").count(), 0);
   assert.ok(Number(await page.getByTestId("step").textContent()) > 0, "it stands at the lesson's end");
+  // A presentation clicker drives a lesson: PageDown is Continue, PageUp is Back.
+  await page.goto(`${server.url}#/two-phase-commit/lesson/happy-path?beat=1&lang=en`);
+  await page.locator(".lesson-player").waitFor();
+  // (The first press may skip the beat's animation to its end, as Continue does.)
+  for (let i = 0; i < 3 && (await progress(page)).n === 1; i++) {
+    await page.keyboard.press("PageDown");
+    await page.waitForTimeout(300);
+  }
+  assert.equal((await progress(page)).n, 2, "PageDown continues");
+  await page.keyboard.press("PageUp");
+  await waitFor(async () => (await progress(page)).n === 1, "PageUp goes back");
   // A try done by hand, as a student would: 2PC's blocking lesson waits for the
   // coordinator's crash; crashing a participant is not it; selecting C and pressing C is.
   await page.goto(`${server.url}#/two-phase-commit/lesson/blocking?beat=3&lang=en`);
