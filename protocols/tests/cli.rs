@@ -301,3 +301,40 @@ fn a_run_that_outgrows_the_bounds_stops_with_the_bound_named() {
     );
     assert!(lines[0].starts_with("steps="), "{lines:?}");
 }
+
+/// `sim lesson` walks a lesson (the site's lesson files), says where each beat starts,
+/// prints its end state as a scenario that `sim run` replays, and refuses a broken lesson
+/// with its line.
+#[test]
+fn a_lesson_walks_prints_its_end_state_and_a_broken_one_is_refused_at_its_line() {
+    let lesson = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../src/labs/two_phase_commit/lessons/blocking.txt"
+    );
+    let out = sim(&["lesson", lesson]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.trim_end().ends_with("steps") && text.contains("ok: 7 beats"),
+        "{text}"
+    );
+    let out = sim(&["lesson", lesson, "--scenario"]);
+    let scenario = file_with(&String::from_utf8(out.stdout).unwrap());
+    let replay = sim(&["run", scenario.arg()]);
+    assert!(replay.status.success(), "its end state replays");
+    let broken = std::fs::read_to_string(lesson)
+        .unwrap()
+        .replace("predict answer=3", "predict answer=9");
+    let path = file_with(&broken);
+    let out = sim(&["lesson", path.arg()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("line 33") && stderr.contains("answer=9"),
+        "{stderr}"
+    );
+}
