@@ -46,11 +46,11 @@ pub fn on_key(ctl: Controller, ev: web_sys::KeyboardEvent) {
         }
         // In a lesson, a presentation clicker's keys are the lesson's Continue and Back
         // (the arrows and "." still step).
-        "PageDown" if ctl.lesson.with_untracked(|p| p.is_some()) => {
+        "PageDown" if !slider && ctl.lesson.with_untracked(|p| p.is_some()) => {
             ev.prevent_default();
             ctl.lesson_next();
         }
-        "PageUp" if ctl.lesson.with_untracked(|p| p.is_some()) => {
+        "PageUp" if !slider && ctl.lesson.with_untracked(|p| p.is_some()) => {
             ev.prevent_default();
             ctl.lesson_back();
         }

@@ -26,7 +26,11 @@ pub fn parse_hash(hash: &str) -> Result<UrlState, String> {
     let (lab, lesson) = match path.split_once('/') {
         None => (path, None),
         Some((lab, rest)) => match rest.strip_prefix("lesson/") {
-            Some(id) if !id.is_empty() => (lab, Some(percent_decode(id).unwrap_or_default())),
+            Some(id) if !id.is_empty() => {
+                let id = percent_decode(id)
+                    .ok_or("the lesson's name is not valid percent-encoded UTF-8")?;
+                (lab, Some(id))
+            }
             _ => return Err(format!("“{path}” is not a lab or a lesson")),
         },
     };
@@ -179,6 +183,10 @@ mod tests {
             "a path that is no lesson"
         );
         assert!(parse_hash("#/raft/lesson/").is_err());
+        assert!(
+            parse_hash("#/raft/lesson/%FF").is_err(),
+            "a name that is not UTF-8"
+        );
     }
 
     #[test]

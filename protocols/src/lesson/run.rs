@@ -2,10 +2,9 @@
 //! as the student goes; [`walk`] does it all the way, taking every hint, to test a lesson.
 
 use super::{Beat, Kind, Lesson};
-use crate::script::{node_named, Driver, Scripted, NOT_MET};
+use crate::script::{node_named, Driver, Scripted, Setup, NOT_MET};
 use crate::sim::history::{History, RunSpec};
-use crate::sim::schema::{FieldKind, Schema};
-use crate::sim::{Event, Input, Invariant, NetConfig, NodeId, Protocol};
+use crate::sim::{Event, Input, Invariant, NodeId, Protocol};
 
 /// The lesson's way of driving a run: the script commands of [`crate::script`].
 #[derive(Clone)]
@@ -79,38 +78,16 @@ impl<P: Scripted> Runner<P> {
         }
     }
 
-    /// The run a lesson's settings start: `config` lines set the configuration's fields
-    /// through its schema (a toggle as `true`/`false`, a choice by its name), `net` lines
-    /// the network's, `seed` the seed; the rest keep their defaults.
+    /// The run a lesson's settings start (`config`, `net` and `seed` lines, as in a
+    /// golden script).
     pub fn spec(lesson: &Lesson) -> Result<RunSpec<P>, String> {
-        let mut spec = RunSpec {
-            cfg: P::Config::default(),
-            net: NetConfig::default(),
-            seed: 1,
-            inputs: Vec::new(),
-        };
+        let mut setup = Setup::<P>::default();
         for line in &lesson.setup {
-            let mut words = line.split_whitespace();
-            let head = words.next().unwrap_or("");
-            if head == "seed" {
-                let n = words.next().unwrap_or("");
-                spec.seed = n.parse().map_err(|_| format!("seed {n}: not a number"))?;
-                continue;
-            }
-            for pair in words {
-                let (key, raw) = pair
-                    .split_once('=')
-                    .ok_or_else(|| format!("`{pair}`: not key=value"))?;
-                match head {
-                    "config" => set_field(&mut spec.cfg, key, raw)?,
-                    "net" => set_net(&mut spec.net, key, raw)?,
-                    _ => return Err(format!("`{line}`: not a setting")),
-                }
+            if !setup.apply(line)? {
+                return Err(format!("`{line}`: not a setting"));
             }
         }
-        P::validate(&spec.cfg).map_err(|e| e.to_string())?;
-        spec.net.validate().map_err(|e| e.to_string())?;
-        Ok(spec)
+        Ok(setup.spec())
     }
 
     /// Plays `commands` from the cursor, after dropping the recorded future (a beat
@@ -235,37 +212,6 @@ impl<P: Scripted> Runner<P> {
         }
         Ok(())
     }
-}
-
-/// Sets one configuration field by its schema key.
-fn set_field<C: Schema>(cfg: &mut C, key: &str, raw: &str) -> Result<(), String> {
-    let field = C::field(key).ok_or_else(|| format!("no setting named {key}"))?;
-    let value = match (field.kind, raw) {
-        (FieldKind::Toggle, "true") => Some(1),
-        (FieldKind::Toggle, "false") => Some(0),
-        (FieldKind::Choice { options }, _) => {
-            options.iter().position(|o| *o == raw).map(|i| i as u64)
-        }
-        _ => raw.parse().ok(),
-    };
-    match value {
-        Some(v) if field.apply(cfg, v) => Ok(()),
-        _ => Err(format!("{key}={raw}: not a value it takes")),
-    }
-}
-
-/// Sets one network field.
-fn set_net(net: &mut NetConfig, key: &str, raw: &str) -> Result<(), String> {
-    let n: u64 = raw
-        .parse()
-        .map_err(|_| format!("{key}={raw}: not a number"))?;
-    match key {
-        "latency_ticks_min" => net.latency_ticks_min = n,
-        "latency_ticks_max" => net.latency_ticks_max = n,
-        "loss_per_mille" => net.loss_per_mille = u16::try_from(n).unwrap_or(u16::MAX),
-        _ => return Err(format!("no network setting named {key}")),
-    }
-    Ok(())
 }
 
 /// A lesson walked to its end, every hint taken.

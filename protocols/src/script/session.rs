@@ -5,8 +5,8 @@
 use super::driver::Driver;
 use super::{Args, Scripted};
 use crate::sim::history::{History, RunSpec};
+use crate::sim::schema::{FieldKind, Schema};
 use crate::sim::{Input, NetConfig, Protocol, StepRecord, World};
-use serde_json::{Map, Value};
 
 /// What a script drives: a bare [`World`] (golden scripts) or a recorded [`History`]
 /// (lessons, in the page).
@@ -59,7 +59,7 @@ impl<P: Protocol> Default for Setup<P> {
     }
 }
 
-impl<P: Protocol> Setup<P> {
+impl<P: Protocol<Config: Schema>> Setup<P> {
     /// Applies a settings line; `Ok(false)` if `line` is not one.
     pub fn apply(&mut self, line: &str) -> Result<bool, String> {
         let words: Vec<&str> = line.split_whitespace().collect();
@@ -69,11 +69,15 @@ impl<P: Protocol> Setup<P> {
         let args = Args::parse(rest);
         match *cmd {
             "config" => {
-                self.cfg = merged(&self.cfg, &args)?;
+                for (key, raw) in &args.pairs {
+                    set_field(&mut self.cfg, key, raw)?;
+                }
                 P::validate(&self.cfg).map_err(|e| e.to_string())?;
             }
             "net" => {
-                self.net = merged(&self.net, &args)?;
+                for (key, raw) in &args.pairs {
+                    set_net(&mut self.net, key, raw)?;
+                }
                 self.net.validate().map_err(|e| e.to_string())?;
             }
             "seed" => self.seed = args.word(0)?.parse().map_err(|_| "seed: not a number")?,
@@ -134,20 +138,34 @@ impl<P: Scripted> Session<P> {
     }
 }
 
-/// `value` with the `key=value` pairs set (a value is read as JSON when it parses, as a
-/// string otherwise).
-fn merged<T: serde::Serialize + serde::de::DeserializeOwned>(
-    value: &T,
-    args: &Args,
-) -> Result<T, String> {
-    let mut v = serde_json::to_value(value).map_err(|e| e.to_string())?;
-    let obj: &mut Map<String, Value> = v.as_object_mut().ok_or("not an object")?;
-    for (k, raw) in &args.pairs {
-        if !obj.contains_key(k) {
-            return Err(format!("no setting named {k}"));
+/// Sets one configuration field through its schema (a toggle as `true`/`false`, a
+/// choice by its name, a number as itself).
+fn set_field<C: Schema>(cfg: &mut C, key: &str, raw: &str) -> Result<(), String> {
+    let field = C::field(key).ok_or_else(|| format!("no setting named {key}"))?;
+    let value = match (field.kind, raw) {
+        (FieldKind::Toggle, "true") => Some(1),
+        (FieldKind::Toggle, "false") => Some(0),
+        (FieldKind::Choice { options }, _) => {
+            options.iter().position(|o| *o == raw).map(|i| i as u64)
         }
-        let val = serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.clone()));
-        obj.insert(k.clone(), val);
+        _ => raw.parse().ok(),
+    };
+    match value {
+        Some(v) if field.apply(cfg, v) => Ok(()),
+        _ => Err(format!("{key}={raw}: not a value it takes")),
     }
-    serde_json::from_value(v).map_err(|e| e.to_string())
+}
+
+/// Sets one network field.
+fn set_net(net: &mut NetConfig, key: &str, raw: &str) -> Result<(), String> {
+    let n: u64 = raw
+        .parse()
+        .map_err(|_| format!("{key}={raw}: not a number"))?;
+    match key {
+        "latency_ticks_min" => net.latency_ticks_min = n,
+        "latency_ticks_max" => net.latency_ticks_max = n,
+        "loss_per_mille" => net.loss_per_mille = u16::try_from(n).unwrap_or(u16::MAX),
+        _ => return Err(format!("no network setting named {key}")),
+    }
+    Ok(())
 }
