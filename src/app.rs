@@ -5,7 +5,7 @@ use crate::components::{
     canvas::ClusterCanvas, charts::ChartsPanel, context_menu::ContextMenu, event_log::EventLog,
     help::HelpOverlay, inspector::InspectorPanel, invariants::InvariantMonitor,
     lesson::LessonPanel, log_grid::LogGridPanel, network::NetworkPanel, notice::NoticeBar,
-    settings::SettingsPanel, share::ShareBar, transport::TransportBar,
+    present::Caption, settings::SettingsPanel, share::ShareBar, transport::TransportBar,
 };
 use crate::controller::{Controller, Cursor, Notice};
 use crate::i18n::{self, fill, Catalog, Lang, LangContext};
@@ -101,6 +101,9 @@ pub fn App() -> impl IntoView {
         window_event_listener(leptos::ev::keydown, move |ev| crate::keys::on_key(ctl, ev));
     // A click anywhere else closes the node or message menu.
     let click_handle = window_event_listener(leptos::ev::click, move |_| ctl.click_elsewhere());
+    // The browser's own Escape leaves full screen: presenter mode ends with it.
+    let full_handle =
+        window_event_listener_untyped("fullscreenchange", move |_| ctl.fullscreen_changed());
     let hash_handle = window_event_listener(leptos::ev::hashchange, move |_| {
         ctl.follow_url();
         let hash = url_state::read();
@@ -135,12 +138,13 @@ pub fn App() -> impl IntoView {
     on_cleanup(move || {
         key_handle.remove();
         click_handle.remove();
+        full_handle.remove();
         hash_handle.remove();
     });
     let current = Memo::new(move |_| ctl.read(|s| s.lab()));
 
     view! {
-        <div class="app">
+        <div class="app" class:presenting=move || ctl.presenting.get()>
             <header class="topbar">
                 <div class="brand">
                     <h1>{move || cat().app_title}</h1>
@@ -189,6 +193,9 @@ pub fn App() -> impl IntoView {
                 <div class="stage">
                     <p class="intro">{move || current.get().intro(cat())}</p>
                     <ClusterCanvas />
+                    <Show when=move || ctl.presenting.get()>
+                        <Caption />
+                    </Show>
                     <TransportBar />
                     <LogGridPanel />
                     <ChartsPanel />

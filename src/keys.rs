@@ -10,7 +10,8 @@ use wasm_bindgen::JsCast;
 /// presentation clicker sends PageUp/PageDown), Home and End go to the ends; 1–9 select
 /// a node, C crashes or restarts it, T times it out, P partitions it from the rest, H
 /// heals, D drops the selected message, R sends the lab's main request; + and − change
-/// speed; `?` toggles help, Escape closes and deselects.
+/// speed; F toggles presenter mode; `?` toggles help, Escape closes and deselects (and
+/// then leaves presenter mode).
 /// Each is listed in the help (`Help::keys`).
 pub fn on_key(ctl: Controller, ev: web_sys::KeyboardEvent) {
     if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
@@ -111,6 +112,16 @@ pub fn on_key(ctl: Controller, ev: web_sys::KeyboardEvent) {
         "+" | "=" => ctl.nudge_speed(true),
         "-" | "−" | "_" => ctl.nudge_speed(false),
         "?" => ctl.help_open.update(|o| *o = !*o),
+        "f" | "F" => ctl.set_presenting(!ctl.presenting.get_untracked()),
+        // Escape closes what is open first; with nothing open, it leaves presenter mode.
+        "Escape"
+            if ctl.presenting.get_untracked()
+                && !ctl.help_open.get_untracked()
+                && ctl.menu.with_untracked(Option::is_none)
+                && ctl.selection.get_untracked() == Selection::None =>
+        {
+            ctl.set_presenting(false);
+        }
         "Escape" => {
             ctl.help_open.set(false);
             ctl.menu.set(None);

@@ -12,6 +12,7 @@ pub mod lesson;
 pub mod log_grid;
 pub mod network;
 pub mod notice;
+pub mod present;
 pub mod settings;
 pub mod share;
 pub mod transport;

@@ -92,8 +92,16 @@ pub fn TransportBar() -> impl IntoView {
                     <span aria-hidden="true">{move || cat().transport.step_forward}</span>
                     <span aria-hidden="true">" ▶"</span>
                 </button>
-                <button class="btn" on:click=move |_| ctl.reset()>{move || cat().transport.reset}</button>
-                <button class="btn" on:click=move |_| ctl.new_seed()>{move || cat().transport.new_seed}</button>
+                <button class="btn extra" on:click=move |_| ctl.reset()>{move || cat().transport.reset}</button>
+                <button class="btn extra" on:click=move |_| ctl.new_seed()>{move || cat().transport.new_seed}</button>
+                <button
+                    class="btn present"
+                    aria-pressed=move || ctl.presenting.get().to_string()
+                    title=move || cat().transport.present_help
+                    on:click=move |_| ctl.set_presenting(!ctl.presenting.get_untracked())
+                >
+                    {move || if ctl.presenting.get() { cat().transport.present_exit } else { cat().transport.present }}
+                </button>
             </div>
             <label class="timeline">
                 <span class="visually-hidden">{move || cat().transport.timeline}</span>

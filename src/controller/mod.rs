@@ -4,6 +4,7 @@
 mod branches;
 mod lesson;
 mod menu;
+mod present;
 
 pub use branches::Branch;
 
@@ -62,6 +63,8 @@ pub struct Controller {
     pub selection: RwSignal<Selection>,
     pub notice: RwSignal<Option<Notice>>,
     pub help_open: RwSignal<bool>,
+    /// Presenter mode: the canvas fills the window with a caption bar (key F).
+    pub presenting: RwSignal<bool>,
     /// A node's or message's actions opened beside it (right-click), at window coordinates.
     pub menu: RwSignal<Option<(Selection, f64, f64)>>,
     /// When the menu opened (wall ms), and a long press waiting to open it.
@@ -118,6 +121,7 @@ impl Controller {
             selection: RwSignal::new(Selection::None),
             notice: RwSignal::new(None),
             help_open: RwSignal::new(false),
+            presenting: RwSignal::new(false),
             menu: RwSignal::new(None),
             menu_opened: StoredValue::new(0.0),
             press_timer: StoredValue::new(None),

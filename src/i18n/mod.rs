@@ -223,6 +223,11 @@ pub struct Transport {
     pub undo: &'static str,
     /// The switch for messages gliding between steps (off under reduced motion).
     pub glide: &'static str,
+    /// Presenter mode's button (on, off, what it does) and its caption bar's name.
+    pub present: &'static str,
+    pub present_exit: &'static str,
+    pub present_help: &'static str,
+    pub caption: &'static str,
 }
 
 #[cfg_attr(test, derive(serde::Serialize))]

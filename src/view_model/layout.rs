@@ -42,8 +42,10 @@ pub fn two_phase_commit(participants: usize) -> Vec<Point> {
         x: WIDTH / 2.0,
         y: 110.0,
     }];
-    let half = ((participants as f64 - 1.0) * 110.0).clamp(110.0, WIDTH / 2.0 - 90.0);
-    points.extend(arc(participants, WIDTH / 2.0, 400.0, half, 60.0));
+    // Spread over the canvas's width: each participant's status and log lines need room
+    // beside its neighbours' when the text is large (presenter mode).
+    let half = ((participants as f64 - 1.0) * 165.0).clamp(110.0, WIDTH / 2.0 - 90.0);
+    points.extend(arc(participants, WIDTH / 2.0, 400.0, half, 40.0));
     points.push(Point { x: 130.0, y: 110.0 });
     points
 }
@@ -51,19 +53,19 @@ pub fn two_phase_commit(participants: usize) -> Vec<Point> {
 /// Paxos with one node per role: proposers along the top left, learners along the top
 /// right, acceptors on an arc below. Index order: proposers, acceptors, learners.
 pub fn roles(proposers: usize, acceptors: usize, learners: usize) -> Vec<Point> {
-    let top = 110.0;
-    let mut points: Vec<Point> = (0..proposers)
-        .map(|i| Point {
-            x: 110.0 + i as f64 * 190.0,
-            y: top,
-        })
-        .collect();
+    // The top row, proposers then learners, evenly spread over the width.
+    let top = arc(
+        proposers + learners,
+        WIDTH / 2.0,
+        110.0,
+        WIDTH / 2.0 - 150.0,
+        0.0,
+    );
     let half = ((acceptors as f64 - 1.0) * 120.0).clamp(150.0, WIDTH / 2.0 - 80.0);
+    let mut points = top[..proposers].to_vec();
     points.extend(arc(acceptors, WIDTH / 2.0, 430.0, half, 30.0));
-    points.extend((0..learners).map(|i| Point {
-        x: WIDTH - 120.0 - i as f64 * 150.0,
-        y: top,
-    }));
+    // Learners keep their order from the right edge inwards.
+    points.extend(top[proposers..].iter().rev());
     points
 }
 
@@ -84,7 +86,7 @@ pub fn balancer(clients: usize, backends: usize) -> Vec<Point> {
             })
             .collect()
     };
-    let mut points = column(clients, 170.0);
+    let mut points = column(clients, 200.0);
     points.push(Point {
         x: 440.0,
         y: HEIGHT / 2.0 - 30.0,
@@ -106,13 +108,13 @@ pub fn balancer(clients: usize, backends: usize) -> Vec<Point> {
 /// Sharding: servers on a ring around the router, clients down the left. Index order:
 /// servers, router, clients.
 pub fn sharding(servers: usize, routers: usize, clients: usize) -> Vec<Point> {
-    let (cx, cy, r) = (620.0, 290.0, 215.0);
+    let (cx, cy, rx, ry) = (640.0, 290.0, 250.0, 220.0);
     let mut points: Vec<Point> = (0..servers)
         .map(|i| {
             let a = i as f64 / servers as f64 * std::f64::consts::TAU;
             Point {
-                x: cx + r * a.sin(),
-                y: cy - r * a.cos(),
+                x: cx + rx * a.sin(),
+                y: cy - ry * a.cos(),
             }
         })
         .collect();
@@ -147,15 +149,17 @@ pub fn sharding(servers: usize, routers: usize, clients: usize) -> Vec<Point> {
     points
 }
 
-/// Servers on a ring (Raft, Paxos): evenly spaced, the first at the top, clockwise.
+/// Servers on a ring (Raft, Paxos): evenly spaced, the first at the top, clockwise. The
+/// ring is an ellipse as wide as the canvas allows with room for a status line at each
+/// side, so neighbours' lines stay apart when the text is large.
 pub fn ring(n: usize) -> Vec<Point> {
-    let (cx, cy, r) = (WIDTH / 2.0, 290.0, 195.0);
+    let (cx, cy, rx, ry) = (WIDTH / 2.0, 265.0, 330.0, 210.0);
     (0..n)
         .map(|i| {
             let a = i as f64 / n as f64 * std::f64::consts::TAU;
             Point {
-                x: cx + r * a.sin(),
-                y: cy - r * a.cos(),
+                x: cx + rx * a.sin(),
+                y: cy - ry * a.cos(),
             }
         })
         .collect()

@@ -82,7 +82,9 @@ const s = await openSession("bench");
 try {
   console.log(`frame figures, ${SECONDS} s per case after 2 s of warm-up (ms)`);
   console.log("case".padEnd(56) + "  work p50   p95   max | interval p50   p95 |  fps | long | steps");
-  for (const [name, url, speed] of CASES) {
+  // BENCH_ONLY=raft,two-phase runs only the cases whose name holds one of these words.
+  const only = (process.env.BENCH_ONLY ?? "").split(",").filter(Boolean);
+  for (const [name, url, speed] of CASES.filter(([n]) => !only.length || only.some((w) => n.includes(w)))) {
     // Each case in a page of its own: a lab opened by a hash change would inherit the
     // previous case's document.
     const page = await s.context.newPage();

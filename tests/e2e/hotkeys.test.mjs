@@ -87,7 +87,7 @@ siteTest("every hotkey works from the keyboard alone, and selecting pauses", asy
   const help = page.getByRole("dialog", { name: "Keyboard shortcuts", exact: true });
   await help.waitFor();
   const text = await help.innerText();
-  for (const k of ["PageDown", "Home", "1 … 9", "C", "T", "R", "P", "H", "D"]) assert.ok(text.includes(k), `the help lists ${k}`);
+  for (const k of ["PageDown", "Home", "1 … 9", "C", "T", "R", "P", "H", "D", "Presenter mode"]) assert.ok(text.includes(k), `the help lists ${k}`);
   // …and what the drawing shows: the marks every lab shares, then Raft's own.
   assert.ok(text.includes("Arc around a node") && text.includes("InstallSnapshot ≤12"), "the help has the legend");
   await shot("help");

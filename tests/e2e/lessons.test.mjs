@@ -132,11 +132,11 @@ siteTest("a lesson link opens at its beat, a card opens its beat, leaving keeps 
   await page.goto(`${server.url}#/two-phase-commit/lesson/blocking?beat=3&lang=en`);
   await page.locator(".show-me").waitFor();
   assert.ok(await nextButton(page).isDisabled());
-  await page.locator("g.node").nth(1).click();
+  await page.locator("g.node").nth(1).locator(".node-body").click();
   await page.keyboard.press("c");
   await page.waitForTimeout(200);
   assert.ok(await nextButton(page).isDisabled(), "another node's crash is not what the lesson waits for");
-  await page.locator("g.node").first().click();
+  await page.locator("g.node").first().locator(".node-body").click();
   await page.keyboard.press("c");
   await page.locator(".try-status").filter({ hasText: "Done" }).waitFor();
   assert.ok(!(await nextButton(page).isDisabled()), "the crash of C lets the lesson go on");

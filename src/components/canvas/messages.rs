@@ -7,6 +7,7 @@ use super::at;
 use crate::controller::{use_controller, Selection};
 use crate::i18n::fill;
 use crate::labs::{MsgView, Scene, Tone};
+use crate::view_model::labels::LabelSpot;
 use crate::view_model::layout::{message_point, progress, Point};
 use leptos::prelude::*;
 use std::fmt::Write;
@@ -18,7 +19,7 @@ const DOT_R: f64 = 8.0;
 const PICK_R: f64 = 16.0;
 
 /// Where message `m` is drawn at virtual time `now`.
-fn place(m: &MsgView, points: &[Point], now: f64) -> Point {
+pub(super) fn place(m: &MsgView, points: &[Point], now: f64) -> Point {
     let f = progress(m.sent_at, m.deliver_at, now);
     message_point(at(points, m.from), at(points, m.to), f)
 }
@@ -32,6 +33,27 @@ pub(super) fn pick(scene: &Scene, points: &[Point], now: f64, p: Point) -> Optio
         .filter(|(d, _)| *d <= PICK_R)
         .min_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, id)| id)
+}
+
+/// The label each message shows: a broadcast (one sender, one label, one send time) is
+/// labelled once, on its first message, as "PREPARE T1 ×3", so its copies do not pile
+/// their labels on the sender; the selected message always shows its own. Each message
+/// still has its own accessible name.
+pub(super) fn shown_labels(msgs: &[MsgView], selected: Option<u64>) -> Vec<String> {
+    let same =
+        |a: &MsgView, b: &MsgView| a.from == b.from && a.sent_at == b.sent_at && a.label == b.label;
+    msgs.iter()
+        .map(|m| {
+            let copies = msgs.iter().filter(|o| same(m, o));
+            let first = copies.clone().map(|o| o.id).min() == Some(m.id);
+            match copies.count() {
+                _ if selected == Some(m.id) => m.label.clone(),
+                1 => m.label.clone(),
+                n if first => format!("{} ×{n}", m.label),
+                _ => String::new(),
+            }
+        })
+        .collect()
 }
 
 /// Every tone a message can have, in drawing order.
@@ -82,6 +104,11 @@ pub(super) fn MessageSwarm(scene: Memo<Scene>, points: Memo<Vec<Point>>) -> impl
 #[component]
 pub(super) fn MessageDot(
     msg: MsgView,
+    /// What the label says (see [`shown_labels`]): empty for a broadcast's copies.
+    shown: String,
+    /// Where each label goes (see [`crate::view_model::labels::place_labels`]); `None`
+    /// when there is no room (shown on hover or focus).
+    spots: Memo<Vec<(u64, Option<LabelSpot>)>>,
     from: Point,
     to: Point,
     from_name: String,
@@ -103,6 +130,9 @@ pub(super) fn MessageDot(
         )
     };
     let selected = move || ctl.selection.get() == Selection::Message(id);
+    // A memo: the label's attributes change only when its place does.
+    let place =
+        Memo::new(move |_| spots.with(|v| v.iter().find(|(i, _)| *i == id).and_then(|(_, s)| *s)));
     // A lesson beat points at messages of this kind (`show=msg=PREPARE`).
     let kind = msg
         .label
@@ -110,12 +140,12 @@ pub(super) fn MessageDot(
         .next()
         .unwrap_or("")
         .to_string();
-    let spot = move || ctl.spotlit(|s, _| s.strip_prefix("msg=") == Some(kind.as_str()));
+    let spotlit = move || ctl.spotlit(|s, _| s.strip_prefix("msg=") == Some(kind.as_str()));
     view! {
         <g
             class=format!("msg {}", msg.tone.class())
             class:selected=selected
-            class:spot=spot
+            class:spot=spotlit
             transform=pos
             role="button"
             tabindex="0"
@@ -137,7 +167,15 @@ pub(super) fn MessageDot(
         >
             <circle class="msg-hit" r="13" />
             <circle class="msg-dot" r="8" />
-            <text class="msg-label" y="-13" text-anchor="middle">{msg.label.clone()}</text>
+            <text
+                class="msg-label"
+                class:crowded=move || place.get().is_none()
+                x=move || place.get().map_or(0.0, |s| s.dx)
+                y=move || place.get().map_or(-13.0, |s| s.dy)
+                text-anchor=move || place.get().map_or("middle", |s| s.anchor.svg())
+            >
+                {shown}
+            </text>
         </g>
     }
 }
@@ -156,6 +194,27 @@ mod tests {
             sent_at: 0,
             deliver_at: 10,
         }
+    }
+
+    /// A broadcast is labelled once, with its count; a selected copy shows its own
+    /// label; messages that differ in sender, label or send time are labelled apart.
+    #[test]
+    fn a_broadcast_is_labelled_once_with_its_count() {
+        let mut msgs: Vec<MsgView> = (1..=3).map(|id| msg(id, 0, id as usize)).collect();
+        for m in &mut msgs {
+            m.label = "PREPARE T1".into();
+        }
+        let mut other = msg(9, 1, 0);
+        other.label = "PREPARE T1".into();
+        msgs.push(other);
+        assert_eq!(
+            shown_labels(&msgs, None),
+            ["PREPARE T1 ×3", "", "", "PREPARE T1"]
+        );
+        assert_eq!(
+            shown_labels(&msgs, Some(3)),
+            ["PREPARE T1 ×3", "", "PREPARE T1", "PREPARE T1"]
+        );
     }
 
     /// A click in the swarm picks the message drawn nearest it, and a click far from every

@@ -10,9 +10,10 @@ use super::{catalog, use_scene};
 use crate::controller::{use_controller, Selection};
 use crate::i18n::fill;
 use crate::labs::MsgView;
+use crate::view_model::labels;
 use crate::view_model::layout::{self, message_point, Point};
 use leptos::prelude::*;
-use messages::{pick, MessageDot, MessageSwarm, ONE_BY_ONE};
+use messages::{pick, place, shown_labels, MessageDot, MessageSwarm, ONE_BY_ONE};
 use node::NodeGlyph;
 
 #[component]
@@ -33,6 +34,18 @@ pub fn ClusterCanvas() -> impl IntoView {
     // own, labelled), and a click picks the nearest.
     let crowded = Memo::new(move |_| scene.with(|s| s.messages.len() > ONE_BY_ONE));
     let svg: NodeRef<leptos::svg::Svg> = NodeRef::new();
+    let probe: NodeRef<leptos::html::Span> = NodeRef::new();
+    let (units_per_px, root_px) = follow_scale(svg, probe);
+    // Canvas text, in canvas units: 0.8 rem on screen (1.5 rem presenting), within the
+    // room the drawing leaves.
+    let fs = move || {
+        let (rem, cap) = if ctl.presenting.get() {
+            (1.5, 60.0)
+        } else {
+            (0.8, 24.0)
+        };
+        labels::text_size(units_per_px.get(), rem * root_px.get(), cap)
+    };
     let legend_open = RwSignal::new(false);
     let click = move |ev: leptos::ev::MouseEvent| {
         let picked = crowded.get_untracked().then(|| {
@@ -51,11 +64,48 @@ pub fn ClusterCanvas() -> impl IntoView {
             Selection::Message(id) => Some(id),
             _ => None,
         };
-        scene.with(|s| {
+        let msgs = scene.with(|s| {
             let shown = |m: &&MsgView| !crowded.get() || Some(m.id) == selected;
             s.messages.iter().filter(shown).cloned().collect::<Vec<_>>()
-        })
+        });
+        let labels = shown_labels(&msgs, selected);
+        msgs.into_iter().zip(labels).collect::<Vec<_>>()
     };
+    // Where each label goes this frame, in order: the selected message's first, then the
+    // ones about to arrive; none covers a node's circle or text.
+    let spots = Memo::new(move |_| {
+        let (now, pts, fs) = (ctl.drawn_time(), points.get(), fs());
+        let selected = ctl.selection.get();
+        let obstacles: Vec<_> = scene.with(|s| {
+            s.nodes
+                .iter()
+                .flat_map(|n| labels::node_boxes(n, fs))
+                .collect()
+        });
+        let msgs = one_by_one();
+        // One number per message sorts them: not selected (top bit), arrival, index.
+        let mut order: Vec<u64> = msgs
+            .iter()
+            .enumerate()
+            .map(|(i, (m, _))| {
+                let later = u64::from(selected != Selection::Message(m.id)) << 63;
+                later | m.deliver_at.min((1 << 47) - 1) << 16 | i as u64
+            })
+            .collect();
+        order.sort_unstable();
+        let order: Vec<&(MsgView, String)> =
+            order.iter().map(|k| &msgs[(k & 0xffff) as usize]).collect();
+        let wanted: Vec<(Point, &str)> = order
+            .iter()
+            .map(|(m, l)| (place(m, &pts, now), l.as_str()))
+            .collect();
+        let placed = labels::place_labels(&wanted, &obstacles, fs * labels::SMALL);
+        order
+            .iter()
+            .map(|(m, _)| m.id)
+            .zip(placed)
+            .collect::<Vec<_>>()
+    });
     let link_pairs = Memo::new(move |_| scene.with(|s| s.links.clone()));
     let cut_pairs = Memo::new(move |_| scene.with(|s| s.cut.clone()));
     let links = move || {
@@ -79,7 +129,7 @@ pub fn ClusterCanvas() -> impl IntoView {
                     view! {
                         <g class="cut-both">
                             <line class="link-cut" x1=a.x y1=a.y x2=b.x y2=b.y />
-                            <text class="cut-x" x=m.x y=m.y + 6.0 text-anchor="middle">"✕"</text>
+                            <text class="cut-x" x=m.x y=m.y text-anchor="middle" dominant-baseline="central">"✕"</text>
                         </g>
                     }
                     .into_any()
@@ -97,7 +147,7 @@ pub fn ClusterCanvas() -> impl IntoView {
             let aria = fill(cat().sim.lost_aria, &[("label", &l.label)]);
             view! {
                 <g class="msg-lost" transform=format!("translate({:.1},{:.1})", at.x, at.y) aria-label=aria role="img">
-                    <text class="msg-lost-x" text-anchor="middle" y="5">"✕"</text>
+                    <text class="msg-lost-x" text-anchor="middle" dominant-baseline="central">"✕"</text>
                     <text class="msg-label" text-anchor="middle" y="-12">{l.label}</text>
                 </g>
             }
@@ -110,6 +160,7 @@ pub fn ClusterCanvas() -> impl IntoView {
                 viewBox=format!("0 0 {} {}", layout::WIDTH, layout::HEIGHT)
                 class="cluster"
                 node_ref=svg
+                style:--fs=move || format!("{:.2}px", fs())
                 on:click=click
             >
                 <defs>
@@ -127,18 +178,21 @@ pub fn ClusterCanvas() -> impl IntoView {
                 </Show>
                 <For
                     each=one_by_one
-                    key=|m| m.id
-                    children=move |m: MsgView| {
+                    // A label that changes (a broadcast's copy delivered) draws the dot again.
+                    key=|(m, shown)| (m.id, shown.clone())
+                    children=move |(m, shown): (MsgView, String)| {
                         let pts = points.get_untracked();
                         let names = names.get_untracked();
                         let (from, to) = (at(&pts, m.from), at(&pts, m.to));
                         let name = |i: usize| names.get(i).cloned().unwrap_or_default();
                         let (from_name, to_name) = (name(m.from), name(m.to));
-                        view! { <MessageDot msg=m from to from_name to_name /> }
+                        view! { <MessageDot msg=m shown spots from to from_name to_name /> }
                     }
                 />
                 {lost}
             </svg>
+            // 1 rem, measured: canvas text follows the reader's font size.
+            <span class="rem-probe" aria-hidden="true" node_ref=probe></span>
             <figcaption class="legend">
                 {move || cat().panels.legend} " "
                 <button
@@ -154,6 +208,45 @@ pub fn ClusterCanvas() -> impl IntoView {
             </figcaption>
         </figure>
     }
+}
+
+/// Canvas units per CSS pixel, as the canvas is drawn now (it changes with the window,
+/// the layout and the browser's zoom), and the root font size in CSS pixels (the
+/// reader's setting, measured on `probe`, 1 rem wide): canvas text follows both.
+fn follow_scale(
+    svg: NodeRef<leptos::svg::Svg>,
+    probe: NodeRef<leptos::html::Span>,
+) -> (RwSignal<f64>, RwSignal<f64>) {
+    use wasm_bindgen::{closure::Closure, JsCast};
+    let (k, root) = (RwSignal::new(1.5), RwSignal::new(16.0));
+    let kept = StoredValue::new_local(None::<(web_sys::ResizeObserver, Closure<dyn FnMut()>)>);
+    Effect::new(move |_| {
+        let (Some(el), Some(rem)) = (svg.get(), probe.get()) else {
+            return;
+        };
+        let set = |signal: RwSignal<f64>, value: f64| {
+            if value > 0.0 && (value - signal.get_untracked()).abs() > 0.001 {
+                signal.set(value);
+            }
+        };
+        let (el2, rem2) = (el.clone(), rem.clone());
+        let measure = Closure::<dyn FnMut()>::new(move || {
+            let r = el2.get_bounding_client_rect();
+            let scale = (r.width() / layout::WIDTH).min(r.height() / layout::HEIGHT);
+            set(k, 1.0 / scale);
+            set(root, rem2.get_bounding_client_rect().width());
+        });
+        let Ok(observer) = web_sys::ResizeObserver::new(measure.as_ref().unchecked_ref()) else {
+            return;
+        };
+        observer.observe(&el);
+        observer.observe(&rem);
+        kept.set_value(Some((observer, measure)));
+    });
+    on_cleanup(move || {
+        kept.try_with_value(|k| k.as_ref().map(|(observer, _)| observer.disconnect()));
+    });
+    (k, root)
 }
 
 /// Node `i`'s position; the origin for a node the scene no longer has (drawn for at most

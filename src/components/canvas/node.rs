@@ -77,38 +77,37 @@ pub(super) fn NodeGlyph(index: usize) -> impl IntoView {
             <title>{label}</title>
             <path class="timer-arc" d=timer_path />
             <circle class="node-body" cx=move || at.get().x cy=move || at.get().y r=NODE_R />
-            <text class="node-name" x=move || at.get().x y=move || at.get().y - 4.0 text-anchor="middle">
+            // Text is placed in ems from the node, so it keeps its room at any size
+            // (canvas text follows the reader's font size: see `.cluster` in the CSS).
+            <text class="node-name" x=move || at.get().x y=move || at.get().y dy="-.05em" text-anchor="middle">
                 {move || node.with(|n| n.name.clone())}
             </text>
-            <text class="node-status" x=move || at.get().x y=move || at.get().y + NODE_R + 22.0 text-anchor="middle">
-                {move || node.with(|n| n.status.clone())}
-            </text>
-            <text class="node-badge" x=move || at.get().x y=move || at.get().y + 16.0 text-anchor="middle">
+            <text class="node-badge" x=move || at.get().x y=move || at.get().y dy="1.15em" text-anchor="middle">
                 {move || node.with(|n| if n.up { n.badges.join(" · ") } else { "✕".to_string() })}
             </text>
-            {move || {
-                let (hidden, log) = log.get();
-                let at = at.get();
-                log
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, e)| {
-                        let more = if i == 0 && hidden > 0 { fill(cat().panels.log_more, &[("n", &hidden.to_string())]) } else { String::new() };
-                        view! {
-                            <text
-                                class="node-log"
-                                class:unflushed=!e.on_disk
-                                x=at.x
-                                y=at.y + NODE_R + 38.0 + 13.0 * i as f64
-                                text-anchor="middle"
-                            >
-                                {more}
-                                {e.text}
-                            </text>
-                        }
-                    })
-                    .collect_view()
-            }}
+            <text class="node-status" x=move || at.get().x y=move || at.get().y + NODE_R + 6.0 dy="1em" text-anchor="middle">
+                {move || node.with(|n| n.status.clone())}
+            </text>
+            // The newest log entries, one line each under the status.
+            <text class="node-log" x=move || at.get().x y=move || at.get().y + NODE_R + 6.0 text-anchor="middle">
+                {move || {
+                    let (hidden, log) = log.get();
+                    let x = at.get().x;
+                    log
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, e)| {
+                            let more = if i == 0 && hidden > 0 { fill(cat().panels.log_more, &[("n", &hidden.to_string())]) } else { String::new() };
+                            view! {
+                                <tspan x=x dy=if i == 0 { "2.5em" } else { "1.2em" } class:unflushed=!e.on_disk>
+                                    {more}
+                                    {e.text}
+                                </tspan>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </text>
         </g>
     }
 }
