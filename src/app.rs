@@ -5,7 +5,8 @@ use crate::components::{
     canvas::ClusterCanvas, charts::ChartsPanel, context_menu::ContextMenu, event_log::EventLog,
     help::HelpOverlay, inspector::InspectorPanel, invariants::InvariantMonitor,
     lesson::LessonPanel, log_grid::LogGridPanel, network::NetworkPanel, notice::NoticeBar,
-    present::Caption, settings::SettingsPanel, share::ShareBar, transport::TransportBar,
+    present::Caption, settings::SettingsPanel, share::ShareBar, spacetime::SpaceTimePanel,
+    transport::TransportBar,
 };
 use crate::controller::{Controller, Cursor, Notice};
 use crate::i18n::{self, fill, Catalog, Lang, LangContext};
@@ -197,6 +198,7 @@ pub fn App() -> impl IntoView {
                         <Caption />
                     </Show>
                     <TransportBar />
+                    <SpaceTimePanel />
                     <LogGridPanel />
                     <ChartsPanel />
                     <ShareBar />

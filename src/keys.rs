@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 /// presentation clicker sends PageUp/PageDown), Home and End go to the ends; 1–9 select
 /// a node, C crashes or restarts it, T times it out, P partitions it from the rest, H
 /// heals, D drops the selected message, R sends the lab's main request; + and − change
-/// speed; F toggles presenter mode; `?` toggles help, Escape closes and deselects (and
+/// speed; F toggles presenter mode, S the space-time diagram; `?` toggles help, Escape closes and deselects (and
 /// then leaves presenter mode).
 /// Each is listed in the help (`Help::keys`).
 pub fn on_key(ctl: Controller, ev: web_sys::KeyboardEvent) {
@@ -113,6 +113,7 @@ pub fn on_key(ctl: Controller, ev: web_sys::KeyboardEvent) {
         "-" | "−" | "_" => ctl.nudge_speed(false),
         "?" => ctl.help_open.update(|o| *o = !*o),
         "f" | "F" => ctl.set_presenting(!ctl.presenting.get_untracked()),
+        "s" | "S" => ctl.spacetime.update(|o| *o = !*o),
         // Escape closes what is open first; with nothing open, it leaves presenter mode.
         "Escape"
             if ctl.presenting.get_untracked()

@@ -15,6 +15,7 @@ pub mod notice;
 pub mod present;
 pub mod settings;
 pub mod share;
+pub mod spacetime;
 pub mod transport;
 
 use crate::controller::use_controller;

@@ -65,6 +65,9 @@ pub struct Controller {
     pub help_open: RwSignal<bool>,
     /// Presenter mode: the canvas fills the window with a caption bar (key F).
     pub presenting: RwSignal<bool>,
+    /// The space-time diagram is open (key S), and the message its pointer is on.
+    pub spacetime: RwSignal<bool>,
+    pub linked: RwSignal<Option<u64>>,
     /// A node's or message's actions opened beside it (right-click), at window coordinates.
     pub menu: RwSignal<Option<(Selection, f64, f64)>>,
     /// When the menu opened (wall ms), and a long press waiting to open it.
@@ -122,6 +125,8 @@ impl Controller {
             notice: RwSignal::new(None),
             help_open: RwSignal::new(false),
             presenting: RwSignal::new(false),
+            spacetime: RwSignal::new(false),
+            linked: RwSignal::new(None),
             menu: RwSignal::new(None),
             menu_opened: StoredValue::new(0.0),
             press_timer: StoredValue::new(None),

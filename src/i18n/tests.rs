@@ -263,6 +263,8 @@ pub(crate) const KEPT_IN_ENGLISH: &[&str] = &[
     "End",
     "Esc",
     "JSON",
+    "SVG",
+    "PNG",
 ];
 
 /// The Latin words of `text` that a Chinese sentence should not have: any not kept in

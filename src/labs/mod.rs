@@ -19,6 +19,7 @@ use crate::i18n::{Catalog, Lang};
 use protocols::lesson::Lesson;
 
 pub use crate::view_model::scene::*;
+use crate::view_model::spacetime::Fact;
 pub use lab::{Hotkey, Lab};
 pub use sim::Sim;
 
@@ -182,6 +183,8 @@ pub trait LabSim: Send + Sync {
     fn scene(&self, cat: &Catalog) -> Scene;
     /// Log lines for recorded steps in `from..to`.
     fn log_lines(&self, from: u64, to: u64, cat: &Catalog) -> Vec<LogLine>;
+    /// What the steps in `from..to` did, for the space-time diagram: (step, time, facts).
+    fn space_time(&self, from: u64, to: u64, cat: &Catalog) -> Vec<(u64, u64, Vec<Fact>)>;
     fn inspect_node(&self, node: usize, cat: &Catalog) -> Option<Inspector>;
     /// The selected message's label and fields, if it is in flight.
     fn inspect_message(&self, id: u64, cat: &Catalog) -> Option<(String, Vec<Row>)>;

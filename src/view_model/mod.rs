@@ -5,3 +5,4 @@ pub mod labels;
 pub mod layout;
 pub mod scale;
 pub mod scene;
+pub mod spacetime;

@@ -146,6 +146,8 @@ pub(super) fn MessageDot(
             class=format!("msg {}", msg.tone.class())
             class:selected=selected
             class:spot=spotlit
+            class:linked=move || ctl.linked.get() == Some(id)
+            data-msg=id
             transform=pos
             role="button"
             tabindex="0"

@@ -5,6 +5,7 @@
 mod scene;
 mod sentence;
 mod settings;
+mod spacetime;
 
 pub use settings::{label_options, settings_from};
 
@@ -224,6 +225,10 @@ impl<P: Lab> LabSim for Sim<P> {
                 }
             })
             .collect()
+    }
+
+    fn space_time(&self, from: u64, to: u64, cat: &Catalog) -> Vec<(u64, u64, Vec<Fact>)> {
+        self.facts(from, to, cat)
     }
 
     fn inspect_node(&self, id: usize, cat: &Catalog) -> Option<Inspector> {
