@@ -5,6 +5,7 @@ use crate::controller::use_controller;
 use crate::i18n::{count, fill};
 use leptos::html::Ol;
 use leptos::prelude::*;
+use wasm_bindgen::{closure::Closure, JsCast};
 
 /// Lines kept around the cursor: long runs stay light to render, and a seek far away
 /// draws 150 new lines, not thousands (the box shows about a dozen; the timeline reaches
@@ -42,9 +43,24 @@ pub fn EventLog() -> impl IntoView {
     Effect::new(move |_| {
         at.get();
         set_timeout(
-            move || scroll_to_current(list, 3),
+            move || scroll_to_current(list, 12),
             std::time::Duration::ZERO,
         );
+    });
+    // Lines off screen are not laid out (`content-visibility`), so they take their real
+    // height only when the page is scrolled to the log: look again then.
+    let kept =
+        StoredValue::new_local(None::<(web_sys::IntersectionObserver, Closure<dyn FnMut()>)>);
+    Effect::new(move |_| {
+        let Some(ol) = list.get() else { return };
+        let again = Closure::<dyn FnMut()>::new(move || scroll_to_current(list, 12));
+        if let Ok(observer) = web_sys::IntersectionObserver::new(again.as_ref().unchecked_ref()) {
+            observer.observe(&ol);
+            kept.set_value(Some((observer, again)));
+        }
+    });
+    on_cleanup(move || {
+        kept.try_with_value(|k| k.as_ref().map(|(observer, _)| observer.disconnect()));
     });
     view! {
         <section class="panel event-log">
@@ -103,17 +119,17 @@ fn scroll_to_current(list: NodeRef<Ol>, tries: u8) {
         return;
     };
     if let Ok(Some(cur)) = ol.query_selector("[aria-current]") {
-        let cur: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(cur);
+        let cur: web_sys::HtmlElement = cur.unchecked_into();
         let (top, h) = (cur.offset_top(), cur.offset_height());
         let (view_top, view_h) = (ol.scroll_top(), ol.client_height());
         if top < view_top || top + h > view_top + view_h {
             ol.set_scroll_top((top - view_h / 2).max(0));
-            // Lines scrolled into view are drawn at their real height only now (until
-            // then `contain-intrinsic-size` guesses one line), which can move the current
-            // one: look again once they are drawn.
-            if tries > 0 {
-                request_animation_frame(move || scroll_to_current(list, tries - 1));
-            }
+        }
+        // Lines scrolled into view are drawn at their real height only when they are
+        // (until then `contain-intrinsic-size` uses the height a line last had, or one
+        // line's), which can move the current one a few frames later: look again.
+        if tries > 0 {
+            request_animation_frame(move || scroll_to_current(list, tries - 1));
         }
     }
 }

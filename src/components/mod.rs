@@ -5,6 +5,7 @@ pub mod charts;
 pub mod context_menu;
 pub mod event_log;
 pub mod help;
+pub mod inputs;
 pub mod inspector;
 pub mod invariants;
 pub mod legend;

@@ -169,6 +169,7 @@ pub fn TransportBar() -> impl IntoView {
             </label>
             <PutAside />
             <Branches />
+            <super::inputs::InputList />
         </section>
     }
 }

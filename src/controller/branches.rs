@@ -37,13 +37,18 @@ impl Controller {
             return;
         };
         let Some(json) = json else { return };
+        self.push_branch(Branch {
+            lab,
+            json,
+            from: at,
+            len,
+        });
+    }
+
+    /// Keeps a run as a branch (the oldest goes past [`MAX_BRANCHES`]).
+    pub(super) fn push_branch(&self, branch: Branch) {
         self.branches.update(|b| {
-            b.push(Branch {
-                lab,
-                json,
-                from: at,
-                len,
-            });
+            b.push(branch);
             if b.len() > MAX_BRANCHES {
                 b.remove(0);
             }

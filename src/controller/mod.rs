@@ -2,11 +2,13 @@
 //! changes them. Components read a revision signal and derive their views from it.
 
 mod branches;
+mod inputs;
 mod lesson;
 mod menu;
 mod present;
 
 pub use branches::Branch;
+pub use inputs::Edit;
 
 use crate::i18n::{self, fill, Catalog, Lang};
 use crate::labs::{LabId, LabSim, Scene, UiInput};

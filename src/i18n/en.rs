@@ -40,6 +40,11 @@ pub static EN: Catalog = Catalog {
         present_exit: "Exit presenter mode",
         present_help: "The canvas fills the screen, with large text and the current step's sentence, for a projector (key F)",
         caption: "What just happened",
+        inputs: "Inputs ({n})",
+        inputs_help: "Every input of this run, yours or scripted. Delete one, or move it to another step: the run is recorded again from there, and the run before the edit is kept as a branch. To add one, go to its step and act.",
+        input_delete: "Delete",
+        input_move: "Move to step",
+        input_taken: "Step {step} already has an input: one input per step.",
     },
     panels: Panels {
         cluster: "Cluster",

@@ -228,6 +228,13 @@ pub struct Transport {
     pub present_exit: &'static str,
     pub present_help: &'static str,
     pub caption: &'static str,
+    /// The list of the run's inputs ({n}), what editing it does, its buttons, and the
+    /// refusal of a move onto a step that has an input ({step}).
+    pub inputs: &'static str,
+    pub inputs_help: &'static str,
+    pub input_delete: &'static str,
+    pub input_move: &'static str,
+    pub input_taken: &'static str,
 }
 
 #[cfg_attr(test, derive(serde::Serialize))]

@@ -41,6 +41,11 @@ pub static ZH: Catalog = Catalog {
         present_exit: "退出演示模式",
         present_help: "画布铺满屏幕，文字放大，并显示当前这一步的说明，适合投影（快捷键 F）",
         caption: "刚刚发生了什么",
+        inputs: "输入（{n}）",
+        inputs_help: "本次运行的全部输入，无论是你做的还是脚本里的。删掉一个，或把它移到另一步：运行会从那一步重新录制，编辑前的运行保留为一个分支。要添加输入，转到那一步再操作即可。",
+        input_delete: "删除",
+        input_move: "移到第几步",
+        input_taken: "第 {step} 步已经有一个输入了：每一步只能有一个输入。",
     },
     panels: Panels {
         cluster: "集群",

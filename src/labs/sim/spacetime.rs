@@ -127,8 +127,14 @@ mod tests {
                 assert!(a.sent.unwrap().0 <= a.end.0, "{lab:?}: arrows go down");
                 assert!(a.from < nodes && a.to < nodes);
             }
-            assert!(st.marks.iter().any(|m| m.kind == MarkKind::Crash && m.node == 1));
-            assert!(st.down.iter().any(|d| d.0 == 1 && d.2 == st.t1), "{lab:?}: down to the end");
+            assert!(st
+                .marks
+                .iter()
+                .any(|m| m.kind == MarkKind::Crash && m.node == 1));
+            assert!(
+                st.down.iter().any(|d| d.0 == 1 && d.2 == st.t1),
+                "{lab:?}: down to the end"
+            );
         }
     }
 }
