@@ -123,10 +123,14 @@ pub fn App() -> impl IntoView {
         let shelved = wants
             .filter(|l| !has_run && *l != ctl.lab())
             .and_then(|l| ctl.shelved(l));
-        if let Some(sim) = shelved {
+        if let Some((sim, lesson)) = shelved {
             let at = Cursor::Step(sim.cursor());
             ctl.notice.set(None);
             ctl.open(sim, at);
+            // The lesson being taken there goes on at its beat.
+            if let Some(player) = lesson {
+                ctl.resume_lesson(player);
+            }
         } else if has_run || wants.is_some_and(|l| l != ctl.lab()) || wants.is_none() {
             let (sim, at, notice) = run_from_hash(&hash, cat());
             ctl.notice.set(None);

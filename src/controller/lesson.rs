@@ -15,6 +15,13 @@ use leptos::prelude::*;
 const BEAT_SECONDS: f64 = 4.0;
 
 impl Controller {
+    /// Takes up a lesson again where the student left it (its run was put on the shelf
+    /// when they switched tabs, and is open again).
+    pub fn resume_lesson(&self, player: Player) {
+        self.lesson.set(Some(player));
+        self.changed(true);
+    }
+
     /// Opens lesson `id` of `lab` at beat `at` (from 0) on a run made for it; the run
     /// the page had is put aside (Undo brings it back). An unknown lesson is told.
     pub fn open_lesson(&self, lab: LabId, id: &str, at: usize) {

@@ -47,7 +47,9 @@ pub struct Notice {
 pub struct Controller {
     sim: StoredValue<Box<dyn LabSim>>,
     /// The run each other lab had when the page left it, to go back to on its tab.
-    shelf: StoredValue<Vec<Box<dyn LabSim>>>,
+    /// The run each other lab had when the page left it, with the lesson being taken on
+    /// it, to go back to on its tab.
+    shelf: StoredValue<Vec<(Box<dyn LabSim>, Option<Player>)>>,
     /// The run a reset, a new seed or a new configuration put aside, with its step.
     put_aside: StoredValue<Option<(Box<dyn LabSim>, u64)>>,
     /// The length of the run put aside while the page offers to bring it back (Undo).
@@ -319,7 +321,7 @@ impl Controller {
 
     fn open_as(&self, sim: Box<dyn LabSim>, at: Cursor, keep_left: bool) {
         self.pause();
-        self.lesson.set(None);
+        let lesson = self.lesson.try_update(Option::take).flatten();
         let progress = sim.loading();
         let lab = sim.lab();
         let left = self
@@ -329,8 +331,9 @@ impl Controller {
         match left {
             // Another lab's run waits on the shelf for its tab.
             Some(left) if left.lab() != lab => self.shelf.update_value(|shelf| {
-                shelf.retain(|s| s.lab() != left.lab());
-                shelf.push(left);
+                shelf.retain(|(s, _)| s.lab() != left.lab());
+                let lesson = lesson.filter(|p| p.lab == left.lab());
+                shelf.push((left, lesson));
             }),
             // This lab's run is put aside, as a reset puts it (Undo).
             Some(left) => self.put_aside(left),
@@ -348,11 +351,12 @@ impl Controller {
         }
     }
 
-    /// The run `lab` had when the page last left it (taken off the shelf), if any.
-    pub fn shelved(&self, lab: LabId) -> Option<Box<dyn LabSim>> {
+    /// The run `lab` had when the page last left it (taken off the shelf), if any, and
+    /// the lesson that was being taken on it.
+    pub fn shelved(&self, lab: LabId) -> Option<(Box<dyn LabSim>, Option<Player>)> {
         self.shelf
             .try_update_value(|shelf| {
-                let i = shelf.iter().position(|s| s.lab() == lab)?;
+                let i = shelf.iter().position(|(s, _)| s.lab() == lab)?;
                 Some(shelf.swap_remove(i))
             })
             .flatten()

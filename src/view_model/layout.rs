@@ -165,6 +165,18 @@ pub fn ring(n: usize) -> Vec<Point> {
         .collect()
 }
 
+/// Servers on a ring, and spare servers (not in the cluster yet) set apart in the
+/// bottom corners, right then left, upwards: a partition or a count of the cluster reads
+/// at a glance.
+pub fn ring_with_spares(servers: usize, spares: usize) -> Vec<Point> {
+    let mut points = ring(servers);
+    points.extend((0..spares).map(|i| Point {
+        x: if i % 2 == 0 { WIDTH - 150.0 } else { 150.0 },
+        y: HEIGHT - 110.0 - (i / 2) as f64 * 140.0,
+    }));
+    points
+}
+
 /// Room under a node for its status line and its newest log entries.
 pub const LABEL_SPACE: f64 = 78.0;
 
@@ -316,6 +328,25 @@ mod tests {
             for (i, a) in pts.iter().enumerate() {
                 for b in &pts[i + 1..] {
                     assert!(a.dist(*b) > 2.0 * NODE_R + 10.0, "{n} servers overlap");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn spares_sit_apart_from_the_ring_and_from_each_other() {
+        for servers in 3..=7 {
+            for spares in 0..=2 {
+                let pts = ring_with_spares(servers, spares);
+                assert_eq!(pts.len(), servers + spares);
+                assert!(pts.iter().all(|p| inside(*p)));
+                for (i, a) in pts.iter().enumerate() {
+                    for b in &pts[i + 1..] {
+                        assert!(
+                            a.dist(*b) > 2.0 * NODE_R + 10.0,
+                            "{servers}+{spares} overlap"
+                        );
+                    }
                 }
             }
         }

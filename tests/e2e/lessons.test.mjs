@@ -98,6 +98,15 @@ siteTest("a lesson link opens at its beat, a card opens its beat, leaving keeps 
   await page.goto(`${server.url}#/raft/lesson/figure-8?beat=6&lang=en`);
   await page.locator(".lesson-player").waitFor();
   assert.equal((await progress(page)).n, 6, "the link's beat");
+  // Another tab and back: the lesson goes on at its beat, on its run.
+  const atBeat = await page.getByTestId("step").textContent();
+  await page.getByRole("link", { name: "Paxos", exact: true }).click();
+  await waitFor(async () => (await page.locator(".lesson-player").count()) === 0, "Paxos has no lesson open");
+  await page.getByRole("link", { name: "Raft", exact: true }).click();
+  await page.locator(".lesson-player").waitFor();
+  assert.equal((await progress(page)).n, 6, "the lesson is back at its beat");
+  assert.equal(await page.getByTestId("step").textContent(), atBeat, "on its run, at its step");
+  await waitFor(() => page.url().includes("/raft/lesson/figure-8?beat=6"), "the link names the lesson again");
   // Leaving keeps the run where it is, as a run like any other.
   const step = await page.getByTestId("step").textContent();
   await page.locator(".lesson-head .leave").click();

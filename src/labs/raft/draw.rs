@@ -5,7 +5,7 @@ use super::*;
 
 impl Draw for Raft {
     fn layout(cfg: &Config) -> Vec<Point> {
-        layout::ring(Raft::node_count(cfg))
+        layout::ring_with_spares(cfg.servers as usize, cfg.spare_servers as usize)
     }
 
     fn links(cfg: &Config) -> Vec<(NodeId, NodeId)> {
