@@ -10,6 +10,20 @@ use leptos::prelude::*;
 pub fn InspectorPanel() -> impl IntoView {
     let ctl = use_controller();
     let cat = catalog();
+    // On a phone the sheet covers the bottom of the screen: the canvas goes to the top,
+    // so the selected node stays in view above it.
+    Effect::new(move |_| {
+        let phone = window()
+            .match_media("(max-width: 600px)")
+            .ok()
+            .flatten()
+            .is_some_and(|m| m.matches());
+        if ctl.selection.get() != Selection::None && phone {
+            if let Ok(Some(canvas)) = document().query_selector(".canvas") {
+                canvas.scroll_into_view();
+            }
+        }
+    });
     let body = move || match ctl.selection.get() {
         Selection::None => {
             view! { <p class="muted">{cat().panels.inspector_empty}</p> <InFlightList /> }
@@ -19,8 +33,19 @@ pub fn InspectorPanel() -> impl IntoView {
         Selection::Message(id) => view! { <MessageInspector id=id /> }.into_any(),
     };
     view! {
-        <section class="panel inspector" aria-label=move || cat().panels.inspector>
-            <h2>{move || cat().panels.inspector}</h2>
+        // On a phone, a selection opens the inspector as a sheet over the bottom of the
+        // screen, near the canvas; its close button clears the selection.
+        <section
+            class="panel inspector"
+            class:open=move || ctl.selection.get() != Selection::None
+            aria-label=move || cat().panels.inspector
+        >
+            <div class="inspector-head">
+                <h2>{move || cat().panels.inspector}</h2>
+                <button class="btn btn-small sheet-close" on:click=move |_| ctl.selection.set(Selection::None)>
+                    {move || cat().panels.close}
+                </button>
+            </div>
             {body}
         </section>
     }

@@ -134,3 +134,22 @@ for (const [lab, steps] of [
     }
   });
 }
+
+siteTest("on a phone, a selected node's inspector is a sheet under the canvas, closed by its button", async ({ page, server, shot }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(server.url + "#/raft");
+  await page.getByTestId("step").waitFor();
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(wide <= 0, `the page is ${wide} px wider than the phone`);
+  await page.locator("g.node").first().locator(".node-body").click();
+  const sheet = page.locator(".inspector.open");
+  await sheet.waitFor();
+  const box = await sheet.boundingBox();
+  assert.ok(Math.abs(box.y + box.height - 844) <= 1, `the sheet sits on the bottom edge (${box.y}+${box.height})`);
+  assert.ok(box.y >= 844 * 0.5, "and leaves the top half to the canvas");
+  const node = await page.locator("g.node").first().locator(".node-body").boundingBox();
+  assert.ok(node.y >= 0 && node.y + node.height <= box.y, "the selected node stays in view above the sheet");
+  await shot("phone-sheet");
+  await sheet.getByRole("button", { name: "Close", exact: true }).click();
+  await waitFor(async () => (await page.locator(".inspector.open").count()) === 0, "Close clears the selection");
+});
