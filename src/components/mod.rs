@@ -13,6 +13,7 @@ pub mod lesson;
 pub mod log_grid;
 pub mod network;
 pub mod notice;
+pub mod picture;
 pub mod present;
 pub mod settings;
 pub mod share;

@@ -4,17 +4,16 @@
 
 use super::{catalog, use_throttled};
 use crate::controller::{use_controller, Controller, Selection};
-use crate::i18n::{fill, Catalog};
+use crate::i18n::Catalog;
 use crate::view_model::spacetime::{self, Look};
 use leptos::prelude::*;
-use wasm_bindgen::{closure::Closure, JsCast};
+use wasm_bindgen::JsCast;
 
 /// Steps drawn before and after the cursor: a long run draws its window only.
 const BEFORE: u64 = 120;
 const AFTER: u64 = 40;
-/// The drawing's height in its units (it is 1000 wide), and a saved PNG's width in pixels.
+/// The drawing's height in its units (it is 1000 wide).
 const HEIGHT: f64 = 460.0;
-const PNG_WIDTH: u32 = 2000;
 
 /// The window around the cursor as an SVG document; a saved picture has a caption.
 fn picture(ctl: Controller, cat: &Catalog, marked: Option<u64>, caption: Option<&str>) -> String {
@@ -45,75 +44,9 @@ fn picture(ctl: Controller, cat: &Catalog, marked: Option<u64>, caption: Option<
 
 /// Saves the diagram as `kind` ("svg" or "png"), captioned with the lab, step and seed.
 fn save(ctl: Controller, cat: &'static Catalog, kind: &'static str) {
-    let (lab, step, seed) = ctl.with(|s| (s.lab(), s.cursor(), s.seed()));
-    let caption = fill(
-        cat.panels.spacetime_caption,
-        &[
-            ("lab", lab.title(cat)),
-            ("step", &step.to_string()),
-            ("seed", &seed.to_string()),
-        ],
-    );
+    let (name, caption) = super::picture::caption(ctl, cat, "spacetime", kind);
     let svg = picture(ctl, cat, None, Some(&caption));
-    let url = format!(
-        "data:image/svg+xml;charset=utf-8,{}",
-        crate::url_state::percent_encode(&svg)
-    );
-    let name = format!("{}-step-{step}.{kind}", lab.slug());
-    if kind == "svg" {
-        download(&url, &name);
-        return;
-    }
-    // PNG: the SVG drawn on a canvas at slide resolution.
-    let Ok(img) = web_sys::HtmlImageElement::new() else {
-        return;
-    };
-    let loaded = img.clone();
-    let onload = Closure::once_into_js(move || {
-        let (w, h) = (
-            PNG_WIDTH,
-            (PNG_WIDTH as f64 * f64::from(loaded.natural_height())
-                / f64::from(loaded.natural_width().max(1))) as u32,
-        );
-        let Some(canvas) = document()
-            .create_element("canvas")
-            .ok()
-            .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok())
-        else {
-            return;
-        };
-        canvas.set_width(w);
-        canvas.set_height(h);
-        let ctx = canvas
-            .get_context("2d")
-            .ok()
-            .flatten()
-            .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok());
-        if let Some(ctx) = ctx {
-            let _ = ctx.draw_image_with_html_image_element_and_dw_and_dh(
-                &loaded,
-                0.0,
-                0.0,
-                w.into(),
-                h.into(),
-            );
-            if let Ok(png) = canvas.to_data_url() {
-                download(&png, &name);
-            }
-        }
-    });
-    img.set_onload(Some(onload.unchecked_ref()));
-    img.set_src(&url);
-}
-
-/// Starts a download of `url` named `name`.
-fn download(url: &str, name: &str) {
-    let Ok(a) = document().create_element("a") else {
-        return;
-    };
-    let _ = a.set_attribute("href", url);
-    let _ = a.set_attribute("download", name);
-    a.unchecked_into::<web_sys::HtmlElement>().click();
+    super::picture::save(&svg, &name, kind);
 }
 
 /// The nearest element at or around the event's target with `attr`, and its value.

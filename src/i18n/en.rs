@@ -78,6 +78,8 @@ pub static EN: Catalog = Catalog {
         spacetime_svg: "Save as SVG",
         spacetime_png: "Save as PNG",
         spacetime_caption: "{lab} · step {step} · seed {seed}",
+        canvas_svg: "Save the canvas as SVG",
+        canvas_png: "Save the canvas as PNG",
         legend_shared: &[
             ("Border colour", "The node's state, which the line under it also says in words: green done or leading, blue at work, amber waiting or in doubt, red failed or aborted."),
             ("Grey, short dashes", "Idle: nothing to do right now."),

@@ -274,6 +274,9 @@ pub struct Panels {
     pub spacetime_svg: &'static str,
     pub spacetime_png: &'static str,
     pub spacetime_caption: &'static str,
+    /// Saving the canvas as a picture.
+    pub canvas_svg: &'static str,
+    pub canvas_png: &'static str,
     pub legend_shared: &'static [(&'static str, &'static str)],
     pub log_grid: &'static str,
     pub log_grid_hint: &'static str,

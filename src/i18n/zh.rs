@@ -79,6 +79,8 @@ pub static ZH: Catalog = Catalog {
         spacetime_svg: "保存为 SVG",
         spacetime_png: "保存为 PNG",
         spacetime_caption: "{lab} · 第 {step} 步 · 种子 {seed}",
+        canvas_svg: "把画布保存为 SVG",
+        canvas_png: "把画布保存为 PNG",
         legend_shared: &[
             ("边框颜色", "节点的状态，节点下方的文字也会说明：绿色表示完成或正在领导，蓝色表示工作中，琥珀色表示等待或不确定，红色表示失败或已中止。"),
             ("灰色短虚线", "空闲：眼下无事可做。"),

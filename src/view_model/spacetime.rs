@@ -364,7 +364,8 @@ pub fn svg(st: &SpaceTime, look: &Look) -> String {
                 r##"<text x="{x2:.1}" y="{y2:.1}" dy="5" text-anchor="middle" font-weight="800" fill="#d55e00">✕</text>"##
             );
         }
-        if heavy {
+        // A saved picture labels every arrow when they are few enough to read.
+        if heavy || (look.caption.is_some() && st.arrows.len() <= 40) {
             let _ = write!(
                 s,
                 r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-weight="600" fill="currentColor" stroke="#fff" stroke-width="4" paint-order="stroke">{}</text>"##,

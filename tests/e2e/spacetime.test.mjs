@@ -51,7 +51,7 @@ siteTest("the space-time diagram seeks on click, marks the message pointed at, a
     page.waitForEvent("download"),
     page.getByRole("button", { name: "Save as SVG", exact: true }).click(),
   ]);
-  assert.equal(svgFile.suggestedFilename(), `raft-step-${target}.svg`);
+  assert.equal(svgFile.suggestedFilename(), `raft-spacetime-step-${target}.svg`);
   const text = await readFile(await svgFile.path(), "utf8");
   const parsed = await page.evaluate((t) => {
     const doc = new DOMParser().parseFromString(t, "image/svg+xml");
@@ -68,6 +68,32 @@ siteTest("the space-time diagram seeks on click, marks the message pointed at, a
   const png = await readFile(await pngFile.path());
   assert.equal(png.subarray(1, 4).toString(), "PNG", "a PNG file");
   assert.equal(png.readUInt32BE(16), 2000, "2000 pixels wide");
+
+  // The canvas is saved too, with its look kept (a file has no stylesheet).
+  const [canvasFile] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Save the canvas as SVG", exact: true }).click(),
+  ]);
+  assert.equal(canvasFile.suggestedFilename(), `raft-canvas-step-${target}.svg`);
+  const canvas = await page.evaluate(async (t) => {
+    const doc = new DOMParser().parseFromString(t, "image/svg+xml");
+    const name = [...doc.querySelectorAll("text")].find((e) => e.textContent.trim() === "S1");
+    return {
+      error: !!doc.querySelector("parsererror"),
+      text: doc.documentElement.textContent,
+      classes: doc.querySelectorAll("[class]").length,
+      nameSize: name && parseFloat(name.getAttribute("font-size")),
+    };
+  }, await readFile(await canvasFile.path(), "utf8"));
+  assert.equal(canvas.error, false, "the canvas SVG parses");
+  assert.ok(canvas.text.includes(`Raft · step ${target} · seed 1`), "with its caption");
+  assert.equal(canvas.classes, 0, "styles are written into the drawing, not left to classes");
+  assert.ok(canvas.nameSize >= 13, `node names keep their size (${canvas.nameSize})`);
+  const [canvasPng] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Save the canvas as PNG", exact: true }).click(),
+  ]);
+  assert.equal((await readFile(await canvasPng.path())).subarray(1, 4).toString(), "PNG");
 
   // The caption is in the page's language.
   await page.getByRole("button", { name: "中文", exact: true }).click();

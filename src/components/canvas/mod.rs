@@ -47,6 +47,12 @@ pub fn ClusterCanvas() -> impl IntoView {
         labels::text_size(units_per_px.get(), rem * root_px.get(), cap)
     };
     let legend_open = RwSignal::new(false);
+    let save_canvas = move |kind: &'static str| {
+        let (name, caption) = super::picture::caption(ctl, cat(), "canvas", kind);
+        if let Some(svg) = super::picture::canvas_svg(&caption) {
+            super::picture::save(&svg, &name, kind);
+        }
+    };
     let click = move |ev: leptos::ev::MouseEvent| {
         let picked = crowded.get_untracked().then(|| {
             let svg = svg.get_untracked()?;
@@ -202,6 +208,10 @@ pub fn ClusterCanvas() -> impl IntoView {
                 >
                     {move || cat().panels.legend_open}
                 </button>
+                " "
+                <button class="link-button" on:click=move |_| save_canvas("svg")>{move || cat().panels.canvas_svg}</button>
+                " · "
+                <button class="link-button" on:click=move |_| save_canvas("png")>{move || cat().panels.canvas_png}</button>
                 <Show when=move || legend_open.get()>
                     <Legend />
                 </Show>
