@@ -153,3 +153,24 @@ siteTest("on a phone, a selected node's inspector is a sheet under the canvas, c
   await sheet.getByRole("button", { name: "Close", exact: true }).click();
   await waitFor(async () => (await page.locator(".inspector.open").count()) === 0, "Close clears the selection");
 });
+
+siteTest("a lesson in presenter mode: the player beside the canvas, its words of 24 px or more, driven by a clicker", async ({ page, server, shot }) => {
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.goto(`${server.url}#/two-phase-commit/lesson/blocking?beat=2&lang=en`);
+  await page.locator(".lesson-player").waitFor();
+  await page.keyboard.press("f");
+  await waitFor(() => presenting(page), "presenter mode");
+  const player = await page.locator(".lesson-player").boundingBox();
+  const canvas = await page.locator("svg.cluster").boundingBox();
+  assert.ok(player.x >= canvas.x + canvas.width - 1, "the player is beside the canvas");
+  assert.ok(canvas.width >= 550, `the canvas keeps most of the width (${canvas.width})`);
+  assert.ok((await drawnPx(page, ".beat-text")) >= 24, "the beat's words are 24 px or more");
+  // The canvas is narrower beside the player: its text stays within the drawing's room.
+  assert.ok((await drawnPx(page, ".node-name")) >= 18, "node names stay large");
+  assert.equal(await page.locator(".caption").isVisible(), false, "the beat takes the caption's place");
+  const beat = async () => Number((await page.locator(".lesson-progress").textContent()).split("/")[0].trim());
+  await page.keyboard.press("PageDown");
+  await page.keyboard.press("PageDown");
+  await waitFor(async () => (await beat()) === 3, "a clicker's PageDown continues the lesson");
+  await shot("lesson-presenting");
+});

@@ -37,10 +37,11 @@ pub fn ClusterCanvas() -> impl IntoView {
     let probe: NodeRef<leptos::html::Span> = NodeRef::new();
     let (units_per_px, root_px) = follow_scale(svg, probe);
     // Canvas text, in canvas units: 0.8 rem on screen (1.5 rem presenting), within the
-    // room the drawing leaves.
+    // room the drawing leaves (24 units in the page, 32 presenting: beyond that, 2PC's
+    // status lines meet).
     let fs = move || {
         let (rem, cap) = if ctl.presenting.get() {
-            (1.5, 60.0)
+            (1.5, 32.0)
         } else {
             (0.8, 24.0)
         };
