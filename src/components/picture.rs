@@ -13,7 +13,7 @@ const PNG_WIDTH: u32 = 2000;
 pub fn caption(ctl: Controller, cat: &Catalog, what: &str, kind: &str) -> (String, String) {
     let (lab, step, seed) = ctl.with(|s| (s.lab(), s.cursor(), s.seed()));
     let caption = fill(
-        cat.panels.spacetime_caption,
+        cat.panels.picture_caption,
         &[
             ("lab", lab.title(cat)),
             ("step", &step.to_string()),
@@ -142,7 +142,7 @@ pub fn canvas_svg(caption: &str) -> Option<String> {
     let text = format!(
         r##"<text x="12" y="{}" font-family="system-ui, sans-serif" font-size="16" fill="#1d1f21">{}</text>"##,
         h + 28.0,
-        caption.replace('&', "&amp;").replace('<', "&lt;")
+        crate::view_model::spacetime::esc(caption)
     );
     let inner = copy.inner_html();
     copy.set_inner_html(&format!("{ground}{inner}{text}"));

@@ -19,22 +19,23 @@ pub enum Edit {
 pub enum Refused {
     /// Another input is at that step already (one input per step).
     Taken(u64),
-    /// The run as exported could not be read (it always can; said rather than hidden).
-    Unreadable,
+    /// Nothing to edit: no such input (a list out of date), or a move to the step the
+    /// input is at. The page does nothing.
+    Nothing,
 }
 
 /// The scenario JSON with `edit` made, and the first step the edit changes.
 pub fn edited(json: &str, edit: Edit) -> Result<(String, u64), Refused> {
-    let mut v: Value = serde_json::from_str(json).map_err(|_| Refused::Unreadable)?;
-    let steps = v["steps"].as_u64().ok_or(Refused::Unreadable)?;
-    let inputs = v["inputs"].as_array_mut().ok_or(Refused::Unreadable)?;
+    let mut v: Value = serde_json::from_str(json).map_err(|_| Refused::Nothing)?;
+    let steps = v["steps"].as_u64().ok_or(Refused::Nothing)?;
+    let inputs = v["inputs"].as_array_mut().ok_or(Refused::Nothing)?;
     let at = |i: &Value| i["at"].as_u64().unwrap_or(0);
     let (from, last) = match edit {
         Edit::Delete(i) if i < inputs.len() => {
             let from = at(&inputs.remove(i));
             (from, from)
         }
-        Edit::Move(i, to) if i < inputs.len() => {
+        Edit::Move(i, to) if i < inputs.len() && at(&inputs[i]) != to => {
             if inputs
                 .iter()
                 .enumerate()
@@ -46,7 +47,7 @@ pub fn edited(json: &str, edit: Edit) -> Result<(String, u64), Refused> {
             inputs[i]["at"] = to.into();
             (from, to)
         }
-        _ => return Err(Refused::Unreadable),
+        _ => return Err(Refused::Nothing),
     };
     inputs.sort_by_key(at);
     // The run is recorded at least past the input moved to the end.
@@ -66,7 +67,7 @@ impl Controller {
                 let text = fill(cat.transport.input_taken, &[("step", &step.to_string())]);
                 return self.notice.set(Some(Notice { text, error: true }));
             }
-            Err(Refused::Unreadable) => return,
+            Err(Refused::Nothing) => return,
         };
         let sim = match crate::labs::load_run(&text, cat) {
             Ok(sim) => sim,
@@ -127,6 +128,11 @@ mod tests {
     #[test]
     fn two_inputs_never_share_a_step() {
         assert_eq!(edited(RUN, Edit::Move(0, 20)), Err(Refused::Taken(20)));
-        assert_eq!(edited(RUN, Edit::Delete(5)), Err(Refused::Unreadable));
+        assert_eq!(edited(RUN, Edit::Delete(5)), Err(Refused::Nothing));
+        assert_eq!(
+            edited(RUN, Edit::Move(0, 10)),
+            Err(Refused::Nothing),
+            "not moved at all"
+        );
     }
 }

@@ -77,7 +77,7 @@ pub static EN: Catalog = Catalog {
         spacetime_help: "One lane per node, time downward. Each arrow is a message, from its send to its delivery (dashed with ✕: lost or dropped; dotted: still in flight). ✕ a crash, ↻ a restart, ◷ a timer, ! a broken invariant; grey on a lane: the node is down; a shaded band: the network is split. The pink line is now. Click an arrow or a mark to go there; point at an arrow to find its message on the canvas.",
         spacetime_svg: "Save as SVG",
         spacetime_png: "Save as PNG",
-        spacetime_caption: "{lab} · step {step} · seed {seed}",
+        picture_caption: "{lab} · step {step} · seed {seed}",
         canvas_svg: "Save the canvas as SVG",
         canvas_png: "Save the canvas as PNG",
         legend_shared: &[

@@ -267,13 +267,13 @@ pub struct Panels {
     /// The button that shows what the drawing's marks mean, and the legend's entries
     /// every lab shares (each lab adds its notation).
     pub legend_open: &'static str,
-    /// The space-time diagram: its title, what it shows, its two picture exports and the
-    /// caption a picture carries ({lab}, {step}, {seed}).
+    /// The space-time diagram: its title, what it shows and its two picture exports; and
+    /// the caption every saved picture carries ({lab}, {step}, {seed}).
     pub spacetime: &'static str,
     pub spacetime_help: &'static str,
     pub spacetime_svg: &'static str,
     pub spacetime_png: &'static str,
-    pub spacetime_caption: &'static str,
+    pub picture_caption: &'static str,
     /// Saving the canvas as a picture.
     pub canvas_svg: &'static str,
     pub canvas_png: &'static str,

@@ -78,7 +78,7 @@ pub static ZH: Catalog = Catalog {
         spacetime_help: "每个节点一条泳道，时间向下。每个箭头是一条消息，从发送画到送达（虚线加 ✕：丢失或被丢弃；点线：仍在途中）。✕ 崩溃，↻ 重启，◷ 定时器，! 不变式被破坏；泳道上的灰条：节点已崩溃；阴影带：网络分区。粉色横线是当前时刻。点击箭头或标记即可跳到那一步；指向箭头，画布上会标出同一条消息。",
         spacetime_svg: "保存为 SVG",
         spacetime_png: "保存为 PNG",
-        spacetime_caption: "{lab} · 第 {step} 步 · 种子 {seed}",
+        picture_caption: "{lab} · 第 {step} 步 · 种子 {seed}",
         canvas_svg: "把画布保存为 SVG",
         canvas_png: "把画布保存为 PNG",
         legend_shared: &[

@@ -258,7 +258,8 @@ pub struct Look<'a> {
     pub marked: Option<u64>,
 }
 
-fn esc(s: &str) -> String {
+/// `s` as SVG or XML text: `&`, `<`, `>` and `"` escaped.
+pub fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -81,6 +81,10 @@ pub fn ClusterCanvas() -> impl IntoView {
     // Where each label goes this frame, in order: the selected message's first, then the
     // ones about to arrive; none covers a node's circle or text.
     let spots = Memo::new(move |_| {
+        let msgs = one_by_one();
+        if msgs.is_empty() {
+            return Vec::new();
+        }
         let (now, pts, fs) = (ctl.drawn_time(), points.get(), fs());
         let selected = ctl.selection.get();
         let obstacles: Vec<_> = scene.with(|s| {
@@ -89,7 +93,6 @@ pub fn ClusterCanvas() -> impl IntoView {
                 .flat_map(|n| labels::node_boxes(n, fs))
                 .collect()
         });
-        let msgs = one_by_one();
         // One number per message sorts them: not selected (top bit), arrival, index.
         let mut order: Vec<u64> = msgs
             .iter()
